@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+/* A cell's lifecycle: start, setup result, console output, stop, exit. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mgr.h"
+#include "spawn.h"
+
+const char *cell_state_name(enum cell_state s)
+{
+	switch (s) {
+	case CELL_STOPPED: return "stopped";
+	case CELL_STARTING: return "starting";
+	case CELL_RUNNING: return "running";
+	case CELL_STOPPING: return "stopping";
+	case CELL_EXITED: return "exited";
+	case CELL_FAILED: return "failed";
+	}
+	return "unknown";
+}
+
+bool cell_is_active(const struct cell *c)
+{
+	return c->state == CELL_STARTING || c->state == CELL_RUNNING ||
+	       c->state == CELL_STOPPING;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+int cell_start(struct mgr *m, struct cell *c)
+{
+	struct spawned s;
+	int r;
+
+	r = spawn_cell(&c->cfg, m->state_dir, &s);
+	if (r < 0) {
+		c->state = CELL_FAILED;
+		snprintf(c->reason, sizeof(c->reason), "%s", strerror(-r));
+		return r;
+	}
+	c->pid = s.pid;
+	c->pidfd = s.pidfd;
+	c->errpipe = s.errpipe;
+	c->pty_master = s.pty_master;
+	c->pty_slave = s.pty_slave;
+	c->state = CELL_STARTING;
+	c->reason[0] = '\0';
+	c->started_ms = now_ms();
+	if ((r = mgr_watch(m, c->pidfd, &c->w_pidfd, WATCH_CELL_PIDFD, c)) < 0 ||
+	    (r = mgr_watch(m, c->errpipe, &c->w_errpipe, WATCH_CELL_ERRPIPE, c)) < 0 ||
+	    (r = mgr_watch(m, c->pty_master, &c->w_pty, WATCH_CELL_PTY, c)) < 0) {
+		/* The cell runs but cannot be supervised: end it now. */
+		log_errno(r, "cell %s: watch", c->cfg.name);
+		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+	}
+	return 0;
+}
+
+/* The child reports a setup failure, or end of file once its exec worked. */
+void cell_on_errpipe(struct mgr *m, struct cell *c)
+{
+	struct child_error e;
+	ssize_t n;
+
+	do
+		n = read(c->errpipe, &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	mgr_unwatch(m, c->errpipe);
+	close_fd(&c->errpipe);
+	if (n == 0) {
+		if (c->state == CELL_STARTING)
+			c->state = CELL_RUNNING;
+		log_info("cell %s started (pid %d)", c->cfg.name, (int)c->pid);
+		return;
+	}
+	c->state = CELL_FAILED;
+	if (n == (ssize_t)sizeof(e)) {
+		e.step[sizeof(e.step) - 1] = '\0';
+		snprintf(c->reason, sizeof(c->reason), "%s: %s", e.step, strerror(-e.err));
+	} else {
+		snprintf(c->reason, sizeof(c->reason), "setup failed without a report");
+	}
+	log_error("cell %s: %s", c->cfg.name, c->reason);
+}
+
+void cell_on_console(struct mgr *m, struct cell *c)
+{
+	char buf[4096];
+	ssize_t n;
+
+	/* Drain what is there; the fd is non-blocking. */
+	while ((n = read(c->pty_master, buf, sizeof(buf))) > 0) {
+		ring_write(&c->console_log, buf, (size_t)n);
+		console_output(m, c, buf, (size_t)n);
+	}
+}
+
+static void describe_exit(struct cell *c, const siginfo_t *si)
+{
+	const char *why = "";
+
+	if (si->si_code == CLD_EXITED) {
+		snprintf(c->reason, sizeof(c->reason), "exited with status %d", si->si_status);
+		return;
+	}
+	/* reboot(2) in a pid namespace ends its init with these signals. */
+	if (si->si_status == SIGHUP)
+		why = " (reboot)";
+	else if (si->si_status == SIGINT)
+		why = " (poweroff or halt)";
+	snprintf(c->reason, sizeof(c->reason), "killed by signal %s%s",
+		 signal_name(si->si_status), why);
+}
+
+void cell_on_exit(struct mgr *m, struct cell *c)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
+		return;
+	/* Output written just before the end is still in the pty. */
+	cell_on_console(m, c);
+	if (c->state != CELL_FAILED) {
+		describe_exit(c, &si);
+		c->state = c->state == CELL_STOPPING ? CELL_STOPPED : CELL_EXITED;
+		log_info("cell %s %s", c->cfg.name, c->reason);
+	}
+	if (c->errpipe >= 0)
+		mgr_unwatch(m, c->errpipe);
+	mgr_unwatch(m, c->pidfd);
+	mgr_unwatch(m, c->pty_master);
+	close_fd(&c->errpipe);
+	close_fd(&c->pidfd);
+	close_fd(&c->pty_master);
+	close_fd(&c->pty_slave);
+	c->pid = 0;
+}
+
+void cell_stop(struct mgr *m, struct cell *c)
+{
+	if (!cell_is_active(c) || c->state == CELL_STOPPING)
+		return;
+	c->state = CELL_STOPPING;
+	c->stop_deadline_ms = now_ms() + c->cfg.stop_timeout_ms;
+	log_info("cell %s: stopping with %s (timeout %u ms)", c->cfg.name,
+		 signal_name(c->cfg.stop_signal), c->cfg.stop_timeout_ms);
+	if (syscall(SYS_pidfd_send_signal, c->pidfd, c->cfg.stop_signal, NULL, 0) < 0)
+		log_errno(neg_errno(), "cell %s: send %s", c->cfg.name,
+			  signal_name(c->cfg.stop_signal));
+	(void)m;
+}
+
+int cell_check_deadlines(struct mgr *m, uint64_t now)
+{
+	int next = -1;
+	size_t i;
+
+	for (i = 0; i < m->n_cells; i++) {
+		struct cell *c = &m->cells[i];
+		uint64_t left;
+
+		if (c->state != CELL_STOPPING || c->pidfd < 0)
+			continue;
+		if (c->stop_deadline_ms <= now) {
+			log_warn("cell %s did not stop within %u ms: killing it", c->cfg.name,
+				 c->cfg.stop_timeout_ms);
+			/* SIGKILL of a pid namespace's init kills the whole namespace. */
+			syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+			c->stop_deadline_ms = UINT64_MAX;
+			continue;
+		}
+		if (c->stop_deadline_ms == UINT64_MAX)
+			continue;
+		left = c->stop_deadline_ms - now;
+		if (next < 0 || left < (uint64_t)next)
+			next = (int)(left > 60000 ? 60000 : left);
+	}
+	return next;
+}

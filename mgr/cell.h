@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/* A cell at run time: its configuration, state, processes and console. */
+#ifndef CELLAR_CELL_H
+#define CELLAR_CELL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "ring.h"
+
+enum cell_state {
+	CELL_STOPPED,  /* never started, or stopped on request */
+	CELL_STARTING, /* spawned, setting up, its init not yet exec'd */
+	CELL_RUNNING,  /* its init runs */
+	CELL_STOPPING, /* stop signal sent, waiting for it to end */
+	CELL_EXITED,   /* its init ended by itself */
+	CELL_FAILED,   /* setup failed: see reason */
+};
+
+const char *cell_state_name(enum cell_state s);
+
+/* What an epoll event refers to (epoll_event.data.ptr points at one). */
+enum watch_kind {
+	WATCH_SIGNAL,
+	WATCH_CONSOLE_IN,
+	WATCH_CELL_PTY,
+	WATCH_CELL_ERRPIPE,
+	WATCH_CELL_PIDFD,
+	WATCH_CTL_LISTEN,
+	WATCH_CTL_CLIENT,
+	WATCH_POWER_KEY,
+};
+
+struct watch {
+	enum watch_kind kind;
+	void *obj;
+};
+
+struct cell {
+	struct cell_config cfg;
+	unsigned index;            /* 1-based, in config order */
+	enum cell_state state;
+	char reason[256];          /* why it failed or how it exited */
+	pid_t pid;                 /* its init, in cellmgr's pid namespace */
+	int pidfd;
+	int pty_master;            /* its /dev/console, seen from cellmgr */
+	int pty_slave;             /* held so the master never sees HUP */
+	int errpipe;               /* setup errors from the child until exec */
+	uint64_t started_ms;
+	uint64_t stop_deadline_ms; /* while stopping: when to SIGKILL */
+	struct ring console_log;   /* recent console output */
+	struct watch w_pty, w_errpipe, w_pidfd;
+};
+
+#endif

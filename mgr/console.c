@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The board's console (cellmgr's stdin/stdout in board mode) shows the
+ * console of one cell at a time, like a terminal multiplexer.  Ctrl-a is
+ * the escape: Ctrl-a 1..9 brings the Nth cell to the console, Ctrl-a n the
+ * next one, Ctrl-a Ctrl-a sends a literal Ctrl-a.  Everything else typed
+ * goes to the front cell's console pty.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mgr.h"
+
+#define ESCAPE_KEY 0x01 /* Ctrl-a */
+#define SWITCH_TAIL_LINES 8
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return; /* a console that fails to take output loses it */
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+void console_attach(struct mgr *m)
+{
+	struct console *con = &m->console;
+	struct termios raw;
+
+	if (tcgetattr(STDIN_FILENO, &con->saved) == 0) {
+		/* Raw input: the cell's own pty does line editing and echo, and
+		 * Ctrl-C must reach the cell, not kill cellmgr.  Output
+		 * processing stays on so log lines keep their carriage return. */
+		raw = con->saved;
+		raw.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
+					   ICRNL | IXON);
+		raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+		raw.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
+		raw.c_cflag |= CS8;
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
+			con->restore_termios = true;
+		else
+			log_errno(neg_errno(), "console: raw mode");
+	}
+	if (mgr_watch(m, STDIN_FILENO, &con->w_in, WATCH_CONSOLE_IN, NULL) < 0)
+		return;
+	con->attached = true;
+}
+
+void console_detach(struct mgr *m)
+{
+	struct console *con = &m->console;
+
+	if (con->attached)
+		mgr_unwatch(m, STDIN_FILENO);
+	if (con->restore_termios)
+		tcsetattr(STDIN_FILENO, TCSANOW, &con->saved);
+	con->attached = false;
+	con->restore_termios = false;
+}
+
+void console_switch(struct mgr *m, struct cell *c)
+{
+	struct console *con = &m->console;
+	char tail[2048];
+	size_t n;
+
+	con->front = c;
+	if (!con->attached)
+		return;
+	log_info("console: cell %s", c->cfg.name);
+	n = ring_tail_lines(&c->console_log, SWITCH_TAIL_LINES, tail, sizeof(tail));
+	write_all(STDOUT_FILENO, tail, n);
+}
+
+void console_output(struct mgr *m, struct cell *c, const char *buf, size_t len)
+{
+	if (m->console.attached && m->console.front == c)
+		write_all(STDOUT_FILENO, buf, len);
+}
+
+static void escape_command(struct mgr *m, char key)
+{
+	struct cell *front = m->console.front;
+	size_t i, start;
+
+	if (key >= '1' && key <= '9') {
+		i = (size_t)(key - '1');
+		if (i < m->n_cells)
+			console_switch(m, &m->cells[i]);
+		else
+			log_info("console: no cell %c", key);
+		return;
+	}
+	if (key == 'n' && m->n_cells > 0) {
+		start = front ? (size_t)(front - m->cells) : 0;
+		console_switch(m, &m->cells[(start + 1) % m->n_cells]);
+		return;
+	}
+	log_info("console: Ctrl-a then 1-9 or n switches cells, Ctrl-a Ctrl-a sends Ctrl-a");
+}
+
+static void forward(struct mgr *m, const char *buf, size_t len)
+{
+	struct cell *front = m->console.front;
+
+	if (len == 0 || !front || front->pty_master < 0)
+		return;
+	/* A cell that does not read its console loses input rather than
+	 * stalling cellmgr: the master is non-blocking. */
+	if (write(front->pty_master, buf, len) < 0 && errno != EAGAIN)
+		log_errno(neg_errno(), "console: write to cell %s", front->cfg.name);
+}
+
+void console_on_input(struct mgr *m)
+{
+	struct console *con = &m->console;
+	char buf[512], out[512];
+	size_t i, o = 0;
+	ssize_t n;
+
+	n = read(STDIN_FILENO, buf, sizeof(buf));
+	if (n <= 0) {
+		if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+			/* No console any more (e.g. stdin closed): stop reading it. */
+			mgr_unwatch(m, STDIN_FILENO);
+			con->attached = false;
+		}
+		return;
+	}
+	for (i = 0; i < (size_t)n; i++) {
+		char ch = buf[i];
+
+		if (con->escape) {
+			con->escape = false;
+			if (ch == ESCAPE_KEY) {
+				out[o++] = ch;
+				continue;
+			}
+			forward(m, out, o);
+			o = 0;
+			escape_command(m, ch);
+			continue;
+		}
+		if (ch == ESCAPE_KEY) {
+			con->escape = true;
+			continue;
+		}
+		out[o++] = ch;
+	}
+	forward(m, out, o);
+}

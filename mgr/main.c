@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+/* cellmgr: reads the cell list, starts and supervises the cells. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctl_proto.h"
+#include "log.h"
+#include "mgr.h"
+
+#define DEFAULT_CONFIG "/etc/cellar/cells.conf"
+#define DEFAULT_STATE_DIR "/run/cellar"
+
+uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int mgr_watch(struct mgr *m, int fd, struct watch *w, enum watch_kind kind, void *obj)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
+
+	w->kind = kind;
+	w->obj = obj;
+	if (epoll_ctl(m->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return log_errno(neg_errno(), "epoll add fd %d", fd);
+	return 0;
+}
+
+void mgr_unwatch(struct mgr *m, int fd)
+{
+	epoll_ctl(m->epfd, EPOLL_CTL_DEL, fd, NULL);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: cellmgr [--config FILE] [--state-dir DIR] [--socket PATH] [--board]\n"
+		   "  --config FILE     the cell list (default " DEFAULT_CONFIG ")\n"
+		   "  --state-dir DIR   run-time state (default " DEFAULT_STATE_DIR ")\n"
+		   "  --socket PATH     control socket (default <state-dir>/ctl.sock)\n"
+		   "  --board           run as the board's manager under cellar's init:\n"
+		   "                    attach the console, handle the power key\n");
+}
+
+static int parse_args(struct mgr *m, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "board", no_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static char socket_buf[PATH_MAX];
+	int opt;
+
+	m->config_path = DEFAULT_CONFIG;
+	m->state_dir = DEFAULT_STATE_DIR;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': m->config_path = optarg; break;
+		case 's': m->state_dir = optarg; break;
+		case 'S': m->socket_path = optarg; break;
+		case 'b': m->board = true; break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -EINVAL;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "cellmgr: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return -EINVAL;
+	}
+	if (!m->socket_path) {
+		snprintf(socket_buf, sizeof(socket_buf), "%s/ctl.sock", m->state_dir);
+		m->socket_path = socket_buf;
+	}
+	return 0;
+}
+
+static void report_config(void *ctx, const char *msg)
+{
+	(void)ctx;
+	log_error("%s", msg);
+}
+
+static int setup(struct mgr *m)
+{
+	sigset_t mask;
+	size_t i;
+	int r;
+
+	m->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (m->epfd < 0)
+		return log_errno(neg_errno(), "epoll");
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	m->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (m->sigfd < 0)
+		return log_errno(neg_errno(), "signalfd");
+	if ((r = mgr_watch(m, m->sigfd, &m->w_sig, WATCH_SIGNAL, NULL)) < 0)
+		return r;
+	if (mkdir(m->state_dir, 0700) < 0 && errno != EEXIST)
+		return log_errno(neg_errno(), "state directory %s", m->state_dir);
+
+	r = config_load(&m->cfg, m->config_path, report_config, NULL);
+	if (r == -ENOMEM)
+		return log_errno(r, "%s", m->config_path);
+	/* An unreadable or empty list still leaves cellmgr up and reachable. */
+	m->n_cells = m->cfg.n_cells;
+	m->cells = calloc(m->n_cells ? m->n_cells : 1, sizeof(*m->cells));
+	if (!m->cells)
+		return log_errno(-ENOMEM, "cells");
+	for (i = 0; i < m->n_cells; i++) {
+		struct cell *c = &m->cells[i];
+
+		c->cfg = m->cfg.cells[i];
+		c->index = (unsigned)i + 1;
+		c->pid = 0;
+		c->pidfd = c->errpipe = c->pty_master = c->pty_slave = -1;
+	}
+	if (m->cfg.n_errors)
+		log_warn("%s: %u error(s); %zu cell(s) usable", m->config_path, m->cfg.n_errors,
+			 m->n_cells);
+	m->ctl_fd = -1;
+	ctl_listen(m);
+	return 0;
+}
+
+static void stop_all(struct mgr *m)
+{
+	size_t i;
+
+	if (!m->stopping_all)
+		log_info("stopping all cells");
+	m->stopping_all = true;
+	for (i = 0; i < m->n_cells; i++)
+		cell_stop(m, &m->cells[i]);
+}
+
+static void on_signal(struct mgr *m)
+{
+	struct signalfd_siginfo si;
+
+	while (read(m->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGTERM:
+		case SIGINT:
+			stop_all(m);
+			break;
+		case SIGCHLD:
+			/* Cells are reaped through their pidfds; anything else
+			 * that was ours (there should be nothing) is reaped here. */
+			for (size_t i = 0; i < m->n_cells; i++)
+				if (m->cells[i].pidfd >= 0)
+					cell_on_exit(m, &m->cells[i]);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void dispatch(struct mgr *m, struct watch *w)
+{
+	switch (w->kind) {
+	case WATCH_SIGNAL: on_signal(m); break;
+	case WATCH_CONSOLE_IN: console_on_input(m); break;
+	case WATCH_CELL_PTY: cell_on_console(m, w->obj); break;
+	case WATCH_CELL_ERRPIPE: cell_on_errpipe(m, w->obj); break;
+	case WATCH_CELL_PIDFD: cell_on_exit(m, w->obj); break;
+	case WATCH_CTL_LISTEN: ctl_on_connection(m); break;
+	case WATCH_CTL_CLIENT: ctl_on_request(m, w->obj); break;
+	case WATCH_POWER_KEY:
+		for (unsigned i = 0; i < m->power.n; i++)
+			if (&m->power.w[i] == w)
+				power_key_on_event(m, m->power.fds[i]);
+		break;
+	}
+}
+
+static bool any_active(const struct mgr *m)
+{
+	for (size_t i = 0; i < m->n_cells; i++)
+		if (cell_is_active(&m->cells[i]))
+			return true;
+	return false;
+}
+
+static void run(struct mgr *m)
+{
+	struct epoll_event ev[32];
+	int n, i, timeout;
+
+	while (!m->quit) {
+		timeout = cell_check_deadlines(m, now_ms());
+		n = epoll_wait(m->epfd, ev, 32, timeout);
+		if (n < 0 && errno != EINTR) {
+			log_errno(neg_errno(), "epoll_wait");
+			return;
+		}
+		for (i = 0; i < n; i++)
+			dispatch(m, ev[i].data.ptr);
+		if (m->stopping_all && !any_active(m)) {
+			log_info("all cells stopped");
+			m->quit = true;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct mgr m;
+	const struct cell_config *front;
+	size_t i;
+
+	if (parse_args(&m, argc, argv) < 0)
+		return 2;
+	if (geteuid() != 0) {
+		log_error("must run as root");
+		return 1;
+	}
+	if (setup(&m) < 0)
+		return 1;
+	if (m.board) {
+		console_attach(&m);
+		power_keys_open(&m);
+	}
+	front = config_foreground(&m.cfg);
+	for (i = 0; i < m.n_cells; i++) {
+		struct cell *c = &m.cells[i];
+
+		if (front && strcmp(front->name, c->cfg.name) == 0)
+			console_switch(&m, c);
+		cell_start(&m, c);
+	}
+	run(&m);
+	ctl_close(&m);
+	console_detach(&m);
+	config_free(&m.cfg);
+	free(m.cells);
+	return 0;
+}

@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* cellmgr's one context: every part takes it instead of global state. */
+#ifndef CELLAR_MGR_H
+#define CELLAR_MGR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <termios.h>
+
+#include "cell.h"
+#include "config.h"
+
+struct console {
+	bool attached;          /* board mode: stdin/stdout are the board's console */
+	bool restore_termios;
+	struct termios saved;
+	struct cell *front;     /* the cell whose console the user sees */
+	bool escape;            /* the previous input byte was the escape key */
+	struct watch w_in;
+};
+
+#define POWER_KEYS_MAX 8
+
+struct power_keys {
+	int fds[POWER_KEYS_MAX];
+	struct watch w[POWER_KEYS_MAX];
+	unsigned n;
+};
+
+#define CTL_CLIENTS_MAX 16
+
+struct ctl_client {
+	int fd;
+	struct watch w;
+};
+
+struct mgr {
+	const char *config_path;
+	const char *state_dir;
+	const char *socket_path;
+	bool board;             /* started by cellar's init as the board's manager */
+
+	struct config cfg;
+	struct cell *cells;
+	size_t n_cells;
+
+	int epfd;
+	int sigfd;
+	struct watch w_sig;
+	int ctl_fd;
+	struct watch w_ctl;
+	struct ctl_client ctl_clients[CTL_CLIENTS_MAX];
+	struct console console;
+	struct power_keys power;
+
+	bool stopping_all;      /* SIGTERM received: stop everything, then exit */
+	bool quit;
+};
+
+uint64_t now_ms(void);
+
+/* Adds fd to the event loop, its events reported against w. */
+int mgr_watch(struct mgr *m, int fd, struct watch *w, enum watch_kind kind, void *obj);
+void mgr_unwatch(struct mgr *m, int fd);
+
+/* cell.c */
+int cell_start(struct mgr *m, struct cell *c);
+void cell_stop(struct mgr *m, struct cell *c);
+void cell_on_errpipe(struct mgr *m, struct cell *c);
+void cell_on_exit(struct mgr *m, struct cell *c);
+void cell_on_console(struct mgr *m, struct cell *c);
+/* Escalates overdue stops; returns ms until the next deadline, or -1. */
+int cell_check_deadlines(struct mgr *m, uint64_t now);
+bool cell_is_active(const struct cell *c);
+
+/* console.c */
+void console_attach(struct mgr *m);
+void console_detach(struct mgr *m);
+void console_on_input(struct mgr *m);
+void console_output(struct mgr *m, struct cell *c, const char *buf, size_t len);
+void console_switch(struct mgr *m, struct cell *c);
+
+/* power.c */
+void power_keys_open(struct mgr *m);
+void power_key_on_event(struct mgr *m, int fd);
+
+/* ctl.c */
+int ctl_listen(struct mgr *m);
+void ctl_on_connection(struct mgr *m);
+void ctl_on_request(struct mgr *m, struct ctl_client *cl);
+void ctl_close(struct mgr *m);
+
+#endif

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The second command of the README: every test layer, one summary line.
+#   unit         cmocka, pure logic
+#   integration  the real cellmgr starting real cells on this host (root)
+#   e2e          the QEMU board booted under TCG
+# Each layer ends with "LAYER: N passed, N failed[, N skipped]"; this
+# script adds them up into the last line and exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "test: run as root (cells need namespaces, loop devices and mounts)" >&2
+	exit 1
+fi
+scripts/deps.sh || exit 1
+scripts/build.sh || { echo "test: build failed"; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0 failed=0 skipped=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count() { # LAYER: add the counts from the layer's summary line in $log
+	local line
+	line=$(grep -E "^$1: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
+	if [ -z "$line" ]; then
+		echo "test: $1 printed no summary: counted as one failure"
+		failed=$((failed + 1))
+		return
+	fi
+	local p f s
+	p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
+	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+	s=$(sed -nE 's/.* ([0-9]+) skipped.*/\1/p' <<<"$line")
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
+}
+
+layer() { # LAYER COMMAND...: run one layer, echoing its output
+	local name=$1; shift
+	echo "== $name"
+	"$@" 2>&1 | tee "$log"
+	local rc=${PIPESTATUS[0]}
+	count "$name"
+	if [ "$rc" -ne 0 ] && ! grep -qE "^$name: [0-9]+ passed, [1-9][0-9]* failed" "$log"; then
+		echo "test: $name exited with status $rc"
+		failed=$((failed + 1))
+	fi
+}
+
+layer unit tests/unit/run build
+layer integration tests/integration/run
+layer e2e tests/e2e/run
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
