@@ -43,11 +43,12 @@ static struct ini_item parse_section(unsigned line, char *s)
 {
 	struct ini_item it = { .kind = INI_SECTION, .line = line };
 	char *end = strchr(s, ']');
-	char *p;
+	char *rest, *p;
 
 	if (!end)
 		return error_item(line, "section header without closing ']'");
-	if (*trim(end + 1) != '\0')
+	rest = trim(end + 1);
+	if (*rest != '\0' && *rest != '#' && *rest != ';')
 		return error_item(line, "text after section header");
 	*end = '\0';
 	s = trim(s + 1);
@@ -109,6 +110,8 @@ struct ini_item ini_next(struct ini_reader *r)
 
 		r->pos += n + (nl ? 1 : 0);
 		r->line++;
+		if (n > 0 && start[n - 1] == '\r')
+			n--; /* CRLF files: the CR is not part of the line */
 		if (n > INI_LINE_MAX)
 			return error_item(r->line, "line too long");
 		if (memchr(start, '\0', n))

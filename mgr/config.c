@@ -1,0 +1,694 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The cell list parser (docs/config.md is the reference for the schema and
+ * for every message below).
+ *
+ * common/ini.c turns the buffer into headers and key = value pairs; this file
+ * knows the schema.  A [cell] section is parsed into p->cell and appended to
+ * cfg->cells when the section ends, unless something in it was wrong: then
+ * the whole cell is dropped, but its remaining lines are still checked so one
+ * run reports every problem.  A bad key in [host] is dropped on its own.
+ * Sections that cannot be parsed at all (unknown, a second [host], ...) are
+ * reported once, at their header, and their lines are skipped.
+ */
+#include "config.h"
+
+#include "ini.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define MSG_MAX 8192
+#define LABEL_MAX (INI_LINE_MAX + 16)
+#define MODULE_NAME_MAX 55 /* the kernel's MODULE_NAME_LEN, less the NUL */
+
+enum section { SEC_NONE, SEC_HOST, SEC_CELL, SEC_IGNORED };
+
+struct seen_cell {
+	char name[CELL_NAME_MAX + 1];
+	unsigned line;
+};
+
+/* A setter validates value and stores it; it returns NULL, or on a bad
+ * value the hint that ends the message: "(expected ...)". */
+typedef const char *(*cell_setter)(struct cell_config *c, const char *value);
+typedef const char *(*host_setter)(struct host_config *h, const char *value);
+
+enum cell_key {
+	CK_IMAGE,
+	CK_INIT,
+	CK_HOSTNAME,
+	CK_FOREGROUND,
+	CK_STOP_SIGNAL,
+	CK_STOP_TIMEOUT,
+	CK_COUNT
+};
+enum host_key { HK_HOSTNAME, HK_MODULES, HK_COUNT };
+
+struct parser {
+	struct config *cfg;
+	const char *file;
+	config_report_fn report;
+	void *ctx;
+	size_t cells_alloc;
+
+	enum section section;
+	unsigned host_line;		  /* the [host] header, 0 = none yet */
+	unsigned host_key_line[HK_COUNT]; /* where each key was first set */
+
+	struct cell_config cell; /* the [cell] being parsed */
+	char label[LABEL_MAX];	 /* "cell work", or "cell 'Bad'" */
+	bool cell_bad;
+	unsigned cell_key_line[CK_COUNT];
+
+	unsigned n_cell_sections;
+	struct seen_cell seen[CONFIG_CELLS_MAX]; /* every well-named [cell] */
+	size_t n_seen;
+	unsigned fg_line; /* first "foreground = yes" */
+	char fg_label[LABEL_MAX];
+};
+
+/* ---- values ---------------------------------------------------------- */
+
+static bool is_lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static bool is_alnum(char c)
+{
+	return is_lower_alnum(c) || (c >= 'A' && c <= 'Z');
+}
+
+static bool cell_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > CELL_NAME_MAX || !is_lower_alnum(s[0]))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!is_lower_alnum(s[i]) && s[i] != '-' && s[i] != '_')
+			return false;
+	return true;
+}
+
+/* RFC 1123: dot-separated labels of letters, digits and '-', each 1-63
+ * characters not starting or ending with '-'; the kernel takes 64 in all. */
+static bool hostname_valid(const char *s)
+{
+	size_t n = strlen(s), label = 0;
+
+	if (n == 0 || n > HOSTNAME_MAX)
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		if (s[i] == '.' || s[i] == '\0') {
+			if (label == 0 || label > 63 || s[i - 1] == '-')
+				return false;
+			label = 0;
+		} else if (is_alnum(s[i]) || (s[i] == '-' && label > 0)) {
+			label++;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+static const char *hint_hostname =
+    "(expected a hostname: up to 64 characters, dot-separated labels "
+    "of a-z, A-Z, 0-9 and '-', not starting or ending with '-')";
+static const char *hint_path = "(expected an absolute path)";
+
+static bool copy_path(char *dst, const char *value)
+{
+	size_t n = strlen(value);
+
+	if (value[0] != '/' || n >= PATH_MAX)
+		return false;
+	memcpy(dst, value, n + 1);
+	return true;
+}
+
+static int parse_bool(const char *s)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	}
+	return -EINVAL;
+}
+
+static const char *set_image(struct cell_config *c, const char *value)
+{
+	return copy_path(c->image, value) ? NULL : hint_path;
+}
+
+static const char *set_init(struct cell_config *c, const char *value)
+{
+	return copy_path(c->init, value) ? NULL : hint_path;
+}
+
+static const char *set_cell_hostname(struct cell_config *c, const char *value)
+{
+	if (!hostname_valid(value))
+		return hint_hostname;
+	strcpy(c->hostname, value);
+	return NULL;
+}
+
+static const char *set_foreground(struct cell_config *c, const char *value)
+{
+	int b = parse_bool(value);
+
+	if (b < 0)
+		return "(expected yes or no)";
+	c->foreground = b;
+	return NULL;
+}
+
+static const char *set_stop_signal(struct cell_config *c, const char *value)
+{
+	int sig = signal_parse(value);
+
+	if (sig == SIGSTOP)
+		return "(SIGSTOP cannot stop a cell)";
+	if (sig < 0)
+		return "(expected a signal: a name such as SIGTERM, TERM or SIGRTMIN+3, or a "
+		       "number)";
+	c->stop_signal = sig;
+	return NULL;
+}
+
+static const char *set_stop_timeout(struct cell_config *c, const char *value)
+{
+	unsigned ms;
+
+	if (duration_parse_ms(value, &ms) < 0 || ms == 0 || ms > CONFIG_STOP_TIMEOUT_MAX_MS)
+		return "(expected a duration such as 500ms, 10s or 2m, or plain seconds; "
+		       "more than 0 and at most 60m)";
+	c->stop_timeout_ms = ms;
+	return NULL;
+}
+
+static const char *set_host_hostname(struct host_config *h, const char *value)
+{
+	if (!hostname_valid(value))
+		return hint_hostname;
+	strcpy(h->hostname, value);
+	return NULL;
+}
+
+static const char *set_modules(struct host_config *h, const char *value)
+{
+	static const char *hint = "(expected module names of a-z, A-Z, 0-9, '_' and '-', "
+				  "up to 55 characters each, separated by spaces)";
+	char list[MODULES_MAX] = "";
+	size_t len = 0;
+
+	for (const char *s = value; *s;) {
+		size_t n = 0;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		while (is_alnum(s[n]) || s[n] == '_' || s[n] == '-')
+			n++;
+		if (s[n] != '\0' && s[n] != ' ' && s[n] != '\t')
+			return hint;
+		if (n == 0)
+			break; /* trailing blanks */
+		if (n > MODULE_NAME_MAX || len + !!len + n >= sizeof(list))
+			return hint;
+		if (len)
+			list[len++] = ' ';
+		memcpy(list + len, s, n);
+		len += n;
+		list[len] = '\0';
+		s += n;
+	}
+	memcpy(h->modules, list, len + 1);
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	cell_setter set;
+} cell_keys[CK_COUNT] = {
+    [CK_IMAGE] = {"image", set_image},
+    [CK_INIT] = {"init", set_init},
+    [CK_HOSTNAME] = {"hostname", set_cell_hostname},
+    [CK_FOREGROUND] = {"foreground", set_foreground},
+    [CK_STOP_SIGNAL] = {"stop_signal", set_stop_signal},
+    [CK_STOP_TIMEOUT] = {"stop_timeout", set_stop_timeout},
+};
+
+static const struct {
+	const char *name;
+	host_setter set;
+} host_keys[HK_COUNT] = {
+    [HK_HOSTNAME] = {"hostname", set_host_hostname},
+    [HK_MODULES] = {"modules", set_modules},
+};
+
+/* ---- messages -------------------------------------------------------- */
+
+__attribute__((format(printf, 3, 0))) static void vreport(struct parser *p, unsigned line,
+							  const char *fmt, va_list ap)
+{
+	char msg[MSG_MAX];
+	int n;
+
+	p->cfg->n_errors++;
+	if (!p->report)
+		return;
+	n = snprintf(msg, sizeof(msg), "%s:%u: ", p->file, line);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	p->report(p->ctx, msg);
+}
+
+__attribute__((format(printf, 3, 4))) static void report_error(struct parser *p, unsigned line,
+							       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(p, line, fmt, ap);
+	va_end(ap);
+}
+
+/* A problem inside the current [cell]: reported as "cell NAME: ...", and
+ * the cell will be dropped. */
+__attribute__((format(printf, 3, 4))) static void cell_error(struct parser *p, unsigned line,
+							     const char *fmt, ...)
+{
+	char body[MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+	p->cell_bad = true;
+	report_error(p, line, "%s: %s", p->label, body);
+}
+
+/* Values go into messages verbatim except control characters: a log line
+ * must stay one line and carry no terminal escapes. */
+static const char *printable(char *dst, size_t size, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < size; i++)
+		dst[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+	dst[i] = '\0';
+	return dst;
+}
+
+static void bad_value(struct parser *p, const struct ini_item *it, const char *hint)
+{
+	char v[INI_LINE_MAX + 1];
+
+	printable(v, sizeof(v), it->value);
+	if (p->section == SEC_CELL)
+		cell_error(p, it->line, "bad value for '%s': '%s' %s", it->key, v, hint);
+	else
+		report_error(p, it->line, "host: bad value for '%s': '%s' %s", it->key, v, hint);
+}
+
+/* ---- sections -------------------------------------------------------- */
+
+static int append_cell(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+
+	if (cfg->n_cells == p->cells_alloc) {
+		size_t n = p->cells_alloc ? 2 * p->cells_alloc : 4;
+		struct cell_config *cells = realloc(cfg->cells, n * sizeof(*cells));
+
+		if (!cells)
+			return -ENOMEM;
+		cfg->cells = cells;
+		p->cells_alloc = n;
+	}
+	cfg->cells[cfg->n_cells++] = p->cell;
+	return 0;
+}
+
+/* The default hostname is the cell's name made a valid hostname. */
+static void default_hostname(struct cell_config *c)
+{
+	size_t n = strlen(c->name);
+
+	memcpy(c->hostname, c->name, n + 1);
+	for (size_t i = 0; i < n; i++)
+		if (c->hostname[i] == '_')
+			c->hostname[i] = '-';
+	while (n > 0 && c->hostname[n - 1] == '-')
+		c->hostname[--n] = '\0';
+}
+
+static int section_end(struct parser *p)
+{
+	enum section s = p->section;
+
+	p->section = SEC_IGNORED;
+	if (s != SEC_CELL)
+		return 0;
+	if (!p->cell_key_line[CK_IMAGE])
+		cell_error(p, p->cell.line, "missing required key 'image'");
+	if (p->cell_bad)
+		return 0;
+	if (!p->cell_key_line[CK_HOSTNAME])
+		default_hostname(&p->cell);
+	return append_cell(p);
+}
+
+static void host_begin(struct parser *p, const struct ini_item *it)
+{
+	if (*it->arg) {
+		report_error(p, it->line, "section '[host]' takes no argument");
+	} else if (p->host_line) {
+		report_error(p, it->line, "duplicate section '[host]' (first defined at line %u)",
+			     p->host_line);
+	} else {
+		p->host_line = it->line;
+		p->section = SEC_HOST;
+	}
+}
+
+static void cell_begin(struct parser *p, const struct ini_item *it)
+{
+	const char *name = it->arg;
+
+	if (*name == '\0') {
+		report_error(p, it->line, "section '[cell]' needs a name: '[cell NAME]'");
+		return;
+	}
+	if (++p->n_cell_sections > CONFIG_CELLS_MAX) {
+		p->n_cell_sections = CONFIG_CELLS_MAX + 1; /* no wrap */
+		report_error(p, it->line, "too many cells: '[cell %s]' ignored (at most %d)", name,
+			     CONFIG_CELLS_MAX);
+		return;
+	}
+	p->section = SEC_CELL;
+	p->cell_bad = false;
+	memset(p->cell_key_line, 0, sizeof(p->cell_key_line));
+	memset(&p->cell, 0, sizeof(p->cell));
+	p->cell.line = it->line;
+	strcpy(p->cell.init, CELL_DEFAULT_INIT);
+	p->cell.stop_signal = CELL_SIGRTMIN + 3;
+	p->cell.stop_timeout_ms = CELL_DEFAULT_STOP_TIMEOUT_MS;
+
+	if (!cell_name_valid(name)) {
+		snprintf(p->label, sizeof(p->label), "cell '%s'", name);
+		cell_error(p, it->line,
+			   "bad name (1-15 characters: a-z, 0-9, '-', '_', "
+			   "starting with a letter or digit)");
+		return;
+	}
+	strcpy(p->cell.name, name);
+	snprintf(p->label, sizeof(p->label), "cell %s", name);
+	for (size_t i = 0; i < p->n_seen; i++) {
+		if (strcmp(p->seen[i].name, name) == 0) {
+			p->cell_bad = true;
+			report_error(p, it->line, "duplicate cell '%s' (first defined at line %u)",
+				     name, p->seen[i].line);
+			return;
+		}
+	}
+	strcpy(p->seen[p->n_seen].name, name);
+	p->seen[p->n_seen++].line = it->line;
+}
+
+static int on_section(struct parser *p, const struct ini_item *it)
+{
+	int r = section_end(p);
+
+	if (r < 0)
+		return r;
+	if (strcmp(it->name, "host") == 0)
+		host_begin(p, it);
+	else if (strcmp(it->name, "cell") == 0)
+		cell_begin(p, it);
+	else
+		report_error(p, it->line, "unknown section '[%s%s%s]'", it->name,
+			     *it->arg ? " " : "", it->arg);
+	return 0;
+}
+
+/* ---- keys ------------------------------------------------------------ */
+
+static void on_cell_key(struct parser *p, const struct ini_item *it)
+{
+	const char *hint;
+	int k;
+
+	for (k = 0; k < CK_COUNT; k++)
+		if (strcmp(it->key, cell_keys[k].name) == 0)
+			break;
+	if (k == CK_COUNT) {
+		cell_error(p, it->line, "unknown key '%s'", it->key);
+		return;
+	}
+	if (p->cell_key_line[k]) {
+		cell_error(p, it->line, "duplicate key '%s' (first set at line %u)", it->key,
+			   p->cell_key_line[k]);
+		return;
+	}
+	p->cell_key_line[k] = it->line;
+	hint = cell_keys[k].set(&p->cell, it->value);
+	if (hint) {
+		bad_value(p, it, hint);
+		return;
+	}
+	if (k == CK_FOREGROUND && p->cell.foreground) {
+		if (p->fg_line) {
+			cell_error(p, it->line,
+				   "second 'foreground = yes' (%s already has it at line %u)",
+				   p->fg_label, p->fg_line);
+		} else {
+			p->fg_line = it->line;
+			memcpy(p->fg_label, p->label, sizeof(p->fg_label));
+		}
+	}
+}
+
+static void on_host_key(struct parser *p, const struct ini_item *it)
+{
+	const char *hint;
+	int k;
+
+	for (k = 0; k < HK_COUNT; k++)
+		if (strcmp(it->key, host_keys[k].name) == 0)
+			break;
+	if (k == HK_COUNT) {
+		report_error(p, it->line, "host: unknown key '%s'", it->key);
+		return;
+	}
+	if (p->host_key_line[k]) {
+		report_error(p, it->line, "host: duplicate key '%s' (first set at line %u)",
+			     it->key, p->host_key_line[k]);
+		return;
+	}
+	p->host_key_line[k] = it->line;
+	hint = host_keys[k].set(&p->cfg->host, it->value);
+	if (hint)
+		bad_value(p, it, hint);
+}
+
+/*
+ * Whether the line the lexer just refused looks like a section header
+ * ("[cell work" without its ']'): then it ends the current section, and the
+ * lines after it belong to no section we know.  The lexer leaves pos just
+ * past that line.
+ */
+static bool refused_line_is_header(const struct ini_reader *r)
+{
+	size_t end = r->pos, start;
+
+	if (end > 0 && r->buf[end - 1] == '\n')
+		end--;
+	start = end;
+	while (start > 0 && r->buf[start - 1] != '\n')
+		start--;
+	while (start < end && (r->buf[start] == ' ' || r->buf[start] == '\t'))
+		start++;
+	return start < end && r->buf[start] == '[';
+}
+
+static int on_lexer_error(struct parser *p, const struct ini_reader *r, const struct ini_item *it)
+{
+	if (refused_line_is_header(r)) {
+		int ret = section_end(p);
+
+		report_error(p, it->line, "%s", it->error);
+		return ret;
+	}
+	switch (p->section) {
+	case SEC_NONE: report_error(p, it->line, "%s", it->error); break;
+	case SEC_HOST: report_error(p, it->line, "host: %s", it->error); break;
+	case SEC_CELL: cell_error(p, it->line, "%s", it->error); break;
+	case SEC_IGNORED: break;
+	}
+	return 0;
+}
+
+/* ---- API ------------------------------------------------------------- */
+
+static void config_init(struct config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->host.hostname, "cellar");
+}
+
+int config_parse(struct config *cfg, const char *file, const char *buf, size_t len,
+		 config_report_fn report, void *ctx)
+{
+	struct ini_reader r;
+	struct parser *p;
+	int ret = 0;
+
+	config_init(cfg);
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->cfg = cfg;
+	p->file = file;
+	p->report = report;
+	p->ctx = ctx;
+	p->section = SEC_NONE;
+
+	ini_init(&r, buf, len);
+	for (;;) {
+		struct ini_item it = ini_next(&r);
+
+		if (it.kind == INI_END)
+			break;
+		if (it.kind == INI_SECTION) {
+			ret = on_section(p, &it);
+		} else if (it.kind == INI_ERROR) {
+			ret = on_lexer_error(p, &r, &it);
+		} else if (p->section == SEC_NONE) {
+			report_error(p, it.line, "key '%s' outside any section", it.key);
+		} else if (p->section == SEC_HOST) {
+			on_host_key(p, &it);
+		} else if (p->section == SEC_CELL) {
+			on_cell_key(p, &it);
+		}
+		if (ret < 0)
+			break;
+	}
+	if (ret == 0)
+		ret = section_end(p);
+	if (ret < 0) {
+		config_free(cfg);
+		config_init(cfg);
+	}
+	free(p);
+	return ret;
+}
+
+static int read_all(int fd, char **out, size_t *out_len)
+{
+	size_t len = 0, size = 0;
+	char *buf = NULL;
+
+	for (;;) {
+		ssize_t n;
+
+		if (len == size) {
+			size_t want = size ? 2 * size : 16384;
+			char *b;
+
+			if (want > CONFIG_FILE_MAX + 1)
+				want = CONFIG_FILE_MAX + 1;
+			if (want == size) {
+				free(buf);
+				return -EFBIG;
+			}
+			b = realloc(buf, want);
+			if (!b) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = b;
+			size = want;
+		}
+		n = read(fd, buf + len, size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = -errno;
+
+			free(buf);
+			return e;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > CONFIG_FILE_MAX) {
+		free(buf);
+		return -EFBIG;
+	}
+	*out = buf;
+	*out_len = len;
+	return 0;
+}
+
+int config_load(struct config *cfg, const char *path, config_report_fn report, void *ctx)
+{
+	char msg[MSG_MAX];
+	char *buf = NULL;
+	size_t len = 0;
+	int fd, ret;
+
+	config_init(cfg);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		ret = -errno;
+	} else {
+		ret = read_all(fd, &buf, &len);
+		close(fd);
+	}
+	if (ret < 0) {
+		cfg->n_errors = 1;
+		if (ret == -EFBIG)
+			snprintf(msg, sizeof(msg), "%s: too large (more than 1 MiB)", path);
+		else
+			snprintf(msg, sizeof(msg), "%s: %s", path, strerror(-ret));
+		if (report)
+			report(ctx, msg);
+		return ret;
+	}
+	ret = config_parse(cfg, path, buf, len, report, ctx);
+	free(buf);
+	return ret;
+}
+
+void config_free(struct config *cfg)
+{
+	free(cfg->cells);
+	cfg->cells = NULL;
+	cfg->n_cells = 0;
+}
+
+const struct cell_config *config_foreground(const struct config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_cells; i++)
+		if (cfg->cells[i].foreground)
+			return &cfg->cells[i];
+	return cfg->n_cells ? &cfg->cells[0] : NULL;
+}

@@ -1,0 +1,910 @@
+// SPDX-License-Identifier: MIT
+/* Unit tests for the cell list parser (mgr/config.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define MAX_MSGS 64
+
+struct messages {
+	char *msg[MAX_MSGS];
+	size_t n;
+	size_t total;
+};
+
+static struct messages msgs;
+static struct config cfg;
+
+static void collect(void *ctx, const char *msg)
+{
+	struct messages *m = ctx;
+
+	if (m->n < MAX_MSGS)
+		m->msg[m->n++] = strdup(msg);
+	m->total++;
+}
+
+static void reset(void)
+{
+	for (size_t i = 0; i < msgs.n; i++)
+		free(msgs.msg[i]);
+	memset(&msgs, 0, sizeof(msgs));
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	config_free(&cfg);
+	reset();
+	return 0;
+}
+
+static void parse(const char *text)
+{
+	config_free(&cfg);
+	reset();
+	assert_int_equal(config_parse(&cfg, "cells.conf", text, strlen(text), collect, &msgs), 0);
+	assert_int_equal(cfg.n_errors, msgs.total);
+}
+
+/* The messages, exactly and in order; the list ends with NULL. */
+static void expect_messages(const char *first, ...)
+{
+	va_list ap;
+	size_t i = 0;
+
+	va_start(ap, first);
+	for (const char *want = first; want; want = va_arg(ap, const char *), i++) {
+		if (i >= msgs.n)
+			fail_msg("missing message %zu: %s", i, want);
+		assert_string_equal(msgs.msg[i], want);
+	}
+	va_end(ap);
+	if (msgs.n != i)
+		fail_msg("unexpected message: %s", msgs.msg[i]);
+}
+
+/* The names of the cells that were kept, in order, ending with NULL. */
+static void expect_cells(const char *first, ...)
+{
+	va_list ap;
+	size_t i = 0;
+
+	va_start(ap, first);
+	for (const char *want = first; want; want = va_arg(ap, const char *), i++) {
+		if (i >= cfg.n_cells)
+			fail_msg("missing cell %s", want);
+		assert_string_equal(cfg.cells[i].name, want);
+	}
+	va_end(ap);
+	assert_int_equal(cfg.n_cells, i);
+}
+
+static const struct cell_config *cell(const char *name)
+{
+	for (size_t i = 0; i < cfg.n_cells; i++)
+		if (strcmp(cfg.cells[i].name, name) == 0)
+			return &cfg.cells[i];
+	fail_msg("no cell %s", name);
+	return NULL;
+}
+
+/* ---- good files ------------------------------------------------------ */
+
+static void test_good_file(void **state)
+{
+	const struct cell_config *c;
+
+	(void)state;
+	parse("# the board\n"
+	      "[host]\n"
+	      "hostname = board\n"
+	      "modules  = evdev   loop\terofs overlay  # for the cells\n"
+	      "\n"
+	      "[cell work]\n"
+	      "image   = /cells/work.erofs\n"
+	      "init    = /bin/init\n"
+	      "hostname = work-pc.example\n"
+	      "foreground = yes\n"
+	      "stop_signal = SIGUSR2\n"
+	      "stop_timeout = 1500ms\n"
+	      "\n"
+	      "[cell personal]\n"
+	      "image = /cells/personal\n");
+	expect_messages(NULL);
+	assert_int_equal(cfg.n_errors, 0);
+	assert_string_equal(cfg.host.hostname, "board");
+	assert_string_equal(cfg.host.modules, "evdev loop erofs overlay");
+	expect_cells("work", "personal", NULL);
+
+	c = cell("work");
+	assert_int_equal(c->line, 6);
+	assert_string_equal(c->image, "/cells/work.erofs");
+	assert_string_equal(c->init, "/bin/init");
+	assert_string_equal(c->hostname, "work-pc.example");
+	assert_true(c->foreground);
+	assert_int_equal(c->stop_signal, SIGUSR2);
+	assert_int_equal(c->stop_timeout_ms, 1500);
+
+	c = cell("personal");
+	assert_int_equal(c->line, 14);
+	assert_string_equal(c->image, "/cells/personal");
+	assert_string_equal(c->init, CELL_DEFAULT_INIT);
+	assert_string_equal(c->hostname, "personal");
+	assert_false(c->foreground);
+	assert_int_equal(c->stop_signal, SIGRTMIN + 3);
+	assert_int_equal(c->stop_timeout_ms, CELL_DEFAULT_STOP_TIMEOUT_MS);
+
+	assert_ptr_equal(config_foreground(&cfg), cell("work"));
+}
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	parse("");
+	expect_messages(NULL);
+	assert_string_equal(cfg.host.hostname, "cellar");
+	assert_string_equal(cfg.host.modules, "");
+	expect_cells(NULL);
+	assert_null(config_foreground(&cfg));
+
+	/* an empty [host] changes nothing; a list of blanks is no module */
+	parse("[host]\nmodules =\n");
+	expect_messages(NULL);
+	assert_string_equal(cfg.host.hostname, "cellar");
+	assert_string_equal(cfg.host.modules, "");
+}
+
+static void test_foreground_defaults_to_first(void **state)
+{
+	(void)state;
+	parse("[cell a]\nimage = /a\n[cell b]\nimage = /b\nforeground = no\n");
+	expect_messages(NULL);
+	assert_ptr_equal(config_foreground(&cfg), cell("a"));
+
+	parse("[cell a]\nimage = /a\n[cell b]\nimage = /b\nforeground = on\n");
+	assert_ptr_equal(config_foreground(&cfg), cell("b"));
+}
+
+static void test_default_hostname_from_name(void **state)
+{
+	(void)state;
+	parse("[cell my_os_]\nimage = /a\n[cell 0-debian-12]\nimage = /b\n");
+	expect_messages(NULL);
+	assert_string_equal(cell("my_os_")->hostname, "my-os");
+	assert_string_equal(cell("0-debian-12")->hostname, "0-debian-12");
+}
+
+static void test_booleans(void **state)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1", "YES", "True"};
+	static const char *const no[] = {"no", "false", "off", "0", "No", "OFF"};
+	char text[128];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		snprintf(text, sizeof(text), "[cell a]\nimage=/a\nforeground=%s\n", yes[i]);
+		parse(text);
+		expect_messages(NULL);
+		assert_true(cell("a")->foreground);
+		snprintf(text, sizeof(text), "[cell a]\nimage=/a\nforeground=%s\n", no[i]);
+		parse(text);
+		expect_messages(NULL);
+		assert_false(cell("a")->foreground);
+	}
+}
+
+static void test_name_limits(void **state)
+{
+	(void)state;
+	parse("[cell abcdefghijklmno]\nimage=/a\n[cell 9]\nimage=/b\n");
+	expect_messages(NULL);
+	expect_cells("abcdefghijklmno", "9", NULL);
+}
+
+/* ---- cell errors ----------------------------------------------------- */
+
+static void test_unknown_key_drops_cell(void **state)
+{
+	(void)state;
+	parse("[cell work]\n"
+	      "image = /cells/work.erofs\n"
+	      "imgae = /x\n"
+	      "foreground = maybe\n"
+	      "[cell personal]\n"
+	      "image = /cells/personal.erofs\n");
+	expect_messages(
+	    "cells.conf:3: cell work: unknown key 'imgae'",
+	    "cells.conf:4: cell work: bad value for 'foreground': 'maybe' (expected yes or no)",
+	    NULL);
+	assert_int_equal(cfg.n_errors, 2);
+	expect_cells("personal", NULL);
+}
+
+static void test_duplicate_cell(void **state)
+{
+	(void)state;
+	parse("[cell work]\n"
+	      "image = /first\n"
+	      "[cell work]\n"
+	      "image = /second\n"
+	      "bogus = 1\n"
+	      "[cell other]\n"
+	      "image = /other\n");
+	expect_messages("cells.conf:3: duplicate cell 'work' (first defined at line 1)",
+			"cells.conf:5: cell work: unknown key 'bogus'", NULL);
+	expect_cells("work", "other", NULL);
+	assert_string_equal(cell("work")->image, "/first");
+}
+
+static void test_duplicate_cell_of_dropped_cell(void **state)
+{
+	(void)state;
+	/* the second is a duplicate even though the first was dropped */
+	parse("[cell work]\n"
+	      "[cell work]\n"
+	      "image = /second\n");
+	expect_messages("cells.conf:1: cell work: missing required key 'image'",
+			"cells.conf:2: duplicate cell 'work' (first defined at line 1)", NULL);
+	expect_cells(NULL);
+}
+
+static void test_missing_image(void **state)
+{
+	(void)state;
+	parse("[cell a]\n"
+	      "image = /a\n"
+	      "\n"
+	      "\n"
+	      "[cell work]\n"
+	      "init = /sbin/init\n"
+	      "[cell b]\n"
+	      "image = /b\n");
+	expect_messages("cells.conf:5: cell work: missing required key 'image'", NULL);
+	expect_cells("a", "b", NULL);
+
+	/* at the end of the file too, and not again after a bad value */
+	parse("[cell a]\nimage = /a\n[cell work]\nimage = relative\n[cell last]\n");
+	expect_messages("cells.conf:4: cell work: bad value for 'image': 'relative' (expected an "
+			"absolute path)",
+			"cells.conf:5: cell last: missing required key 'image'", NULL);
+	expect_cells("a", NULL);
+}
+
+static void test_bad_values(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *message;
+	} cases[] = {
+	    {"image = cells/w.erofs", "cells.conf:3: cell work: bad value for 'image': "
+				      "'cells/w.erofs' (expected an absolute path)"},
+	    {"image =",
+	     "cells.conf:3: cell work: bad value for 'image': '' (expected an absolute path)"},
+	    {"init = sbin/init", "cells.conf:3: cell work: bad value for 'init': 'sbin/init' "
+				 "(expected an absolute path)"},
+	    {"hostname = my_host", "cells.conf:3: cell work: bad value for 'hostname': 'my_host' "
+				   "(expected a hostname: up to 64 "
+				   "characters, dot-separated labels of a-z, A-Z, 0-9 and '-', not "
+				   "starting or ending with '-')"},
+	    {"foreground = maybe",
+	     "cells.conf:3: cell work: bad value for 'foreground': 'maybe' (expected yes or no)"},
+	    {"foreground =",
+	     "cells.conf:3: cell work: bad value for 'foreground': '' (expected yes or no)"},
+	    {"stop_signal = SIGFOO", "cells.conf:3: cell work: bad value for 'stop_signal': "
+				     "'SIGFOO' (expected a signal: a name such as "
+				     "SIGTERM, TERM or SIGRTMIN+3, or a number)"},
+	    {"stop_signal = SIGSTOP", "cells.conf:3: cell work: bad value for 'stop_signal': "
+				      "'SIGSTOP' (SIGSTOP cannot stop a cell)"},
+	    {"stop_timeout = 0", "cells.conf:3: cell work: bad value for 'stop_timeout': '0' "
+				 "(expected a duration such as 500ms, 10s "
+				 "or 2m, or plain seconds; more than 0 and at most 60m)"},
+	    {"stop_timeout = 61m", "cells.conf:3: cell work: bad value for 'stop_timeout': '61m' "
+				   "(expected a duration such as 500ms, "
+				   "10s or 2m, or plain seconds; more than 0 and at most 60m)"},
+	    {"stop_timeout = 10 s", "cells.conf:3: cell work: bad value for 'stop_timeout': '10 s' "
+				    "(expected a duration such as 500ms, "
+				    "10s or 2m, or plain seconds; more than 0 and at most 60m)"},
+	};
+	char text[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[cell work]\nimage = /w\n%s\n[cell ok]\nimage = /ok\n", cases[i].line);
+		/* "image" twice would be a duplicate: move it for image cases */
+		if (strncmp(cases[i].line, "image", 5) == 0)
+			snprintf(text, sizeof(text),
+				 "[cell work]\ninit = /i\n%s\n[cell ok]\nimage = /ok\n",
+				 cases[i].line);
+		parse(text);
+		expect_messages(cases[i].message, NULL);
+		expect_cells("ok", NULL);
+	}
+}
+
+static void test_good_limits(void **state)
+{
+	(void)state;
+	parse("[cell a]\nimage=/a\nstop_timeout = 60m\nstop_signal = SIGKILL\n"
+	      "hostname = a234567890123456789012345678901234567890123456789012345678901.b\n"
+	      "[cell b]\nimage=/b\nstop_timeout = 1ms\nstop_signal = 15\n"
+	      "[cell c]\nimage=/c\nstop_timeout = 3600\nstop_signal = RTMAX-2\n");
+	expect_messages(NULL);
+	assert_int_equal(cell("a")->stop_timeout_ms, 3600000);
+	assert_int_equal(cell("a")->stop_signal, SIGKILL);
+	assert_int_equal(strlen(cell("a")->hostname), 63);
+	assert_int_equal(cell("b")->stop_timeout_ms, 1);
+	assert_int_equal(cell("b")->stop_signal, SIGTERM);
+	assert_int_equal(cell("c")->stop_timeout_ms, 3600000);
+	assert_int_equal(cell("c")->stop_signal, SIGRTMAX - 2);
+}
+
+static void test_bad_cell_name(void **state)
+{
+	(void)state;
+	parse("[cell ok1]\n"
+	      "image = /a\n"
+	      "[cell Work]\n"
+	      "image = /w\n"
+	      "colour = red\n"
+	      "[cell -x]\n"
+	      "image = /x\n"
+	      "[cell abcdefghijklmnop]\n"
+	      "image = /x\n"
+	      "[cell a.b]\n"
+	      "[cell ok2]\n"
+	      "image = /b\n");
+	expect_messages(
+	    "cells.conf:3: cell 'Work': bad name (1-15 characters: a-z, 0-9, '-', '_', starting "
+	    "with a "
+	    "letter or digit)",
+	    "cells.conf:5: cell 'Work': unknown key 'colour'",
+	    "cells.conf:6: cell '-x': bad name (1-15 characters: a-z, 0-9, '-', '_', starting with "
+	    "a "
+	    "letter or digit)",
+	    "cells.conf:8: cell 'abcdefghijklmnop': bad name (1-15 characters: a-z, 0-9, '-', '_', "
+	    "starting with a letter or digit)",
+	    "cells.conf:10: cell 'a.b': bad name (1-15 characters: a-z, 0-9, '-', '_', starting "
+	    "with a "
+	    "letter or digit)",
+	    "cells.conf:10: cell 'a.b': missing required key 'image'", NULL);
+	expect_cells("ok1", "ok2", NULL);
+}
+
+static void test_cell_without_name(void **state)
+{
+	(void)state;
+	parse("[cell]\nimage = /a\nbogus = 1\n[cell ok]\nimage = /ok\n");
+	expect_messages("cells.conf:1: section '[cell]' needs a name: '[cell NAME]'", NULL);
+	expect_cells("ok", NULL);
+}
+
+static void test_duplicate_key_in_cell(void **state)
+{
+	(void)state;
+	parse("[cell work]\n"
+	      "image = /a\n"
+	      "stop_timeout = 5s\n"
+	      "image = /b\n"
+	      "stop_timeout = 6s\n"
+	      "[cell ok]\n"
+	      "image = /ok\n");
+	expect_messages(
+	    "cells.conf:4: cell work: duplicate key 'image' (first set at line 2)",
+	    "cells.conf:5: cell work: duplicate key 'stop_timeout' (first set at line 3)", NULL);
+	expect_cells("ok", NULL);
+}
+
+static void test_second_foreground(void **state)
+{
+	(void)state;
+	parse("[cell work]\n"
+	      "image = /w\n"
+	      "foreground = yes\n"
+	      "[cell personal]\n"
+	      "image = /p\n"
+	      "foreground = true\n"
+	      "[cell third]\n"
+	      "image = /t\n"
+	      "foreground = no\n");
+	expect_messages("cells.conf:6: cell personal: second 'foreground = yes' (cell work already "
+			"has it at line 3)",
+			NULL);
+	expect_cells("work", "third", NULL);
+	assert_ptr_equal(config_foreground(&cfg), cell("work"));
+}
+
+static void test_too_many_cells(void **state)
+{
+	size_t size = (CONFIG_CELLS_MAX + 2) * 40;
+	char *text = malloc(size), *p = text;
+
+	(void)state;
+	assert_non_null(text);
+	for (int i = 0; i < CONFIG_CELLS_MAX + 2; i++)
+		p += sprintf(p, "[cell c%d]\nimage = /c\n", i);
+	parse(text);
+	free(text);
+	expect_messages("cells.conf:513: too many cells: '[cell c256]' ignored (at most 256)",
+			"cells.conf:515: too many cells: '[cell c257]' ignored (at most 256)",
+			NULL);
+	assert_int_equal(cfg.n_cells, CONFIG_CELLS_MAX);
+	assert_string_equal(cfg.cells[CONFIG_CELLS_MAX - 1].name, "c255");
+}
+
+/* ---- host and section errors ----------------------------------------- */
+
+static void test_host_errors_keep_defaults(void **state)
+{
+	(void)state;
+	parse("[host]\n"
+	      "hostname = -board\n"
+	      "modules = evdev loop\n"
+	      "modules = erofs\n"
+	      "colour = red\n"
+	      "[cell work]\n"
+	      "image = /w\n");
+	expect_messages(
+	    "cells.conf:2: host: bad value for 'hostname': '-board' (expected a hostname: up to 64 "
+	    "characters, dot-separated labels of a-z, A-Z, 0-9 and '-', not starting or ending "
+	    "with '-')",
+	    "cells.conf:4: host: duplicate key 'modules' (first set at line 3)",
+	    "cells.conf:5: host: unknown key 'colour'", NULL);
+	assert_string_equal(cfg.host.hostname, "cellar");
+	assert_string_equal(cfg.host.modules, "evdev loop");
+	expect_cells("work", NULL);
+}
+
+static void test_bad_modules(void **state)
+{
+	(void)state;
+	parse("[host]\nmodules = evdev ext4.ko\n");
+	expect_messages("cells.conf:2: host: bad value for 'modules': 'evdev ext4.ko' (expected "
+			"module names of a-z, "
+			"A-Z, 0-9, '_' and '-', up to 55 characters each, separated by spaces)",
+			NULL);
+	assert_string_equal(cfg.host.modules, "");
+
+	parse("[host]\nmodules = a_b c-d "
+	      "m2345678901234567890123456789012345678901234567890123456\n");
+	assert_int_equal(cfg.n_errors, 1);
+	assert_string_equal(cfg.host.modules, "");
+
+	parse("[host]\nmodules = a_b c-d E9 "
+	      "m234567890123456789012345678901234567890123456789012345\n");
+	expect_messages(NULL);
+	assert_string_equal(cfg.host.modules,
+			    "a_b c-d E9 m234567890123456789012345678901234567890123456789012345");
+}
+
+static void test_bad_hostnames(void **state)
+{
+	static const char *const bad[] = {
+	    "a..b",
+	    ".a",
+	    "a.",
+	    "a-",
+	    "-a",
+	    "a_b",
+	    "a b",
+	    "a234567890123456789012345678901234567890123456789012345678901234",	 /* label of 64 */
+	    "a234567890.a234567890.a234567890.a234567890.a234567890.a234567890", /* 65 in all */
+	};
+	char text[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[host]\nhostname = %s\n", bad[i]);
+		parse(text);
+		assert_int_equal(cfg.n_errors, 1);
+		assert_string_equal(cfg.host.hostname, "cellar");
+	}
+	parse("[host]\nhostname = 1-Board.local\n");
+	expect_messages(NULL);
+	assert_string_equal(cfg.host.hostname, "1-Board.local");
+	parse(
+	    "[host]\nhostname = a234567890.a234567890.a234567890.a234567890.a234567890.a2345678\n");
+	expect_messages(NULL);
+}
+
+static void test_host_section_errors(void **state)
+{
+	(void)state;
+	parse("[host]\n"
+	      "hostname = one\n"
+	      "[host]\n"
+	      "hostname = two\n"
+	      "bogus = 1\n"
+	      "[host extra]\n"
+	      "modules = x\n");
+	expect_messages("cells.conf:3: duplicate section '[host]' (first defined at line 1)",
+			"cells.conf:6: section '[host]' takes no argument", NULL);
+	assert_string_equal(cfg.host.hostname, "one");
+	assert_string_equal(cfg.host.modules, "");
+}
+
+static void test_key_outside_section(void **state)
+{
+	(void)state;
+	parse("# header\n"
+	      "x = 1\n"
+	      "hostname = b\n"
+	      "[host]\n");
+	expect_messages("cells.conf:2: key 'x' outside any section",
+			"cells.conf:3: key 'hostname' outside any section", NULL);
+	assert_string_equal(cfg.host.hostname, "cellar");
+}
+
+static void test_unknown_section(void **state)
+{
+	(void)state;
+	parse("[cell a]\n"
+	      "image = /a\n"
+	      "[foo]\n"
+	      "x = 1\n"
+	      "this is not even a key\n"
+	      "[network br0]\n"
+	      "y = 2\n"
+	      "[cell b]\n"
+	      "image = /b\n");
+	expect_messages("cells.conf:3: unknown section '[foo]'",
+			"cells.conf:6: unknown section '[network br0]'", NULL);
+	expect_cells("a", "b", NULL);
+}
+
+/* ---- lexer errors ---------------------------------------------------- */
+
+static void test_lexer_errors(void **state)
+{
+	(void)state;
+	parse("garbage\n"
+	      "[host]\n"
+	      "host name = x\n"
+	      "[cell work]\n"
+	      "image = /w\n"
+	      "just words\n"
+	      "[cell ok]\n"
+	      "image = /ok\n");
+	expect_messages("cells.conf:1: expected 'key = value'",
+			"cells.conf:3: host: bad character in key",
+			"cells.conf:6: cell work: expected 'key = value'", NULL);
+	expect_cells("ok", NULL);
+}
+
+static void test_broken_header_ends_section(void **state)
+{
+	(void)state;
+	/* "[cell b" ends cell a (which is kept); its keys belong nowhere */
+	parse("[cell a]\n"
+	      "image = /a\n"
+	      "  [cell b\n"
+	      "image = /b\n"
+	      "not a key\n"
+	      "[cell c]\n"
+	      "image = /c\n"
+	      "[cell d] x\n"
+	      "[cell e]\n"
+	      "image = /e\n");
+	expect_messages("cells.conf:3: section header without closing ']'",
+			"cells.conf:8: text after section header", NULL);
+	expect_cells("a", "c", "e", NULL);
+}
+
+static void test_nul_and_long_lines(void **state)
+{
+	static const char text[] = "[cell a]\nimage = /a\0b\n[cell b]\nimage = /b";
+	static char big[8000];
+
+	(void)state;
+	config_free(&cfg);
+	reset();
+	assert_int_equal(config_parse(&cfg, "cells.conf", text, sizeof(text) - 1, collect, &msgs),
+			 0);
+	expect_messages("cells.conf:2: cell a: NUL byte in line",
+			"cells.conf:1: cell a: missing required key 'image'", NULL);
+	expect_cells("b", NULL);
+
+	strcpy(big, "[cell a]\nimage = /");
+	memset(big + strlen(big), 'x', 5000);
+	strcat(big, "\n[cell b]\r\nimage = /b\r\n");
+	parse(big);
+	expect_messages("cells.conf:2: cell a: line too long",
+			"cells.conf:1: cell a: missing required key 'image'", NULL);
+	expect_cells("b", NULL);
+	assert_string_equal(cell("b")->image, "/b");
+}
+
+static void test_control_characters_in_messages(void **state)
+{
+	(void)state;
+	parse("[cell a]\nimage = /a\nforeground = \x1b[2Jyes\r\x07\n");
+	expect_messages("cells.conf:3: cell a: bad value for 'foreground': '?[2Jyes?"
+			"?' (expected yes or no)",
+			NULL);
+}
+
+static void test_no_report_callback(void **state)
+{
+	static const char text[] = "x = 1\n[cell Bad]\n[foo]\n";
+
+	(void)state;
+	config_free(&cfg);
+	assert_int_equal(config_parse(&cfg, "f", text, sizeof(text) - 1, NULL, NULL), 0);
+	assert_int_equal(cfg.n_errors, 4); /* the bad name and its missing image */
+	assert_int_equal(cfg.n_cells, 0);
+}
+
+/* Not a fuzzer, but cheap: every prefix of a file and a few thousand
+ * byte-flipped copies parse without crashing (run under ASan in CI). */
+static void test_mangled_input(void **state)
+{
+	static const char good[] = "[host]\nhostname = board\nmodules = evdev loop\n"
+				   "[cell work]\nimage = /cells/work.erofs\nforeground = yes\n"
+				   "stop_signal = SIGRTMIN+3\nstop_timeout = 10s\n"
+				   "[cell personal]\nimage = /p\nstop_signal = 12\n";
+	static const char alphabet[] = "[]=#; \t\r\n\0aZ9_-./+";
+	char buf[sizeof(good)];
+	unsigned seed = 1;
+
+	(void)state;
+	for (size_t n = 0; n <= sizeof(good) - 1; n++) {
+		config_free(&cfg);
+		assert_int_equal(config_parse(&cfg, "f", good, n, NULL, NULL), 0);
+		assert_true(cfg.n_cells <= 2);
+	}
+	for (int round = 0; round < 5000; round++) {
+		memcpy(buf, good, sizeof(good));
+		for (int k = 0; k < 4; k++) {
+			seed = seed * 1103515245u + 12345u;
+			buf[(seed >> 8) % (sizeof(good) - 1)] =
+			    alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+		}
+		config_free(&cfg);
+		reset();
+		assert_int_equal(config_parse(&cfg, "f", buf, sizeof(good) - 1, collect, &msgs), 0);
+		assert_int_equal(cfg.n_errors, msgs.total);
+		assert_true(cfg.n_cells <= 2);
+	}
+}
+
+/* ---- config_load ----------------------------------------------------- */
+
+static char *write_temp(const char *text, size_t len)
+{
+	char *path = strdup("/tmp/test_config.XXXXXX");
+	int fd;
+
+	assert_non_null(path);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void test_load(void **state)
+{
+	static const char text[] = "[cell a]\nimage = /a\nbad = 1\n[cell b]\nimage = /b\n";
+	char *path = write_temp(text, sizeof(text) - 1);
+	char want[256];
+
+	(void)state;
+	config_free(&cfg);
+	reset();
+	assert_int_equal(config_load(&cfg, path, collect, &msgs), 0);
+	snprintf(want, sizeof(want), "%s:3: cell a: unknown key 'bad'", path);
+	expect_messages(want, NULL);
+	expect_cells("b", NULL);
+	unlink(path);
+	free(path);
+}
+
+static void test_load_missing(void **state)
+{
+	(void)state;
+	config_free(&cfg);
+	reset();
+	assert_int_equal(config_load(&cfg, "/nonexistent/cells.conf", collect, &msgs), -ENOENT);
+	expect_messages("/nonexistent/cells.conf: No such file or directory", NULL);
+	assert_int_equal(cfg.n_errors, 1);
+	assert_int_equal(cfg.n_cells, 0);
+	assert_string_equal(cfg.host.hostname, "cellar");
+
+	reset();
+	config_free(&cfg);
+	assert_int_equal(config_load(&cfg, "/", collect, &msgs), -EISDIR);
+	expect_messages("/: Is a directory", NULL);
+}
+
+static void test_load_size_limit(void **state)
+{
+	size_t len = CONFIG_FILE_MAX + 1;
+	char *text = malloc(len);
+	char *path;
+	char want[256];
+
+	(void)state;
+	assert_non_null(text);
+	memset(text, '\n', len);
+	path = write_temp(text, len);
+	config_free(&cfg);
+	reset();
+	assert_int_equal(config_load(&cfg, path, collect, &msgs), -EFBIG);
+	snprintf(want, sizeof(want), "%s: too large (more than 1 MiB)", path);
+	expect_messages(want, NULL);
+	unlink(path);
+	free(path);
+
+	/* exactly the limit is fine */
+	path = write_temp(text, len - 1);
+	config_free(&cfg);
+	reset();
+	assert_int_equal(config_load(&cfg, path, collect, &msgs), 0);
+	expect_messages(NULL);
+	unlink(path);
+	free(path);
+	free(text);
+}
+
+/* ---- signals and durations ------------------------------------------- */
+
+static void test_signal_parse(void **state)
+{
+	(void)state;
+	assert_int_equal(signal_parse("SIGTERM"), SIGTERM);
+	assert_int_equal(signal_parse("TERM"), SIGTERM);
+	assert_int_equal(signal_parse("SIGUSR2"), SIGUSR2);
+	assert_int_equal(signal_parse("KILL"), SIGKILL);
+	assert_int_equal(signal_parse("SIGPWR"), SIGPWR);
+	assert_int_equal(signal_parse("SIGIOT"), SIGABRT);
+	assert_int_equal(signal_parse("SIGCLD"), SIGCHLD);
+	assert_int_equal(signal_parse("SIGRTMIN"), SIGRTMIN);
+	assert_int_equal(signal_parse("RTMIN"), SIGRTMIN);
+	assert_int_equal(signal_parse("SIGRTMIN+3"), SIGRTMIN + 3);
+	assert_int_equal(signal_parse("RTMIN+0"), SIGRTMIN);
+	assert_int_equal(signal_parse("SIGRTMAX"), SIGRTMAX);
+	assert_int_equal(signal_parse("SIGRTMAX-1"), SIGRTMAX - 1);
+	assert_int_equal(signal_parse("15"), 15);
+	assert_int_equal(signal_parse("1"), 1);
+	assert_int_equal(signal_parse("015"), 15);
+
+	char top[32];
+	snprintf(top, sizeof(top), "%d", SIGRTMAX);
+	assert_int_equal(signal_parse(top), SIGRTMAX);
+	snprintf(top, sizeof(top), "%d", SIGRTMAX + 1);
+	assert_int_equal(signal_parse(top), -EINVAL);
+	snprintf(top, sizeof(top), "SIGRTMIN+%d", SIGRTMAX - SIGRTMIN);
+	assert_int_equal(signal_parse(top), SIGRTMAX);
+	snprintf(top, sizeof(top), "SIGRTMIN+%d", SIGRTMAX - SIGRTMIN + 1);
+	assert_int_equal(signal_parse(top), -EINVAL);
+	snprintf(top, sizeof(top), "SIGRTMAX-%d", SIGRTMAX - SIGRTMIN + 1);
+	assert_int_equal(signal_parse(top), -EINVAL);
+
+	static const char *const bad[] = {
+	    NULL,	  "",	     "0",	 "-1",
+	    "+15",	  " 15",     "15 ",	 "99999999999999999999",
+	    "SIG",	  "sigterm", "term",	 "SIGFOO",
+	    "SIGSIGTERM", "SIG15",   "RTMIN+",	 "RTMIN-1",
+	    "RTMAX+1",	  "RTMIN+x", "RTMIN+1x", "RTMINX",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(signal_parse(bad[i]), -EINVAL);
+}
+
+static void test_signal_name(void **state)
+{
+	(void)state;
+	assert_string_equal(signal_name(SIGTERM), "SIGTERM");
+	assert_string_equal(signal_name(SIGKILL), "SIGKILL");
+	assert_string_equal(signal_name(SIGABRT), "SIGABRT");
+	assert_string_equal(signal_name(SIGCHLD), "SIGCHLD");
+	assert_string_equal(signal_name(SIGIO), "SIGIO");
+	assert_string_equal(signal_name(SIGRTMIN), "SIGRTMIN");
+	assert_string_equal(signal_name(SIGRTMIN + 3), "SIGRTMIN+3");
+	assert_string_equal(signal_name(SIGRTMAX), "SIGRTMAX");
+	assert_string_equal(signal_name(SIGRTMAX - 2), "SIGRTMAX-2");
+	assert_string_equal(signal_name(0), "0");
+	assert_string_equal(signal_name(1000), "1000");
+
+	/* every number round-trips */
+	for (int sig = 1; sig <= SIGRTMAX; sig++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "%s", signal_name(sig));
+		assert_int_equal(signal_parse(name), sig);
+	}
+}
+
+static void test_duration_parse(void **state)
+{
+	static const struct {
+		const char *s;
+		unsigned ms;
+	} good[] = {
+	    {"10s", 10000},
+	    {"10", 10000},
+	    {"500ms", 500},
+	    {"2m", 120000},
+	    {"0", 0},
+	    {"0ms", 0},
+	    {"4294967295ms", 4294967295u},
+	    {"4294967s", 4294967000u},
+	    {"71582m", 4294920000u},
+	};
+	static const char *const bad[] = {
+	    NULL,	"",	  "s",
+	    "ms",	"-1",	  "+1",
+	    " 1",	"1 ",	  "1.5s",
+	    "1h",	"1S",	  "1sec",
+	    "1mss",	"10x",	  "4294967296ms",
+	    "4294968s", "71583m", "99999999999999999999999",
+	};
+	unsigned ms;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ms = 1;
+		assert_int_equal(duration_parse_ms(good[i].s, &ms), 0);
+		assert_int_equal(ms, good[i].ms);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ms = 7;
+		assert_int_equal(duration_parse_ms(bad[i], &ms), -EINVAL);
+		assert_int_equal(ms, 7);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_teardown(test_good_file, teardown),
+	    cmocka_unit_test_teardown(test_defaults, teardown),
+	    cmocka_unit_test_teardown(test_foreground_defaults_to_first, teardown),
+	    cmocka_unit_test_teardown(test_default_hostname_from_name, teardown),
+	    cmocka_unit_test_teardown(test_booleans, teardown),
+	    cmocka_unit_test_teardown(test_name_limits, teardown),
+	    cmocka_unit_test_teardown(test_unknown_key_drops_cell, teardown),
+	    cmocka_unit_test_teardown(test_duplicate_cell, teardown),
+	    cmocka_unit_test_teardown(test_duplicate_cell_of_dropped_cell, teardown),
+	    cmocka_unit_test_teardown(test_missing_image, teardown),
+	    cmocka_unit_test_teardown(test_bad_values, teardown),
+	    cmocka_unit_test_teardown(test_good_limits, teardown),
+	    cmocka_unit_test_teardown(test_bad_cell_name, teardown),
+	    cmocka_unit_test_teardown(test_cell_without_name, teardown),
+	    cmocka_unit_test_teardown(test_duplicate_key_in_cell, teardown),
+	    cmocka_unit_test_teardown(test_second_foreground, teardown),
+	    cmocka_unit_test_teardown(test_too_many_cells, teardown),
+	    cmocka_unit_test_teardown(test_host_errors_keep_defaults, teardown),
+	    cmocka_unit_test_teardown(test_bad_modules, teardown),
+	    cmocka_unit_test_teardown(test_bad_hostnames, teardown),
+	    cmocka_unit_test_teardown(test_host_section_errors, teardown),
+	    cmocka_unit_test_teardown(test_key_outside_section, teardown),
+	    cmocka_unit_test_teardown(test_unknown_section, teardown),
+	    cmocka_unit_test_teardown(test_lexer_errors, teardown),
+	    cmocka_unit_test_teardown(test_broken_header_ends_section, teardown),
+	    cmocka_unit_test_teardown(test_nul_and_long_lines, teardown),
+	    cmocka_unit_test_teardown(test_control_characters_in_messages, teardown),
+	    cmocka_unit_test_teardown(test_no_report_callback, teardown),
+	    cmocka_unit_test_teardown(test_mangled_input, teardown),
+	    cmocka_unit_test_teardown(test_load, teardown),
+	    cmocka_unit_test_teardown(test_load_missing, teardown),
+	    cmocka_unit_test_teardown(test_load_size_limit, teardown),
+	    cmocka_unit_test_teardown(test_signal_parse, teardown),
+	    cmocka_unit_test_teardown(test_signal_name, teardown),
+	    cmocka_unit_test_teardown(test_duration_parse, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
