@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The kernel command line, as /proc/cmdline shows it: blank-separated
+ * words, a double-quoted part may hold blanks ("key=\"a b\"").  As in the
+ * kernel, the last occurrence of a key wins.
+ */
+#include "init.h"
+
+#include <string.h>
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* Returns the next word of *p and its length, or NULL at the end. */
+static const char *next_word(const char **p, size_t *len)
+{
+	const char *s = *p, *w;
+	bool quoted = false;
+
+	while (is_blank(*s))
+		s++;
+	if (*s == '\0')
+		return NULL;
+	w = s;
+	while (*s && (quoted || !is_blank(*s))) {
+		if (*s == '"')
+			quoted = !quoted;
+		s++;
+	}
+	*len = (size_t)(s - w);
+	*p = s;
+	return w;
+}
+
+bool cmdline_get(const char *cmdline, const char *key, char *val, size_t size)
+{
+	size_t klen = strlen(key), len;
+	const char *w;
+	bool found = false;
+
+	while ((w = next_word(&cmdline, &len))) {
+		size_t n = 0;
+
+		if (len <= klen || strncmp(w, key, klen) != 0 || w[klen] != '=')
+			continue;
+		for (size_t i = klen + 1; i < len && n + 1 < size; i++)
+			if (w[i] != '"')
+				val[n++] = w[i];
+		if (size)
+			val[n] = '\0';
+		found = true;
+	}
+	return found;
+}
+
+bool cmdline_has(const char *cmdline, const char *word)
+{
+	size_t wlen = strlen(word), len;
+	const char *w;
+
+	while ((w = next_word(&cmdline, &len)))
+		if (len == wlen && strncmp(w, word, len) == 0)
+			return true;
+	return false;
+}

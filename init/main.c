@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cellar-init: the board's PID 1.
+ *
+ * Boot: mount the API file systems, open the console, load the kernel
+ * modules of the [host] section, leave the initramfs, start cellmgr.  Then
+ * one loop, tini/sinit style: every signal is blocked and taken with
+ * sigtimedwait(), so there are no handlers and no races; SIGCHLD reaps,
+ * the power signals shut down, the only timer is cellmgr's next restart.
+ *
+ * PID 1 never returns, exits or aborts (the kernel would panic): failures
+ * are logged and the loop goes on.  See docs/init.md.
+ */
+#include "init.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SHUTDOWN_TIMEOUT_S 30
+
+int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int signal_wait(struct init_ctx *ctx, int64_t deadline_ms)
+{
+	siginfo_t info;
+	int sig;
+
+	if (deadline_ms < 0) {
+		sig = sigwaitinfo(&ctx->signals, &info);
+	} else {
+		int64_t left = deadline_ms - monotonic_ms();
+		struct timespec ts;
+
+		if (left <= 0)
+			return 0;
+		ts.tv_sec = (time_t)(left / 1000);
+		ts.tv_nsec = (long)(left % 1000) * 1000000;
+		sig = sigtimedwait(&ctx->signals, &info, &ts);
+	}
+	if (sig < 0)
+		return errno == EAGAIN ? 0 : -1; /* -1: EINTR, try again */
+	return sig;
+}
+
+static const char *read_cmdline(void)
+{
+	char *buf;
+	int err = file_read("/proc/cmdline", &buf, NULL);
+
+	if (err) {
+		log_errno(err, "read /proc/cmdline");
+		return "";
+	}
+	return buf; /* kept for the life of init */
+}
+
+static unsigned shutdown_timeout(const char *cmdline)
+{
+	char val[16];
+	unsigned s = 0;
+	const char *p;
+
+	if (!cmdline_get(cmdline, "cellar.shutdown_timeout", val, sizeof(val)))
+		return SHUTDOWN_TIMEOUT_S;
+	/* By hand: strtoul() would drag musl's number scanner in. */
+	for (p = val; *p >= '0' && *p <= '9' && s <= 3600; p++)
+		s = s * 10 + (unsigned)(*p - '0');
+	if (p == val || *p || s > 3600) {
+		log_info("cellar.shutdown_timeout=%s: not a number of seconds (0-3600): using %u",
+			 val, SHUTDOWN_TIMEOUT_S);
+		return SHUTDOWN_TIMEOUT_S;
+	}
+	return s;
+}
+
+static void boot(struct init_ctx *ctx)
+{
+	mount_early();
+	log_open_console();
+	log_open_kmsg();
+	log_info("starting");
+
+	/* Ctrl-Alt-Del then sends SIGINT to init instead of rebooting at
+	 * once without syncing. */
+	if (reboot(RB_DISABLE_CAD) < 0)
+		log_errno(-errno, "disable Ctrl-Alt-Del");
+
+	ctx->cmdline = read_cmdline();
+	ctx->shutdown_timeout_s = shutdown_timeout(ctx->cmdline);
+	modules_load(INIT_CONFIG); /* before the switch: root= may need them */
+	switchroot(ctx->cmdline);
+}
+
+int main(void)
+{
+	static struct init_ctx ctx;
+
+	if (getpid() != 1) {
+		static const char usage[] =
+		    "usage: init (cellar's PID 1: started by the kernel as /init, "
+		    "not by hand; see docs/init.md)\n";
+
+		if (write(STDERR_FILENO, usage, sizeof(usage) - 1) < 0) {
+			/* nowhere else to say it */
+		}
+		return 1;
+	}
+
+	/* Blocked before anything else: signals are only ever taken in
+	 * signal_wait(), none is lost to a default action meanwhile. */
+	sigfillset(&ctx.signals);
+	sigprocmask(SIG_BLOCK, &ctx.signals, NULL);
+	umask(022);
+
+	boot(&ctx);
+	cellmgr_init(&ctx.mgr);
+
+	for (;;) {
+		enum power_action act;
+		int sig;
+
+		cellmgr_tick(&ctx.mgr, monotonic_ms());
+		sig = signal_wait(&ctx, ctx.mgr.pid ? -1 : ctx.mgr.restart_at_ms);
+		if (sig <= 0)
+			continue;
+		if (sig == SIGCHLD)
+			children_reap(&ctx.mgr);
+		else if (power_action_of(sig, &act))
+			power_shutdown(&ctx, act);
+		else
+			log_info("ignoring signal %d (%s)", sig, strsignal(sig));
+	}
+}
