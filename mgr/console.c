@@ -38,10 +38,12 @@ void console_attach(struct mgr *m)
 	struct termios raw;
 
 	if (tcgetattr(STDIN_FILENO, &con->saved) == 0) {
-		/* Raw input: the cell's own pty does line editing and echo, and
-		 * Ctrl-C must reach the cell, not kill cellmgr.  Output
-		 * processing stays on so log lines keep their carriage return. */
+		/* Raw: the cell's own pty does line editing, echo and output
+		 * processing (its output already ends lines with CR LF), and
+		 * Ctrl-C must reach the cell, not kill cellmgr.  cellmgr's own
+		 * log lines then carry their CR themselves. */
 		raw = con->saved;
+		raw.c_oflag &= ~(tcflag_t)OPOST;
 		raw.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
 					   ICRNL | IXON);
 		raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
@@ -49,8 +51,10 @@ void console_attach(struct mgr *m)
 		raw.c_cflag |= CS8;
 		raw.c_cc[VMIN] = 1;
 		raw.c_cc[VTIME] = 0;
-		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
+		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) {
 			con->restore_termios = true;
+			log_set_crlf(true);
+		}
 		else
 			log_errno(neg_errno(), "console: raw mode");
 	}
@@ -65,8 +69,10 @@ void console_detach(struct mgr *m)
 
 	if (con->attached)
 		mgr_unwatch(m, STDIN_FILENO);
-	if (con->restore_termios)
+	if (con->restore_termios) {
 		tcsetattr(STDIN_FILENO, TCSANOW, &con->saved);
+		log_set_crlf(false);
+	}
 	con->attached = false;
 	con->restore_termios = false;
 }

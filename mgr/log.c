@@ -2,15 +2,22 @@
 #include "log.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 static const char *log_prefix = "cellmgr";
+static bool log_crlf;
 
 void log_set_prefix(const char *prefix)
 {
 	log_prefix = prefix;
+}
+
+void log_set_crlf(bool crlf)
+{
+	log_crlf = crlf;
 }
 
 int neg_errno(void)
@@ -32,17 +39,17 @@ static void log_write(enum log_level level, const char *fmt, va_list ap, int err
 	n = vsnprintf(buf + len, sizeof(buf) - len, fmt, ap);
 	if (n > 0)
 		len += (size_t)n;
-	if (len >= sizeof(buf) - 1)
-		len = sizeof(buf) - 2;
+	if (len >= sizeof(buf) - 2)
+		len = sizeof(buf) - 3;
 	if (err < 0) {
 		n = snprintf(buf + len, sizeof(buf) - len, ": %s", strerror(-err));
 		if (n > 0)
 			len += (size_t)n;
-		if (len >= sizeof(buf) - 1)
-			len = sizeof(buf) - 2;
+		if (len >= sizeof(buf) - 2)
+			len = sizeof(buf) - 3;
 	}
-	/* The board console may be in raw input mode but keeps output
-	 * processing (ONLCR), so a plain newline is right everywhere. */
+	if (log_crlf)
+		buf[len++] = '\r';
 	buf[len++] = '\n';
 	/* One write per line so lines from several processes never mix. */
 	if (write(STDERR_FILENO, buf, len) < 0) {

@@ -10,10 +10,14 @@
 #define CELLAR_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 enum log_level { LOG_LVL_ERROR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
 
 void log_set_prefix(const char *prefix);
+
+/* End lines with CR LF: for a console whose output processing is off. */
+void log_set_crlf(bool crlf);
 
 __attribute__((format(printf, 2, 3)))
 void log_msg(enum log_level level, const char *fmt, ...);

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <termios.h>
@@ -47,13 +46,12 @@ static int child_setup(const struct child_args *a, struct child_error *e)
 	const char *cap = "";
 	int r;
 
-	/* The console pty becomes the controlling tty of the cell's init, and
-	 * its stdin, stdout and stderr. */
+	/* The console pty becomes the stdin, stdout and stderr of the cell's
+	 * init, but not its controlling tty: like the kernel's /dev/console
+	 * for a real init, so that the getty or shell the init starts on it
+	 * can take it as theirs (job control, Ctrl-C). */
 	if (setsid() < 0)
 		return child_error_set(e, neg_errno(), "setsid");
-	if (ioctl(a->slave, TIOCSCTTY, 0) < 0)
-		return child_error_set(e, neg_errno(), "make %s the controlling tty",
-				       a->plan.console);
 	if (dup2(a->slave, 0) < 0 || dup2(a->slave, 1) < 0 || dup2(a->slave, 2) < 0)
 		return child_error_set(e, neg_errno(), "dup2 console");
 

@@ -1,0 +1,60 @@
+#!/bin/bash
+# Build everything the QEMU board boots, redoing only what is out of date
+# (make-style: an output is rebuilt when any of its inputs is newer):
+#
+#   out/cells/work.erofs, out/cells/personal.erofs   images/busybox-cell.sh
+#   out/initramfs.cpio.gz, out/rootfs.ext4, out/vmlinuz   images/initramfs.sh
+#
+# It does not build init, cellmgr and cellctl (meson/ninja does: see
+# docs/images.md); it packs what is there.  FORCE=1 rebuilds everything.
+set -euo pipefail
+
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out_dir="${OUT_DIR:-$top/out}"
+busybox="${BUSYBOX:-/bin/busybox}"
+cd "$top"
+
+# stale OUTPUT INPUT...: true when OUTPUT is missing or older than an input.
+stale() {
+    local o="$1" i
+    shift
+    [ "${FORCE:-0}" = 1 ] && return 0
+    [ -e "$o" ] || return 0
+    for i in "$@"; do
+        [ -e "$i" ] || continue
+        [ "$i" -nt "$o" ] && return 0
+    done
+    return 1
+}
+
+# name|banner (the two demo cells of config/demo.conf)
+cells=(
+    "work|Work OS -- company laptop image, be professional"
+    "personal|Personal OS -- home sweet home"
+)
+
+for entry in "${cells[@]}"; do
+    name="${entry%%|*}"
+    banner="${entry#*|}"
+    img="$out_dir/cells/$name.erofs"
+    if stale "$img" images/busybox-cell.sh "$busybox" images/build-all.sh; then
+        images/busybox-cell.sh "$name" "$img" "$banner"
+    else
+        echo "build-all: $img is up to date"
+    fi
+done
+
+init="${INIT:-$top/build-init/init/init}"
+cellmgr="${CELLMGR:-$top/build/mgr/cellmgr}"
+cellctl="${CELLCTL:-$top/build/mgr/cellctl}"
+config="${CONFIG:-$top/config/demo.conf}"
+inputs=(images/initramfs.sh images/kmodules.py "$init" "$cellmgr" "$cellctl" "$config"
+        "$out_dir"/cells/*.erofs /boot/vmlinuz-*)
+if stale "$out_dir/initramfs.cpio.gz" "${inputs[@]}" ||
+   stale "$out_dir/rootfs.ext4" "${inputs[@]}" ||
+   [ ! -e "$out_dir/vmlinuz" ]; then
+    images/initramfs.sh
+else
+    echo "build-all: $out_dir/initramfs.cpio.gz, rootfs.ext4 and vmlinuz are up to date"
+fi
+echo "build-all: done; boot with board/qemu/run (or test with tests/e2e/run)"
