@@ -3,9 +3,14 @@
 #ifndef CELLAR_CAPS_H
 #define CELLAR_CAPS_H
 
-/* Drops from the calling process's bounding set what no cell needs and
- * what would reach beyond its namespaces.  Returns 0 or -errno; *failed is
- * set to the capability that could not be dropped. */
-int caps_trim_bounding_set(const char **failed);
+#include <stdint.h>
+
+/* What cellar drops from every cell by default (bit n = capability n). */
+uint64_t caps_default_drop(void);
+
+/* Drops from the calling process's bounding set the default set minus
+ * keep, plus drop.  Returns 0 or -errno; *failed names the capability that
+ * could not be dropped. */
+int caps_trim_bounding_set(uint64_t keep, uint64_t drop, const char **failed);
 
 #endif

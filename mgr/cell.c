@@ -2,6 +2,7 @@
 /* A cell's lifecycle: start, setup result, console output, stop, exit. */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -39,15 +40,79 @@ static void close_fd(int *fd)
 	}
 }
 
-int cell_start(struct mgr *m, struct cell *c)
+__attribute__((format(printf, 2, 3)))
+static int cell_fail(struct cell *c, const char *fmt, ...)
 {
-	struct spawned s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
+	va_end(ap);
+	c->state = CELL_FAILED;
+	log_error("cell %s: %s", c->cfg.name, c->reason);
+	return -ECANCELED;
+}
+
+/* The cell's id range: its recorded one, or a new one, recorded first. */
+static int cell_id_base(struct mgr *m, struct cell *c, uint32_t *base)
+{
+	bool is_new = false;
 	int r;
 
-	r = spawn_cell(&c->cfg, m->state_dir, &s);
+	if (!m->idmap_usable)
+		return cell_fail(c, "no user id range: %s/%s could not be read", m->data_dir,
+				 IDMAP_FILE_NAME);
+	r = idmap_get(&m->idmap, c->cfg.name, base, &is_new);
+	if (r == -ENOSPC)
+		return cell_fail(c, "no free user id range: all %u ranges are recorded in %s/%s",
+				 m->idmap.ranges, m->data_dir, IDMAP_FILE_NAME);
+	if (r < 0)
+		return cell_fail(c, "user id range: %s", strerror(-r));
+	if (is_new) {
+		r = idmap_save(&m->idmap, m->data_dir);
+		if (r < 0)
+			return cell_fail(c, "save id ranges to %s/%s: %s", m->data_dir,
+					 IDMAP_FILE_NAME, strerror(-r));
+		log_info("cell %s: host ids %u-%u", c->cfg.name, *base,
+			 *base + IDMAP_RANGE_SIZE - 1);
+	}
+	return 0;
+}
+
+int cell_start(struct mgr *m, struct cell *c)
+{
+	struct spawn_params sp = {
+		.cfg = &c->cfg,
+		.state_dir = m->state_dir,
+		.cgroup_fd = -1,
+		.own_mntns = m->own_mntns,
+	};
+	struct spawned s;
+	uid_t root_uid = 0;
+	int r;
+
+	c->reason[0] = '\0';
+	if (!m->have_seccomp)
+		return cell_fail(c, "no seccomp filter: refusing to start it unconfined");
+	sp.seccomp = &m->seccomp;
+	if (c->cfg.userns) {
+		if ((r = cell_id_base(m, c, &sp.id_base)) < 0)
+			return r;
+		root_uid = sp.id_base;
+	} else {
+		log_warn("cell %s: userns = no: the cell's root is the host's root", c->cfg.name);
+	}
+	r = cgroup_cell_create(&m->cgroups, &c->cfg, root_uid, root_uid,
+			       m->devices.fd >= 0 ? &m->devices : NULL, &sp.cgroup_fd);
+	if (r < 0)
+		return cell_fail(c, "cgroup: %s", strerror(-r));
+	r = spawn_cell(&sp, &s);
+	if (sp.cgroup_fd >= 0)
+		close(sp.cgroup_fd);
 	if (r < 0) {
 		c->state = CELL_FAILED;
-		snprintf(c->reason, sizeof(c->reason), "%s", strerror(-r));
+		snprintf(c->reason, sizeof(c->reason), "%s", s.reason);
+		cgroup_cell_remove(&m->cgroups, c->cfg.name);
 		return r;
 	}
 	c->pid = s.pid;
@@ -56,7 +121,6 @@ int cell_start(struct mgr *m, struct cell *c)
 	c->pty_master = s.pty_master;
 	c->pty_slave = s.pty_slave;
 	c->state = CELL_STARTING;
-	c->reason[0] = '\0';
 	c->started_ms = now_ms();
 	if ((r = mgr_watch(m, c->pidfd, &c->w_pidfd, WATCH_CELL_PIDFD, c)) < 0 ||
 	    (r = mgr_watch(m, c->errpipe, &c->w_errpipe, WATCH_CELL_ERRPIPE, c)) < 0 ||
@@ -147,6 +211,7 @@ void cell_on_exit(struct mgr *m, struct cell *c)
 	close_fd(&c->pty_master);
 	close_fd(&c->pty_slave);
 	c->pid = 0;
+	cgroup_cell_remove(&m->cgroups, c->cfg.name);
 }
 
 void cell_stop(struct mgr *m, struct cell *c)
@@ -177,8 +242,11 @@ int cell_check_deadlines(struct mgr *m, uint64_t now)
 		if (c->stop_deadline_ms <= now) {
 			log_warn("cell %s did not stop within %u ms: killing it", c->cfg.name,
 				 c->cfg.stop_timeout_ms);
-			/* SIGKILL of a pid namespace's init kills the whole namespace. */
-			syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+			/* cgroup.kill takes every process of the cell at once;
+			 * without it, SIGKILL of the pid namespace's init ends
+			 * the whole namespace. */
+			if (cgroup_cell_kill(&m->cgroups, c->cfg.name) < 0)
+				syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
 			c->stop_deadline_ms = UINT64_MAX;
 			continue;
 		}

@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include "idmap.h"
 #include "ini.h"
 
 #include <errno.h>
@@ -23,22 +24,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define MSG_MAX 8192
 #define LABEL_MAX (INI_LINE_MAX + 16)
 #define MODULE_NAME_MAX 55 /* the kernel's MODULE_NAME_LEN, less the NUL */
+#define HINT_MAX 256	   /* a hint a setter builds, naming the bad part */
+#define SIZE_TEXT_MAX 32   /* a valid size as written: 20 digits and a suffix */
 
 enum section { SEC_NONE, SEC_HOST, SEC_CELL, SEC_IGNORED };
 
 struct seen_cell {
 	char name[CELL_NAME_MAX + 1];
 	unsigned line;
+	char *persist; /* its 'persist', once set (even if the cell is dropped later) */
+	unsigned persist_line;
 };
 
-/* A setter validates value and stores it; it returns NULL, or on a bad
- * value the hint that ends the message: "(expected ...)". */
-typedef const char *(*cell_setter)(struct cell_config *c, const char *value);
+/* A setter validates value and stores it (only when it is good); it returns
+ * NULL, or on a bad value the hint that ends the message: "(expected ...)",
+ * either a constant or one it wrote into hint (HINT_MAX bytes).  arg is the
+ * key's argument in its table (the RLIMIT_* of an rlimit_ key). */
+typedef const char *(*cell_setter)(struct cell_config *c, const char *value, int arg, char *hint);
 typedef const char *(*host_setter)(struct host_config *h, const char *value);
 
 enum cell_key {
@@ -48,9 +56,19 @@ enum cell_key {
 	CK_FOREGROUND,
 	CK_STOP_SIGNAL,
 	CK_STOP_TIMEOUT,
-	CK_COUNT
+	CK_USERNS,
+	CK_PERSIST,
+	CK_CAPS_DROP,
+	CK_CAPS_KEEP,
+	CK_MEMORY,
+	CK_MEMORY_HIGH,
+	CK_PIDS,
+	CK_CPU_WEIGHT,
+	CK_IO_WEIGHT,
+	CK_RLIMIT, /* CELL_RLIMITS_MAX keys rlimit_NAME from here */
+	CK_COUNT = CK_RLIMIT + CELL_RLIMITS_MAX
 };
-enum host_key { HK_HOSTNAME, HK_MODULES, HK_COUNT };
+enum host_key { HK_HOSTNAME, HK_MODULES, HK_DATA_DIR, HK_IDMAP_BASE, HK_IDMAP_RANGES, HK_COUNT };
 
 struct parser {
 	struct config *cfg;
@@ -60,18 +78,22 @@ struct parser {
 	size_t cells_alloc;
 
 	enum section section;
-	unsigned host_line;		  /* the [host] header, 0 = none yet */
-	unsigned host_key_line[HK_COUNT]; /* where each key was first set */
+	unsigned host_line;		   /* the [host] header, 0 = none yet */
+	unsigned host_key_line[HK_COUNT];  /* where each key was first set */
+	unsigned host_good_line[HK_COUNT]; /* ... and set to a good value */
 
 	struct cell_config cell; /* the [cell] being parsed */
 	char label[LABEL_MAX];	 /* "cell work", or "cell 'Bad'" */
 	bool cell_bad;
 	unsigned cell_key_line[CK_COUNT];
+	unsigned cell_good_line[CK_COUNT];
+	char memory_text[2][SIZE_TEXT_MAX]; /* memory, memory_high as written */
 
 	unsigned n_cell_sections;
 	struct seen_cell seen[CONFIG_CELLS_MAX]; /* every well-named [cell] */
 	size_t n_seen;
-	unsigned fg_line; /* first "foreground = yes" */
+	struct seen_cell *cur; /* the current cell's entry in seen, or NULL */
+	unsigned fg_line;      /* first "foreground = yes" */
 	char fg_label[LABEL_MAX];
 };
 
@@ -150,17 +172,71 @@ static int parse_bool(const char *s)
 	return -EINVAL;
 }
 
-static const char *set_image(struct cell_config *c, const char *value)
+/* Values go into messages verbatim except control characters: a log line
+ * must stay one line and carry no terminal escapes. */
+static const char *printable(char *dst, size_t size, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < size; i++)
+		dst[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+	dst[i] = '\0';
+	return dst;
+}
+
+/*
+ * A directory given as an absolute path, stored with repeated and trailing
+ * '/' removed so that two spellings of one directory compare equal; '/'
+ * itself and '.' or '..' components are refused (they would hide that two
+ * cells share a directory).
+ */
+static bool copy_dir_path(char *dst, const char *value)
+{
+	char out[PATH_MAX];
+	size_t len = 0;
+	const char *s = value;
+
+	if (*s != '/')
+		return false;
+	while (*s) {
+		size_t n = 0;
+
+		while (*s == '/')
+			s++;
+		while (s[n] && s[n] != '/')
+			n++;
+		if (n == 0)
+			break;
+		if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return false;
+		if (len + 1 + n >= sizeof(out))
+			return false;
+		out[len++] = '/';
+		memcpy(out + len, s, n);
+		len += n;
+		s += n;
+	}
+	if (len == 0)
+		return false;
+	out[len] = '\0';
+	memcpy(dst, out, len + 1);
+	return true;
+}
+
+static const char *hint_dir = "(expected an absolute path of a directory, not '/', "
+			      "without '.' or '..' components)";
+
+static const char *set_image(struct cell_config *c, const char *value, int arg, char *hint)
 {
 	return copy_path(c->image, value) ? NULL : hint_path;
 }
 
-static const char *set_init(struct cell_config *c, const char *value)
+static const char *set_init(struct cell_config *c, const char *value, int arg, char *hint)
 {
 	return copy_path(c->init, value) ? NULL : hint_path;
 }
 
-static const char *set_cell_hostname(struct cell_config *c, const char *value)
+static const char *set_cell_hostname(struct cell_config *c, const char *value, int arg, char *hint)
 {
 	if (!hostname_valid(value))
 		return hint_hostname;
@@ -168,7 +244,7 @@ static const char *set_cell_hostname(struct cell_config *c, const char *value)
 	return NULL;
 }
 
-static const char *set_foreground(struct cell_config *c, const char *value)
+static const char *set_foreground(struct cell_config *c, const char *value, int arg, char *hint)
 {
 	int b = parse_bool(value);
 
@@ -178,7 +254,7 @@ static const char *set_foreground(struct cell_config *c, const char *value)
 	return NULL;
 }
 
-static const char *set_stop_signal(struct cell_config *c, const char *value)
+static const char *set_stop_signal(struct cell_config *c, const char *value, int arg, char *hint)
 {
 	int sig = signal_parse(value);
 
@@ -191,7 +267,7 @@ static const char *set_stop_signal(struct cell_config *c, const char *value)
 	return NULL;
 }
 
-static const char *set_stop_timeout(struct cell_config *c, const char *value)
+static const char *set_stop_timeout(struct cell_config *c, const char *value, int arg, char *hint)
 {
 	unsigned ms;
 
@@ -199,6 +275,140 @@ static const char *set_stop_timeout(struct cell_config *c, const char *value)
 		return "(expected a duration such as 500ms, 10s or 2m, or plain seconds; "
 		       "more than 0 and at most 60m)";
 	c->stop_timeout_ms = ms;
+	return NULL;
+}
+
+static const char *set_userns(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	int b = parse_bool(value);
+
+	if (b < 0)
+		return "(expected yes or no)";
+	c->userns = b;
+	return NULL;
+}
+
+static const char *set_persist(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return copy_dir_path(c->persist, value) ? NULL : hint_dir;
+}
+
+/* caps_drop, caps_keep: capability names separated by blanks; may be empty. */
+static const char *parse_caps(uint64_t *out, const char *value, char *hint)
+{
+	uint64_t mask = 0;
+
+	for (const char *s = value; *s;) {
+		char word[32], shown[32];
+		size_t n = 0;
+		int cap;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		while (s[n] && s[n] != ' ' && s[n] != '\t')
+			n++;
+		if (n == 0)
+			break;
+		snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) ? n : sizeof(word) - 1),
+			 s);
+		cap = n < sizeof(word) ? capability_parse(word) : -EINVAL;
+		printable(shown, sizeof(shown), word);
+		if (cap < 0) {
+			snprintf(hint, HINT_MAX,
+				 "(unknown capability '%s%s': expected names such as sys_admin or "
+				 "net_raw, lower case, without 'cap_', separated by spaces)",
+				 shown, n < sizeof(word) ? "" : "...");
+			return hint;
+		}
+		if (mask & (UINT64_C(1) << cap)) {
+			snprintf(hint, HINT_MAX, "(capability '%s' named twice)", shown);
+			return hint;
+		}
+		mask |= UINT64_C(1) << cap;
+		s += n;
+	}
+	*out = mask;
+	return NULL;
+}
+
+static const char *set_caps_drop(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return parse_caps(&c->caps_drop, value, hint);
+}
+
+static const char *set_caps_keep(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return parse_caps(&c->caps_keep, value, hint);
+}
+
+static const char *hint_size = "(expected a size in bytes, more than 0, with an optional "
+			       "suffix K, M, G or T (powers of 1024), such as 512M)";
+
+static const char *set_memory(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	uint64_t b;
+
+	if (size_parse(value, &b) < 0 || b == 0)
+		return hint_size;
+	c->memory_max = b;
+	return NULL;
+}
+
+static const char *set_memory_high(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	uint64_t b;
+
+	if (size_parse(value, &b) < 0 || b == 0)
+		return hint_size;
+	c->memory_high = b;
+	return NULL;
+}
+
+static const char *set_pids(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	uint64_t n;
+
+	if (number_parse(value, 1, CELL_PIDS_MAX, &n) < 0)
+		return "(expected a number from 1 to 4194304)";
+	c->pids_max = n;
+	return NULL;
+}
+
+static const char *parse_weight(unsigned *out, const char *value)
+{
+	uint64_t n;
+
+	if (number_parse(value, 1, CELL_WEIGHT_MAX, &n) < 0)
+		return "(expected a number from 1 to 10000; 100 is the kernel's default)";
+	*out = (unsigned)n;
+	return NULL;
+}
+
+static const char *set_cpu_weight(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return parse_weight(&c->cpu_weight, value);
+}
+
+static const char *set_io_weight(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return parse_weight(&c->io_weight, value);
+}
+
+static const char *set_rlimit(struct cell_config *c, const char *value, int resource, char *hint)
+{
+	struct cell_rlimit *rl;
+	uint64_t soft, hard;
+	int r = rlimit_value_parse(value, &soft, &hard);
+
+	if (r == -ERANGE)
+		return "(the soft limit is above the hard limit)";
+	if (r < 0)
+		return "(expected SOFT or SOFT:HARD, each a whole number or 'unlimited')";
+	/* each key is set once (duplicates are refused), so there is room */
+	rl = &c->rlimits[c->n_rlimits++];
+	rl->resource = resource;
+	rl->soft = soft;
+	rl->hard = hard;
 	return NULL;
 }
 
@@ -241,16 +451,92 @@ static const char *set_modules(struct host_config *h, const char *value)
 	return NULL;
 }
 
+static const char *set_data_dir(struct host_config *h, const char *value)
+{
+	return copy_dir_path(h->data_dir, value) ? NULL : hint_dir;
+}
+
+static const char *set_idmap_base(struct host_config *h, const char *value)
+{
+	uint64_t n;
+
+	if (number_parse(value, IDMAP_BASE_MIN, IDMAP_END_MAX - IDMAP_RANGE_SIZE, &n) < 0)
+		return "(expected a host id from 65536 to 4294901758)";
+	h->idmap_base = (uint32_t)n;
+	return NULL;
+}
+
+static const char *set_idmap_ranges(struct host_config *h, const char *value)
+{
+	uint64_t n;
+
+	if (number_parse(value, 1, IDMAP_RANGES_MAX, &n) < 0)
+		return "(expected a number from 1 to 65535)";
+	h->idmap_ranges = (uint32_t)n;
+	return NULL;
+}
+
+#define RLIMIT_KEY(lower, upper)                                                                   \
+	[CK_RLIMIT + RL_##upper] = {"rlimit_" #lower, set_rlimit, RLIMIT_##upper}
+
+/* The order of the rlimit_ keys in the table (not the RLIMIT_ numbers). */
+enum {
+	RL_AS,
+	RL_CORE,
+	RL_CPU,
+	RL_DATA,
+	RL_FSIZE,
+	RL_LOCKS,
+	RL_MEMLOCK,
+	RL_MSGQUEUE,
+	RL_NICE,
+	RL_NOFILE,
+	RL_NPROC,
+	RL_RSS,
+	RL_RTPRIO,
+	RL_RTTIME,
+	RL_SIGPENDING,
+	RL_STACK,
+	RL_COUNT
+};
+_Static_assert(RL_COUNT == CELL_RLIMITS_MAX, "one rlimit_ key per slot in cell_config");
+
 static const struct {
 	const char *name;
 	cell_setter set;
+	int arg;
 } cell_keys[CK_COUNT] = {
-    [CK_IMAGE] = {"image", set_image},
-    [CK_INIT] = {"init", set_init},
-    [CK_HOSTNAME] = {"hostname", set_cell_hostname},
-    [CK_FOREGROUND] = {"foreground", set_foreground},
-    [CK_STOP_SIGNAL] = {"stop_signal", set_stop_signal},
-    [CK_STOP_TIMEOUT] = {"stop_timeout", set_stop_timeout},
+    [CK_IMAGE] = {"image", set_image, 0},
+    [CK_INIT] = {"init", set_init, 0},
+    [CK_HOSTNAME] = {"hostname", set_cell_hostname, 0},
+    [CK_FOREGROUND] = {"foreground", set_foreground, 0},
+    [CK_STOP_SIGNAL] = {"stop_signal", set_stop_signal, 0},
+    [CK_STOP_TIMEOUT] = {"stop_timeout", set_stop_timeout, 0},
+    [CK_USERNS] = {"userns", set_userns, 0},
+    [CK_PERSIST] = {"persist", set_persist, 0},
+    [CK_CAPS_DROP] = {"caps_drop", set_caps_drop, 0},
+    [CK_CAPS_KEEP] = {"caps_keep", set_caps_keep, 0},
+    [CK_MEMORY] = {"memory", set_memory, 0},
+    [CK_MEMORY_HIGH] = {"memory_high", set_memory_high, 0},
+    [CK_PIDS] = {"pids", set_pids, 0},
+    [CK_CPU_WEIGHT] = {"cpu_weight", set_cpu_weight, 0},
+    [CK_IO_WEIGHT] = {"io_weight", set_io_weight, 0},
+    RLIMIT_KEY(as, AS),
+    RLIMIT_KEY(core, CORE),
+    RLIMIT_KEY(cpu, CPU),
+    RLIMIT_KEY(data, DATA),
+    RLIMIT_KEY(fsize, FSIZE),
+    RLIMIT_KEY(locks, LOCKS),
+    RLIMIT_KEY(memlock, MEMLOCK),
+    RLIMIT_KEY(msgqueue, MSGQUEUE),
+    RLIMIT_KEY(nice, NICE),
+    RLIMIT_KEY(nofile, NOFILE),
+    RLIMIT_KEY(nproc, NPROC),
+    RLIMIT_KEY(rss, RSS),
+    RLIMIT_KEY(rtprio, RTPRIO),
+    RLIMIT_KEY(rttime, RTTIME),
+    RLIMIT_KEY(sigpending, SIGPENDING),
+    RLIMIT_KEY(stack, STACK),
 };
 
 static const struct {
@@ -259,6 +545,9 @@ static const struct {
 } host_keys[HK_COUNT] = {
     [HK_HOSTNAME] = {"hostname", set_host_hostname},
     [HK_MODULES] = {"modules", set_modules},
+    [HK_DATA_DIR] = {"data_dir", set_data_dir},
+    [HK_IDMAP_BASE] = {"idmap_base", set_idmap_base},
+    [HK_IDMAP_RANGES] = {"idmap_ranges", set_idmap_ranges},
 };
 
 /* ---- messages -------------------------------------------------------- */
@@ -304,18 +593,6 @@ __attribute__((format(printf, 3, 4))) static void cell_error(struct parser *p, u
 	report_error(p, line, "%s: %s", p->label, body);
 }
 
-/* Values go into messages verbatim except control characters: a log line
- * must stay one line and carry no terminal escapes. */
-static const char *printable(char *dst, size_t size, const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] && i + 1 < size; i++)
-		dst[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
-	dst[i] = '\0';
-	return dst;
-}
-
 static void bad_value(struct parser *p, const struct ini_item *it, const char *hint)
 {
 	char v[INI_LINE_MAX + 1];
@@ -359,11 +636,33 @@ static void default_hostname(struct cell_config *c)
 		c->hostname[--n] = '\0';
 }
 
+/* idmap_base and idmap_ranges are checked together once [host] ends: the
+ * ranges must end at IDMAP_END_MAX at the latest.  When they do not, both
+ * go back to their defaults (which fit), reported at the later key. */
+static void host_end(struct parser *p)
+{
+	struct host_config *h = &p->cfg->host;
+	uint64_t end = (uint64_t)h->idmap_base + (uint64_t)h->idmap_ranges * IDMAP_RANGE_SIZE;
+	unsigned a = p->host_good_line[HK_IDMAP_BASE], b = p->host_good_line[HK_IDMAP_RANGES];
+
+	if (end <= IDMAP_END_MAX)
+		return;
+	report_error(p, a > b ? a : b,
+		     "host: idmap_base %u + idmap_ranges %u * 65536 is above %u; both keep "
+		     "their defaults (%u, %u)",
+		     h->idmap_base, h->idmap_ranges, IDMAP_END_MAX, HOST_DEFAULT_IDMAP_BASE,
+		     HOST_DEFAULT_IDMAP_RANGES);
+	h->idmap_base = HOST_DEFAULT_IDMAP_BASE;
+	h->idmap_ranges = HOST_DEFAULT_IDMAP_RANGES;
+}
+
 static int section_end(struct parser *p)
 {
 	enum section s = p->section;
 
 	p->section = SEC_IGNORED;
+	if (s == SEC_HOST)
+		host_end(p);
 	if (s != SEC_CELL)
 		return 0;
 	if (!p->cell_key_line[CK_IMAGE])
@@ -404,12 +703,15 @@ static void cell_begin(struct parser *p, const struct ini_item *it)
 	}
 	p->section = SEC_CELL;
 	p->cell_bad = false;
+	p->cur = NULL;
 	memset(p->cell_key_line, 0, sizeof(p->cell_key_line));
+	memset(p->cell_good_line, 0, sizeof(p->cell_good_line));
 	memset(&p->cell, 0, sizeof(p->cell));
 	p->cell.line = it->line;
 	strcpy(p->cell.init, CELL_DEFAULT_INIT);
 	p->cell.stop_signal = CELL_SIGRTMIN + 3;
 	p->cell.stop_timeout_ms = CELL_DEFAULT_STOP_TIMEOUT_MS;
+	p->cell.userns = true;
 
 	if (!cell_name_valid(name)) {
 		snprintf(p->label, sizeof(p->label), "cell '%s'", name);
@@ -428,8 +730,9 @@ static void cell_begin(struct parser *p, const struct ini_item *it)
 			return;
 		}
 	}
-	strcpy(p->seen[p->n_seen].name, name);
-	p->seen[p->n_seen++].line = it->line;
+	p->cur = &p->seen[p->n_seen++];
+	strcpy(p->cur->name, name);
+	p->cur->line = it->line;
 }
 
 static int on_section(struct parser *p, const struct ini_item *it)
@@ -450,8 +753,79 @@ static int on_section(struct parser *p, const struct ini_item *it)
 
 /* ---- keys ------------------------------------------------------------ */
 
-static void on_cell_key(struct parser *p, const struct ini_item *it)
+/* A capability in both caps_drop and caps_keep: reported at the later one. */
+static void check_caps(struct parser *p, const struct ini_item *it, int k)
 {
+	int other = k == CK_CAPS_DROP ? CK_CAPS_KEEP : CK_CAPS_DROP;
+	uint64_t both = p->cell.caps_drop & p->cell.caps_keep;
+	char names[CELL_CAPS_KNOWN * 20] = "";
+	size_t len = 0;
+
+	if (!both)
+		return;
+	for (int cap = 0; cap < CELL_CAPS_KNOWN; cap++)
+		if (both & (UINT64_C(1) << cap))
+			len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+						len ? " " : "", capability_name(cap));
+	cell_error(p, it->line, "'%s' and '%s' (line %u) both name %s", cell_keys[k].name,
+		   cell_keys[other].name, p->cell_good_line[other], names);
+}
+
+/* memory_high above memory: reported at the later one. */
+static void check_memory(struct parser *p, const struct ini_item *it, int k)
+{
+	const struct cell_config *c = &p->cell;
+
+	snprintf(p->memory_text[k == CK_MEMORY_HIGH], SIZE_TEXT_MAX, "%s", it->value);
+	if (!c->memory_max || !c->memory_high || c->memory_high <= c->memory_max)
+		return;
+	if (k == CK_MEMORY_HIGH)
+		cell_error(p, it->line, "'memory_high = %s' is above 'memory = %s' (line %u)",
+			   p->memory_text[1], p->memory_text[0], p->cell_good_line[CK_MEMORY]);
+	else
+		cell_error(p, it->line, "'memory = %s' is below 'memory_high = %s' (line %u)",
+			   p->memory_text[0], p->memory_text[1], p->cell_good_line[CK_MEMORY_HIGH]);
+}
+
+static bool path_within(const char *inner, const char *outer)
+{
+	size_t n = strlen(outer);
+
+	return strncmp(inner, outer, n) == 0 && (inner[n] == '\0' || inner[n] == '/');
+}
+
+/* Two cells must not share a writable layer, nor nest one in the other.
+ * Checked against every earlier well-named cell, kept or not (like
+ * 'foreground'), so that fixing one cell never drops another. */
+static int check_persist(struct parser *p, const struct ini_item *it)
+{
+	const char *mine = p->cell.persist;
+
+	for (size_t i = 0; i < p->n_seen; i++) {
+		const struct seen_cell *o = &p->seen[i];
+
+		if (o == p->cur || !o->persist)
+			continue;
+		if (path_within(mine, o->persist) || path_within(o->persist, mine)) {
+			cell_error(p, it->line,
+				   "'persist' %s overlaps cell %s's %s (line %u): cells cannot "
+				   "share a writable layer",
+				   mine, o->name, o->persist, o->persist_line);
+			return 0;
+		}
+	}
+	if (p->cur) {
+		p->cur->persist = strdup(mine);
+		if (!p->cur->persist)
+			return -ENOMEM;
+		p->cur->persist_line = it->line;
+	}
+	return 0;
+}
+
+static int on_cell_key(struct parser *p, const struct ini_item *it)
+{
+	char hint_buf[HINT_MAX];
 	const char *hint;
 	int k;
 
@@ -460,19 +834,26 @@ static void on_cell_key(struct parser *p, const struct ini_item *it)
 			break;
 	if (k == CK_COUNT) {
 		cell_error(p, it->line, "unknown key '%s'", it->key);
-		return;
+		return 0;
 	}
 	if (p->cell_key_line[k]) {
 		cell_error(p, it->line, "duplicate key '%s' (first set at line %u)", it->key,
 			   p->cell_key_line[k]);
-		return;
+		return 0;
 	}
 	p->cell_key_line[k] = it->line;
-	hint = cell_keys[k].set(&p->cell, it->value);
+	hint = cell_keys[k].set(&p->cell, it->value, cell_keys[k].arg, hint_buf);
 	if (hint) {
 		bad_value(p, it, hint);
-		return;
+		return 0;
 	}
+	p->cell_good_line[k] = it->line;
+	if (k == CK_CAPS_DROP || k == CK_CAPS_KEEP)
+		check_caps(p, it, k);
+	if (k == CK_MEMORY || k == CK_MEMORY_HIGH)
+		check_memory(p, it, k);
+	if (k == CK_PERSIST)
+		return check_persist(p, it);
 	if (k == CK_FOREGROUND && p->cell.foreground) {
 		if (p->fg_line) {
 			cell_error(p, it->line,
@@ -483,6 +864,7 @@ static void on_cell_key(struct parser *p, const struct ini_item *it)
 			memcpy(p->fg_label, p->label, sizeof(p->fg_label));
 		}
 	}
+	return 0;
 }
 
 static void on_host_key(struct parser *p, const struct ini_item *it)
@@ -506,6 +888,8 @@ static void on_host_key(struct parser *p, const struct ini_item *it)
 	hint = host_keys[k].set(&p->cfg->host, it->value);
 	if (hint)
 		bad_value(p, it, hint);
+	else
+		p->host_good_line[k] = it->line;
 }
 
 /*
@@ -550,7 +934,10 @@ static int on_lexer_error(struct parser *p, const struct ini_reader *r, const st
 static void config_init(struct config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	strcpy(cfg->host.hostname, "cellar");
+	strcpy(cfg->host.hostname, HOST_DEFAULT_HOSTNAME);
+	strcpy(cfg->host.data_dir, HOST_DEFAULT_DATA_DIR);
+	cfg->host.idmap_base = HOST_DEFAULT_IDMAP_BASE;
+	cfg->host.idmap_ranges = HOST_DEFAULT_IDMAP_RANGES;
 }
 
 int config_parse(struct config *cfg, const char *file, const char *buf, size_t len,
@@ -585,7 +972,7 @@ int config_parse(struct config *cfg, const char *file, const char *buf, size_t l
 		} else if (p->section == SEC_HOST) {
 			on_host_key(p, &it);
 		} else if (p->section == SEC_CELL) {
-			on_cell_key(p, &it);
+			ret = on_cell_key(p, &it);
 		}
 		if (ret < 0)
 			break;
@@ -596,6 +983,8 @@ int config_parse(struct config *cfg, const char *file, const char *buf, size_t l
 		config_free(cfg);
 		config_init(cfg);
 	}
+	for (size_t i = 0; i < p->n_seen; i++)
+		free(p->seen[i].persist);
 	free(p);
 	return ret;
 }

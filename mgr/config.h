@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A cell name names interfaces and cgroups later: keep it within IFNAMSIZ. */
 #define CELL_NAME_MAX 15
@@ -33,6 +34,25 @@
 #define CONFIG_FILE_MAX (1024u * 1024u)
 #define CONFIG_CELLS_MAX 256
 
+/* rlimit_NAME = SOFT[:HARD] (HARD defaults to SOFT; "unlimited" allowed). */
+#define CELL_RLIMITS_MAX 16
+
+/* Capability names the config knows: CAP_CHOWN (0) .. CAP_CHECKPOINT_RESTORE
+ * (40), so a mask fits in 64 bits (bit n = capability n). */
+#define CELL_CAPS_KNOWN 41
+#define CELL_PIDS_MAX 4194304u /* the kernel's PID_MAX_LIMIT */
+#define CELL_WEIGHT_MAX 10000u /* cpu.weight, io.weight */
+
+#define HOST_DEFAULT_HOSTNAME "cellar"
+#define HOST_DEFAULT_DATA_DIR "/var/lib/cellar"
+#define HOST_DEFAULT_IDMAP_BASE 1000000u
+#define HOST_DEFAULT_IDMAP_RANGES 1024u
+
+struct cell_rlimit {
+	int resource;	     /* RLIMIT_* */
+	uint64_t soft, hard; /* RLIM_INFINITY for "unlimited" */
+};
+
 struct cell_config {
 	char name[CELL_NAME_MAX + 1];
 	unsigned line;			 /* line of its [cell NAME] header */
@@ -42,11 +62,29 @@ struct cell_config {
 	bool foreground;		 /* at most one cell sets it */
 	int stop_signal;		 /* default SIGRTMIN+3 (systemd's halt) */
 	unsigned stop_timeout_ms;	 /* default 10 s */
+
+	/* Isolation (docs/config.md, docs/security.md). */
+	bool userns;		/* default yes; "no" is logged as a warning */
+	char persist[PATH_MAX]; /* writable layer's directory; "" = tmpfs */
+	uint64_t caps_drop;	/* extra capabilities to drop (bit = CAP_*) */
+	uint64_t caps_keep;	/* of cellar's default drops, keep these */
+
+	/* Resources: 0 = not set (no limit written). */
+	uint64_t memory_max;  /* bytes: memory.max */
+	uint64_t memory_high; /* bytes: memory.high */
+	uint64_t pids_max;    /* pids.max */
+	unsigned cpu_weight;  /* 1..10000: cpu.weight */
+	unsigned io_weight;   /* 1..10000: io.weight */
+	struct cell_rlimit rlimits[CELL_RLIMITS_MAX];
+	unsigned n_rlimits;
 };
 
 struct host_config {
 	char hostname[HOSTNAME_MAX + 1]; /* default "cellar" */
 	char modules[MODULES_MAX];	 /* space-separated module names */
+	char data_dir[PATH_MAX];	 /* persistent state (id ranges); default /var/lib/cellar */
+	uint32_t idmap_base;   /* first host id of the first cell range; default 1000000 */
+	uint32_t idmap_ranges; /* how many 65536-id ranges may be given out; default 1024 */
 };
 
 struct config {
@@ -92,5 +130,24 @@ const char *signal_name(int sig);
  * when the result does not fit in *ms).  0 is a valid duration here: range
  * checks are the caller's. */
 int duration_parse_ms(const char *s, unsigned *ms);
+
+/* Decimal digits only, from min to max.  Returns 0 or -EINVAL. */
+int number_parse(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+/* "512M": decimal bytes with an optional K, M, G or T suffix (powers of
+ * 1024, upper case).  Returns 0 or -EINVAL (also past 2^64 - 1); 0 is a
+ * valid size here. */
+int size_parse(const char *s, uint64_t *bytes);
+
+/* Capability names without "cap_", lower case ("sys_admin").  Returns the
+ * number (0..CELL_CAPS_KNOWN - 1) or -EINVAL; capability_name() returns NULL
+ * for numbers it does not know. */
+int capability_parse(const char *name);
+const char *capability_name(int cap);
+
+/* "SOFT[:HARD]": each a decimal below RLIM_INFINITY or "unlimited"
+ * (RLIM_INFINITY); HARD defaults to SOFT.  Returns 0, -EINVAL, or -ERANGE
+ * when SOFT is above HARD. */
+int rlimit_value_parse(const char *s, uint64_t *soft, uint64_t *hard);
 
 #endif

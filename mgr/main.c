@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* cellmgr: reads the cell list, starts and supervises the cells. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -50,6 +52,8 @@ static void usage(FILE *f)
 		   "  --config FILE     the cell list (default " DEFAULT_CONFIG ")\n"
 		   "  --state-dir DIR   run-time state (default " DEFAULT_STATE_DIR ")\n"
 		   "  --socket PATH     control socket (default <state-dir>/ctl.sock)\n"
+		   "  --data-dir DIR    persistent state such as id ranges (default: the\n"
+		   "                    cell list's [host] data_dir, /var/lib/cellar)\n"
 		   "  --board           run as the board's manager under cellar's init:\n"
 		   "                    attach the console, handle the power key\n");
 }
@@ -60,11 +64,11 @@ static int parse_args(struct mgr *m, int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "socket", required_argument, NULL, 'S' },
+		{ "data-dir", required_argument, NULL, 'd' },
 		{ "board", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char socket_buf[PATH_MAX];
 	int opt;
 
 	m->config_path = DEFAULT_CONFIG;
@@ -74,6 +78,7 @@ static int parse_args(struct mgr *m, int argc, char **argv)
 		case 'c': m->config_path = optarg; break;
 		case 's': m->state_dir = optarg; break;
 		case 'S': m->socket_path = optarg; break;
+		case 'd': m->data_dir = optarg; break;
 		case 'b': m->board = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
@@ -84,10 +89,6 @@ static int parse_args(struct mgr *m, int argc, char **argv)
 		usage(stderr);
 		return -EINVAL;
 	}
-	if (!m->socket_path) {
-		snprintf(socket_buf, sizeof(socket_buf), "%s/ctl.sock", m->state_dir);
-		m->socket_path = socket_buf;
-	}
 	return 0;
 }
 
@@ -97,8 +98,42 @@ static void report_config(void *ctx, const char *msg)
 	log_error("%s", msg);
 }
 
+static void report_idmap(void *ctx, const char *msg)
+{
+	(void)ctx;
+	log_error("%s", msg);
+}
+
+/* What every cell start uses, prepared once per configuration. */
+static void setup_isolation(struct mgr *m)
+{
+	int r;
+
+	if (!m->data_dir)
+		m->data_dir = m->cfg.host.data_dir;
+	r = idmap_init(&m->idmap, m->cfg.host.idmap_base, m->cfg.host.idmap_ranges);
+	if (r == 0)
+		r = idmap_load(&m->idmap, m->data_dir, report_idmap, NULL);
+	/* A file that exists but cannot be read may hold ranges in use: then
+	 * no range is given out, and user-namespaced cells fail to start. */
+	m->idmap_usable = r >= 0;
+	if (r < 0)
+		log_errno(r, "id ranges in %s/%s: user-namespaced cells will not start",
+			  m->data_dir, IDMAP_FILE_NAME);
+	r = seccomp_prog_build(&m->seccomp, NULL);
+	m->have_seccomp = r == 0;
+	if (r < 0)
+		log_errno(r, "seccomp filter: cells will not start");
+	cgroup_root_init(&m->cgroups, "/sys/fs/cgroup");
+	devprog_init(&m->devices);
+	if (m->cgroups.available && (devprog_add_defaults(&m->devices) < 0 ||
+				     devprog_load(&m->devices, "cells") < 0))
+		log_warn("cells start without a device program");
+}
+
 static int setup(struct mgr *m)
 {
+	static char state_buf[PATH_MAX], socket_buf[PATH_MAX];
 	sigset_t mask;
 	size_t i;
 	int r;
@@ -120,6 +155,21 @@ static int setup(struct mgr *m)
 		return r;
 	if (mkdir(m->state_dir, 0700) < 0 && errno != EEXIST)
 		return log_errno(neg_errno(), "state directory %s", m->state_dir);
+	/* Cell roots are built after a setns() into the cell's mount
+	 * namespace, which moves the working directory: paths must be
+	 * absolute. */
+	if (!realpath(m->state_dir, state_buf))
+		return log_errno(neg_errno(), "state directory %s", m->state_dir);
+	m->state_dir = state_buf;
+	if (!m->socket_path) {
+		if ((size_t)snprintf(socket_buf, sizeof(socket_buf), "%s/ctl.sock", m->state_dir) >=
+		    sizeof(socket_buf))
+			return log_errno(-ENAMETOOLONG, "state directory %s", m->state_dir);
+		m->socket_path = socket_buf;
+	}
+	m->own_mntns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (m->own_mntns < 0)
+		return log_errno(neg_errno(), "open /proc/self/ns/mnt");
 
 	r = config_load(&m->cfg, m->config_path, report_config, NULL);
 	if (r == -ENOMEM)
@@ -140,6 +190,7 @@ static int setup(struct mgr *m)
 	if (m->cfg.n_errors)
 		log_warn("%s: %u error(s); %zu cell(s) usable", m->config_path, m->cfg.n_errors,
 			 m->n_cells);
+	setup_isolation(m);
 	m->ctl_fd = -1;
 	ctl_listen(m);
 	return 0;
@@ -255,6 +306,10 @@ int main(int argc, char **argv)
 	run(&m);
 	ctl_close(&m);
 	console_detach(&m);
+	devprog_free(&m.devices);
+	cgroup_root_fini(&m.cgroups);
+	if (m.have_seccomp)
+		seccomp_prog_free(&m.seccomp);
 	config_free(&m.cfg);
 	free(m.cells);
 	return 0;

@@ -8,7 +8,11 @@
 #include <termios.h>
 
 #include "cell.h"
+#include "cgroup.h"
 #include "config.h"
+#include "devprog.h"
+#include "idmap.h"
+#include "seccomp.h"
 
 struct console {
 	bool attached;          /* board mode: stdin/stdout are the board's console */
@@ -38,11 +42,21 @@ struct mgr {
 	const char *config_path;
 	const char *state_dir;
 	const char *socket_path;
+	const char *data_dir;   /* persistent state: --data-dir, else [host] data_dir */
 	bool board;             /* started by cellar's init as the board's manager */
 
 	struct config cfg;
 	struct cell *cells;
 	size_t n_cells;
+
+	/* Built once per configuration, used by every cell start. */
+	int own_mntns;          /* to come back after building a cell's root */
+	struct cgroup_root cgroups;
+	struct devprog devices; /* the cells' device allow-list program */
+	struct seccomp_prog seccomp;
+	bool have_seccomp;
+	struct idmap_db idmap;
+	bool idmap_usable;      /* false when the id file could not be read */
 
 	int epfd;
 	int sigfd;

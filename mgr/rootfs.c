@@ -1,178 +1,100 @@
 // SPDX-License-Identifier: MIT
+/* Host side of the cell's root: see rootfs.h. */
 #include "rootfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/loop.h>
-#include <stdint.h>
+#include <linux/mount.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "mountutil.h"
 
-#define EROFS_MAGIC 0xE0F5E1E2u
-#define EXT4_MAGIC 0xEF53u
-
-int image_probe(const char *path, enum image_kind *kind)
+/* Mounts the image read-only at <workdir>/lower, idmapped to the cell's
+ * range when it has a user namespace. */
+static int mount_lower(const struct rootfs_plan *p, const char *lower, struct child_error *e)
 {
-	unsigned char sb[1024 + 64];
+	char raw[PATH_MAX];
+	const char *src = p->image;
+	int tree, r;
+
+	if (p->kind != IMAGE_DIR) {
+		if ((r = path_join(e, raw, sizeof(raw), p->workdir, "image")) < 0)
+			return r;
+		if (mkdir(raw, 0700) < 0)
+			return child_error_set(e, neg_errno(), "mkdir %s", raw);
+		r = do_mount(e, p->loopdev, raw, image_kind_name(p->kind),
+			     MS_RDONLY | MS_NOSUID | MS_NODEV, p->kind == IMAGE_EXT4 ? "noload" : NULL);
+		if (r < 0)
+			return r;
+		src = raw;
+	}
+	/* A detached copy of the tree can take attributes and an idmapping
+	 * before it is attached; an attached mount cannot be idmapped. */
+	tree = (int)syscall(SYS_open_tree, AT_FDCWD, src,
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (p->kind == IMAGE_DIR ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		return child_error_set(e, neg_errno(), "open_tree %s", src);
+	r = tree_set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, p->userns_fd);
+	if (r < 0) {
+		close(tree);
+		if (p->userns_fd >= 0 && r == -EINVAL)
+			return child_error_set(e, r,
+					       "idmap %s (its filesystem cannot be idmapped: use an erofs "
+					       "or ext4 image, or userns = no)", p->image);
+		return child_error_set(e, r, "set attributes of %s", src);
+	}
+	r = (int)syscall(SYS_move_mount, tree, "", AT_FDCWD, lower, MOVE_MOUNT_F_EMPTY_PATH);
+	if (r < 0)
+		r = child_error_set(e, neg_errno(), "move_mount %s to %s", src, lower);
+	close(tree);
+	if (r == 0 && p->kind != IMAGE_DIR)
+		umount2(raw, MNT_DETACH); /* the idmapped copy keeps the filesystem */
+	return r;
+}
+
+/* The writable layer: <persist>/upper and /work, or a tmpfs.  Its top
+ * directory belongs to the cell's root, so the cell owns its "/". */
+static int prepare_upper(const struct rootfs_plan *p, char *upper, char *work, size_t len,
+			 struct child_error *e)
+{
+	const char *base = p->persist;
+	char rw[PATH_MAX], opts[64];
 	struct stat st;
-	uint32_t erofs;
-	uint16_t ext4;
-	ssize_t n;
-	int fd;
-
-	if (stat(path, &st) < 0)
-		return neg_errno();
-	if (S_ISDIR(st.st_mode)) {
-		*kind = IMAGE_DIR;
-		return 0;
-	}
-	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
-		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return neg_errno();
-	n = pread(fd, sb, sizeof(sb), 0);
-	close(fd);
-	if (n < (ssize_t)sizeof(sb))
-		return n < 0 ? neg_errno() : -EINVAL;
-	/* Both superblocks start at byte 1024, little endian. */
-	erofs = (uint32_t)sb[1024] | (uint32_t)sb[1025] << 8 | (uint32_t)sb[1026] << 16 |
-		(uint32_t)sb[1027] << 24;
-	ext4 = (uint16_t)(sb[1024 + 56] | sb[1024 + 57] << 8);
-	if (erofs == EROFS_MAGIC)
-		*kind = IMAGE_EROFS;
-	else if (ext4 == EXT4_MAGIC)
-		*kind = IMAGE_EXT4;
-	else
-		return -EMEDIUMTYPE;
-	return 0;
-}
-
-int loop_attach(const char *path, char *dev, size_t devlen)
-{
-	struct loop_config lc;
-	int ctl, img, loop = -1, r = 0, nr, tries;
-
-	img = open(path, O_RDONLY | O_CLOEXEC);
-	if (img < 0)
-		return neg_errno();
-	ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
-	if (ctl < 0) {
-		r = neg_errno();
-		goto out;
-	}
-	/* Another process may take the free device between GET_FREE and
-	 * CONFIGURE: then the configure fails with EBUSY and we ask again. */
-	for (tries = 0; tries < 16; tries++) {
-		nr = ioctl(ctl, LOOP_CTL_GET_FREE);
-		if (nr < 0) {
-			r = neg_errno();
-			goto out;
-		}
-		snprintf(dev, devlen, "/dev/loop%d", nr);
-		loop = open(dev, O_RDONLY | O_CLOEXEC);
-		if (loop < 0) {
-			r = neg_errno();
-			goto out;
-		}
-		memset(&lc, 0, sizeof(lc));
-		lc.fd = (uint32_t)img;
-		lc.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
-		snprintf((char *)lc.info.lo_file_name, sizeof(lc.info.lo_file_name), "%s", path);
-		if (ioctl(loop, LOOP_CONFIGURE, &lc) == 0) {
-			r = 0;
-			goto out;
-		}
-		r = neg_errno();
-		close(loop);
-		loop = -1;
-		if (r != -EBUSY)
-			goto out;
-	}
-out:
-	if (ctl >= 0)
-		close(ctl);
-	close(img);
-	return r < 0 ? r : loop;
-}
-
-static int mkdir_p(const char *path, mode_t mode)
-{
-	if (mkdir(path, mode) == 0 || errno == EEXIST)
-		return 0;
-	return neg_errno();
-}
-
-/* mount(2) with the failing step recorded in e. */
-static int do_mount(struct child_error *e, const char *src, const char *dst, const char *type,
-		    unsigned long flags, const char *data)
-{
-	if (mount(src, dst, type, flags, data) == 0)
-		return 0;
-	return child_error_set(e, neg_errno(), "mount %s on %s",
-			       type ? type : src ? src : "(remount)", dst);
-}
-
-static int path_join(struct child_error *e, char *out, size_t len, const char *a, const char *b)
-{
-	if ((size_t)snprintf(out, len, "%s/%s", a, b) >= len)
-		return child_error_set(e, -ENAMETOOLONG, "path %s/%s", a, b);
-	return 0;
-}
-
-/* Builds <workdir>/root: the image read-only below a tmpfs-backed overlay. */
-static int build_root(const struct rootfs_plan *p, char *root, size_t rootlen,
-		      struct child_error *e)
-{
-	char lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], opts[3 * PATH_MAX + 64];
 	int r;
 
-	/* A tmpfs private to this mount namespace holds the staging mounts,
-	 * so nothing of them is visible on the host or survives the cell. */
-	r = do_mount(e, "tmpfs", p->workdir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
-	if (r < 0)
-		return r;
-	if ((r = path_join(e, lower, sizeof(lower), p->workdir, "lower")) < 0 ||
-	    (r = path_join(e, upper, sizeof(upper), p->workdir, "upper")) < 0 ||
-	    (r = path_join(e, work, sizeof(work), p->workdir, "work")) < 0 ||
-	    (r = path_join(e, root, rootlen, p->workdir, "root")) < 0)
-		return r;
-	if (mkdir(lower, 0755) < 0 || mkdir(upper, 0755) < 0 || mkdir(work, 0755) < 0 ||
-	    mkdir(root, 0755) < 0)
-		return child_error_set(e, neg_errno(), "mkdir in %s", p->workdir);
-
-	switch (p->kind) {
-	case IMAGE_DIR:
-		r = do_mount(e, p->image, lower, NULL, MS_BIND | MS_REC, NULL);
-		if (r == 0)
-			r = do_mount(e, NULL, lower, NULL,
-				     MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
-		break;
-	case IMAGE_EROFS:
-		r = do_mount(e, p->loopdev, lower, "erofs", MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
-		break;
-	case IMAGE_EXT4:
-		r = do_mount(e, p->loopdev, lower, "ext4", MS_RDONLY | MS_NOSUID | MS_NODEV,
-			     "noload");
-		break;
+	if (!*base) {
+		if ((r = path_join(e, rw, sizeof(rw), p->workdir, "rw")) < 0)
+			return r;
+		if (mkdir(rw, 0755) < 0)
+			return child_error_set(e, neg_errno(), "mkdir %s", rw);
+		snprintf(opts, sizeof(opts), "mode=0755,uid=%u,gid=%u", (unsigned)p->root_uid,
+			 (unsigned)p->root_gid);
+		if ((r = do_mount(e, "tmpfs", rw, "tmpfs", MS_NOSUID | MS_NODEV, opts)) < 0)
+			return r;
+		base = rw;
 	}
-	if (r < 0)
+	if ((r = path_join(e, upper, len, base, "upper")) < 0 ||
+	    (r = path_join(e, work, len, base, "work")) < 0)
 		return r;
-	if ((size_t)snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", lower,
-			     upper, work) >= sizeof(opts))
-		return child_error_set(e, -ENAMETOOLONG, "overlay options for %s", p->workdir);
-	return do_mount(e, "overlay", root, "overlay", MS_NOSUID | MS_NODEV, opts);
+	if ((mkdir(upper, 0755) < 0 && errno != EEXIST) || (mkdir(work, 0700) < 0 && errno != EEXIST))
+		return child_error_set(e, neg_errno(), "mkdir %s/{upper,work}", base);
+	if (stat(upper, &st) < 0)
+		return child_error_set(e, neg_errno(), "stat %s", upper);
+	/* A new layer is given to the cell's root; an existing one keeps the
+	 * owner it has (a persistent layer made for this cell's range). */
+	if (st.st_uid == 0 && p->root_uid != 0 && chown(upper, p->root_uid, p->root_gid) < 0)
+		return child_error_set(e, neg_errno(), "chown %s", upper);
+	return 0;
 }
 
 /* Device nodes a cell gets: bind-mounted from the host's /dev, so they work
- * whatever the cell may do about mknod. */
+ * in a user namespace, where mknod does not. */
 static const char *const cell_devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
 
 static int bind_file(struct child_error *e, const char *src, const char *dst)
@@ -190,20 +112,23 @@ static int populate_dev(const struct rootfs_plan *p, const char *root, struct ch
 	static const struct {
 		const char *target, *link;
 	} links[] = {
-		{ "/proc/self/fd", "fd" },      { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd", "fd" },       { "/proc/self/fd/0", "stdin" },
 		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
 		{ "pts/ptmx", "ptmx" },
 	};
-	char dev[PATH_MAX], path[PATH_MAX], src[64];
+	static const char *const dirs[] = { "pts", "shm", "mqueue" };
+	char dev[PATH_MAX], path[PATH_MAX], src[64], opts[80];
 	size_t i;
 	int r;
 
 	if ((r = path_join(e, dev, sizeof(dev), root, "dev")) < 0)
 		return r;
-	if ((r = mkdir_p(dev, 0755)) < 0)
-		return child_error_set(e, r, "mkdir %s", dev);
-	r = do_mount(e, "tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=512k");
-	if (r < 0)
+	if (mkdir(dev, 0755) < 0 && errno != EEXIST)
+		return child_error_set(e, neg_errno(), "mkdir %s", dev);
+	/* Not nodev: this is the one place of the cell with device nodes. */
+	snprintf(opts, sizeof(opts), "mode=0755,size=512k,uid=%u,gid=%u", (unsigned)p->root_uid,
+		 (unsigned)p->root_gid);
+	if ((r = do_mount(e, "tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, opts)) < 0)
 		return r;
 	for (i = 0; i < sizeof(cell_devices) / sizeof(cell_devices[0]); i++) {
 		snprintf(src, sizeof(src), "/dev/%s", cell_devices[i]);
@@ -217,81 +142,44 @@ static int populate_dev(const struct rootfs_plan *p, const char *root, struct ch
 	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		if ((r = path_join(e, path, sizeof(path), dev, links[i].link)) < 0)
 			return r;
-		if (symlink(links[i].target, path) < 0)
+		if (symlink(links[i].target, path) < 0 || lchown(path, p->root_uid, p->root_gid) < 0)
 			return child_error_set(e, neg_errno(), "symlink %s", path);
 	}
-	if ((r = path_join(e, path, sizeof(path), dev, "pts")) < 0)
-		return r;
-	if (mkdir(path, 0755) < 0)
-		return child_error_set(e, neg_errno(), "mkdir %s", path);
-	r = do_mount(e, "devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
-		     "newinstance,ptmxmode=0666,mode=0620");
-	if (r < 0)
-		return r;
-	if ((r = path_join(e, path, sizeof(path), dev, "shm")) < 0)
-		return r;
-	if (mkdir(path, 01777) < 0)
-		return child_error_set(e, neg_errno(), "mkdir %s", path);
-	r = do_mount(e, "shm", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
-	if (r < 0)
-		return r;
-	if ((r = path_join(e, path, sizeof(path), dev, "mqueue")) < 0)
-		return r;
-	if (mkdir(path, 0755) < 0)
-		return child_error_set(e, neg_errno(), "mkdir %s", path);
-	return do_mount(e, "mqueue", path, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-}
-
-static int mount_api_filesystems(const char *root, struct child_error *e)
-{
-	char path[PATH_MAX];
-	int r;
-
-	if ((r = path_join(e, path, sizeof(path), root, "proc")) < 0)
-		return r;
-	if ((r = mkdir_p(path, 0555)) < 0)
-		return child_error_set(e, r, "mkdir %s", path);
-	/* In the new pid namespace, this proc shows only the cell's processes. */
-	r = do_mount(e, "proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	if (r < 0)
-		return r;
-	if ((r = path_join(e, path, sizeof(path), root, "sys")) < 0)
-		return r;
-	if ((r = mkdir_p(path, 0555)) < 0)
-		return child_error_set(e, r, "mkdir %s", path);
-	return do_mount(e, "sysfs", path, "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			NULL);
-}
-
-int rootfs_enter(const struct rootfs_plan *p, struct child_error *e)
-{
-	char root[PATH_MAX];
-	int r;
-
-	/* Nothing the cell mounts may propagate back to the host. */
-	r = do_mount(e, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-	if (r < 0)
-		return r;
-	r = build_root(p, root, sizeof(root), e);
-	if (r < 0)
-		return r;
-	/* proc and sysfs are mounted while the old root is still attached:
-	 * the kernel allows a new proc only where a full one is visible. */
-	r = mount_api_filesystems(root, e);
-	if (r < 0)
-		return r;
-	r = populate_dev(p, root, e);
-	if (r < 0)
-		return r;
-	if (chdir(root) < 0)
-		return child_error_set(e, neg_errno(), "chdir %s", root);
-	/* pivot_root(".", ".") stacks the old root under the new one; the
-	 * lazy unmount then detaches it, and nothing of the host remains. */
-	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		return child_error_set(e, neg_errno(), "pivot_root to %s", root);
-	if (umount2(".", MNT_DETACH) < 0)
-		return child_error_set(e, neg_errno(), "detach the old root");
-	if (chdir("/") < 0)
-		return child_error_set(e, neg_errno(), "chdir /");
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		if ((r = path_join(e, path, sizeof(path), dev, dirs[i])) < 0)
+			return r;
+		if (mkdir(path, 0755) < 0 || chown(path, p->root_uid, p->root_gid) < 0)
+			return child_error_set(e, neg_errno(), "mkdir %s", path);
+	}
 	return 0;
+}
+
+int rootfs_build(const struct rootfs_plan *p, struct child_error *e)
+{
+	char lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], root[PATH_MAX];
+	char opts[3 * PATH_MAX + 64];
+	int r;
+
+	/* Nothing mounted here may propagate back to the host. */
+	if ((r = do_mount(e, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) < 0)
+		return r;
+	/* A tmpfs private to the cell's mount namespace holds the staging
+	 * mounts: nothing of them is visible on the host. */
+	if ((r = do_mount(e, "tmpfs", p->workdir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700")) < 0)
+		return r;
+	if ((r = path_join(e, lower, sizeof(lower), p->workdir, "lower")) < 0 ||
+	    (r = path_join(e, root, sizeof(root), p->workdir, "root")) < 0)
+		return r;
+	if (mkdir(lower, 0755) < 0 || mkdir(root, 0755) < 0)
+		return child_error_set(e, neg_errno(), "mkdir in %s", p->workdir);
+	if ((r = mount_lower(p, lower, e)) < 0)
+		return r;
+	if ((r = prepare_upper(p, upper, work, sizeof(upper), e)) < 0)
+		return r;
+	if ((size_t)snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper,
+			     work) >= sizeof(opts))
+		return child_error_set(e, -ENAMETOOLONG, "overlay options for %s", p->workdir);
+	if ((r = do_mount(e, "overlay", root, "overlay", MS_NOSUID | MS_NODEV, opts)) < 0)
+		return r;
+	return populate_dev(p, root, e);
 }

@@ -1,34 +1,46 @@
 /* SPDX-License-Identifier: MIT */
-/* The cell's root filesystem and its /proc, /sys, /dev. */
+/*
+ * The cell's root filesystem, built by cellmgr from the host side.
+ *
+ * cellmgr enters the new cell's mount namespace (setns) and, with the
+ * host's privileges, mounts there: a private tmpfs for staging, the image
+ * read-only and idmapped to the cell's id range, the writable layer (tmpfs
+ * or a persistent directory) owned by the cell's root, the overlay of the
+ * two, and /dev.  Overlayfs mounted by the host's root over an idmapped
+ * lower is what makes copy-up, whiteouts and directory renames work for a
+ * user-namespaced cell (ENVIRONMENT.md).  Everything lives in the cell's
+ * mount namespace only: it goes away with the cell.
+ */
 #ifndef CELLAR_ROOTFS_H
 #define CELLAR_ROOTFS_H
 
-#include <stddef.h>
+#include <stdbool.h>
+#include <sys/types.h>
 
+#include "image.h"
 #include "spawn.h"
 
-enum image_kind { IMAGE_DIR, IMAGE_EROFS, IMAGE_EXT4 };
-
-/* Parent side: what the image is, from its type or superblock magic. */
-int image_probe(const char *path, enum image_kind *kind);
-
-/* Parent side: attaches path read-only to a free loop device with
- * autoclear (the device goes away with its last mount).  Returns the open
- * loop fd (close-on-exec) and its path in dev. */
-int loop_attach(const char *path, char *dev, size_t devlen);
-
 struct rootfs_plan {
-	const char *name;        /* the cell, for messages */
-	const char *workdir;     /* <state>/cells/NAME: staging mounts */
+	const char *workdir;     /* <state>/cells/NAME: staging mount point */
 	enum image_kind kind;
 	const char *image;       /* the image file or directory */
 	const char *loopdev;     /* for image files */
+	const char *persist;     /* the writable layer's directory, or "" */
 	const char *console;     /* the console pty's slave path on the host */
+	int userns_fd;           /* the cell's user namespace, or -1 */
+	uid_t root_uid;          /* the cell's root as the host sees it */
+	gid_t root_gid;
 };
 
-/* Child side, in the cell's new mount namespace: builds the root
- * (read-only image + tmpfs-backed overlay), mounts /proc, /sys and a
- * minimal /dev, and pivots into it.  On error fills e. */
-int rootfs_enter(const struct rootfs_plan *p, struct child_error *e);
+/* Runs in cellmgr while it is inside the cell's mount namespace.  Leaves
+ * the root at <workdir>/root.  On error fills e. */
+int rootfs_build(const struct rootfs_plan *p, struct child_error *e);
+
+/* Child side, in the cell's namespaces, with the new root as its working
+ * directory: mounts /proc (the host's sensitive files masked, /proc/sys
+ * read-only but for net), /sys read-only, the cgroup2 tree (if
+ * with_cgroup), devpts, shm and mqueue, then pivots into the new root and
+ * detaches the old one. */
+int rootfs_enter(bool with_cgroup, struct child_error *e);
 
 #endif

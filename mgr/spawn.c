@@ -1,25 +1,32 @@
 // SPDX-License-Identifier: MIT
+/* Starting a cell: see spawn.h for the sequence. */
 #include "spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <termios.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "caps.h"
+#include "image.h"
 #include "log.h"
 #include "net.h"
 #include "rootfs.h"
+#include "seccomp.h"
+
+#define ID_RANGE 65536u
 
 int child_error_set(struct child_error *e, int err, const char *fmt, ...)
 {
@@ -34,18 +41,54 @@ int child_error_set(struct child_error *e, int err, const char *fmt, ...)
 
 /* What the child needs; prepared by the parent before the clone. */
 struct child_args {
-	const struct cell_config *cfg;
-	struct rootfs_plan plan;
+	const struct spawn_params *sp;
 	int slave;
 	int errpipe;
+	int sync;
 };
+
+/* Waits for the parent's "go" and the new root's directory fd. */
+static int receive_root(int sock, int *rootfd)
+{
+	char byte, ctrl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl, .msg_controllen = sizeof(ctrl),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		return n < 0 ? neg_errno() : -ECANCELED;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -EPROTO;
+	memcpy(rootfd, CMSG_DATA(cm), sizeof(int));
+	return 0;
+}
 
 static int child_setup(const struct child_args *a, struct child_error *e)
 {
-	char msg[200];
+	const struct cell_config *cfg = a->sp->cfg;
 	const char *cap = "";
-	int r;
+	char msg[200];
+	int rootfd = -1, r;
+	unsigned i;
 
+	r = receive_root(a->sync, &rootfd);
+	if (r < 0)
+		return child_error_set(e, r, "wait for cellmgr");
+	close(a->sync);
+	/* In its new user namespace the child is nobody until it takes the
+	 * cell's root, now that the maps exist; files it creates would
+	 * otherwise fail with EOVERFLOW. */
+	if (cfg->userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		return child_error_set(e, neg_errno(), "become root of the user namespace");
+	if (setgroups(0, NULL) < 0)
+		return child_error_set(e, neg_errno(), "setgroups");
 	/* The console pty becomes the stdin, stdout and stderr of the cell's
 	 * init, but not its controlling tty: like the kernel's /dev/console
 	 * for a real init, so that the getty or shell the init starts on it
@@ -54,25 +97,35 @@ static int child_setup(const struct child_args *a, struct child_error *e)
 		return child_error_set(e, neg_errno(), "setsid");
 	if (dup2(a->slave, 0) < 0 || dup2(a->slave, 1) < 0 || dup2(a->slave, 2) < 0)
 		return child_error_set(e, neg_errno(), "dup2 console");
-
-	r = rootfs_enter(&a->plan, e);
-	if (r < 0)
+	if (fchdir(rootfd) < 0)
+		return child_error_set(e, neg_errno(), "chdir to the new root");
+	close(rootfd);
+	if ((r = rootfs_enter(a->sp->cgroup_fd >= 0, e)) < 0)
 		return r;
-	if (sethostname(a->cfg->hostname, strlen(a->cfg->hostname)) < 0)
-		return child_error_set(e, neg_errno(), "sethostname %s", a->cfg->hostname);
-	r = net_loopback_up(msg, sizeof(msg));
-	if (r < 0)
+	if (sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+		return child_error_set(e, neg_errno(), "sethostname %s", cfg->hostname);
+	if ((r = net_loopback_up(msg, sizeof(msg))) < 0)
 		return child_error_set(e, r, "bring lo up%s%s", *msg ? ": " : "", msg);
-	r = caps_trim_bounding_set(&cap);
-	if (r < 0)
+	for (i = 0; i < cfg->n_rlimits; i++) {
+		const struct cell_rlimit *l = &cfg->rlimits[i];
+		struct rlimit rl = { .rlim_cur = l->soft, .rlim_max = l->hard };
+
+		if (setrlimit(l->resource, &rl) < 0)
+			return child_error_set(e, neg_errno(), "setrlimit %d", l->resource);
+	}
+	if ((r = caps_trim_bounding_set(cfg->caps_keep, cfg->caps_drop, &cap)) < 0)
 		return child_error_set(e, r, "drop %s from the bounding set", cap);
+	/* Last: everything above may use what the filter denies. */
+	if (a->sp->seccomp && (r = seccomp_prog_install(a->sp->seccomp)) < 0)
+		return child_error_set(e, r, "install the seccomp filter");
 	return 0;
 }
 
 static __attribute__((noreturn)) void child_main(const struct child_args *a)
 {
+	const struct cell_config *cfg = a->sp->cfg;
 	struct child_error e = { 0 };
-	char *const argv[] = { (char *)a->cfg->init, NULL };
+	char *const argv[] = { (char *)cfg->init, NULL };
 	char *const envp[] = { "container=cellar", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
 			       "TERM=linux", "HOME=/", NULL };
 	sigset_t none;
@@ -83,8 +136,8 @@ static __attribute__((noreturn)) void child_main(const struct child_args *a)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	if (child_setup(a, &e) == 0) {
-		execve(a->cfg->init, argv, envp);
-		child_error_set(&e, neg_errno(), "exec %s", a->cfg->init);
+		execve(cfg->init, argv, envp);
+		child_error_set(&e, neg_errno(), "exec %s", cfg->init);
 	}
 	if (write(a->errpipe, &e, sizeof(e)) < 0) {
 		/* The parent sees a failure without a reason. */
@@ -115,72 +168,215 @@ static int open_console_pty(int *master, int *slave, char *path, size_t len)
 	return 0;
 }
 
-static pid_t clone_cell(int *pidfd)
+static pid_t clone_cell(const struct spawn_params *sp, int *pidfd)
 {
 	struct clone_args ca;
 
 	memset(&ca, 0, sizeof(ca));
 	ca.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
-		   CLONE_PIDFD;
+		   CLONE_NEWCGROUP | CLONE_PIDFD;
+	if (sp->cfg->userns)
+		ca.flags |= CLONE_NEWUSER;
+	if (sp->cgroup_fd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)sp->cgroup_fd;
+	}
 	ca.pidfd = (uint64_t)(uintptr_t)pidfd;
 	ca.exit_signal = SIGCHLD;
 	/* Without CLONE_VM, clone3 returns twice like fork(). */
 	return (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 }
 
-int spawn_cell(const struct cell_config *cfg, const char *state_dir, struct spawned *out)
+static int write_file(pid_t pid, const char *name, const char *text)
 {
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return neg_errno();
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : n < 0 ? neg_errno() : -EIO;
+}
+
+static int open_ns(pid_t pid, const char *ns)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? neg_errno() : fd;
+}
+
+/* Parent side between clone and "go": the maps, then the root, built in
+ * the cell's mount namespace.  Returns the root's directory fd. */
+static int prepare_child(const struct spawn_params *sp, pid_t pid, struct rootfs_plan *plan,
+			 struct child_error *e)
+{
+	char map[64];
+	int mntns, rootfd, r;
+
+	plan->userns_fd = -1;
+	if (sp->cfg->userns) {
+		snprintf(map, sizeof(map), "0 %u %u\n", sp->id_base, ID_RANGE);
+		/* setgroups stays allowed: a full OS needs it (login, su). */
+		if ((r = write_file(pid, "uid_map", map)) < 0 ||
+		    (r = write_file(pid, "gid_map", map)) < 0)
+			return child_error_set(e, r, "write the id maps (0 -> %u, %u ids)",
+					       sp->id_base, ID_RANGE);
+		plan->userns_fd = open_ns(pid, "user");
+		if (plan->userns_fd < 0)
+			return child_error_set(e, plan->userns_fd, "open its user namespace");
+	}
+	mntns = open_ns(pid, "mnt");
+	if (mntns < 0) {
+		r = child_error_set(e, mntns, "open its mount namespace");
+		goto out;
+	}
+	/* cellmgr is single-threaded, so it may enter another mount
+	 * namespace and come back. */
+	if (setns(mntns, CLONE_NEWNS) < 0) {
+		r = child_error_set(e, neg_errno(), "enter its mount namespace");
+		close(mntns);
+		goto out;
+	}
+	close(mntns);
+	r = rootfs_build(plan, e);
+	rootfd = -1;
+	if (r == 0) {
+		char root[PATH_MAX];
+
+		snprintf(root, sizeof(root), "%s/root", plan->workdir);
+		rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (rootfd < 0)
+			r = child_error_set(e, neg_errno(), "open %s", root);
+	}
+	if (setns(sp->own_mntns, CLONE_NEWNS) < 0) {
+		/* Should never happen; cellmgr would now see the cell's mounts. */
+		log_errno(neg_errno(), "return to cellmgr's mount namespace");
+	}
+	if (r == 0)
+		r = rootfd;
+out:
+	if (plan->userns_fd >= 0)
+		close(plan->userns_fd);
+	return r;
+}
+
+static int send_root(int sock, int rootfd)
+{
+	char byte = 'g', ctrl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl, .msg_controllen = sizeof(ctrl),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	memset(ctrl, 0, sizeof(ctrl));
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &rootfd, sizeof(int));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : neg_errno();
+}
+
+int spawn_cell(const struct spawn_params *sp, struct spawned *out)
+{
+	const struct cell_config *cfg = sp->cfg;
 	char workdir[PATH_MAX], cellsdir[PATH_MAX], console[64], loopdev[64] = "";
-	struct child_args a = { .cfg = cfg };
-	int pipefd[2] = { -1, -1 }, loop = -1, master = -1, slave = -1, pidfd = -1, r;
+	struct child_args a = { .sp = sp };
+	struct rootfs_plan plan = { .persist = cfg->persist };
+	struct child_error e = { 0 };
+	int pipefd[2] = { -1, -1 }, sync[2] = { -1, -1 };
+	int loop = -1, master = -1, slave = -1, pidfd = -1, rootfd, r;
 	pid_t pid;
 
-	a.plan.name = cfg->name;
-	r = image_probe(cfg->image, &a.plan.kind);
-	if (r < 0)
-		return log_errno(r, "cell %s: image %s", cfg->name, cfg->image);
-	snprintf(cellsdir, sizeof(cellsdir), "%s/cells", state_dir);
+	out->reason[0] = '\0';
+	r = image_probe(cfg->image, &plan.kind);
+	if (r < 0) {
+		child_error_set(&e, r, "image %s", cfg->image);
+		goto fail;
+	}
+	snprintf(cellsdir, sizeof(cellsdir), "%s/cells", sp->state_dir);
 	if ((size_t)snprintf(workdir, sizeof(workdir), "%s/%s", cellsdir, cfg->name) >=
-	    sizeof(workdir))
-		return log_errno(-ENAMETOOLONG, "cell %s: state directory", cfg->name);
+	    sizeof(workdir)) {
+		r = child_error_set(&e, -ENAMETOOLONG, "state directory %s", cellsdir);
+		goto fail;
+	}
 	if ((mkdir(cellsdir, 0700) < 0 && errno != EEXIST) ||
-	    (mkdir(workdir, 0700) < 0 && errno != EEXIST))
-		return log_errno(neg_errno(), "cell %s: mkdir %s", cfg->name, workdir);
-	a.plan.workdir = workdir;
-	a.plan.image = cfg->image;
-	if (a.plan.kind != IMAGE_DIR) {
+	    (mkdir(workdir, 0700) < 0 && errno != EEXIST)) {
+		r = child_error_set(&e, neg_errno(), "mkdir %s", workdir);
+		goto fail;
+	}
+	plan.workdir = workdir;
+	plan.image = cfg->image;
+	plan.root_uid = cfg->userns ? sp->id_base : 0;
+	plan.root_gid = cfg->userns ? sp->id_base : 0;
+	if (plan.kind != IMAGE_DIR) {
 		loop = loop_attach(cfg->image, loopdev, sizeof(loopdev));
-		if (loop < 0)
-			return log_errno(loop, "cell %s: attach %s to a loop device", cfg->name,
-					 cfg->image);
-		a.plan.loopdev = loopdev;
+		if (loop < 0) {
+			r = child_error_set(&e, loop, "attach %s to a loop device", cfg->image);
+			goto fail;
+		}
+		plan.loopdev = loopdev;
 	}
 	r = open_console_pty(&master, &slave, console, sizeof(console));
 	if (r < 0) {
-		log_errno(r, "cell %s: console pty", cfg->name);
+		child_error_set(&e, r, "console pty");
 		goto fail;
 	}
-	a.plan.console = console;
+	/* The cell's root must be able to open its console again (a getty
+	 * does): hand the pty to it; on the host it stays a root-only device. */
+	if (fchown(slave, plan.root_uid, plan.root_gid) < 0) {
+		r = child_error_set(&e, neg_errno(), "chown %s", console);
+		goto fail;
+	}
+	plan.console = console;
 	a.slave = slave;
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		r = log_errno(neg_errno(), "cell %s: pipe", cfg->name);
+	if (pipe2(pipefd, O_CLOEXEC) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0) {
+		r = child_error_set(&e, neg_errno(), "pipe");
 		goto fail;
 	}
 	a.errpipe = pipefd[1];
+	a.sync = sync[1];
 
-	pid = clone_cell(&pidfd);
+	pid = clone_cell(sp, &pidfd);
 	if (pid < 0) {
-		r = log_errno(neg_errno(), "cell %s: clone", cfg->name);
+		r = child_error_set(&e, neg_errno(), "clone");
 		goto fail;
 	}
 	if (pid == 0)
 		child_main(&a);
 
-	/* The child holds its own reference to the loop device until its
-	 * mount does; autoclear then ties the device to that mount. */
+	close(pipefd[1]);
+	pipefd[1] = -1;
+	close(sync[1]);
+	sync[1] = -1;
+	rootfd = prepare_child(sp, pid, &plan, &e);
+	/* The loop device now belongs to the mount made from it (autoclear). */
 	if (loop >= 0)
 		close(loop);
-	close(pipefd[1]);
+	loop = -1;
+	r = rootfd < 0 ? rootfd : send_root(sync[0], rootfd);
+	if (rootfd >= 0)
+		close(rootfd);
+	close(sync[0]);
+	sync[0] = -1;
+	if (r < 0) {
+		if (rootfd >= 0)
+			child_error_set(&e, r, "hand the root to the cell");
+		/* The child waits for "go": it dies at once and is reaped here. */
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
+		close(pidfd);
+		r = e.err;
+		goto fail;
+	}
 	out->pid = pid;
 	out->pidfd = pidfd;
 	out->errpipe = pipefd[0];
@@ -189,9 +385,13 @@ int spawn_cell(const struct cell_config *cfg, const char *state_dir, struct spaw
 	return 0;
 
 fail:
-	if (pipefd[0] >= 0) {
-		close(pipefd[0]);
-		close(pipefd[1]);
+	snprintf(out->reason, sizeof(out->reason), "%s: %s", e.step, strerror(-e.err));
+	log_error("cell %s: %s", cfg->name, out->reason);
+	for (int i = 0; i < 2; i++) {
+		if (pipefd[i] >= 0)
+			close(pipefd[i]);
+		if (sync[i] >= 0)
+			close(sync[i]);
 	}
 	if (master >= 0) {
 		close(master);

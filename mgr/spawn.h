@@ -1,8 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Starting a cell: the parent prepares what needs host privileges outside
- * the cell (loop device, console pty), clones the cell's init into new
- * namespaces, and the child sets up the root filesystem and execs.
+ * Starting a cell.
+ *
+ *  cellmgr                                   child (the cell's init-to-be)
+ *  ------------------------------------      ------------------------------
+ *  loop device, console pty, sync socket
+ *  clone3(NEWUSER|NEWPID|NEWNS|NEWUTS|
+ *         NEWIPC|NEWNET|NEWCGROUP|
+ *         INTO_CGROUP|PIDFD)  ------------>  waits on the sync socket
+ *  writes uid_map / gid_map
+ *  setns() into the cell's mount ns,
+ *  builds the root there (rootfs.h),
+ *  setns() back
+ *  sends "go" + the root's dir fd  ------->  becomes root of its user ns,
+ *                                            mounts proc/sys/devpts...,
+ *                                            pivot_root, hostname, lo up,
+ *                                            rlimits, bounding set,
+ *                                            seccomp, execve(init)
  *
  * A failure in the child reaches cellmgr as one struct child_error through
  * a close-on-exec pipe; end of file on that pipe means the exec succeeded.
@@ -10,6 +24,7 @@
 #ifndef CELLAR_SPAWN_H
 #define CELLAR_SPAWN_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "config.h"
@@ -22,16 +37,29 @@ struct child_error {
 __attribute__((format(printf, 3, 4)))
 int child_error_set(struct child_error *e, int err, const char *fmt, ...);
 
+struct seccomp_prog;
+
+struct spawn_params {
+	const struct cell_config *cfg;
+	const char *state_dir;              /* absolute */
+	uint32_t id_base;                   /* host id of the cell's root (userns) */
+	int cgroup_fd;                      /* the cell's cgroup, or -1 */
+	const struct seccomp_prog *seccomp; /* built once per configuration, or NULL */
+	int own_mntns;                      /* cellmgr's mount namespace */
+};
+
 struct spawned {
 	pid_t pid;
 	int pidfd;
 	int errpipe;     /* read end */
 	int pty_master;
 	int pty_slave;
+	char reason[256]; /* on failure: "STEP: strerror" */
 };
 
-/* Starts cfg's init.  Returns 0 (the child may still fail: watch errpipe)
- * or a negative errno, logged, when nothing was started. */
-int spawn_cell(const struct cell_config *cfg, const char *state_dir, struct spawned *out);
+/* Starts the cell's init.  Returns 0 (the child may still fail: watch
+ * errpipe) or a negative errno when the cell could not start: then
+ * out->reason says why, and it has been logged as "cell NAME: reason". */
+int spawn_cell(const struct spawn_params *sp, struct spawned *out);
 
 #endif

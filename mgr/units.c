@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Signals and durations as the cell list writes them.
+ * Values as the cell list writes them: signals, durations, sizes,
+ * capability names, resource limits.
  *
  * Real-time signal names follow the convention of the programs that receive
  * them: a cell's init is almost always linked against glibc (systemd), for
@@ -11,8 +12,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "config.h"
 
@@ -47,9 +50,11 @@ static int parse_decimal(const char *s, const char **end, unsigned long long max
 	if (*s < '0' || *s > '9')
 		return -EINVAL;
 	for (; *s >= '0' && *s <= '9'; s++) {
-		v = v * 10 + (unsigned)(*s - '0');
-		if (v > max)
+		unsigned d = (unsigned)(*s - '0');
+
+		if (d > max || v > (max - d) / 10) /* v * 10 + d > max, no overflow */
 			return -EINVAL;
+		v = v * 10 + d;
 	}
 	*end = s;
 	*out = v;
@@ -129,5 +134,139 @@ int duration_parse_ms(const char *s, unsigned *ms)
 	if (n * unit > UINT_MAX)
 		return -EINVAL;
 	*ms = (unsigned)(n * unit);
+	return 0;
+}
+
+int number_parse(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	unsigned long long n;
+	const char *end;
+
+	if (!s || parse_decimal(s, &end, max, &n) < 0 || *end || n < min)
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+
+int size_parse(const char *s, uint64_t *bytes)
+{
+	unsigned long long n;
+	const char *end;
+	unsigned shift;
+
+	if (!s || parse_decimal(s, &end, UINT64_MAX, &n) < 0)
+		return -EINVAL;
+	switch (*end) {
+	case '\0': shift = 0; break;
+	case 'K': shift = 10; break;
+	case 'M': shift = 20; break;
+	case 'G': shift = 30; break;
+	case 'T': shift = 40; break;
+	default: return -EINVAL;
+	}
+	if (shift && end[1] != '\0')
+		return -EINVAL;
+	if (n > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*bytes = (uint64_t)n << shift;
+	return 0;
+}
+
+/* Indexed by number, as in <linux/capability.h> (tests/unit/test_config.c
+ * checks every entry against it); no libcap here: this file is unit-tested
+ * on its own and shared with the parser. */
+static const char *const capabilities[CELL_CAPS_KNOWN] = {
+    "chown",
+    "dac_override",
+    "dac_read_search",
+    "fowner",
+    "fsetid",
+    "kill",
+    "setgid",
+    "setuid",
+    "setpcap",
+    "linux_immutable",
+    "net_bind_service",
+    "net_broadcast",
+    "net_admin",
+    "net_raw",
+    "ipc_lock",
+    "ipc_owner",
+    "sys_module",
+    "sys_rawio",
+    "sys_chroot",
+    "sys_ptrace",
+    "sys_pacct",
+    "sys_admin",
+    "sys_boot",
+    "sys_nice",
+    "sys_resource",
+    "sys_time",
+    "sys_tty_config",
+    "mknod",
+    "lease",
+    "audit_write",
+    "audit_control",
+    "setfcap",
+    "mac_override",
+    "mac_admin",
+    "syslog",
+    "wake_alarm",
+    "block_suspend",
+    "audit_read",
+    "perfmon",
+    "bpf",
+    "checkpoint_restore",
+};
+
+int capability_parse(const char *name)
+{
+	if (!name)
+		return -EINVAL;
+	for (int i = 0; i < CELL_CAPS_KNOWN; i++)
+		if (strcmp(name, capabilities[i]) == 0)
+			return i;
+	return -EINVAL;
+}
+
+const char *capability_name(int cap)
+{
+	return cap >= 0 && cap < CELL_CAPS_KNOWN ? capabilities[cap] : NULL;
+}
+
+/* One side of SOFT[:HARD]: a number below RLIM_INFINITY, or "unlimited". */
+static int rlimit_one(const char *s, const char *end, uint64_t *out)
+{
+	unsigned long long n;
+	const char *e;
+
+	if ((size_t)(end - s) == strlen("unlimited") && strncmp(s, "unlimited", 9) == 0) {
+		*out = (uint64_t)RLIM_INFINITY;
+		return 0;
+	}
+	if (parse_decimal(s, &e, (uint64_t)RLIM_INFINITY - 1, &n) < 0 || e != end)
+		return -EINVAL;
+	*out = n;
+	return 0;
+}
+
+int rlimit_value_parse(const char *s, uint64_t *soft, uint64_t *hard)
+{
+	const char *colon, *end;
+	uint64_t lo, hi;
+
+	if (!s)
+		return -EINVAL;
+	end = s + strlen(s);
+	colon = strchr(s, ':');
+	if (rlimit_one(s, colon ? colon : end, &lo) < 0)
+		return -EINVAL;
+	hi = lo;
+	if (colon && rlimit_one(colon + 1, end, &hi) < 0)
+		return -EINVAL;
+	if (lo > hi)
+		return -ERANGE;
+	*soft = lo;
+	*hard = hi;
 	return 0;
 }

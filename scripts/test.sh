@@ -2,6 +2,7 @@
 # The second command of the README: every test layer, one summary line.
 #   unit         cmocka, pure logic
 #   integration  the real cellmgr starting real cells on this host (root)
+#   qemu-cgroup  cellmgr's cgroup v2 code and device program in a QEMU guest
 #   e2e          the QEMU board booted under TCG
 # Each layer ends with "LAYER: N passed, N failed[, N skipped]"; this
 # script adds them up into the last line and exits non-zero on any failure.
@@ -48,6 +49,7 @@ layer() { # LAYER COMMAND...: run one layer, echoing its output
 
 layer unit tests/unit/run build
 layer integration tests/integration/run
+layer qemu-cgroup tests/qemu-cgroup/run
 layer e2e tests/e2e/run
 
 echo "$passed passed, $failed failed, $skipped skipped"

@@ -7,10 +7,12 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -156,6 +158,9 @@ static void test_defaults(void **state)
 	expect_messages(NULL);
 	assert_string_equal(cfg.host.hostname, "cellar");
 	assert_string_equal(cfg.host.modules, "");
+	assert_string_equal(cfg.host.data_dir, "/var/lib/cellar");
+	assert_int_equal(cfg.host.idmap_base, 1000000);
+	assert_int_equal(cfg.host.idmap_ranges, 1024);
 	expect_cells(NULL);
 	assert_null(config_foreground(&cfg));
 
@@ -444,6 +449,544 @@ static void test_too_many_cells(void **state)
 	assert_string_equal(cfg.cells[CONFIG_CELLS_MAX - 1].name, "c255");
 }
 
+/* ---- isolation and resources ----------------------------------------- */
+
+static void test_isolation_defaults(void **state)
+{
+	const struct cell_config *c;
+
+	(void)state;
+	parse("[cell a]\nimage = /a\n");
+	expect_messages(NULL);
+	c = cell("a");
+	assert_true(c->userns);
+	assert_string_equal(c->persist, "");
+	assert_int_equal(c->caps_drop, 0);
+	assert_int_equal(c->caps_keep, 0);
+	assert_int_equal(c->memory_max, 0);
+	assert_int_equal(c->memory_high, 0);
+	assert_int_equal(c->pids_max, 0);
+	assert_int_equal(c->cpu_weight, 0);
+	assert_int_equal(c->io_weight, 0);
+	assert_int_equal(c->n_rlimits, 0);
+}
+
+static void test_isolation_good(void **state)
+{
+	const struct cell_config *c;
+
+	(void)state;
+	parse("[cell work]\n"
+	      "image = /w\n"
+	      "userns = no\n"
+	      "persist = //data//work/\n"
+	      "caps_drop = sys_admin  net_raw\tchown\n"
+	      "caps_keep = sys_time checkpoint_restore\n"
+	      "memory = 512M\n"
+	      "memory_high = 400M\n"
+	      "pids = 1024\n"
+	      "cpu_weight = 1\n"
+	      "io_weight = 10000\n"
+	      "rlimit_nofile = 1024:524288\n"
+	      "rlimit_core = unlimited\n"
+	      "rlimit_as = 0:unlimited\n"
+	      "[cell b]\n"
+	      "image = /b\n"
+	      "userns = yes\n"
+	      "caps_drop =\n"
+	      "memory = 1\n"
+	      "memory_high = 1\n"
+	      "pids = 4194304\n"
+	      "[cell c]\n"
+	      "image = /c\n"
+	      "memory = 16777215T\n"
+	      "memory_high = 7\n");
+	expect_messages(NULL);
+	c = cell("work");
+	assert_false(c->userns);
+	assert_string_equal(c->persist, "/data/work");
+	assert_int_equal(c->caps_drop, (UINT64_C(1) << CAP_SYS_ADMIN) |
+					   (UINT64_C(1) << CAP_NET_RAW) |
+					   (UINT64_C(1) << CAP_CHOWN));
+	assert_int_equal(c->caps_keep,
+			 (UINT64_C(1) << CAP_SYS_TIME) | (UINT64_C(1) << CAP_CHECKPOINT_RESTORE));
+	assert_int_equal(c->memory_max, 512ull << 20);
+	assert_int_equal(c->memory_high, 400ull << 20);
+	assert_int_equal(c->pids_max, 1024);
+	assert_int_equal(c->cpu_weight, 1);
+	assert_int_equal(c->io_weight, 10000);
+	assert_int_equal(c->n_rlimits, 3);
+	assert_int_equal(c->rlimits[0].resource, RLIMIT_NOFILE);
+	assert_int_equal(c->rlimits[0].soft, 1024);
+	assert_int_equal(c->rlimits[0].hard, 524288);
+	assert_int_equal(c->rlimits[1].resource, RLIMIT_CORE);
+	assert_true(c->rlimits[1].soft == RLIM_INFINITY);
+	assert_true(c->rlimits[1].hard == RLIM_INFINITY);
+	assert_int_equal(c->rlimits[2].resource, RLIMIT_AS);
+	assert_int_equal(c->rlimits[2].soft, 0);
+	assert_true(c->rlimits[2].hard == RLIM_INFINITY);
+
+	c = cell("b");
+	assert_true(c->userns);
+	assert_int_equal(c->caps_drop, 0);
+	assert_int_equal(c->memory_max, 1);
+	assert_int_equal(c->memory_high, 1);
+	assert_int_equal(c->pids_max, 4194304);
+	assert_int_equal(cell("c")->memory_max, 16777215ull << 40);
+}
+
+static void test_every_rlimit(void **state)
+{
+	static const struct {
+		const char *name;
+		int resource;
+	} names[] = {
+	    {"as", RLIMIT_AS},
+	    {"core", RLIMIT_CORE},
+	    {"cpu", RLIMIT_CPU},
+	    {"data", RLIMIT_DATA},
+	    {"fsize", RLIMIT_FSIZE},
+	    {"locks", RLIMIT_LOCKS},
+	    {"memlock", RLIMIT_MEMLOCK},
+	    {"msgqueue", RLIMIT_MSGQUEUE},
+	    {"nice", RLIMIT_NICE},
+	    {"nofile", RLIMIT_NOFILE},
+	    {"nproc", RLIMIT_NPROC},
+	    {"rss", RLIMIT_RSS},
+	    {"rtprio", RLIMIT_RTPRIO},
+	    {"rttime", RLIMIT_RTTIME},
+	    {"sigpending", RLIMIT_SIGPENDING},
+	    {"stack", RLIMIT_STACK},
+	};
+	char text[2048];
+	size_t len;
+
+	(void)state;
+	assert_int_equal(sizeof(names) / sizeof(names[0]), CELL_RLIMITS_MAX);
+	len = (size_t)snprintf(text, sizeof(text), "[cell a]\nimage = /a\n");
+	for (size_t i = 0; i < CELL_RLIMITS_MAX; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "rlimit_%s = %zu\n",
+					names[i].name, i + 1);
+	parse(text);
+	expect_messages(NULL);
+	assert_int_equal(cell("a")->n_rlimits, CELL_RLIMITS_MAX);
+	for (size_t i = 0; i < CELL_RLIMITS_MAX; i++) {
+		assert_int_equal(cell("a")->rlimits[i].resource, names[i].resource);
+		assert_int_equal(cell("a")->rlimits[i].soft, i + 1);
+		assert_int_equal(cell("a")->rlimits[i].hard, i + 1);
+	}
+
+	parse("[cell a]\nimage = /a\nrlimit_foo = 1\nrlimit_ = 1\nRLIMIT_NOFILE = 1\n"
+	      "rlimit_nofile = 1\nrlimit_nofile = 2\n[cell ok]\nimage = /ok\n");
+	expect_messages("cells.conf:3: cell a: unknown key 'rlimit_foo'",
+			"cells.conf:4: cell a: unknown key 'rlimit_'",
+			"cells.conf:5: cell a: unknown key 'RLIMIT_NOFILE'",
+			"cells.conf:7: cell a: duplicate key 'rlimit_nofile' (first set at line 6)",
+			NULL);
+	expect_cells("ok", NULL);
+}
+
+static void test_isolation_bad_values(void **state)
+{
+	static const char *const dir =
+	    "(expected an absolute path of a directory, not '/', without '.' or '..' components)";
+	static const char *const caps = "expected names such as sys_admin or net_raw, lower "
+					"case, without 'cap_', separated by spaces)";
+	static const char *const size = "(expected a size in bytes, more than 0, with an "
+					"optional suffix K, M, G or T (powers of 1024), such as "
+					"512M)";
+	static const char *const weight = "(expected a number from 1 to 10000; 100 is the "
+					  "kernel's default)";
+	static const char *const rlim = "(expected SOFT or SOFT:HARD, each a whole number or "
+					"'unlimited')";
+	static const char *const order = "(the soft limit is above the hard limit)";
+	static const struct {
+		const char *line;
+		const char *hint;
+	} cases[] = {
+	    {"userns = maybe", "(expected yes or no)"},
+	    {"userns =", "(expected yes or no)"},
+	    {"persist = data/work", NULL},
+	    {"persist = /", NULL},
+	    {"persist = //", NULL},
+	    {"persist = /data/../etc", NULL},
+	    {"persist = /data/./w", NULL},
+	    {"persist = /data/..", NULL},
+	    {"persist =", NULL},
+	    {"caps_drop = CAP_SYS_ADMIN", "(unknown capability 'CAP_SYS_ADMIN': "},
+	    {"caps_drop = cap_sys_admin", "(unknown capability 'cap_sys_admin': "},
+	    {"caps_drop = net_raw SYS_TIME", "(unknown capability 'SYS_TIME': "},
+	    {"caps_keep = all", "(unknown capability 'all': "},
+	    {"caps_keep = net_raw,sys_time", "(unknown capability 'net_raw,sys_time': "},
+	    {"caps_keep = abcdefghijklmnopqrstuvwxyz0123456789",
+	     "(unknown capability 'abcdefghijklmnopqrstuvwxyz01234...': "},
+	    {"caps_drop = net_raw chown net_raw", "(capability 'net_raw' named twice)"},
+	    {"memory = 0", size},
+	    {"memory = 0K", size},
+	    {"memory = 512MB", size},
+	    {"memory = 512m", size},
+	    {"memory = 512 M", size},
+	    {"memory = 1.5G", size},
+	    {"memory = -1", size},
+	    {"memory = 1P", size},
+	    {"memory = 16777216T", size},
+	    {"memory = 18446744073709551616", size},
+	    {"memory_high = K", size},
+	    {"pids = 0", "(expected a number from 1 to 4194304)"},
+	    {"pids = 4194305", "(expected a number from 1 to 4194304)"},
+	    {"pids = max", "(expected a number from 1 to 4194304)"},
+	    {"cpu_weight = 0", weight},
+	    {"cpu_weight = 10001", weight},
+	    {"io_weight = +5", weight},
+	    {"io_weight = 99999999999999999999999", weight},
+	    {"rlimit_nofile = 2048:1024", order},
+	    {"rlimit_nofile = unlimited:1", order},
+	    {"rlimit_nofile =", rlim},
+	    {"rlimit_nofile = lots", rlim},
+	    {"rlimit_nofile = 1:2:3", rlim},
+	    {"rlimit_nofile = 1:", rlim},
+	    {"rlimit_nofile = :1", rlim},
+	    {"rlimit_nofile = 1 : 2", rlim},
+	    {"rlimit_nofile = -1", rlim},
+	    {"rlimit_nofile = infinity", rlim},
+	    {"rlimit_nofile = Unlimited", rlim},
+	    {"rlimit_nofile = 1K", rlim},
+	    {"rlimit_nofile = 18446744073709551615", rlim}, /* RLIM_INFINITY as a number */
+	};
+	char text[512], want[512], key[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *line = cases[i].line, *eq = strchr(line, '='), *value = eq + 1;
+		const char *hint = cases[i].hint ? cases[i].hint : dir;
+
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - line - 1), line);
+		while (*value == ' ')
+			value++;
+		if (strncmp(hint, "(unknown", 8) == 0)
+			snprintf(want, sizeof(want),
+				 "cells.conf:3: cell work: bad value for '%s': '%s' %s%s", key,
+				 value, hint, caps);
+		else
+			snprintf(want, sizeof(want),
+				 "cells.conf:3: cell work: bad value for '%s': '%s' %s", key, value,
+				 hint);
+		snprintf(text, sizeof(text),
+			 "[cell work]\nimage = /w\n%s\n[cell ok]\nimage = /ok\n", line);
+		parse(text);
+		expect_messages(want, NULL);
+		expect_cells("ok", NULL);
+	}
+}
+
+static void test_caps_in_both_lists(void **state)
+{
+	(void)state;
+	parse("[cell work]\n"
+	      "image = /w\n"
+	      "caps_drop = net_raw sys_time kill\n"
+	      "caps_keep = sys_time mknod kill\n"
+	      "[cell other]\n"
+	      "image = /o\n"
+	      "caps_keep = sys_time\n"
+	      "foreground = yes\n"
+	      "caps_drop = sys_time\n"
+	      "[cell ok]\n"
+	      "image = /ok\n"
+	      "caps_keep = sys_time syslog\n"
+	      "caps_drop = net_raw sys_admin\n");
+	expect_messages(
+	    "cells.conf:4: cell work: 'caps_keep' and 'caps_drop' (line 3) both name kill sys_time",
+	    "cells.conf:9: cell other: 'caps_drop' and 'caps_keep' (line 7) both name sys_time",
+	    NULL);
+	expect_cells("ok", NULL);
+
+	/* a bad earlier list cannot collide */
+	parse("[cell work]\nimage = /w\ncaps_drop = sys_time bogus\ncaps_keep = sys_time\n");
+	assert_int_equal(cfg.n_errors, 1);
+}
+
+static void test_capability_names(void **state)
+{
+	static const struct {
+		const char *name;
+		int cap;
+	} caps[] = {
+	    {"chown", CAP_CHOWN},
+	    {"dac_override", CAP_DAC_OVERRIDE},
+	    {"dac_read_search", CAP_DAC_READ_SEARCH},
+	    {"fowner", CAP_FOWNER},
+	    {"fsetid", CAP_FSETID},
+	    {"kill", CAP_KILL},
+	    {"setgid", CAP_SETGID},
+	    {"setuid", CAP_SETUID},
+	    {"setpcap", CAP_SETPCAP},
+	    {"linux_immutable", CAP_LINUX_IMMUTABLE},
+	    {"net_bind_service", CAP_NET_BIND_SERVICE},
+	    {"net_broadcast", CAP_NET_BROADCAST},
+	    {"net_admin", CAP_NET_ADMIN},
+	    {"net_raw", CAP_NET_RAW},
+	    {"ipc_lock", CAP_IPC_LOCK},
+	    {"ipc_owner", CAP_IPC_OWNER},
+	    {"sys_module", CAP_SYS_MODULE},
+	    {"sys_rawio", CAP_SYS_RAWIO},
+	    {"sys_chroot", CAP_SYS_CHROOT},
+	    {"sys_ptrace", CAP_SYS_PTRACE},
+	    {"sys_pacct", CAP_SYS_PACCT},
+	    {"sys_admin", CAP_SYS_ADMIN},
+	    {"sys_boot", CAP_SYS_BOOT},
+	    {"sys_nice", CAP_SYS_NICE},
+	    {"sys_resource", CAP_SYS_RESOURCE},
+	    {"sys_time", CAP_SYS_TIME},
+	    {"sys_tty_config", CAP_SYS_TTY_CONFIG},
+	    {"mknod", CAP_MKNOD},
+	    {"lease", CAP_LEASE},
+	    {"audit_write", CAP_AUDIT_WRITE},
+	    {"audit_control", CAP_AUDIT_CONTROL},
+	    {"setfcap", CAP_SETFCAP},
+	    {"mac_override", CAP_MAC_OVERRIDE},
+	    {"mac_admin", CAP_MAC_ADMIN},
+	    {"syslog", CAP_SYSLOG},
+	    {"wake_alarm", CAP_WAKE_ALARM},
+	    {"block_suspend", CAP_BLOCK_SUSPEND},
+	    {"audit_read", CAP_AUDIT_READ},
+	    {"perfmon", CAP_PERFMON},
+	    {"bpf", CAP_BPF},
+	    {"checkpoint_restore", CAP_CHECKPOINT_RESTORE},
+	};
+
+	(void)state;
+	assert_int_equal(sizeof(caps) / sizeof(caps[0]), CELL_CAPS_KNOWN);
+	assert_int_equal(CAP_LAST_CAP + 1, CELL_CAPS_KNOWN);
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		assert_int_equal(capability_parse(caps[i].name), caps[i].cap);
+		assert_string_equal(capability_name(caps[i].cap), caps[i].name);
+	}
+	assert_null(capability_name(-1));
+	assert_null(capability_name(CELL_CAPS_KNOWN));
+	assert_int_equal(capability_parse(NULL), -EINVAL);
+	assert_int_equal(capability_parse(""), -EINVAL);
+	assert_int_equal(capability_parse("CAP_CHOWN"), -EINVAL);
+	assert_int_equal(capability_parse("Chown"), -EINVAL);
+}
+
+static void test_memory_pair(void **state)
+{
+	(void)state;
+	parse("[cell a]\nimage = /a\nmemory = 512M\nmemory_high = 524289K\n"
+	      "[cell b]\nimage = /b\nmemory_high = 1G\nforeground = no\nmemory = 1023M\n"
+	      "[cell c]\nimage = /c\nmemory_high = 512M\nmemory = 524288K\n"
+	      "[cell d]\nimage = /d\nmemory_high = 2G\n"
+	      "[cell e]\nimage = /e\nmemory = 0\nmemory_high = 2G\n");
+	expect_messages(
+	    "cells.conf:4: cell a: 'memory_high = 524289K' is above 'memory = 512M' (line 3)",
+	    "cells.conf:9: cell b: 'memory = 1023M' is below 'memory_high = 1G' (line 7)",
+	    "cells.conf:19: cell e: bad value for 'memory': '0' (expected a size in bytes, more "
+	    "than 0, with an optional suffix K, M, G or T (powers of 1024), such as 512M)",
+	    NULL);
+	expect_cells("c", "d", NULL);
+	assert_int_equal(cell("c")->memory_max, cell("c")->memory_high);
+	assert_int_equal(cell("d")->memory_max, 0);
+}
+
+static void test_persist_overlap(void **state)
+{
+	(void)state;
+	parse("[cell a]\nimage = /a\npersist = /data/a\n"
+	      "[cell b]\nimage = /b\npersist = /data/a/\n"
+	      "[cell c]\nimage = /c\npersist = /data\n"
+	      "[cell d]\nimage = /d\npersist = /data/a/b\n"
+	      "[cell e]\nimage = /e\npersist = /data/ab\n"
+	      "[cell f]\nimage = /f\npersist = /data2\n");
+	expect_messages(
+	    "cells.conf:6: cell b: 'persist' /data/a overlaps cell a's /data/a (line "
+	    "3): cells cannot share a writable layer",
+	    "cells.conf:9: cell c: 'persist' /data overlaps cell a's /data/a (line 3): "
+	    "cells cannot share a writable layer",
+	    "cells.conf:12: cell d: 'persist' /data/a/b overlaps cell a's /data/a (line "
+	    "3): cells cannot share a writable layer",
+	    NULL);
+	expect_cells("a", "e", "f", NULL);
+
+	/* an earlier cell dropped for another reason still holds its directory;
+	 * a badly named or duplicate cell holds none */
+	parse("[cell a]\nimage = /a\npersist = /p\nbogus = 1\n"
+	      "[cell B]\nimage = /b\npersist = /q\n"
+	      "[cell a]\nimage = /a\npersist = /r\n"
+	      "[cell x]\nimage = /x\npersist = /p/x\n"
+	      "[cell y]\nimage = /y\npersist = /q\n"
+	      "[cell z]\nimage = /z\npersist = /r\n");
+	expect_messages(
+	    "cells.conf:4: cell a: unknown key 'bogus'",
+	    "cells.conf:5: cell 'B': bad name (1-15 characters: a-z, 0-9, '-', '_', starting with "
+	    "a "
+	    "letter or digit)",
+	    "cells.conf:8: duplicate cell 'a' (first defined at line 1)",
+	    "cells.conf:13: cell x: 'persist' /p/x overlaps cell a's /p (line 3): cells cannot "
+	    "share a writable layer",
+	    NULL);
+	expect_cells("y", "z", NULL);
+}
+
+static void test_host_isolation_keys(void **state)
+{
+	static const char *const dir =
+	    "(expected an absolute path of a directory, not '/', without '.' or '..' components)";
+	char want[512];
+
+	(void)state;
+	parse("[host]\ndata_dir = /data/cellar/\nidmap_base = 65536\nidmap_ranges = 65534\n");
+	expect_messages(NULL);
+	assert_string_equal(cfg.host.data_dir, "/data/cellar");
+	assert_int_equal(cfg.host.idmap_base, 65536);
+	assert_int_equal(cfg.host.idmap_ranges, 65534);
+
+	/* the last range may end at 4294967293, not later */
+	parse("[host]\nidmap_base = 4294901758\nidmap_ranges = 1\n");
+	expect_messages(NULL);
+	assert_int_equal(cfg.host.idmap_base, 4294901758u);
+	parse("[host]\nidmap_ranges = 1\nidmap_base = 4294901759\n");
+	expect_messages("cells.conf:3: host: bad value for 'idmap_base': '4294901759' (expected a "
+			"host id from 65536 to 4294901758)",
+			NULL);
+	assert_int_equal(cfg.host.idmap_base, 1000000);
+	assert_int_equal(cfg.host.idmap_ranges, 1);
+
+	parse("[host]\ndata_dir = var/lib/cellar\ndata_dir = /x\nidmap_base = 65535\n"
+	      "idmap_ranges = 0\n[cell a]\nimage = /a\n");
+	snprintf(want, sizeof(want),
+		 "cells.conf:2: host: bad value for 'data_dir': 'var/lib/cellar' %s", dir);
+	expect_messages(want, "cells.conf:3: host: duplicate key 'data_dir' (first set at line 2)",
+			"cells.conf:4: host: bad value for 'idmap_base': '65535' (expected a host "
+			"id from 65536 to 4294901758)",
+			"cells.conf:5: host: bad value for 'idmap_ranges': '0' (expected a number "
+			"from 1 to 65535)",
+			NULL);
+	assert_string_equal(cfg.host.data_dir, "/var/lib/cellar");
+	assert_int_equal(cfg.host.idmap_base, 1000000);
+	assert_int_equal(cfg.host.idmap_ranges, 1024);
+	expect_cells("a", NULL);
+
+	parse("[host]\nidmap_ranges = 65536\nidmap_base = x\ndata_dir = /\n");
+	assert_int_equal(cfg.n_errors, 3);
+
+	/* together too big: reported at the later key (or at the only one set),
+	 * after the section, and both go back to their defaults */
+	parse("[host]\nidmap_base = 4000000000\nhostname = b\nidmap_ranges = 5000\n[cell a]\n"
+	      "image = /a\n");
+	expect_messages("cells.conf:4: host: idmap_base 4000000000 + idmap_ranges 5000 * 65536 is "
+			"above 4294967294; both keep their defaults (1000000, 1024)",
+			NULL);
+	assert_int_equal(cfg.host.idmap_base, 1000000);
+	assert_int_equal(cfg.host.idmap_ranges, 1024);
+	assert_string_equal(cfg.host.hostname, "b");
+	expect_cells("a", NULL);
+
+	parse("[cell a]\nimage = /a\n[host]\nidmap_ranges = 65535\n");
+	expect_messages("cells.conf:4: host: idmap_base 1000000 + idmap_ranges 65535 * 65536 is "
+			"above 4294967294; both keep their defaults (1000000, 1024)",
+			NULL);
+	assert_int_equal(cfg.host.idmap_ranges, 1024);
+
+	/* a bad idmap_ranges keeps its default, with which the base is too high */
+	parse("[host]\nidmap_base = 4290000000\nidmap_ranges = lots\n");
+	expect_messages("cells.conf:3: host: bad value for 'idmap_ranges': 'lots' (expected a "
+			"number from 1 to 65535)",
+			"cells.conf:2: host: idmap_base 4290000000 + idmap_ranges 1024 * 65536 is "
+			"above 4294967294; both keep their defaults (1000000, 1024)",
+			NULL);
+}
+
+static void test_size_and_number_parse(void **state)
+{
+	static const struct {
+		const char *s;
+		uint64_t bytes;
+	} good[] = {
+	    {"0", 0},
+	    {"1", 1},
+	    {"1K", 1024},
+	    {"512M", 512ull << 20},
+	    {"3G", 3ull << 30},
+	    {"2T", 2ull << 40},
+	    {"18446744073709551615", UINT64_MAX},
+	    {"16777215T", 16777215ull << 40},
+	    {"007K", 7168},
+	};
+	static const char *const bad[] = {
+	    NULL,
+	    "",
+	    "K",
+	    "1k",
+	    "1KB",
+	    "1 K",
+	    " 1",
+	    "1 ",
+	    "+1",
+	    "-1",
+	    "1.5M",
+	    "1P",
+	    "1E",
+	    "0x10",
+	    "1KK",
+	    "16777216T",
+	    "18446744073709551616",
+	    "99999999999999999999999",
+	};
+	uint64_t v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v = 1;
+		assert_int_equal(size_parse(good[i].s, &v), 0);
+		assert_true(v == good[i].bytes);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 7;
+		assert_int_equal(size_parse(bad[i], &v), -EINVAL);
+		assert_int_equal(v, 7);
+	}
+
+	assert_int_equal(number_parse("5", 1, 5, &v), 0);
+	assert_int_equal(v, 5);
+	assert_int_equal(number_parse("6", 1, 5, &v), -EINVAL);
+	assert_int_equal(number_parse("0", 1, 5, &v), -EINVAL);
+	assert_int_equal(number_parse("10", 0, 9, &v), -EINVAL);
+	assert_int_equal(number_parse("3", 0, 3, &v), 0);
+	assert_int_equal(number_parse("18446744073709551615", 0, UINT64_MAX, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(number_parse("18446744073709551616", 0, UINT64_MAX, &v), -EINVAL);
+	assert_int_equal(number_parse("", 0, 9, &v), -EINVAL);
+	assert_int_equal(number_parse("1x", 0, 9, &v), -EINVAL);
+}
+
+static void test_rlimit_value_parse(void **state)
+{
+	uint64_t soft = 7, hard = 7;
+
+	(void)state;
+	assert_int_equal(rlimit_value_parse("5", &soft, &hard), 0);
+	assert_int_equal(soft, 5);
+	assert_int_equal(hard, 5);
+	assert_int_equal(rlimit_value_parse("unlimited", &soft, &hard), 0);
+	assert_true(soft == RLIM_INFINITY && hard == RLIM_INFINITY);
+	assert_int_equal(rlimit_value_parse("0:unlimited", &soft, &hard), 0);
+	assert_true(soft == 0 && hard == RLIM_INFINITY);
+	assert_int_equal(rlimit_value_parse("18446744073709551614", &soft, &hard), 0);
+	assert_true(soft == (uint64_t)RLIM_INFINITY - 1);
+	assert_int_equal(rlimit_value_parse("3:3", &soft, &hard), 0);
+
+	soft = hard = 7;
+	assert_int_equal(rlimit_value_parse("4:3", &soft, &hard), -ERANGE);
+	assert_int_equal(rlimit_value_parse("unlimited:3", &soft, &hard), -ERANGE);
+	assert_int_equal(rlimit_value_parse(NULL, &soft, &hard), -EINVAL);
+	assert_int_equal(rlimit_value_parse("unlimitedx", &soft, &hard), -EINVAL);
+	assert_int_equal(rlimit_value_parse("unlimite", &soft, &hard), -EINVAL);
+	assert_int_equal(rlimit_value_parse("1:unlimited:", &soft, &hard), -EINVAL);
+	assert_int_equal(soft, 7);
+	assert_int_equal(hard, 7);
+}
+
 /* ---- host and section errors ----------------------------------------- */
 
 static void test_host_errors_keep_defaults(void **state)
@@ -651,9 +1194,15 @@ static void test_no_report_callback(void **state)
 static void test_mangled_input(void **state)
 {
 	static const char good[] = "[host]\nhostname = board\nmodules = evdev loop\n"
+				   "data_dir = /var/x\nidmap_base = 65536\nidmap_ranges = 9\n"
 				   "[cell work]\nimage = /cells/work.erofs\nforeground = yes\n"
 				   "stop_signal = SIGRTMIN+3\nstop_timeout = 10s\n"
-				   "[cell personal]\nimage = /p\nstop_signal = 12\n";
+				   "userns = no\npersist = /data/w\ncaps_drop = net_raw\n"
+				   "caps_keep = sys_time\nmemory = 512M\nmemory_high = 1G\n"
+				   "pids = 99\ncpu_weight = 5\nio_weight = 7\n"
+				   "rlimit_nofile = 1:unlimited\nrlimit_core = 0\n"
+				   "[cell personal]\nimage = /p\nstop_signal = 12\n"
+				   "persist = /data/w/p\n";
 	static const char alphabet[] = "[]=#; \t\r\n\0aZ9_-./+";
 	char buf[sizeof(good)];
 	unsigned seed = 1;
@@ -721,6 +1270,9 @@ static void test_load_missing(void **state)
 	assert_int_equal(cfg.n_errors, 1);
 	assert_int_equal(cfg.n_cells, 0);
 	assert_string_equal(cfg.host.hostname, "cellar");
+	assert_string_equal(cfg.host.data_dir, "/var/lib/cellar");
+	assert_int_equal(cfg.host.idmap_base, 1000000);
+	assert_int_equal(cfg.host.idmap_ranges, 1024);
 
 	reset();
 	config_free(&cfg);
@@ -886,6 +1438,17 @@ int main(void)
 	    cmocka_unit_test_teardown(test_duplicate_key_in_cell, teardown),
 	    cmocka_unit_test_teardown(test_second_foreground, teardown),
 	    cmocka_unit_test_teardown(test_too_many_cells, teardown),
+	    cmocka_unit_test_teardown(test_isolation_defaults, teardown),
+	    cmocka_unit_test_teardown(test_isolation_good, teardown),
+	    cmocka_unit_test_teardown(test_every_rlimit, teardown),
+	    cmocka_unit_test_teardown(test_isolation_bad_values, teardown),
+	    cmocka_unit_test_teardown(test_caps_in_both_lists, teardown),
+	    cmocka_unit_test_teardown(test_capability_names, teardown),
+	    cmocka_unit_test_teardown(test_memory_pair, teardown),
+	    cmocka_unit_test_teardown(test_persist_overlap, teardown),
+	    cmocka_unit_test_teardown(test_host_isolation_keys, teardown),
+	    cmocka_unit_test_teardown(test_size_and_number_parse, teardown),
+	    cmocka_unit_test_teardown(test_rlimit_value_parse, teardown),
 	    cmocka_unit_test_teardown(test_host_errors_keep_defaults, teardown),
 	    cmocka_unit_test_teardown(test_bad_modules, teardown),
 	    cmocka_unit_test_teardown(test_bad_hostnames, teardown),

@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: MIT
+#include "cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} controllers[] = {
+    {CGROUP_CPU, "cpu"},
+    {CGROUP_IO, "io"},
+    {CGROUP_MEMORY, "memory"},
+    {CGROUP_PIDS, "pids"},
+};
+
+/* The files a delegated subtree's owner must be able to write
+ * (cgroups(7), "Delegation"); the limit files stay host root's. */
+static const char *const delegated_files[] = {
+    "cgroup.procs",
+    "cgroup.threads",
+    "cgroup.subtree_control",
+};
+
+/* Deeper than cgroup.max.depth allows the cell: bounds the recursion of
+ * cgroup_cell_remove() over a tree the cell built. */
+#define REMOVE_DEPTH_MAX (CGROUP_CELL_MAX_DEPTH + 2)
+
+static int write_at(int dirfd, const char *file, const char *value)
+{
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd, r = 0;
+
+	fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return neg_errno();
+	n = write(fd, value, len);
+	if (n < 0)
+		r = neg_errno();
+	else if ((size_t)n != len)
+		r = -EIO;
+	close(fd);
+	return r;
+}
+
+static int read_at(int dirfd, const char *file, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd, r;
+
+	fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return neg_errno();
+	n = read(fd, buf, size - 1);
+	r = n < 0 ? neg_errno() : 0;
+	close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+	return r;
+}
+
+/* Whether the space-separated list has word. */
+static bool has_word(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += len)
+		if ((p == list || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\n' || !p[len]))
+			return true;
+	return false;
+}
+
+/* Enables, in dirfd's cgroup.subtree_control, each controller of want;
+ * returns those enabled. */
+static unsigned enable_controllers(int dirfd, const char *path, unsigned want)
+{
+	char value[16];
+	unsigned got = 0;
+	int r;
+
+	for (size_t i = 0; i < sizeof(controllers) / sizeof(controllers[0]); i++) {
+		if (!(want & controllers[i].bit))
+			continue;
+		snprintf(value, sizeof(value), "+%s", controllers[i].name);
+		r = write_at(dirfd, "cgroup.subtree_control", value);
+		if (r < 0)
+			log_errno(r, "cgroup: enable %s in %s/cgroup.subtree_control",
+				  controllers[i].name, path);
+		else
+			got |= controllers[i].bit;
+	}
+	return got;
+}
+
+int cgroup_root_init(struct cgroup_root *root, const char *mount)
+{
+	char offered[256], names[64] = "";
+	unsigned want = 0;
+	struct statfs sfs;
+	int mfd, r;
+
+	memset(root, 0, sizeof(*root));
+	root->fd = -1;
+	if (statfs(mount, &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		log_warn("cgroup v2 not mounted at %s (hybrid or v1 host): cells start without "
+			 "resource limits or device program",
+			 mount);
+		return 0;
+	}
+	if ((size_t)snprintf(root->path, sizeof(root->path), "%s/cellar", mount) >=
+	    sizeof(root->path))
+		return log_errno(-ENAMETOOLONG, "cgroup: %s/cellar", mount);
+	mfd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mfd < 0)
+		return log_errno(neg_errno(), "cgroup: open %s", mount);
+	r = read_at(mfd, "cgroup.controllers", offered, sizeof(offered));
+	if (r < 0) {
+		close(mfd);
+		return log_errno(r, "cgroup: read %s/cgroup.controllers", mount);
+	}
+	for (size_t i = 0; i < sizeof(controllers) / sizeof(controllers[0]); i++)
+		if (has_word(offered, controllers[i].name))
+			want |= controllers[i].bit;
+	want = enable_controllers(mfd, mount, want);
+	if (mkdirat(mfd, "cellar", 0755) < 0 && errno != EEXIST) {
+		r = log_errno(neg_errno(), "cgroup: mkdir %s", root->path);
+		close(mfd);
+		return r;
+	}
+	root->fd = openat(mfd, "cellar", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	r = root->fd < 0 ? neg_errno() : 0;
+	close(mfd);
+	if (r < 0)
+		return log_errno(r, "cgroup: open %s", root->path);
+	root->controllers = enable_controllers(root->fd, root->path, want);
+	root->available = true;
+	for (size_t i = 0; i < sizeof(controllers) / sizeof(controllers[0]); i++)
+		if (root->controllers & controllers[i].bit)
+			snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s",
+				 controllers[i].name);
+	log_info("cgroup v2: cells under %s, controllers:%s", root->path, *names ? names : " none");
+	return 0;
+}
+
+void cgroup_root_fini(struct cgroup_root *root)
+{
+	if (root->fd >= 0)
+		close(root->fd);
+	root->fd = -1;
+	root->available = false;
+}
+
+static bool name_ok(const char *name)
+{
+	return *name && *name != '.' && !strchr(name, '/');
+}
+
+static bool has_limits(const struct cell_config *cfg)
+{
+	return cfg->memory_max || cfg->memory_high || cfg->pids_max || cfg->cpu_weight ||
+	       cfg->io_weight;
+}
+
+/* Writes the limits the cell sets.  A missing controller is a warning: the
+ * cell starts without that limit. */
+static int write_limits(const struct cgroup_root *root, const struct cell_config *cfg, int fd)
+{
+	struct {
+		uint64_t value;
+		unsigned controller;
+		const char *file, *prefix;
+	} limits[] = {
+	    {cfg->memory_max, CGROUP_MEMORY, "memory.max", ""},
+	    {cfg->memory_high, CGROUP_MEMORY, "memory.high", ""},
+	    {cfg->pids_max, CGROUP_PIDS, "pids.max", ""},
+	    {cfg->cpu_weight, CGROUP_CPU, "cpu.weight", ""},
+	    {cfg->io_weight, CGROUP_IO, "io.weight", "default "},
+	};
+	char value[32];
+	int r;
+
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		if (!limits[i].value)
+			continue;
+		if (!(root->controllers & limits[i].controller)) {
+			log_warn("cell %s: %s not set: the kernel offers no %.*s controller",
+				 cfg->name, limits[i].file, (int)strcspn(limits[i].file, "."),
+				 limits[i].file);
+			continue;
+		}
+		snprintf(value, sizeof(value), "%s%" PRIu64, limits[i].prefix, limits[i].value);
+		r = write_at(fd, limits[i].file, value);
+		if (r < 0)
+			return log_errno(r, "cell %s: write %s to %s/%s/%s", cfg->name, value,
+					 root->path, cfg->name, limits[i].file);
+	}
+	snprintf(value, sizeof(value), "%d", CGROUP_CELL_MAX_DEPTH);
+	r = write_at(fd, "cgroup.max.depth", value);
+	if (r < 0)
+		return log_errno(r, "cell %s: write %s to %s/%s/cgroup.max.depth", cfg->name, value,
+				 root->path, cfg->name);
+	return 0;
+}
+
+static int delegate(const struct cgroup_root *root, const char *name, int fd, uid_t uid, gid_t gid)
+{
+	if (fchown(fd, uid, gid) < 0)
+		return log_errno(neg_errno(), "cell %s: chown %s/%s to %u:%u", name, root->path,
+				 name, (unsigned)uid, (unsigned)gid);
+	for (size_t i = 0; i < sizeof(delegated_files) / sizeof(delegated_files[0]); i++)
+		if (fchownat(fd, delegated_files[i], uid, gid, 0) < 0)
+			return log_errno(neg_errno(), "cell %s: chown %s/%s/%s to %u:%u", name,
+					 root->path, name, delegated_files[i], (unsigned)uid,
+					 (unsigned)gid);
+	return 0;
+}
+
+/* Removes parentfd/name and the cgroups below it, deepest first.  path
+ * holds the directory's path relative to cellar/ (for messages): each level
+ * appends its name and cuts it off again, so on error path names the
+ * cgroup that failed. */
+static int remove_tree(int parentfd, const char *name, char *path, size_t size, unsigned depth)
+{
+	size_t len = strlen(path);
+	struct dirent *de;
+	DIR *dir;
+	int fd, r = 0;
+
+	snprintf(path + len, size - len, "%s%s", len ? "/" : "", name);
+	if (depth > REMOVE_DEPTH_MAX)
+		return -ELOOP;
+	fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : neg_errno();
+	dir = fdopendir(fd);
+	if (!dir) {
+		r = neg_errno();
+		close(fd);
+		return r;
+	}
+	while ((de = readdir(dir))) {
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((r = remove_tree(dirfd(dir), de->d_name, path, size, depth + 1)) < 0)
+			break;
+	}
+	closedir(dir);
+	if (r == 0 && unlinkat(parentfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		r = neg_errno();
+	if (r == 0)
+		path[len] = '\0';
+	return r;
+}
+
+int cgroup_cell_create(struct cgroup_root *root, const struct cell_config *cfg, uid_t owner_uid,
+		       gid_t owner_gid, const struct devprog *dev, int *dirfd)
+{
+	const char *name = cfg->name;
+	int fd, r;
+
+	*dirfd = -1;
+	if (!root->available) {
+		if (has_limits(cfg))
+			log_warn("cell %s: no cgroup v2: its memory, pids, cpu and io settings "
+				 "are not applied",
+				 name);
+		return 0;
+	}
+	if (!name_ok(name))
+		return log_errno(-EINVAL, "cell %s: not usable as a cgroup name", name);
+	if (mkdirat(root->fd, name, 0755) < 0) {
+		if (errno != EEXIST)
+			return log_errno(neg_errno(), "cell %s: mkdir %s/%s", name, root->path,
+					 name);
+		/* Left by a previous run: start from a clean directory, with
+		 * no stale owner, limit or program. */
+		char path[PATH_MAX] = "";
+
+		r = remove_tree(root->fd, name, path, sizeof(path), 0);
+		if (r == -EBUSY)
+			return log_errno(r,
+					 "cell %s: %s/%s is left from a previous run and "
+					 "still has processes",
+					 name, root->path, path);
+		if (r < 0)
+			return log_errno(r, "cell %s: remove the leftover %s/%s", name, root->path,
+					 path);
+		if (mkdirat(root->fd, name, 0755) < 0)
+			return log_errno(neg_errno(), "cell %s: mkdir %s/%s", name, root->path,
+					 name);
+	}
+	fd = openat(root->fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		r = log_errno(neg_errno(), "cell %s: open %s/%s", name, root->path, name);
+		goto fail;
+	}
+	if ((r = write_limits(root, cfg, fd)) < 0)
+		goto fail;
+	if (dev && (r = devprog_attach(dev, fd)) < 0) {
+		log_errno(r, "cell %s: attach the device program to %s/%s", name, root->path, name);
+		goto fail;
+	}
+	if ((r = delegate(root, name, fd, owner_uid, owner_gid)) < 0)
+		goto fail;
+	*dirfd = fd;
+	return 0;
+
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlinkat(root->fd, name, AT_REMOVEDIR);
+	return r;
+}
+
+int cgroup_cell_kill(struct cgroup_root *root, const char *name)
+{
+	int fd, r;
+
+	if (!root->available)
+		return -EOPNOTSUPP;
+	if (!name_ok(name))
+		return log_errno(-EINVAL, "cell %s: not usable as a cgroup name", name);
+	fd = openat(root->fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return log_errno(neg_errno(), "cell %s: open %s/%s", name, root->path, name);
+	r = write_at(fd, "cgroup.kill", "1");
+	close(fd);
+	if (r == -ENOENT)
+		return log_errno(-EOPNOTSUPP, "cell %s: %s/%s/cgroup.kill (Linux 5.14+)", name,
+				 root->path, name);
+	if (r < 0)
+		return log_errno(r, "cell %s: write 1 to %s/%s/cgroup.kill", name, root->path,
+				 name);
+	return 0;
+}
+
+int cgroup_cell_remove(struct cgroup_root *root, const char *name)
+{
+	char path[PATH_MAX] = "";
+	int r;
+
+	if (!root->available)
+		return 0;
+	if (!name_ok(name))
+		return log_errno(-EINVAL, "cell %s: not usable as a cgroup name", name);
+	r = remove_tree(root->fd, name, path, sizeof(path), 0);
+	if (r == -EBUSY)
+		return log_errno(r, "cell %s: rmdir %s/%s: processes are still in it", name,
+				 root->path, path);
+	if (r < 0)
+		return log_errno(r, "cell %s: rmdir %s/%s", name, root->path, path);
+	return 0;
+}

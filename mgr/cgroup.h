@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-cell cgroups on cgroup v2: MOUNT/cellar/NAME, with the cell's
+ * resource limits, its device program, and the subtree delegated to the
+ * cell's root so that the cell's own systemd manages its cgroups below
+ * (the cell's cgroup namespace shows NAME as "/").
+ *
+ * Without cgroup v2 at the mount point (a v1 or hybrid host), cells start
+ * without limits or device program: cgroup_root_init() says so once, and
+ * the other calls do nothing.
+ */
+#ifndef CELLAR_CGROUP_H
+#define CELLAR_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "devprog.h"
+
+/* Controllers cellar enables for the cells. */
+enum {
+	CGROUP_CPU = 1 << 0,
+	CGROUP_IO = 1 << 1,
+	CGROUP_MEMORY = 1 << 2,
+	CGROUP_PIDS = 1 << 3,
+};
+
+/* How deep the cell may nest cgroups (cgroup.max.depth, root-owned).
+ * systemd in a container uses 3 or 4 levels. */
+#define CGROUP_CELL_MAX_DEPTH 32
+
+struct cgroup_root {
+	bool available;	      /* cgroup v2 and MOUNT/cellar are usable */
+	int fd;		      /* MOUNT/cellar, or -1 */
+	char path[PATH_MAX];  /* "/sys/fs/cgroup/cellar" */
+	unsigned controllers; /* CGROUP_* enabled for the cells */
+};
+
+/* mount is the cgroup2 mount point, "/sys/fs/cgroup".  Creates
+ * MOUNT/cellar and enables cpu, io, memory and pids (those the kernel
+ * offers) for it and below.  Returns 0 (root->available tells whether cells
+ * get cgroups) or a negative errno, logged, when cgroup v2 is there but
+ * cellar/ cannot be set up; root->available is then false, and cells still
+ * start, without limits. */
+int cgroup_root_init(struct cgroup_root *root, const char *mount);
+void cgroup_root_fini(struct cgroup_root *root);
+
+/* Creates cellar/NAME (a leftover from a previous run is removed first if
+ * it is empty; if it still has processes: -EBUSY), writes the limits the
+ * cell sets (memory.max, memory.high, pids.max, cpu.weight, io.weight;
+ * one whose controller is missing is skipped with a warning), attaches
+ * dev (if not NULL) and hands the directory, cgroup.procs, cgroup.threads
+ * and cgroup.subtree_control to owner_uid:owner_gid; the limit files stay
+ * host root's.  *dirfd: the directory (O_RDONLY | O_CLOEXEC) for
+ * clone3(CLONE_INTO_CGROUP), or -1 when cgroups are not available (and
+ * 0 is returned).  Returns 0 or a negative errno, logged. */
+int cgroup_cell_create(struct cgroup_root *root, const struct cell_config *cfg, uid_t owner_uid,
+		       gid_t owner_gid, const struct devprog *dev, int *dirfd);
+
+/* SIGKILLs every process in the cell's cgroup tree (cgroup.kill, Linux
+ * 5.14+).  Returns 0 or a negative errno: -EOPNOTSUPP, not logged,
+ * without cgroups; logged: -EOPNOTSUPP without cgroup.kill, -ENOENT when
+ * the cgroup does not exist, others.  On -EOPNOTSUPP the caller kills the
+ * cell's init instead, which ends its pid namespace. */
+int cgroup_cell_kill(struct cgroup_root *root, const char *name);
+
+/* Removes cellar/NAME and every cgroup the cell made below it.  0 when it
+ * does not exist or cgroups are not available; -EBUSY (logged) while a
+ * process is still in it: call it after the cell's init was reaped. */
+int cgroup_cell_remove(struct cgroup_root *root, const char *name);
+
+#endif

@@ -1,0 +1,142 @@
+/* probe: the program a test runs inside a cell.  See README.md for the
+ * output format; the outcomes are data, the harness decides what passes. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "probe.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: probe [--other-pid PID] [--other-path PATH] [--ipc-key KEY]\n"
+		"             [--mq NAME] [--timeout-ms MS] [--hold SECONDS] [report|plant]\n"
+		"  report  print facts and attack outcomes as key=value lines (default)\n"
+		"  plant   create cross-cell bait (SysV shm/sem/msg, mqueue, @%s,\n"
+		"          %s) and exit; the socket holder lives --hold seconds (0: forever)\n",
+		PROBE_ABSTRACT_NAME, PROBE_BAIT_FILE);
+}
+
+static int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);
+	if (errno || end == s || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Returns the mode ("report" or "plant"), or NULL after printing usage. */
+static const char *parse_args(int argc, char **argv, struct probe_options *opt)
+{
+	static const struct option longopts[] = {
+	    {"other-pid", required_argument, NULL, 'p'},
+	    {"other-path", required_argument, NULL, 'f'},
+	    {"ipc-key", required_argument, NULL, 'k'},
+	    {"mq", required_argument, NULL, 'q'},
+	    {"timeout-ms", required_argument, NULL, 't'},
+	    {"hold", required_argument, NULL, 'H'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *mode = "report";
+	long v;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			if (parse_long(optarg, 1, 0x7fffffff, &v) < 0)
+				goto bad;
+			opt->other_pid = (pid_t)v;
+			break;
+		case 'f': opt->other_path = optarg; break;
+		case 'k':
+			if (parse_long(optarg, 0, 0x7fffffff, &v) < 0)
+				goto bad;
+			opt->ipc_key = v;
+			break;
+		case 'q':
+			if (optarg[0] != '/' || strchr(optarg + 1, '/'))
+				goto bad;
+			opt->mq_name = optarg;
+			break;
+		case 't':
+			if (parse_long(optarg, 10, 60000, &v) < 0)
+				goto bad;
+			opt->timeout_ms = (int)v;
+			break;
+		case 'H':
+			if (parse_long(optarg, 0, 0x7fffffff, &v) < 0)
+				goto bad;
+			opt->hold_s = (int)v;
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: goto bad;
+		}
+	}
+	if (optind < argc)
+		mode = argv[optind++];
+	if (optind < argc || (strcmp(mode, "report") != 0 && strcmp(mode, "plant") != 0))
+		goto bad;
+	return mode;
+bad:
+	usage(stderr);
+	return NULL;
+}
+
+static void report_run(struct probe *p)
+{
+	report_set(p->report, "probe.mode", "report");
+	facts_process(p);
+	facts_fs(p);
+	attacks_dev(p);
+	attacks_mount(p);
+	attacks_procfs(p);
+	attacks_kernel(p);
+	attacks_kapi(p);
+	attacks_socket(p);
+	attacks_escape(p);
+	attacks_other(p);
+	attacks_ipc(p);
+	attacks_cgroup(p);
+	attacks_userns(p);
+}
+
+int main(int argc, char **argv)
+{
+	struct report report;
+	struct probe p = {
+	    .opt =
+		{
+		    .ipc_key = PROBE_DEFAULT_IPC_KEY,
+		    .mq_name = PROBE_DEFAULT_MQ,
+		    .timeout_ms = 1000,
+		},
+	    .report = &report,
+	};
+	const char *mode = parse_args(argc, argv, &p.opt);
+
+	if (!mode)
+		return 2;
+	signal(SIGPIPE, SIG_IGN);
+	report_init(&report);
+	report_set(&report, "probe.version", "%d", PROBE_FORMAT_VERSION);
+	if (stat("/", &p.root_st) < 0)
+		memset(&p.root_st, 0, sizeof(p.root_st));
+	if (strcmp(mode, "plant") == 0)
+		plant_run(&p);
+	else
+		report_run(&p);
+	report_print(&report);
+	report_free(&report);
+	return 0;
+}
