@@ -12,7 +12,7 @@
 #include "config.h"
 #include "devprog.h"
 #include "idmap.h"
-#include "seccomp.h"
+#include "cell_seccomp.h"
 
 struct console {
 	bool attached;          /* board mode: stdin/stdout are the board's console */

@@ -55,10 +55,9 @@
  * socketcall and get no sockets.  The other socketcall operations
  * (connect, sendmsg, ...) work on sockets the program already has.
  */
-/* libseccomp's <seccomp.h> and ours share a name: see the end of seccomp.h. */
-#define CELLAR_SECCOMP_IMPL
+#include "cell_seccomp.h"
+
 #include <seccomp.h>
-#include "seccomp.h"
 
 #include <errno.h>
 #include <linux/seccomp.h>

@@ -24,7 +24,7 @@
 #include "log.h"
 #include "net.h"
 #include "rootfs.h"
-#include "seccomp.h"
+#include "cell_seccomp.h"
 
 #define ID_RANGE 65536u
 

@@ -26,7 +26,7 @@
 
 #include "cgroup.h"
 #include "devprog.h"
-#include "seccomp.h"
+#include "cell_seccomp.h"
 
 #define CELL "t1"
 #define CELLDIR "/sys/fs/cgroup/cellar/" CELL

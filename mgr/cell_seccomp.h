@@ -14,8 +14,8 @@
  * the cell's child (root in its own user namespace) has: install before
  * dropping CAP_SYS_ADMIN from the effective set.
  */
-#ifndef CELLAR_SECCOMP_H
-#define CELLAR_SECCOMP_H
+#ifndef CELLAR_CELL_SECCOMP_H
+#define CELLAR_CELL_SECCOMP_H
 
 #include <linux/filter.h>
 #include <stddef.h>
@@ -49,14 +49,3 @@ int seccomp_prog_install(const struct seccomp_prog *p);
 
 #endif
 
-/*
- * This header shares its name with libseccomp's, and mgr/ is on the
- * include path, so <seccomp.h> finds this file first.  seccomp.c defines
- * CELLAR_SECCOMP_IMPL and includes <seccomp.h>: found through the include
- * path, this file passes on to the next <seccomp.h> there, libseccomp's.
- */
-#if defined(CELLAR_SECCOMP_IMPL) && !defined(CELLAR_LIBSECCOMP_INCLUDED)
-#define CELLAR_LIBSECCOMP_INCLUDED
-#pragma GCC system_header /* #include_next is an extension: -Wpedantic */
-#include_next <seccomp.h>
-#endif
