@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: MIT
+/* The cell list's keys: value checks and setters (docs/config.md). */
+#include "config_keys.h"
+
+#include "idmap.h"
+#include "ini.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+
+/* ---- values ---------------------------------------------------------- */
+
+static bool is_lower_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static bool is_alnum(char c)
+{
+	return is_lower_alnum(c) || (c >= 'A' && c <= 'Z');
+}
+
+bool cell_name_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > CELL_NAME_MAX || !is_lower_alnum(s[0]))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!is_lower_alnum(s[i]) && s[i] != '-' && s[i] != '_')
+			return false;
+	return true;
+}
+
+/* RFC 1123: dot-separated labels of letters, digits and '-', each 1-63
+ * characters not starting or ending with '-'; the kernel takes 64 in all. */
+static bool hostname_valid(const char *s)
+{
+	size_t n = strlen(s), label = 0;
+
+	if (n == 0 || n > HOSTNAME_MAX)
+		return false;
+	for (size_t i = 0; i <= n; i++) {
+		if (s[i] == '.' || s[i] == '\0') {
+			if (label == 0 || label > 63 || s[i - 1] == '-')
+				return false;
+			label = 0;
+		} else if (is_alnum(s[i]) || (s[i] == '-' && label > 0)) {
+			label++;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+static const char *hint_hostname =
+    "(expected a hostname: up to 64 characters, dot-separated labels "
+    "of a-z, A-Z, 0-9 and '-', not starting or ending with '-')";
+static const char *hint_path = "(expected an absolute path)";
+
+static bool copy_path(char *dst, const char *value)
+{
+	size_t n = strlen(value);
+
+	if (value[0] != '/' || n >= PATH_MAX)
+		return false;
+	memcpy(dst, value, n + 1);
+	return true;
+}
+
+static int parse_bool(const char *s)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(s, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(s, no[i]) == 0)
+			return 0;
+	}
+	return -EINVAL;
+}
+
+/* Values go into messages verbatim except control characters: a log line
+ * must stay one line and carry no terminal escapes. */
+const char *printable(char *dst, size_t size, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < size; i++)
+		dst[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+	dst[i] = '\0';
+	return dst;
+}
+
+/*
+ * A directory given as an absolute path, stored with repeated and trailing
+ * '/' removed so that two spellings of one directory compare equal; '/'
+ * itself and '.' or '..' components are refused (they would hide that two
+ * cells share a directory).
+ */
+static bool copy_dir_path(char *dst, const char *value)
+{
+	char out[PATH_MAX];
+	size_t len = 0;
+	const char *s = value;
+
+	if (*s != '/')
+		return false;
+	while (*s) {
+		size_t n = 0;
+
+		while (*s == '/')
+			s++;
+		while (s[n] && s[n] != '/')
+			n++;
+		if (n == 0)
+			break;
+		if ((n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return false;
+		if (len + 1 + n >= sizeof(out))
+			return false;
+		out[len++] = '/';
+		memcpy(out + len, s, n);
+		len += n;
+		s += n;
+	}
+	if (len == 0)
+		return false;
+	out[len] = '\0';
+	memcpy(dst, out, len + 1);
+	return true;
+}
+
+static const char *hint_dir = "(expected an absolute path of a directory, not '/', "
+			      "without '.' or '..' components)";
+
+static const char *set_image(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return copy_path(c->image, value) ? NULL : hint_path;
+}
+
+static const char *set_init(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return copy_path(c->init, value) ? NULL : hint_path;
+}
+
+static const char *set_cell_hostname(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	if (!hostname_valid(value))
+		return hint_hostname;
+	strcpy(c->hostname, value);
+	return NULL;
+}
+
+static const char *set_foreground(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	int b = parse_bool(value);
+
+	if (b < 0)
+		return "(expected yes or no)";
+	c->foreground = b;
+	return NULL;
+}
+
+static const char *set_stop_signal(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	int sig = signal_parse(value);
+
+	if (sig == SIGSTOP)
+		return "(SIGSTOP cannot stop a cell)";
+	if (sig < 0)
+		return "(expected a signal: a name such as SIGTERM, TERM or SIGRTMIN+3, or a "
+		       "number)";
+	c->stop_signal = sig;
+	return NULL;
+}
+
+static const char *set_stop_timeout(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	unsigned ms;
+
+	if (duration_parse_ms(value, &ms) < 0 || ms == 0 || ms > CONFIG_STOP_TIMEOUT_MAX_MS)
+		return "(expected a duration such as 500ms, 10s or 2m, or plain seconds; "
+		       "more than 0 and at most 60m)";
+	c->stop_timeout_ms = ms;
+	return NULL;
+}
+
+static const char *set_userns(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	int b = parse_bool(value);
+
+	if (b < 0)
+		return "(expected yes or no)";
+	c->userns = b;
+	return NULL;
+}
+
+static const char *set_persist(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return copy_dir_path(c->persist, value) ? NULL : hint_dir;
+}
+
+/* caps_drop, caps_keep: capability names separated by blanks; may be empty. */
+static const char *parse_caps(uint64_t *out, const char *value, char *hint)
+{
+	uint64_t mask = 0;
+
+	for (const char *s = value; *s;) {
+		char word[32], shown[32];
+		size_t n = 0;
+		int cap;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		while (s[n] && s[n] != ' ' && s[n] != '\t')
+			n++;
+		if (n == 0)
+			break;
+		snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) ? n : sizeof(word) - 1),
+			 s);
+		cap = n < sizeof(word) ? capability_parse(word) : -EINVAL;
+		printable(shown, sizeof(shown), word);
+		if (cap < 0) {
+			snprintf(hint, HINT_MAX,
+				 "(unknown capability '%s%s': expected names such as sys_admin or "
+				 "net_raw, lower case, without 'cap_', separated by spaces)",
+				 shown, n < sizeof(word) ? "" : "...");
+			return hint;
+		}
+		if (mask & (UINT64_C(1) << cap)) {
+			snprintf(hint, HINT_MAX, "(capability '%s' named twice)", shown);
+			return hint;
+		}
+		mask |= UINT64_C(1) << cap;
+		s += n;
+	}
+	*out = mask;
+	return NULL;
+}
+
+static const char *set_caps_drop(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return parse_caps(&c->caps_drop, value, hint);
+}
+
+static const char *set_caps_keep(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return parse_caps(&c->caps_keep, value, hint);
+}
+
+static const char *hint_size = "(expected a size in bytes, more than 0, with an optional "
+			       "suffix K, M, G or T (powers of 1024), such as 512M)";
+
+static const char *set_memory(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	uint64_t b;
+
+	if (size_parse(value, &b) < 0 || b == 0)
+		return hint_size;
+	c->memory_max = b;
+	return NULL;
+}
+
+static const char *set_memory_high(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	uint64_t b;
+
+	if (size_parse(value, &b) < 0 || b == 0)
+		return hint_size;
+	c->memory_high = b;
+	return NULL;
+}
+
+static const char *set_pids(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	uint64_t n;
+
+	if (number_parse(value, 1, CELL_PIDS_MAX, &n) < 0)
+		return "(expected a number from 1 to 4194304)";
+	c->pids_max = n;
+	return NULL;
+}
+
+static const char *parse_weight(unsigned *out, const char *value)
+{
+	uint64_t n;
+
+	if (number_parse(value, 1, CELL_WEIGHT_MAX, &n) < 0)
+		return "(expected a number from 1 to 10000; 100 is the kernel's default)";
+	*out = (unsigned)n;
+	return NULL;
+}
+
+static const char *set_cpu_weight(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return parse_weight(&c->cpu_weight, value);
+}
+
+static const char *set_io_weight(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return parse_weight(&c->io_weight, value);
+}
+
+static const char *set_rlimit(struct cell_config *c, const char *value, int resource, char *hint)
+{
+	struct cell_rlimit *rl;
+	uint64_t soft, hard;
+	int r = rlimit_value_parse(value, &soft, &hard);
+
+	if (r == -ERANGE)
+		return "(the soft limit is above the hard limit)";
+	if (r < 0)
+		return "(expected SOFT or SOFT:HARD, each a whole number or 'unlimited')";
+	/* each key is set once (duplicates are refused), so there is room */
+	rl = &c->rlimits[c->n_rlimits++];
+	rl->resource = resource;
+	rl->soft = soft;
+	rl->hard = hard;
+	return NULL;
+}
+
+static const char *set_host_hostname(struct host_config *h, const char *value)
+{
+	if (!hostname_valid(value))
+		return hint_hostname;
+	strcpy(h->hostname, value);
+	return NULL;
+}
+
+static const char *set_modules(struct host_config *h, const char *value)
+{
+	static const char *hint = "(expected module names of a-z, A-Z, 0-9, '_' and '-', "
+				  "up to 55 characters each, separated by spaces)";
+	char list[MODULES_MAX] = "";
+	size_t len = 0;
+
+	for (const char *s = value; *s;) {
+		size_t n = 0;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		while (is_alnum(s[n]) || s[n] == '_' || s[n] == '-')
+			n++;
+		if (s[n] != '\0' && s[n] != ' ' && s[n] != '\t')
+			return hint;
+		if (n == 0)
+			break; /* trailing blanks */
+		if (n > MODULE_NAME_MAX || len + !!len + n >= sizeof(list))
+			return hint;
+		if (len)
+			list[len++] = ' ';
+		memcpy(list + len, s, n);
+		len += n;
+		list[len] = '\0';
+		s += n;
+	}
+	memcpy(h->modules, list, len + 1);
+	return NULL;
+}
+
+static const char *set_data_dir(struct host_config *h, const char *value)
+{
+	return copy_dir_path(h->data_dir, value) ? NULL : hint_dir;
+}
+
+static const char *set_idmap_base(struct host_config *h, const char *value)
+{
+	uint64_t n;
+
+	if (number_parse(value, IDMAP_BASE_MIN, IDMAP_END_MAX - IDMAP_RANGE_SIZE, &n) < 0)
+		return "(expected a host id from 65536 to 4294901758)";
+	h->idmap_base = (uint32_t)n;
+	return NULL;
+}
+
+static const char *set_idmap_ranges(struct host_config *h, const char *value)
+{
+	uint64_t n;
+
+	if (number_parse(value, 1, IDMAP_RANGES_MAX, &n) < 0)
+		return "(expected a number from 1 to 65535)";
+	h->idmap_ranges = (uint32_t)n;
+	return NULL;
+}
+
+#define RLIMIT_KEY(lower, upper)                                                                   \
+	[CK_RLIMIT + RL_##upper] = {"rlimit_" #lower, set_rlimit, RLIMIT_##upper}
+
+/* The order of the rlimit_ keys in the table (not the RLIMIT_ numbers). */
+enum {
+	RL_AS,
+	RL_CORE,
+	RL_CPU,
+	RL_DATA,
+	RL_FSIZE,
+	RL_LOCKS,
+	RL_MEMLOCK,
+	RL_MSGQUEUE,
+	RL_NICE,
+	RL_NOFILE,
+	RL_NPROC,
+	RL_RSS,
+	RL_RTPRIO,
+	RL_RTTIME,
+	RL_SIGPENDING,
+	RL_STACK,
+	RL_COUNT
+};
+_Static_assert(RL_COUNT == CELL_RLIMITS_MAX, "one rlimit_ key per slot in cell_config");
+
+const struct cell_key_def cell_keys[CK_COUNT] = {
+    [CK_IMAGE] = {"image", set_image, 0},
+    [CK_INIT] = {"init", set_init, 0},
+    [CK_HOSTNAME] = {"hostname", set_cell_hostname, 0},
+    [CK_FOREGROUND] = {"foreground", set_foreground, 0},
+    [CK_STOP_SIGNAL] = {"stop_signal", set_stop_signal, 0},
+    [CK_STOP_TIMEOUT] = {"stop_timeout", set_stop_timeout, 0},
+    [CK_USERNS] = {"userns", set_userns, 0},
+    [CK_PERSIST] = {"persist", set_persist, 0},
+    [CK_CAPS_DROP] = {"caps_drop", set_caps_drop, 0},
+    [CK_CAPS_KEEP] = {"caps_keep", set_caps_keep, 0},
+    [CK_MEMORY] = {"memory", set_memory, 0},
+    [CK_MEMORY_HIGH] = {"memory_high", set_memory_high, 0},
+    [CK_PIDS] = {"pids", set_pids, 0},
+    [CK_CPU_WEIGHT] = {"cpu_weight", set_cpu_weight, 0},
+    [CK_IO_WEIGHT] = {"io_weight", set_io_weight, 0},
+    RLIMIT_KEY(as, AS),
+    RLIMIT_KEY(core, CORE),
+    RLIMIT_KEY(cpu, CPU),
+    RLIMIT_KEY(data, DATA),
+    RLIMIT_KEY(fsize, FSIZE),
+    RLIMIT_KEY(locks, LOCKS),
+    RLIMIT_KEY(memlock, MEMLOCK),
+    RLIMIT_KEY(msgqueue, MSGQUEUE),
+    RLIMIT_KEY(nice, NICE),
+    RLIMIT_KEY(nofile, NOFILE),
+    RLIMIT_KEY(nproc, NPROC),
+    RLIMIT_KEY(rss, RSS),
+    RLIMIT_KEY(rtprio, RTPRIO),
+    RLIMIT_KEY(rttime, RTTIME),
+    RLIMIT_KEY(sigpending, SIGPENDING),
+    RLIMIT_KEY(stack, STACK),
+};
+
+const struct host_key_def host_keys[HK_COUNT] = {
+    [HK_HOSTNAME] = {"hostname", set_host_hostname},
+    [HK_MODULES] = {"modules", set_modules},
+    [HK_DATA_DIR] = {"data_dir", set_data_dir},
+    [HK_IDMAP_BASE] = {"idmap_base", set_idmap_base},
+    [HK_IDMAP_RANGES] = {"idmap_ranges", set_idmap_ranges},
+};
+

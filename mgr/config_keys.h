@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The cell list's keys: their value checks and setters (config_keys.c),
+ * private to the parser (config.c).
+ */
+#ifndef CELLAR_CONFIG_KEYS_H
+#define CELLAR_CONFIG_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+#define MODULE_NAME_MAX 55 /* the kernel's MODULE_NAME_LEN, less the NUL */
+#define HINT_MAX 256	   /* a hint a setter builds, naming the bad part */
+#define SIZE_TEXT_MAX 32   /* a valid size as written: 20 digits and a suffix */
+
+/* A setter validates value and stores it (only when it is good); it returns
+ * NULL, or on a bad value the hint that ends the message: "(expected ...)",
+ * either a constant or one it wrote into hint (HINT_MAX bytes).  arg is the
+ * key's argument in its table (the RLIMIT_* of an rlimit_ key). */
+typedef const char *(*cell_setter)(struct cell_config *c, const char *value, int arg, char *hint);
+typedef const char *(*host_setter)(struct host_config *h, const char *value);
+
+enum cell_key {
+	CK_IMAGE,
+	CK_INIT,
+	CK_HOSTNAME,
+	CK_FOREGROUND,
+	CK_STOP_SIGNAL,
+	CK_STOP_TIMEOUT,
+	CK_USERNS,
+	CK_PERSIST,
+	CK_CAPS_DROP,
+	CK_CAPS_KEEP,
+	CK_MEMORY,
+	CK_MEMORY_HIGH,
+	CK_PIDS,
+	CK_CPU_WEIGHT,
+	CK_IO_WEIGHT,
+	CK_RLIMIT, /* CELL_RLIMITS_MAX keys rlimit_NAME from here */
+	CK_COUNT = CK_RLIMIT + CELL_RLIMITS_MAX
+};
+enum host_key { HK_HOSTNAME, HK_MODULES, HK_DATA_DIR, HK_IDMAP_BASE, HK_IDMAP_RANGES, HK_COUNT };
+
+struct cell_key_def {
+	const char *name;
+	cell_setter set;
+	int arg;
+};
+
+struct host_key_def {
+	const char *name;
+	host_setter set;
+};
+
+extern const struct cell_key_def cell_keys[CK_COUNT];
+extern const struct host_key_def host_keys[HK_COUNT];
+
+/* A cell name as the schema allows it: [a-z0-9][a-z0-9_-]*, at most 15. */
+bool cell_name_valid(const char *s);
+
+/* Copies s into dst (size bytes) with control characters shown as '?',
+ * for quoting a value in a message.  Returns dst. */
+const char *printable(char *dst, size_t size, const char *s);
+
+#endif
