@@ -58,6 +58,28 @@ static int mount_lower(const struct rootfs_plan *p, const char *lower, struct ch
 	return r;
 }
 
+/* mkdir -p: the last component with mode, missing parents 0755. */
+static int mkdir_parents(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return neg_errno();
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return neg_errno();
+	return 0;
+}
+
 /* The writable layer: <persist>/upper and /work, or a tmpfs.  Its top
  * directory belongs to the cell's root, so the cell owns its "/". */
 static int prepare_upper(const struct rootfs_plan *p, char *upper, char *work, size_t len,
@@ -78,6 +100,8 @@ static int prepare_upper(const struct rootfs_plan *p, char *upper, char *work, s
 		if ((r = do_mount(e, "tmpfs", rw, "tmpfs", MS_NOSUID | MS_NODEV, opts)) < 0)
 			return r;
 		base = rw;
+	} else if ((r = mkdir_parents(base, 0700)) < 0) {
+		return child_error_set(e, r, "mkdir %s", base);
 	}
 	if ((r = path_join(e, upper, len, base, "upper")) < 0 ||
 	    (r = path_join(e, work, len, base, "work")) < 0)
