@@ -54,7 +54,11 @@ static int mask_paths(struct child_error *e)
 	for (i = 0; i < sizeof(masked_files) / sizeof(masked_files[0]); i++) {
 		if (lstat(masked_files[i], &st) < 0 || S_ISDIR(st.st_mode))
 			continue;
-		if ((r = do_mount(e, "dev/null", masked_files[i], NULL, MS_BIND, NULL)) < 0)
+		/* nodev on the bind: the mask is not even a usable device. */
+		if ((r = do_mount(e, "dev/null", masked_files[i], NULL, MS_BIND, NULL)) < 0 ||
+		    (r = do_mount(e, NULL, masked_files[i], NULL,
+				  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				  NULL)) < 0)
 			return r;
 	}
 	for (i = 0; i < sizeof(masked_dirs) / sizeof(masked_dirs[0]); i++) {

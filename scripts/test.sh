@@ -2,6 +2,7 @@
 # The second command of the README: every test layer, one summary line.
 #   unit         cmocka, pure logic
 #   integration  the real cellmgr starting real cells on this host (root)
+#   isolation    the probe inside two cells: every attack of the threat model
 #   qemu-cgroup  cellmgr's cgroup v2 code and device program in a QEMU guest
 #   e2e          the QEMU board booted under TCG
 # Each layer ends with "LAYER: N passed, N failed[, N skipped]"; this
@@ -49,6 +50,7 @@ layer() { # LAYER COMMAND...: run one layer, echoing its output
 
 layer unit tests/unit/run build
 layer integration tests/integration/run
+layer isolation tests/integration/isolation
 layer qemu-cgroup tests/qemu-cgroup/run
 layer e2e tests/e2e/run
 
