@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "supervise.h"
+
 /* A cell name names interfaces and cgroups later: keep it within IFNAMSIZ. */
 #define CELL_NAME_MAX 15
 #define HOSTNAME_MAX 64
@@ -28,6 +30,7 @@
 #define CELL_DEFAULT_INIT "/sbin/init"
 #define CELL_DEFAULT_STOP_TIMEOUT_MS 10000u
 #define CONFIG_STOP_TIMEOUT_MAX_MS 3600000u /* 1 h */
+#define CONFIG_RESTART_TIME_MAX_MS 3600000u /* restart_delay .. crash_window: 1 h */
 
 /* Bounds that keep any input cheap to parse (the parser is fuzzed): a bigger
  * file is refused by config_load(), further [cell] sections are ignored. */
@@ -62,6 +65,10 @@ struct cell_config {
 	bool foreground;		 /* at most one cell sets it */
 	int stop_signal;		 /* default SIGRTMIN+3 (systemd's halt) */
 	unsigned stop_timeout_ms;	 /* default 10 s */
+
+	/* What happens when its init ends (mgr/supervise.h; defaults there).
+	 * restart_delay_max is never below restart_delay. */
+	struct restart_policy restart;
 
 	/* Isolation (docs/config.md, docs/security.md). */
 	bool userns;		/* default yes; "no" is logged as a warning */

@@ -38,6 +38,12 @@ enum cell_key {
 	CK_PIDS,
 	CK_CPU_WEIGHT,
 	CK_IO_WEIGHT,
+	CK_RESTART,
+	CK_RESTART_DELAY,
+	CK_RESTART_DELAY_MAX,
+	CK_RESTART_RESET,
+	CK_CRASH_LIMIT,
+	CK_CRASH_WINDOW,
 	CK_RLIMIT, /* CELL_RLIMITS_MAX keys rlimit_NAME from here */
 	CK_COUNT = CK_RLIMIT + CELL_RLIMITS_MAX
 };
@@ -59,6 +65,12 @@ extern const struct host_key_def host_keys[HK_COUNT];
 
 /* A cell name as the schema allows it: [a-z0-9][a-z0-9_-]*, at most 15. */
 bool cell_name_valid(const char *s);
+
+/* Once a good [cell] section has ended, the defaults that depend on other
+ * keys: the hostname from the name; restart_delay_max follows a longer
+ * restart_delay, restart_delay a shorter restart_delay_max, when the other
+ * is not set.  set_line[k] is non-zero when key k was set. */
+void cell_key_defaults(struct cell_config *c, const unsigned set_line[CK_COUNT]);
 
 /* Copies s into dst (size bytes) with control characters shown as '?',
  * for quoting a value in a message.  Returns dst. */
