@@ -4,12 +4,14 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "notify.h"
 #include "mgr.h"
 #include "spawn.h"
 
@@ -19,6 +21,7 @@ const char *cell_state_name(enum cell_state s)
 	case CELL_STOPPED: return "stopped";
 	case CELL_STARTING: return "starting";
 	case CELL_RUNNING: return "running";
+	case CELL_READY: return "ready";
 	case CELL_STOPPING: return "stopping";
 	case CELL_EXITED: return "exited";
 	case CELL_FAILED: return "failed";
@@ -28,8 +31,27 @@ const char *cell_state_name(enum cell_state s)
 
 bool cell_is_active(const struct cell *c)
 {
-	return c->state == CELL_STARTING || c->state == CELL_RUNNING ||
+	return c->state == CELL_STARTING || c->state == CELL_RUNNING || c->state == CELL_READY ||
 	       c->state == CELL_STOPPING;
+}
+
+struct cell *cell_new(const struct cell_config *cfg)
+{
+	struct cell *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->cfg = *cfg;
+	c->pidfd = c->errpipe = c->pty_master = c->pty_slave = c->notify = -1;
+	restart_state_init(&c->restart);
+	consolelog_init(&c->console_file);
+	return c;
+}
+
+void cell_free(struct cell *c)
+{
+	consolelog_close(&c->console_file);
+	free(c);
 }
 
 static void close_fd(int *fd)
@@ -40,16 +62,20 @@ static void close_fd(int *fd)
 	}
 }
 
-__attribute__((format(printf, 2, 3)))
-static int cell_fail(struct cell *c, const char *fmt, ...)
+static void cell_ended(struct mgr *m, struct cell *c, enum exit_kind kind);
+
+/* The start failed before the cell's init ran: say why, then let the
+ * restart policy decide (a broken image must not be retried in a loop). */
+__attribute__((format(printf, 3, 4)))
+static int cell_fail(struct mgr *m, struct cell *c, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(c->reason, sizeof(c->reason), fmt, ap);
 	va_end(ap);
-	c->state = CELL_FAILED;
 	log_error("cell %s: %s", c->cfg.name, c->reason);
+	cell_ended(m, c, EXIT_SETUP_FAILED);
 	return -ECANCELED;
 }
 
@@ -60,18 +86,18 @@ static int cell_id_base(struct mgr *m, struct cell *c, uint32_t *base)
 	int r;
 
 	if (!m->idmap_usable)
-		return cell_fail(c, "no user id range: %s/%s could not be read", m->data_dir,
+		return cell_fail(m, c, "no user id range: %s/%s could not be read", m->data_dir,
 				 IDMAP_FILE_NAME);
 	r = idmap_get(&m->idmap, c->cfg.name, base, &is_new);
 	if (r == -ENOSPC)
-		return cell_fail(c, "no free user id range: all %u ranges are recorded in %s/%s",
+		return cell_fail(m, c, "no free user id range: all %u ranges are recorded in %s/%s",
 				 m->idmap.ranges, m->data_dir, IDMAP_FILE_NAME);
 	if (r < 0)
-		return cell_fail(c, "user id range: %s", strerror(-r));
+		return cell_fail(m, c, "user id range: %s", strerror(-r));
 	if (is_new) {
 		r = idmap_save(&m->idmap, m->data_dir);
 		if (r < 0)
-			return cell_fail(c, "save id ranges to %s/%s: %s", m->data_dir,
+			return cell_fail(m, c, "save id ranges to %s/%s: %s", m->data_dir,
 					 IDMAP_FILE_NAME, strerror(-r));
 		log_info("cell %s: host ids %u-%u", c->cfg.name, *base,
 			 *base + IDMAP_RANGE_SIZE - 1);
@@ -92,8 +118,17 @@ int cell_start(struct mgr *m, struct cell *c)
 	int r;
 
 	c->reason[0] = '\0';
+	c->restart_at_ms = 0;
+	c->setup_failed = false;
+	c->stop_requested = false;
+	if (c->has_next_cfg) {
+		c->cfg = c->next_cfg;
+		c->has_next_cfg = false;
+	}
+	if (c->console_file.fd < 0)
+		consolelog_open(&c->console_file, m->state_dir, c->cfg.name, CONSOLELOG_CAP_DEFAULT);
 	if (!m->have_seccomp)
-		return cell_fail(c, "no seccomp filter: refusing to start it unconfined");
+		return cell_fail(m, c, "no seccomp filter: refusing to start it unconfined");
 	sp.seccomp = &m->seccomp;
 	if (c->cfg.userns) {
 		if ((r = cell_id_base(m, c, &sp.id_base)) < 0)
@@ -105,14 +140,15 @@ int cell_start(struct mgr *m, struct cell *c)
 	r = cgroup_cell_create(&m->cgroups, &c->cfg, root_uid, root_uid,
 			       m->devices.fd >= 0 ? &m->devices : NULL, &sp.cgroup_fd);
 	if (r < 0)
-		return cell_fail(c, "cgroup: %s", strerror(-r));
+		return cell_fail(m, c, "cgroup: %s", strerror(-r));
 	r = spawn_cell(&sp, &s);
 	if (sp.cgroup_fd >= 0)
 		close(sp.cgroup_fd);
 	if (r < 0) {
-		c->state = CELL_FAILED;
 		snprintf(c->reason, sizeof(c->reason), "%s", s.reason);
 		cgroup_cell_remove(&m->cgroups, c->cfg.name);
+		console_status(m, false, "cell %s: %s", c->cfg.name, c->reason);
+		cell_ended(m, c, EXIT_SETUP_FAILED);
 		return r;
 	}
 	c->pid = s.pid;
@@ -120,11 +156,14 @@ int cell_start(struct mgr *m, struct cell *c)
 	c->errpipe = s.errpipe;
 	c->pty_master = s.pty_master;
 	c->pty_slave = s.pty_slave;
+	c->notify = s.notify;
+	c->status[0] = '\0';
 	c->state = CELL_STARTING;
 	c->started_ms = now_ms();
 	if ((r = mgr_watch(m, c->pidfd, &c->w_pidfd, WATCH_CELL_PIDFD, c)) < 0 ||
 	    (r = mgr_watch(m, c->errpipe, &c->w_errpipe, WATCH_CELL_ERRPIPE, c)) < 0 ||
-	    (r = mgr_watch(m, c->pty_master, &c->w_pty, WATCH_CELL_PTY, c)) < 0) {
+	    (r = mgr_watch(m, c->pty_master, &c->w_pty, WATCH_CELL_PTY, c)) < 0 ||
+	    (r = mgr_watch(m, c->notify, &c->w_notify, WATCH_CELL_NOTIFY, c)) < 0) {
 		/* The cell runs but cannot be supervised: end it now. */
 		log_errno(r, "cell %s: watch", c->cfg.name);
 		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
@@ -147,9 +186,10 @@ void cell_on_errpipe(struct mgr *m, struct cell *c)
 		if (c->state == CELL_STARTING)
 			c->state = CELL_RUNNING;
 		log_info("cell %s started (pid %d)", c->cfg.name, (int)c->pid);
+		console_status(m, true, "cell %s started", c->cfg.name);
 		return;
 	}
-	c->state = CELL_FAILED;
+	c->setup_failed = true;
 	if (n == (ssize_t)sizeof(e)) {
 		e.step[sizeof(e.step) - 1] = '\0';
 		snprintf(c->reason, sizeof(c->reason), "%s: %s", e.step, strerror(-e.err));
@@ -157,6 +197,27 @@ void cell_on_errpipe(struct mgr *m, struct cell *c)
 		snprintf(c->reason, sizeof(c->reason), "setup failed without a report");
 	}
 	log_error("cell %s: %s", c->cfg.name, c->reason);
+	console_status(m, false, "cell %s: %s", c->cfg.name, c->reason);
+	/* The child exits now; its pidfd brings the rest (cell_on_exit). */
+}
+
+/* sd_notify from the cell's init: READY=1 makes it ready. */
+void cell_on_notify(struct mgr *m, struct cell *c)
+{
+	struct notify_msg msg;
+	int r;
+
+	while ((r = notify_read(c->notify, c->pid, &msg)) != -EAGAIN) {
+		if (r < 0)
+			continue; /* dropped: not from the cell's init, or malformed */
+		if (msg.flags & NOTIFY_STATUS)
+			snprintf(c->status, sizeof(c->status), "%s", msg.status);
+		if ((msg.flags & NOTIFY_READY) && c->state == CELL_RUNNING) {
+			c->state = CELL_READY;
+			log_info("cell %s is ready", c->cfg.name);
+		}
+	}
+	(void)m;
 }
 
 void cell_on_console(struct mgr *m, struct cell *c)
@@ -167,7 +228,9 @@ void cell_on_console(struct mgr *m, struct cell *c)
 	/* Drain what is there; the fd is non-blocking. */
 	while ((n = read(c->pty_master, buf, sizeof(buf))) > 0) {
 		ring_write(&c->console_log, buf, (size_t)n);
+		consolelog_write(&c->console_file, buf, (size_t)n);
 		console_output(m, c, buf, (size_t)n);
+		ctl_on_console_output(m, c, buf, (size_t)n);
 	}
 }
 
@@ -188,8 +251,75 @@ static void describe_exit(struct cell *c, const siginfo_t *si)
 		 signal_name(si->si_status), why);
 }
 
+/* The last console lines, on one line, for a log message. */
+static void console_tail(const struct cell *c, char *out, size_t len)
+{
+	char raw[512];
+	size_t n = ring_tail_lines(&c->console_log, 3, raw, sizeof(raw) - 1), o = 0;
+
+	for (size_t i = 0; i < n && o + 4 < len; i++) {
+		unsigned char ch = (unsigned char)raw[i];
+
+		if (ch == '\n') {
+			if (o > 0 && out[o - 1] != '|') {
+				out[o++] = ' ';
+				out[o++] = '|';
+				out[o++] = ' ';
+			}
+		} else if (ch >= 0x20 && ch != 0x7f) {
+			out[o++] = (char)ch;
+		}
+	}
+	out[o] = '\0';
+}
+
+/* The cell's init is gone (or never ran): apply the restart policy. */
+static void cell_ended(struct mgr *m, struct cell *c, enum exit_kind kind)
+{
+	struct restart_decision d;
+	char tail[400];
+	uint64_t now = now_ms();
+
+	c->state = CELL_EXITED;
+	if (c->removed || m->stopping_all) {
+		c->state = CELL_STOPPED;
+		return;
+	}
+	if (c->start_after_stop) {
+		c->start_after_stop = false;
+		cell_start(m, c);
+		return;
+	}
+	d = restart_decide(&c->cfg.restart, &c->restart, kind, c->started_ms, now);
+	switch (d.action) {
+	case RD_RESTART:
+		c->restart_at_ms = d.at_ms > now ? d.at_ms : now;
+		c->restarts++;
+		log_info("cell %s: restarting in %llu ms (%s)", c->cfg.name,
+			 (unsigned long long)(c->restart_at_ms - now), d.why);
+		break;
+	case RD_STAY_STOPPED:
+		c->state = CELL_STOPPED;
+		log_info("cell %s stays stopped (%s)", c->cfg.name, d.why);
+		break;
+	case RD_STAY_EXITED:
+		log_info("cell %s stays down (%s)", c->cfg.name, d.why);
+		break;
+	case RD_FAILED:
+		c->state = CELL_FAILED;
+		console_tail(c, tail, sizeof(tail));
+		snprintf(c->reason + strlen(c->reason), sizeof(c->reason) - strlen(c->reason),
+			 "; %s", d.why);
+		log_error("cell %s failed: %s; last console lines: %s", c->cfg.name, c->reason,
+			  *tail ? tail : "(none)");
+		console_status(m, false, "cell %s: %s", c->cfg.name, c->reason);
+		break;
+	}
+}
+
 void cell_on_exit(struct mgr *m, struct cell *c)
 {
+	enum exit_kind kind;
 	siginfo_t si;
 
 	memset(&si, 0, sizeof(si));
@@ -197,26 +327,38 @@ void cell_on_exit(struct mgr *m, struct cell *c)
 		return;
 	/* Output written just before the end is still in the pty. */
 	cell_on_console(m, c);
-	if (c->state != CELL_FAILED) {
+	if (c->setup_failed) {
+		kind = EXIT_SETUP_FAILED;
+	} else {
 		describe_exit(c, &si);
-		c->state = c->state == CELL_STOPPING ? CELL_STOPPED : CELL_EXITED;
+		kind = exit_classify(si.si_code, si.si_status, c->stop_requested);
 		log_info("cell %s %s", c->cfg.name, c->reason);
 	}
 	if (c->errpipe >= 0)
 		mgr_unwatch(m, c->errpipe);
 	mgr_unwatch(m, c->pidfd);
 	mgr_unwatch(m, c->pty_master);
+	mgr_unwatch(m, c->notify);
+	close_fd(&c->notify);
 	close_fd(&c->errpipe);
 	close_fd(&c->pidfd);
 	close_fd(&c->pty_master);
 	close_fd(&c->pty_slave);
 	c->pid = 0;
 	cgroup_cell_remove(&m->cgroups, c->cfg.name);
+	cell_ended(m, c, kind);
 }
 
 void cell_stop(struct mgr *m, struct cell *c)
 {
-	if (!cell_is_active(c) || c->state == CELL_STOPPING)
+	c->stop_requested = true;
+	c->restart_at_ms = 0;
+	if (!cell_is_active(c)) {
+		if (c->state == CELL_EXITED)
+			c->state = CELL_STOPPED; /* a restart was due: no more */
+		return;
+	}
+	if (c->state == CELL_STOPPING)
 		return;
 	c->state = CELL_STOPPING;
 	c->stop_deadline_ms = now_ms() + c->cfg.stop_timeout_ms;
@@ -234,9 +376,20 @@ int cell_check_deadlines(struct mgr *m, uint64_t now)
 	size_t i;
 
 	for (i = 0; i < m->n_cells; i++) {
-		struct cell *c = &m->cells[i];
+		struct cell *c = m->cells[i];
 		uint64_t left;
 
+		if (c->restart_at_ms) {
+			if (c->restart_at_ms <= now) {
+				c->restart_at_ms = 0;
+				cell_start(m, c);
+			} else {
+				left = c->restart_at_ms - now;
+				if (next < 0 || left < (uint64_t)next)
+					next = (int)(left > 60000 ? 60000 : left);
+			}
+			continue;
+		}
 		if (c->state != CELL_STOPPING || c->pidfd < 0)
 			continue;
 		if (c->stop_deadline_ms <= now) {

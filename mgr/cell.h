@@ -8,15 +8,18 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "consolelog.h"
 #include "ring.h"
+#include "supervise.h"
 
 enum cell_state {
 	CELL_STOPPED,  /* never started, or stopped on request */
 	CELL_STARTING, /* spawned, setting up, its init not yet exec'd */
 	CELL_RUNNING,  /* its init runs */
+	CELL_READY,    /* ... and said READY=1 on its notify socket */
 	CELL_STOPPING, /* stop signal sent, waiting for it to end */
-	CELL_EXITED,   /* its init ended by itself */
-	CELL_FAILED,   /* setup failed: see reason */
+	CELL_EXITED,   /* its init ended by itself (a restart may be due) */
+	CELL_FAILED,   /* gave up: a crash loop, or setup failed; see reason */
 };
 
 const char *cell_state_name(enum cell_state s);
@@ -28,8 +31,10 @@ enum watch_kind {
 	WATCH_CELL_PTY,
 	WATCH_CELL_ERRPIPE,
 	WATCH_CELL_PIDFD,
+	WATCH_CELL_NOTIFY,
 	WATCH_CTL_LISTEN,
 	WATCH_CTL_CLIENT,
+	WATCH_CTL_EXEC,    /* a command run by cellctl exec (ctl.c) */
 	WATCH_POWER_KEY,
 };
 
@@ -48,10 +53,27 @@ struct cell {
 	int pty_master;            /* its /dev/console, seen from cellmgr */
 	int pty_slave;             /* held so the master never sees HUP */
 	int errpipe;               /* setup errors from the child until exec */
+	int notify;                /* its sd_notify socket (READY=1, STATUS=) */
+	char status[256];          /* its last STATUS= */
 	uint64_t started_ms;
 	uint64_t stop_deadline_ms; /* while stopping: when to SIGKILL */
 	struct ring console_log;   /* recent console output */
-	struct watch w_pty, w_errpipe, w_pidfd;
+	struct consolelog console_file; /* and the same in <state>/NAME.log */
+	struct watch w_pty, w_errpipe, w_pidfd, w_notify;
+
+	/* Supervision (mgr/supervise.h). */
+	struct restart_state restart;
+	unsigned restarts;         /* restarts by the policy since cellmgr started */
+	uint64_t restart_at_ms;    /* a restart is due then; 0 = none */
+	bool setup_failed;         /* this run never exec'd its init */
+	bool stop_requested;       /* stopped on request: never restarted */
+	bool start_after_stop;     /* restart or changed config: start once gone */
+	bool removed;              /* no longer in the cell list: freed once gone */
+	bool has_next_cfg;         /* reload changed it: next_cfg applies at start */
+	struct cell_config next_cfg;
 };
+
+struct cell *cell_new(const struct cell_config *cfg);
+void cell_free(struct cell *c);
 
 #endif

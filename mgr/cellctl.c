@@ -1,7 +1,16 @@
 // SPDX-License-Identifier: MIT
-/* cellctl: the command-line client of cellmgr's control socket. */
+/*
+ * cellctl: the command-line client of cellmgr's control socket
+ * (docs/control.md).  One request, one reply; `log -f` and `exec` keep the
+ * connection until cellmgr ends it.
+ *
+ * Exit status: 0 on success; 1 when cellmgr cannot be reached or refuses
+ * or fails the request; 2 on a usage error; for exec, the command's own
+ * status (128+N when signal N ended it), or 125 when it could not be run.
+ */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +20,113 @@
 
 #include "ctl_proto.h"
 
+#define EXIT_USAGE 2
+#define EXIT_EXEC_FAILED 125
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: cellctl [--socket PATH] COMMAND [ARG]\n"
-		   "commands:\n"
-		   "  list           every cell: name, state, pid, and which is on the console\n"
-		   "  status NAME    one cell in detail\n"
-		   "  log NAME       the cell's recent console output\n"
-		   "  --socket PATH  cellmgr's control socket (default " CTL_DEFAULT_SOCKET ")\n");
+	fprintf(f,
+		"usage: cellctl [--socket PATH] [--json] COMMAND [ARG...]\n"
+		"commands:\n"
+		"  list [--json]             every cell: name, state, pid, uptime, restarts,\n"
+		"                            memory, and which one is in the foreground\n"
+		"  status NAME [--json]      one cell in detail\n"
+		"  start NAME                start a cell that is not running\n"
+		"  stop NAME                 stop a cell (it stays stopped)\n"
+		"  restart NAME              stop a cell and start it again\n"
+		"  switch NAME               bring a cell to the foreground\n"
+		"  log NAME [-f]             the cell's recent console output; -f keeps\n"
+		"                            printing new output until interrupted\n"
+		"  exec NAME [--] CMD [ARG...]\n"
+		"                            run a command inside a running cell, with\n"
+		"                            cellctl's stdin, stdout and stderr\n"
+		"  reload                    re-read the cell list: start new cells, stop\n"
+		"                            removed ones, restart changed ones\n"
+		"options:\n"
+		"  --socket PATH             cellmgr's control socket (default " CTL_DEFAULT_SOCKET ")\n"
+		"  --json                    list, status: print JSON\n"
+		"  -h, --help                this text\n"
+		"exit status: 0 success; 1 error (one line on stderr); 2 usage;\n"
+		"exec: the command's status, 128+N for signal N, 125 if it could not run\n");
+}
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cellctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (cellctl --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* The request's fields, built from the command line. */
+struct request {
+	const char *fields[CTL_FIELDS_MAX + 1];
+	unsigned n;
+	bool exec, follow;
+};
+
+static int add(struct request *rq, const char *field)
+{
+	if (rq->n >= CTL_FIELDS_MAX)
+		return usage_error("%s: too many arguments", rq->fields[0]);
+	rq->fields[rq->n++] = field;
+	return 0;
+}
+
+/* COMMAND and its arguments (args[0] is the command) into fields. */
+static int parse_command(int argc, char **args, bool json, struct request *rq)
+{
+	const char *cmd = args[0];
+	bool takes_name = true;
+	int i = 1, r;
+
+	rq->n = 0;
+	add(rq, cmd);
+	if (strcmp(cmd, "list") == 0 || strcmp(cmd, "reload") == 0) {
+		takes_name = false;
+	} else if (strcmp(cmd, "status") != 0 && strcmp(cmd, "start") != 0 &&
+		   strcmp(cmd, "stop") != 0 && strcmp(cmd, "restart") != 0 &&
+		   strcmp(cmd, "switch") != 0 && strcmp(cmd, "log") != 0 &&
+		   strcmp(cmd, "exec") != 0) {
+		return usage_error("unknown command '%s'", cmd);
+	}
+	if (takes_name) {
+		if (i >= argc || args[i][0] == '-')
+			return usage_error("%s: missing cell name", cmd);
+		add(rq, args[i++]);
+	}
+	if (strcmp(cmd, "exec") == 0) {
+		rq->exec = true;
+		if (i < argc && strcmp(args[i], "--") == 0)
+			i++;
+		if (i >= argc)
+			return usage_error("%s: missing command to run", cmd);
+		for (; i < argc; i++)
+			if ((r = add(rq, args[i])) < 0)
+				return r;
+		return 0;
+	}
+	for (; i < argc; i++) {
+		if (strcmp(args[i], "--json") == 0 && (!strcmp(cmd, "list") || !strcmp(cmd, "status")))
+			json = true;
+		else if ((!strcmp(args[i], "-f") || !strcmp(args[i], "--follow")) &&
+			 !strcmp(cmd, "log"))
+			rq->follow = true;
+		else
+			return usage_error("unexpected argument '%s'", args[i]);
+	}
+	if (json && strcmp(cmd, "list") != 0 && strcmp(cmd, "status") != 0)
+		return usage_error("%s: --json is for list and status", cmd);
+	if (json)
+		add(rq, "json");
+	if (rq->follow)
+		add(rq, "follow");
+	return 0;
 }
 
 static int fail(const char *what)
@@ -27,63 +135,194 @@ static int fail(const char *what)
 	return 1;
 }
 
+static int connect_to(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "cellctl: socket path too long: %s\n", path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fail("socket");
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fail(path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The request, with our stdin, stdout and stderr for exec. */
+static int send_request(int fd, const char *msg, size_t len, bool with_fds)
+{
+	static const int fds[CTL_EXEC_FDS] = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO };
+	union {
+		char buf[CMSG_SPACE(sizeof(fds))];
+		struct cmsghdr align;
+	} ctrl;
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+
+	if (with_fds) {
+		memset(&ctrl, 0, sizeof(ctrl));
+		mh.msg_control = ctrl.buf;
+		mh.msg_controllen = sizeof(ctrl.buf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(fds));
+		memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+	}
+	return sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			exit(1); /* stdout gone (a closed pipe): nothing to report to */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/* "error: A\nerror: B\n" becomes "cellctl: A", "cellctl: B" on stderr. */
+static void print_errors(const char *text, size_t len)
+{
+	const char *end = text + len, *nl;
+
+	while (text < end) {
+		nl = memchr(text, '\n', (size_t)(end - text));
+		if (!nl)
+			nl = end;
+		if ((size_t)(nl - text) >= 7 && strncmp(text, "error: ", 7) == 0)
+			text += 7;
+		if (nl > text)
+			fprintf(stderr, "cellctl: %.*s\n", (int)(nl - text), text);
+		text = nl + 1;
+	}
+}
+
+/* Receives one message; 0 at the end of the connection. */
+static ssize_t receive(int fd, char *buf, size_t cap, int flags)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, buf, cap, flags);
+	while (n < 0 && errno == EINTR);
+	/* A refusal (not root, busy) may reach us as ECONNRESET when our
+	 * request was still unread at cellmgr's close; the reason is queued
+	 * behind that error, which the first recv cleared. */
+	if (n < 0 && errno == ECONNRESET) {
+		n = recv(fd, buf, cap, flags | MSG_DONTWAIT);
+		if (n < 0)
+			errno = ECONNRESET;
+	}
+	return n;
+}
+
+static int follow(int fd, const char *name)
+{
+	static char buf[CTL_REPLY_MAX];
+	ssize_t n;
+
+	while ((n = receive(fd, buf, sizeof(buf), 0)) > 0)
+		write_all(STDOUT_FILENO, buf, (size_t)n);
+	if (n < 0)
+		return fail("recv");
+	fprintf(stderr, "cellctl: log %s: cellmgr ended the stream\n", name);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static char msg[CTL_REQUEST_MAX];
 	static char reply[CTL_REPLY_MAX + 1];
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	static struct request rq;
 	const char *socket_path = CTL_DEFAULT_SOCKET;
-	char req[CTL_MSG_MAX + 1];
-	size_t len;
-	ssize_t n;
-	int opt, fd, i;
+	bool json = false;
+	ssize_t len, n;
+	int opt, fd, r;
 
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 's': socket_path = optarg; break;
+		case 'j': json = true; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
-	len = (size_t)snprintf(req, sizeof(req), "%s", CTL_VERSION);
-	for (i = optind; i < argc && len < sizeof(req); i++)
-		len += (size_t)snprintf(req + len, sizeof(req) - len, " %s", argv[i]);
-	if (len >= sizeof(req)) {
-		fprintf(stderr, "cellctl: request too long\n");
-		return 2;
+	if ((r = parse_command(argc - optind, argv + optind, json, &rq)) != 0)
+		return r;
+	len = ctl_request_encode(msg, sizeof(msg), rq.n, rq.fields);
+	if (len < 0) {
+		fprintf(stderr, "cellctl: request too long (at most %d bytes)\n", CTL_REQUEST_MAX);
+		return EXIT_USAGE;
 	}
-	if (strlen(socket_path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "cellctl: socket path too long: %s\n", socket_path);
-		return 2;
-	}
-	strcpy(sa.sun_path, socket_path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	fd = connect_to(socket_path);
 	if (fd < 0)
-		return fail("socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return fail(socket_path);
-	if (send(fd, req, len, MSG_NOSIGNAL) < 0)
-		return fail("send");
-	n = recv(fd, reply, CTL_REPLY_MAX, 0);
+		return 1;
+	if (send_request(fd, msg, (size_t)len, rq.exec) < 0) {
+		int err = errno;
+
+		/* Refused at once (not root, busy): the reason is waiting. */
+		n = receive(fd, reply, CTL_REPLY_MAX, MSG_DONTWAIT);
+		if (n <= 0) {
+			errno = err;
+			return fail("send");
+		}
+	} else {
+		n = receive(fd, reply, CTL_REPLY_MAX + 1, MSG_TRUNC);
+	}
 	if (n < 0)
 		return fail("recv");
-	close(fd);
-	reply[n] = '\0';
-	if (strncmp(reply, "ok\n", 3) == 0) {
-		fputs(reply + 3, stdout);
+	if (n == 0) {
+		fprintf(stderr, "cellctl: cellmgr closed the connection without a reply\n");
+		return 1;
+	}
+	if (n > CTL_REPLY_MAX) {
+		fprintf(stderr, "cellctl: reply from cellmgr too long\n");
+		return 1;
+	}
+	if (n >= 3 && memcmp(reply, "ok\n", 3) == 0) {
+		if (rq.exec) {
+			r = ctl_exec_result_parse(reply + 3, (size_t)n - 3);
+			if (r < 0) {
+				fprintf(stderr, "cellctl: malformed exec result from cellmgr\n");
+				return EXIT_EXEC_FAILED;
+			}
+			return r;
+		}
+		write_all(STDOUT_FILENO, reply + 3, (size_t)n - 3);
+		if (rq.follow)
+			return follow(fd, rq.fields[1]);
 		return 0;
 	}
-	if (strncmp(reply, "error: ", 7) == 0) {
-		fprintf(stderr, "cellctl: %s", reply + 7);
-		return 1;
+	if (n >= 7 && memcmp(reply, "error: ", 7) == 0) {
+		print_errors(reply, (size_t)n);
+		return rq.exec ? EXIT_EXEC_FAILED : 1;
 	}
 	fprintf(stderr, "cellctl: malformed reply from cellmgr\n");
 	return 1;

@@ -33,6 +33,16 @@
 
 enum section { SEC_NONE, SEC_HOST, SEC_CELL, SEC_IGNORED };
 
+/* Keys that may not be above another key of their cell when both are set;
+ * reported at the later of the two, with both values as written. */
+static const struct {
+	int low, high;
+} ordered_keys[] = {
+    {CK_MEMORY_HIGH, CK_MEMORY},
+    {CK_RESTART_DELAY, CK_RESTART_DELAY_MAX},
+};
+#define ORDERED_PAIRS (sizeof(ordered_keys) / sizeof(ordered_keys[0]))
+
 struct seen_cell {
 	char name[CELL_NAME_MAX + 1];
 	unsigned line;
@@ -57,7 +67,7 @@ struct parser {
 	bool cell_bad;
 	unsigned cell_key_line[CK_COUNT];
 	unsigned cell_good_line[CK_COUNT];
-	char memory_text[2][SIZE_TEXT_MAX]; /* memory, memory_high as written */
+	char pair_text[ORDERED_PAIRS][2][INI_LINE_MAX + 1]; /* see check_order() */
 
 	unsigned n_cell_sections;
 	struct seen_cell seen[CONFIG_CELLS_MAX]; /* every well-named [cell] */
@@ -140,19 +150,6 @@ static int append_cell(struct parser *p)
 	return 0;
 }
 
-/* The default hostname is the cell's name made a valid hostname. */
-static void default_hostname(struct cell_config *c)
-{
-	size_t n = strlen(c->name);
-
-	memcpy(c->hostname, c->name, n + 1);
-	for (size_t i = 0; i < n; i++)
-		if (c->hostname[i] == '_')
-			c->hostname[i] = '-';
-	while (n > 0 && c->hostname[n - 1] == '-')
-		c->hostname[--n] = '\0';
-}
-
 /* idmap_base and idmap_ranges are checked together once [host] ends: the
  * ranges must end at IDMAP_END_MAX at the latest.  When they do not, both
  * go back to their defaults (which fit), reported at the later key. */
@@ -186,8 +183,7 @@ static int section_end(struct parser *p)
 		cell_error(p, p->cell.line, "missing required key 'image'");
 	if (p->cell_bad)
 		return 0;
-	if (!p->cell_key_line[CK_HOSTNAME])
-		default_hostname(&p->cell);
+	cell_key_defaults(&p->cell, p->cell_key_line);
 	return append_cell(p);
 }
 
@@ -228,6 +224,7 @@ static void cell_begin(struct parser *p, const struct ini_item *it)
 	strcpy(p->cell.init, CELL_DEFAULT_INIT);
 	p->cell.stop_signal = CELL_SIGRTMIN + 3;
 	p->cell.stop_timeout_ms = CELL_DEFAULT_STOP_TIMEOUT_MS;
+	p->cell.restart = (struct restart_policy)RESTART_POLICY_DEFAULT;
 	p->cell.userns = true;
 
 	if (!cell_name_valid(name)) {
@@ -288,20 +285,40 @@ static void check_caps(struct parser *p, const struct ini_item *it, int k)
 		   cell_keys[other].name, p->cell_good_line[other], names);
 }
 
-/* memory_high above memory: reported at the later one. */
-static void check_memory(struct parser *p, const struct ini_item *it, int k)
+static uint64_t ordered_value(const struct cell_config *c, int k)
 {
-	const struct cell_config *c = &p->cell;
+	switch (k) {
+	case CK_MEMORY: return c->memory_max;
+	case CK_MEMORY_HIGH: return c->memory_high;
+	case CK_RESTART_DELAY: return c->restart.backoff_ms;
+	case CK_RESTART_DELAY_MAX: return c->restart.backoff_max_ms;
+	}
+	return 0;
+}
 
-	snprintf(p->memory_text[k == CK_MEMORY_HIGH], SIZE_TEXT_MAX, "%s", it->value);
-	if (!c->memory_max || !c->memory_high || c->memory_high <= c->memory_max)
+/* memory_high above memory, restart_delay above restart_delay_max. */
+static void check_order(struct parser *p, const struct ini_item *it, int k)
+{
+	for (size_t i = 0; i < ORDERED_PAIRS; i++) {
+		int lo = ordered_keys[i].low, hi = ordered_keys[i].high;
+		char(*text)[INI_LINE_MAX + 1] = p->pair_text[i]; /* [0] lo, [1] hi */
+
+		if (k != lo && k != hi)
+			continue;
+		snprintf(text[k == hi], sizeof(text[0]), "%s", it->value);
+		if (!p->cell_good_line[lo] || !p->cell_good_line[hi] ||
+		    ordered_value(&p->cell, lo) <= ordered_value(&p->cell, hi))
+			return;
+		if (k == lo)
+			cell_error(p, it->line, "'%s = %s' is above '%s = %s' (line %u)",
+				   cell_keys[lo].name, text[0], cell_keys[hi].name, text[1],
+				   p->cell_good_line[hi]);
+		else
+			cell_error(p, it->line, "'%s = %s' is below '%s = %s' (line %u)",
+				   cell_keys[hi].name, text[1], cell_keys[lo].name, text[0],
+				   p->cell_good_line[lo]);
 		return;
-	if (k == CK_MEMORY_HIGH)
-		cell_error(p, it->line, "'memory_high = %s' is above 'memory = %s' (line %u)",
-			   p->memory_text[1], p->memory_text[0], p->cell_good_line[CK_MEMORY]);
-	else
-		cell_error(p, it->line, "'memory = %s' is below 'memory_high = %s' (line %u)",
-			   p->memory_text[0], p->memory_text[1], p->cell_good_line[CK_MEMORY_HIGH]);
+	}
 }
 
 static bool path_within(const char *inner, const char *outer)
@@ -367,8 +384,7 @@ static int on_cell_key(struct parser *p, const struct ini_item *it)
 	p->cell_good_line[k] = it->line;
 	if (k == CK_CAPS_DROP || k == CK_CAPS_KEEP)
 		check_caps(p, it, k);
-	if (k == CK_MEMORY || k == CK_MEMORY_HIGH)
-		check_memory(p, it, k);
+	check_order(p, it, k);
 	if (k == CK_PERSIST)
 		return check_persist(p, it);
 	if (k == CK_FOREGROUND && p->cell.foreground) {

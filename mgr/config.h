@@ -29,8 +29,7 @@
 
 #define CELL_DEFAULT_INIT "/sbin/init"
 #define CELL_DEFAULT_STOP_TIMEOUT_MS 10000u
-#define CONFIG_STOP_TIMEOUT_MAX_MS 3600000u /* 1 h */
-#define CONFIG_RESTART_TIME_MAX_MS 3600000u /* restart_delay .. crash_window: 1 h */
+#define CONFIG_DURATION_MAX_MS 3600000u /* 1 h: stop_timeout, restart_delay, ... */
 
 /* Bounds that keep any input cheap to parse (the parser is fuzzed): a bigger
  * file is refused by config_load(), further [cell] sections are ignored. */

@@ -183,15 +183,22 @@ static const char *set_stop_signal(struct cell_config *c, const char *value, int
 	return NULL;
 }
 
-static const char *set_stop_timeout(struct cell_config *c, const char *value, int arg, char *hint)
+/* stop_timeout and the restart durations. */
+static const char *parse_duration(unsigned *out, const char *value)
 {
 	unsigned ms;
 
-	if (duration_parse_ms(value, &ms) < 0 || ms == 0 || ms > CONFIG_STOP_TIMEOUT_MAX_MS)
+	_Static_assert(CONFIG_DURATION_MAX_MS == 3600000u, "the hint says 60m");
+	if (duration_parse_ms(value, &ms) < 0 || ms == 0 || ms > CONFIG_DURATION_MAX_MS)
 		return "(expected a duration such as 500ms, 10s or 2m, or plain seconds; "
 		       "more than 0 and at most 60m)";
-	c->stop_timeout_ms = ms;
+	*out = ms;
 	return NULL;
+}
+
+static const char *set_stop_timeout(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return parse_duration(&c->stop_timeout_ms, value);
 }
 
 static const char *set_userns(struct cell_config *c, const char *value, int arg, char *hint)
@@ -310,6 +317,53 @@ static const char *set_io_weight(struct cell_config *c, const char *value, int a
 	return parse_weight(&c->io_weight, value);
 }
 
+/* One spelling each, lower case, as systemd's Restart= writes them. */
+static const char *set_restart(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	static const enum restart_mode modes[] = {RESTART_ALWAYS, RESTART_ON_FAILURE,
+						  RESTART_NEVER};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strcmp(value, restart_mode_name(modes[i])) == 0) {
+			c->restart.mode = modes[i];
+			return NULL;
+		}
+	}
+	return "(expected always, on-failure or never)";
+}
+
+static const char *set_restart_delay(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return parse_duration(&c->restart.backoff_ms, value);
+}
+
+static const char *set_restart_delay_max(struct cell_config *c, const char *value, int arg,
+					 char *hint)
+{
+	return parse_duration(&c->restart.backoff_max_ms, value);
+}
+
+static const char *set_restart_reset(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return parse_duration(&c->restart.reset_after_ms, value);
+}
+
+static const char *set_crash_limit(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	uint64_t n;
+
+	_Static_assert(RESTART_CRASH_LIMIT_MAX == 100, "the hint says 100");
+	if (number_parse(value, 1, RESTART_CRASH_LIMIT_MAX, &n) < 0)
+		return "(expected a number from 1 to 100)";
+	c->restart.crash_limit = (unsigned)n;
+	return NULL;
+}
+
+static const char *set_crash_window(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return parse_duration(&c->restart.crash_window_ms, value);
+}
+
 static const char *set_rlimit(struct cell_config *c, const char *value, int resource, char *hint)
 {
 	struct cell_rlimit *rl;
@@ -326,6 +380,31 @@ static const char *set_rlimit(struct cell_config *c, const char *value, int reso
 	rl->soft = soft;
 	rl->hard = hard;
 	return NULL;
+}
+
+/* The default hostname is the cell's name made a valid hostname. */
+static void default_hostname(struct cell_config *c)
+{
+	size_t n = strlen(c->name);
+
+	memcpy(c->hostname, c->name, n + 1);
+	for (size_t i = 0; i < n; i++)
+		if (c->hostname[i] == '_')
+			c->hostname[i] = '-';
+	while (n > 0 && c->hostname[n - 1] == '-')
+		c->hostname[--n] = '\0';
+}
+
+void cell_key_defaults(struct cell_config *c, const unsigned set_line[CK_COUNT])
+{
+	struct restart_policy *r = &c->restart;
+
+	if (!set_line[CK_HOSTNAME])
+		default_hostname(c);
+	if (!set_line[CK_RESTART_DELAY_MAX] && r->backoff_max_ms < r->backoff_ms)
+		r->backoff_max_ms = r->backoff_ms;
+	if (!set_line[CK_RESTART_DELAY] && r->backoff_ms > r->backoff_max_ms)
+		r->backoff_ms = r->backoff_max_ms;
 }
 
 static const char *set_host_hostname(struct host_config *h, const char *value)
@@ -433,6 +512,12 @@ const struct cell_key_def cell_keys[CK_COUNT] = {
     [CK_PIDS] = {"pids", set_pids, 0},
     [CK_CPU_WEIGHT] = {"cpu_weight", set_cpu_weight, 0},
     [CK_IO_WEIGHT] = {"io_weight", set_io_weight, 0},
+    [CK_RESTART] = {"restart", set_restart, 0},
+    [CK_RESTART_DELAY] = {"restart_delay", set_restart_delay, 0},
+    [CK_RESTART_DELAY_MAX] = {"restart_delay_max", set_restart_delay_max, 0},
+    [CK_RESTART_RESET] = {"restart_reset", set_restart_reset, 0},
+    [CK_CRASH_LIMIT] = {"crash_limit", set_crash_limit, 0},
+    [CK_CRASH_WINDOW] = {"crash_window", set_crash_window, 0},
     RLIMIT_KEY(as, AS),
     RLIMIT_KEY(core, CORE),
     RLIMIT_KEY(cpu, CPU),
@@ -458,4 +543,3 @@ const struct host_key_def host_keys[HK_COUNT] = {
     [HK_IDMAP_BASE] = {"idmap_base", set_idmap_base},
     [HK_IDMAP_RANGES] = {"idmap_ranges", set_idmap_ranges},
 };
-

@@ -13,7 +13,6 @@
 
 #define MODULE_NAME_MAX 55 /* the kernel's MODULE_NAME_LEN, less the NUL */
 #define HINT_MAX 256	   /* a hint a setter builds, naming the bad part */
-#define SIZE_TEXT_MAX 32   /* a valid size as written: 20 digits and a suffix */
 
 /* A setter validates value and stores it (only when it is good); it returns
  * NULL, or on a bad value the hint that ends the message: "(expected ...)",

@@ -7,6 +7,7 @@
  * goes to the front cell's console pty.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -84,11 +85,30 @@ void console_switch(struct mgr *m, struct cell *c)
 	size_t n;
 
 	con->front = c;
-	if (!con->attached)
+	if (!con->attached || !c)
 		return;
 	log_info("console: cell %s", c->cfg.name);
 	n = ring_tail_lines(&c->console_log, SWITCH_TAIL_LINES, tail, sizeof(tail));
 	write_all(STDOUT_FILENO, tail, n);
+}
+
+void console_status(struct mgr *m, bool ok, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	if (!m->board)
+		return;
+	n = snprintf(line, sizeof(line), "%s ", ok ? "[  OK  ]" : "[FAILED]");
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n - 2, fmt, ap);
+	va_end(ap);
+	n = (int)strlen(line);
+	line[n++] = '\r';
+	line[n++] = '\n';
+	/* The board's console is stderr too, whether or not it is attached. */
+	write_all(STDERR_FILENO, line, (size_t)n);
 }
 
 void console_output(struct mgr *m, struct cell *c, const char *buf, size_t len)
@@ -105,14 +125,15 @@ static void escape_command(struct mgr *m, char key)
 	if (key >= '1' && key <= '9') {
 		i = (size_t)(key - '1');
 		if (i < m->n_cells)
-			console_switch(m, &m->cells[i]);
+			console_switch(m, m->cells[i]);
 		else
 			log_info("console: no cell %c", key);
 		return;
 	}
 	if (key == 'n' && m->n_cells > 0) {
-		start = front ? (size_t)(front - m->cells) : 0;
-		console_switch(m, &m->cells[(start + 1) % m->n_cells]);
+		for (start = 0; start < m->n_cells && m->cells[start] != front; start++)
+			;
+		console_switch(m, m->cells[(start + 1) % m->n_cells]);
 		return;
 	}
 	log_info("console: Ctrl-a then 1-9 or n switches cells, Ctrl-a Ctrl-a sends Ctrl-a");

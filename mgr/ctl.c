@@ -1,24 +1,47 @@
 // SPDX-License-Identifier: MIT
-/* The control socket: one request, one reply (mgr/ctl_proto.h). */
+/*
+ * The control socket (docs/control.md): requests decoded by ctl_proto.c,
+ * answered with the operations of ops.h.  Nothing here blocks: every
+ * socket is non-blocking, a client that has not sent its request within
+ * CTL_REQUEST_TIMEOUT_MS is dropped, and a log follower that does not
+ * keep up is dropped rather than buffered for.
+ */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ctl_proto.h"
 #include "log.h"
 #include "mgr.h"
+#include "ops.h"
+
+/* What a follower may have queued in the kernel before it is dropped. */
+#define FOLLOW_SNDBUF (256 * 1024)
+#define ERR_MAX 512
+#define RELOAD_ERRORS_MAX 16384
+
+static void slot_init(struct ctl_client *cl)
+{
+	memset(cl, 0, sizeof(*cl));
+	cl->fd = -1;
+	cl->exec_pidfd = -1;
+}
 
 int ctl_listen(struct mgr *m)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd, r;
 
+	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++)
+		slot_init(&m->ctl_clients[i]);
 	if (strlen(m->socket_path) >= sizeof(sa.sun_path))
 		return log_errno(-ENAMETOOLONG, "control socket %s", m->socket_path);
 	strcpy(sa.sun_path, m->socket_path);
@@ -28,7 +51,7 @@ int ctl_listen(struct mgr *m)
 	/* A socket left by a previous cellmgr is ours to replace. */
 	unlink(sa.sun_path);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || chmod(sa.sun_path, 0600) < 0 ||
-	    listen(fd, 16) < 0) {
+	    listen(fd, CTL_CLIENTS_MAX) < 0) {
 		r = log_errno(neg_errno(), "control socket %s", m->socket_path);
 		close(fd);
 		return r;
@@ -39,29 +62,68 @@ int ctl_listen(struct mgr *m)
 		return r;
 	}
 	m->ctl_fd = fd;
-	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++)
-		m->ctl_clients[i].fd = -1;
 	return 0;
 }
 
+/* Ends the connection; a running command keeps the slot until reaped. */
 static void client_close(struct mgr *m, struct ctl_client *cl)
 {
+	if (cl->fd < 0)
+		return;
 	mgr_unwatch(m, cl->fd);
 	close(cl->fd);
 	cl->fd = -1;
+	cl->follow = NULL;
+}
+
+static void exec_kill(struct ctl_client *cl)
+{
+	if (cl->exec_pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, cl->exec_pidfd, SIGKILL, NULL, 0);
+}
+
+static void exec_forget(struct mgr *m, struct ctl_client *cl)
+{
+	mgr_unwatch(m, cl->exec_pidfd);
+	close(cl->exec_pidfd);
+	cl->exec_pidfd = -1;
 }
 
 void ctl_close(struct mgr *m)
 {
-	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++)
-		if (m->ctl_clients[i].fd >= 0)
-			client_close(m, &m->ctl_clients[i]);
+	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++) {
+		struct ctl_client *cl = &m->ctl_clients[i];
+
+		client_close(m, cl);
+		if (cl->exec_pidfd >= 0) {
+			exec_kill(cl);
+			exec_forget(m, cl);
+		}
+	}
 	if (m->ctl_fd >= 0) {
 		mgr_unwatch(m, m->ctl_fd);
 		close(m->ctl_fd);
 		m->ctl_fd = -1;
 		unlink(m->socket_path);
 	}
+}
+
+static void send_text(int fd, const char *text)
+{
+	send(fd, text, strlen(text), MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* Turns a connection away with a reason.  A request already queued is
+ * read first: closing a unix socket with unread data makes the peer's
+ * next recv fail with ECONNRESET before it sees the reason. */
+static void refuse(int fd, const char *text)
+{
+	char drop[64];
+
+	send_text(fd, text);
+	for (int i = 0; i < 4 && recv(fd, drop, sizeof(drop), MSG_DONTWAIT) > 0; i++)
+		;
+	close(fd);
 }
 
 void ctl_on_connection(struct mgr *m)
@@ -74,150 +136,481 @@ void ctl_on_connection(struct mgr *m)
 	fd = accept4(m->ctl_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0)
 		return;
-	/* Only root of cellmgr's own user namespace controls cellar. */
+	/* Only root of cellmgr's own user namespace controls cellar: the
+	 * kernel maps the peer's uid into ours, so a cell's root (a
+	 * mapped, non-zero uid here) is refused too. */
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.uid != 0) {
-		send(fd, "error: permission denied\n", 25, MSG_NOSIGNAL);
-		close(fd);
+		refuse(fd, "error: permission denied\n");
 		return;
 	}
 	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++)
-		if (m->ctl_clients[i].fd < 0) {
+		if (m->ctl_clients[i].fd < 0 && m->ctl_clients[i].exec_pidfd < 0) {
 			cl = &m->ctl_clients[i];
 			break;
 		}
 	if (!cl) {
-		send(fd, "error: busy\n", 12, MSG_NOSIGNAL);
+		refuse(fd, "error: busy\n");
+		return;
+	}
+	slot_init(cl);
+	if (mgr_watch(m, fd, &cl->w, WATCH_CTL_CLIENT, cl) < 0) {
 		close(fd);
 		return;
 	}
 	cl->fd = fd;
-	if (mgr_watch(m, fd, &cl->w, WATCH_CTL_CLIENT, cl) < 0) {
-		close(fd);
-		cl->fd = -1;
-	}
+	cl->mode = CTL_CLIENT_REQUEST;
+	cl->deadline_ms = now_ms() + CTL_REQUEST_TIMEOUT_MS;
 }
 
+/* The reply being built; one at a time, as the event loop is. */
 struct reply {
 	char buf[CTL_REPLY_MAX];
-	size_t len;
+	struct ctl_buf b;
 };
 
-__attribute__((format(printf, 2, 3)))
-static void reply_add(struct reply *rp, const char *fmt, ...)
+static void reply_reset(struct reply *rp)
 {
-	va_list ap;
-	int n;
+	rp->b = (struct ctl_buf){ .buf = rp->buf, .cap = sizeof(rp->buf) };
+}
 
-	if (rp->len >= sizeof(rp->buf))
+static void reply_error(struct reply *rp, const char *text)
+{
+	reply_reset(rp);
+	ctl_buf_printf(&rp->b, "error: %s\n", text);
+}
+
+static uint64_t uptime_s(const struct cell *c, uint64_t now)
+{
+	if (!cell_is_active(c) || !c->started_ms || now < c->started_ms)
+		return 0;
+	return (now - c->started_ms) / 1000u;
+}
+
+static void format_duration(char *out, size_t cap, const struct cell *c, uint64_t s)
+{
+	if (!cell_is_active(c))
+		snprintf(out, cap, "-");
+	else if (s < 60)
+		snprintf(out, cap, "%us", (unsigned)s);
+	else if (s < 3600)
+		snprintf(out, cap, "%um%02us", (unsigned)(s / 60), (unsigned)(s % 60));
+	else if (s < 86400)
+		snprintf(out, cap, "%uh%02um", (unsigned)(s / 3600), (unsigned)(s % 3600 / 60));
+	else
+		snprintf(out, cap, "%ud%02uh", (unsigned)(s / 86400), (unsigned)(s % 86400 / 3600));
+}
+
+static void format_bytes(char *out, size_t cap, uint64_t n)
+{
+	static const char units[] = "KMGT";
+	double v = (double)n;
+	int u = -1;
+
+	if (n == 0) {
+		snprintf(out, cap, "-");
 		return;
-	va_start(ap, fmt);
-	n = vsnprintf(rp->buf + rp->len, sizeof(rp->buf) - rp->len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		rp->len += (size_t)n;
-	if (rp->len > sizeof(rp->buf))
-		rp->len = sizeof(rp->buf);
+	}
+	while (v >= 1024 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(out, cap, "%uB", (unsigned)n);
+	else
+		snprintf(out, cap, "%.1f%c", v, units[u]);
 }
 
-static struct cell *find_cell(struct mgr *m, const char *name)
+static void list_text(struct mgr *m, struct ctl_buf *b)
 {
-	for (size_t i = 0; i < m->n_cells; i++)
-		if (strcmp(m->cells[i].cfg.name, name) == 0)
-			return &m->cells[i];
-	return NULL;
-}
+	uint64_t now = now_ms();
+	char up[32], mem[32];
 
-static void cmd_list(struct mgr *m, struct reply *rp)
-{
-	reply_add(rp, "ok\n");
 	for (size_t i = 0; i < m->n_cells; i++) {
-		const struct cell *c = &m->cells[i];
+		struct cell *c = m->cells[i];
 
-		reply_add(rp, "%s %s %d %s\n", c->cfg.name, cell_state_name(c->state),
-			  (int)c->pid, m->console.front == c ? "front" : "-");
+		format_duration(up, sizeof(up), c, uptime_s(c, now));
+		format_bytes(mem, sizeof(mem), mgr_cell_memory(m, c));
+		ctl_buf_printf(b, "%-15s %-9s %7d %8s %8u %8s %s\n", c->cfg.name,
+			       cell_state_name(c->state), (int)c->pid, up, c->restarts, mem,
+			       m->console.front == c ? "front" : "-");
 	}
 }
 
-static void cmd_status(struct mgr *m, const char *name, struct reply *rp)
+/* The fields `list --json` and `status --json` share. */
+static void cell_json_fields(struct mgr *m, struct cell *c, uint64_t now, struct ctl_buf *b)
 {
-	struct cell *c = find_cell(m, name);
+	ctl_buf_printf(b, "\"name\":");
+	ctl_buf_json_string(b, c->cfg.name);
+	ctl_buf_printf(b, ",\"state\":");
+	ctl_buf_json_string(b, cell_state_name(c->state));
+	ctl_buf_printf(b, ",\"pid\":%d,\"uptime\":%llu,\"restarts\":%u,\"memory\":%llu,"
+			  "\"foreground\":%s",
+		       (int)c->pid, (unsigned long long)uptime_s(c, now), c->restarts,
+		       (unsigned long long)mgr_cell_memory(m, c),
+		       m->console.front == c ? "true" : "false");
+}
 
-	if (!c) {
-		reply_add(rp, "error: no cell '%s'\n", name);
-		return;
+static void list_json(struct mgr *m, struct ctl_buf *b)
+{
+	uint64_t now = now_ms();
+
+	ctl_buf_printf(b, "{\"cells\":[");
+	for (size_t i = 0; i < m->n_cells; i++) {
+		ctl_buf_printf(b, "%s{", i ? "," : "");
+		cell_json_fields(m, m->cells[i], now, b);
+		ctl_buf_printf(b, "}");
 	}
-	reply_add(rp, "ok\nname: %s\nstate: %s\npid: %d\nimage: %s\ninit: %s\n", c->cfg.name,
-		  cell_state_name(c->state), (int)c->pid, c->cfg.image, c->cfg.init);
+	ctl_buf_printf(b, "]}\n");
+}
+
+static void status_text(struct mgr *m, struct cell *c, struct ctl_buf *b)
+{
+	uint64_t now = now_ms(), mem = mgr_cell_memory(m, c);
+	char up[32];
+
+	format_duration(up, sizeof(up), c, uptime_s(c, now));
+	ctl_buf_printf(b, "name: %s\nstate: %s\npid: %d\nuptime: %s\nrestarts: %u\n",
+		       c->cfg.name, cell_state_name(c->state), (int)c->pid, up, c->restarts);
+	ctl_buf_printf(b, "memory: %llu\nforeground: %s\nimage: %s\ninit: %s\n",
+		       (unsigned long long)mem, m->console.front == c ? "yes" : "no", c->cfg.image,
+		       c->cfg.init);
 	if (c->reason[0])
-		reply_add(rp, "reason: %s\n", c->reason);
+		ctl_buf_printf(b, "reason: %s\n", c->reason);
 }
 
-static void cmd_log(struct mgr *m, const char *name, struct reply *rp)
+static void status_json(struct mgr *m, struct cell *c, struct ctl_buf *b)
 {
-	struct cell *c = find_cell(m, name);
-	size_t room;
-
-	if (!c) {
-		reply_add(rp, "error: no cell '%s'\n", name);
-		return;
-	}
-	reply_add(rp, "ok\n");
-	room = sizeof(rp->buf) - rp->len;
-	rp->len += ring_tail_lines(&c->console_log, UINT_MAX, rp->buf + rp->len, room);
+	ctl_buf_printf(b, "{");
+	cell_json_fields(m, c, now_ms(), b);
+	ctl_buf_printf(b, ",\"image\":");
+	ctl_buf_json_string(b, c->cfg.image);
+	ctl_buf_printf(b, ",\"init\":");
+	ctl_buf_json_string(b, c->cfg.init);
+	ctl_buf_printf(b, ",\"reason\":");
+	if (c->reason[0])
+		ctl_buf_json_string(b, c->reason);
+	else
+		ctl_buf_printf(b, "null");
+	ctl_buf_printf(b, "}\n");
 }
 
-static void handle(struct mgr *m, char *req, struct reply *rp)
+/* start, stop, restart, switch: "ok\n" or the operation's message. */
+static void simple_op(struct mgr *m, const struct ctl_request *req, struct cell *c,
+		      struct reply *rp)
 {
-	char *save = NULL;
-	char *version = strtok_r(req, " \n", &save);
-	char *cmd = strtok_r(NULL, " \n", &save);
-	char *arg = strtok_r(NULL, " \n", &save);
-	char *extra = strtok_r(NULL, " \n", &save);
+	char err[ERR_MAX] = "";
+	int r;
 
-	if (!version || strcmp(version, CTL_VERSION) != 0) {
-		reply_add(rp, "error: unsupported protocol (expected %s)\n", CTL_VERSION);
+	switch (req->cmd) {
+	case CTL_CMD_START: r = mgr_start(m, c, err, sizeof(err)); break;
+	case CTL_CMD_STOP: r = mgr_stop(m, c, err, sizeof(err)); break;
+	case CTL_CMD_RESTART: r = mgr_restart(m, c, err, sizeof(err)); break;
+	case CTL_CMD_SWITCH: r = mgr_switch(m, c, err, sizeof(err)); break;
+	default: r = -ENOSYS; break;
+	}
+	if (r < 0 && !err[0])
+		snprintf(err, sizeof(err), "%s %s: %s", ctl_cmd_name(req->cmd), c->cfg.name,
+			 strerror(-r));
+	if (r < 0)
+		reply_error(rp, err);
+	else
+		ctl_buf_printf(&rp->b, "ok\n");
+}
+
+/* Every line of errors becomes one "error: " line of the reply. */
+static void reload(struct mgr *m, struct reply *rp)
+{
+	static char errors[RELOAD_ERRORS_MAX];
+	const char *line, *end;
+	int r;
+
+	errors[0] = '\0';
+	r = mgr_reload(m, errors, sizeof(errors));
+	if (r >= 0) {
+		ctl_buf_printf(&rp->b, "ok\n");
 		return;
 	}
-	if (!cmd) {
-		reply_add(rp, "error: missing command\n");
+	if (!errors[0])
+		snprintf(errors, sizeof(errors), "reload %s: %s", m->config_path, strerror(-r));
+	for (line = errors; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		if (end > line)
+			ctl_buf_printf(&rp->b, "error: %.*s\n", (int)(end - line), line);
+	}
+}
+
+static void log_reply(struct cell *c, struct reply *rp)
+{
+	struct ctl_buf *b = &rp->b;
+
+	ctl_buf_printf(b, "ok\n");
+	b->len += ring_tail_lines(&c->console_log, UINT_MAX, b->buf + b->len, b->cap - b->len);
+}
+
+/* Sends the reply; for a follower or a command, keeps the connection. */
+static void finish(struct mgr *m, struct ctl_client *cl, struct reply *rp, bool keep)
+{
+	if (rp->b.truncated)
+		reply_error(rp, "reply too long");
+	if (send(cl->fd, rp->b.buf, rp->b.len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 || !keep)
+		client_close(m, cl);
+}
+
+static void start_exec(struct mgr *m, struct ctl_client *cl, const struct ctl_request *req,
+		       struct cell *c, int fds[CTL_EXEC_FDS], struct reply *rp)
+{
+	char err[ERR_MAX] = "";
+	int pidfd = -1, r;
+
+	r = mgr_exec(m, c, fds, (char *const *)req->argv, &pidfd, err, sizeof(err));
+	/* mgr_exec owns the fds now, whatever it returned. */
+	for (int i = 0; i < CTL_EXEC_FDS; i++)
+		fds[i] = -1;
+	if (r < 0) {
+		if (!err[0])
+			snprintf(err, sizeof(err), "exec in cell %s: %s", c->cfg.name,
+				 strerror(-r));
+		reply_error(rp, err);
+		finish(m, cl, rp, false);
 		return;
 	}
-	if (strcmp(cmd, "list") == 0 && !arg) {
-		cmd_list(m, rp);
-	} else if (strcmp(cmd, "status") == 0 && arg && !extra) {
-		cmd_status(m, arg, rp);
-	} else if (strcmp(cmd, "log") == 0 && arg && !extra) {
-		cmd_log(m, arg, rp);
-	} else if (strcmp(cmd, "list") == 0 || strcmp(cmd, "status") == 0 ||
-		   strcmp(cmd, "log") == 0) {
-		reply_add(rp, "error: %s: wrong number of arguments\n", cmd);
-	} else {
-		reply_add(rp, "error: unknown command '%.64s'\n", cmd);
+	if (mgr_watch(m, pidfd, &cl->w_exec, WATCH_CTL_EXEC, cl) < 0) {
+		/* Unsupervised, it must not run: end it and reap it now. */
+		siginfo_t si;
+
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED);
+		close(pidfd);
+		reply_error(rp, "exec: cannot watch the command");
+		finish(m, cl, rp, false);
+		return;
 	}
+	cl->mode = CTL_CLIENT_EXEC;
+	cl->exec_pidfd = pidfd;
+}
+
+static void handle(struct mgr *m, struct ctl_client *cl, const char *msg, size_t len,
+		   int fds[CTL_EXEC_FDS], unsigned n_fds, struct reply *rp)
+{
+	static struct ctl_request req;
+	const char *why;
+	struct cell *c = NULL;
+	char text[ERR_MAX];
+
+	if (ctl_request_decode(msg, len, &req, &why) < 0) {
+		reply_error(rp, why);
+		finish(m, cl, rp, false);
+		return;
+	}
+	if (req.cmd == CTL_CMD_EXEC && n_fds != CTL_EXEC_FDS) {
+		snprintf(text, sizeof(text), "exec: expected %d file descriptors, got %u",
+			 CTL_EXEC_FDS, n_fds);
+		reply_error(rp, text);
+		finish(m, cl, rp, false);
+		return;
+	}
+	if (req.name && !(c = mgr_find_cell(m, req.name))) {
+		snprintf(text, sizeof(text), "no cell '%s'", req.name);
+		reply_error(rp, text);
+		finish(m, cl, rp, false);
+		return;
+	}
+	switch (req.cmd) {
+	case CTL_CMD_LIST:
+		ctl_buf_printf(&rp->b, "ok\n");
+		if (req.json)
+			list_json(m, &rp->b);
+		else
+			list_text(m, &rp->b);
+		break;
+	case CTL_CMD_STATUS:
+		ctl_buf_printf(&rp->b, "ok\n");
+		if (req.json)
+			status_json(m, c, &rp->b);
+		else
+			status_text(m, c, &rp->b);
+		break;
+	case CTL_CMD_START:
+	case CTL_CMD_STOP:
+	case CTL_CMD_RESTART:
+	case CTL_CMD_SWITCH:
+		simple_op(m, &req, c, rp);
+		break;
+	case CTL_CMD_RELOAD:
+		reload(m, rp);
+		break;
+	case CTL_CMD_LOG:
+		log_reply(c, rp);
+		if (req.follow) {
+			int sndbuf = FOLLOW_SNDBUF;
+
+			setsockopt(cl->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+			cl->mode = CTL_CLIENT_FOLLOW;
+			cl->follow = c;
+			finish(m, cl, rp, true);
+			return;
+		}
+		break;
+	case CTL_CMD_EXEC:
+		start_exec(m, cl, &req, c, fds, rp);
+		return;
+	}
+	finish(m, cl, rp, false);
+}
+
+/* Takes the SCM_RIGHTS fds of a message; closes any beyond max. */
+static unsigned take_fds(struct msghdr *mh, int fds[CTL_EXEC_FDS])
+{
+	unsigned n = 0;
+
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		size_t k;
+
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k; i++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+			if (n < CTL_EXEC_FDS)
+				fds[n] = fd;
+			else
+				close(fd);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* A follower or an exec client is not expected to send anything more:
+ * what it sends is read and dropped; its hangup ends it. */
+static void on_open_connection(struct mgr *m, struct ctl_client *cl)
+{
+	char buf[256];
+	ssize_t n;
+
+	n = recv(cl->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)))
+		return;
+	/* Like lxc-attach: a command whose client hangs up is killed. */
+	if (cl->mode == CTL_CLIENT_EXEC)
+		exec_kill(cl);
+	client_close(m, cl);
 }
 
 void ctl_on_request(struct mgr *m, struct ctl_client *cl)
 {
 	static struct reply rp;
-	char req[CTL_MSG_MAX + 1];
+	static char msg[CTL_REQUEST_MAX + 1];
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * CTL_EXEC_FDS)];
+		struct cmsghdr align;
+	} ctrl;
+	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(msg) };
+	struct msghdr mh = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctrl.buf,
+		.msg_controllen = sizeof(ctrl.buf),
+	};
+	int fds[CTL_EXEC_FDS] = { -1, -1, -1 };
+	unsigned n_fds;
 	ssize_t n;
 
-	n = recv(cl->fd, req, CTL_MSG_MAX + 1, MSG_DONTWAIT | MSG_TRUNC);
+	if (cl->fd < 0)
+		return;
+	if (cl->mode != CTL_CLIENT_REQUEST) {
+		on_open_connection(m, cl);
+		return;
+	}
+	n = recvmsg(cl->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC | MSG_TRUNC);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
-	rp.len = 0;
 	if (n <= 0) {
 		client_close(m, cl);
 		return;
 	}
-	if (n > CTL_MSG_MAX)
-		reply_add(&rp, "error: request too long (at most %d bytes)\n", CTL_MSG_MAX);
-	else if (memchr(req, '\0', (size_t)n))
-		reply_add(&rp, "error: NUL byte in request\n");
-	else {
-		req[n] = '\0';
-		handle(m, req, &rp);
+	n_fds = take_fds(&mh, fds);
+	reply_reset(&rp);
+	if ((mh.msg_flags & MSG_TRUNC) || (size_t)n > CTL_REQUEST_MAX)
+		handle(m, cl, msg, (size_t)CTL_REQUEST_MAX + 1, fds, n_fds, &rp);
+	else if (mh.msg_flags & MSG_CTRUNC) {
+		reply_error(&rp, "too many file descriptors");
+		finish(m, cl, &rp, false);
+	} else
+		handle(m, cl, msg, (size_t)n, fds, n_fds, &rp);
+	for (int i = 0; i < CTL_EXEC_FDS; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+void ctl_on_exec_exit(struct mgr *m, struct ctl_client *cl)
+{
+	char text[64];
+	siginfo_t si;
+	int n;
+
+	memset(&si, 0, sizeof(si));
+	if (cl->exec_pidfd < 0 ||
+	    waitid(P_PIDFD, (id_t)cl->exec_pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
+		return;
+	exec_forget(m, cl);
+	if (cl->fd < 0)
+		return;
+	n = ctl_exec_result_format(text + 3, sizeof(text) - 3, si.si_code != CLD_EXITED,
+				   si.si_status);
+	if (n > 0) {
+		memcpy(text, "ok\n", 3);
+		send(cl->fd, text, (size_t)n + 3, MSG_NOSIGNAL | MSG_DONTWAIT);
 	}
-	send(cl->fd, rp.buf, rp.len, MSG_NOSIGNAL | MSG_DONTWAIT);
 	client_close(m, cl);
+}
+
+int ctl_check_timeouts(struct mgr *m, uint64_t now)
+{
+	int next = -1;
+
+	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++) {
+		struct ctl_client *cl = &m->ctl_clients[i];
+		uint64_t left;
+
+		if (cl->fd < 0 || cl->mode != CTL_CLIENT_REQUEST)
+			continue;
+		if (cl->deadline_ms <= now) {
+			send_text(cl->fd, "error: no request in time\n");
+			client_close(m, cl);
+			continue;
+		}
+		left = cl->deadline_ms - now;
+		if (next < 0 || left < (uint64_t)next)
+			next = (int)left;
+	}
+	return next;
+}
+
+void ctl_on_console_output(struct mgr *m, struct cell *c, const char *buf, size_t len)
+{
+	for (size_t i = 0; i < CTL_CLIENTS_MAX && len > 0; i++) {
+		struct ctl_client *cl = &m->ctl_clients[i];
+
+		if (cl->fd < 0 || cl->mode != CTL_CLIENT_FOLLOW || cl->follow != c)
+			continue;
+		/* One message per chunk; a full queue means it does not read. */
+		if (send(cl->fd, buf, len < CTL_REPLY_MAX ? len : CTL_REPLY_MAX,
+			 MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+			log_info("cell %s: a log follower fell behind: dropped", c->cfg.name);
+			client_close(m, cl);
+		}
+	}
+}
+
+void ctl_forget_cell(struct mgr *m, struct cell *c)
+{
+	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++) {
+		struct ctl_client *cl = &m->ctl_clients[i];
+
+		if (cl->fd >= 0 && cl->mode == CTL_CLIENT_FOLLOW && cl->follow == c)
+			client_close(m, cl);
+	}
 }

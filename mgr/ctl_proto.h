@@ -1,18 +1,96 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The control protocol between cellctl and cellmgr (docs/control.md).
+ * The control protocol between cellctl and cellmgr (docs/control.md): the
+ * pure codec, shared by both ends and unit-tested on its own.
  *
- * A SOCK_SEQPACKET unix socket; one request message, one reply message.
- * Request: "cellar/1 COMMAND [ARG]" in ASCII, at most CTL_MSG_MAX bytes.
- * Reply:   "ok\n" followed by the command's output, or "error: TEXT\n".
- * Only callers with uid 0 in cellmgr's user namespace are served.
+ * A SOCK_SEQPACKET unix socket, so every message arrives whole or not at
+ * all.  A request is one message of NUL-terminated fields:
+ *
+ *	"cellar/2\0" COMMAND "\0" ARG "\0" ...
+ *
+ * at most CTL_REQUEST_MAX bytes and CTL_FIELDS_MAX fields after the
+ * version.  A reply is one message, "ok\n" and the command's output, or
+ * "error: TEXT\n".  `log NAME follow` and `exec` keep the connection open
+ * after that (docs/control.md says what follows).
  */
 #ifndef CELLAR_CTL_PROTO_H
 #define CELLAR_CTL_PROTO_H
 
-#define CTL_VERSION "cellar/1"
-#define CTL_MSG_MAX 512
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define CTL_VERSION "cellar/2"
+#define CTL_REQUEST_MAX 8192
+#define CTL_FIELDS_MAX 256 /* command and arguments */
 #define CTL_REPLY_MAX 65536
+#define CTL_EXEC_FDS 3	   /* stdin, stdout, stderr, sent with exec */
 #define CTL_DEFAULT_SOCKET "/run/cellar/ctl.sock"
+
+enum ctl_cmd {
+	CTL_CMD_LIST,	 /* list [json] */
+	CTL_CMD_STATUS,	 /* status NAME [json] */
+	CTL_CMD_START,	 /* start NAME */
+	CTL_CMD_STOP,	 /* stop NAME */
+	CTL_CMD_RESTART, /* restart NAME */
+	CTL_CMD_SWITCH,	 /* switch NAME */
+	CTL_CMD_LOG,	 /* log NAME [follow] */
+	CTL_CMD_EXEC,	 /* exec NAME ARG0 [ARG...], with CTL_EXEC_FDS fds */
+	CTL_CMD_RELOAD,	 /* reload */
+};
+
+/* A decoded request: pointers into the message, which must outlive it. */
+struct ctl_request {
+	enum ctl_cmd cmd;
+	const char *name; /* the cell, for commands that take one, else NULL */
+	bool json;	  /* list, status: reply in JSON */
+	bool follow;	  /* log: keep sending new output */
+	unsigned argc;	  /* exec: the command line */
+	const char *argv[CTL_FIELDS_MAX];
+};
+
+/*
+ * Builds a request from its command and arguments (fields[0] is the
+ * command).  Returns the message's length, or -EINVAL (no command, an
+ * empty command) or -EMSGSIZE (longer than CTL_REQUEST_MAX, or more than
+ * CTL_FIELDS_MAX fields).
+ */
+ssize_t ctl_request_encode(char *buf, size_t cap, unsigned n, const char *const fields[]);
+
+/*
+ * Parses and checks one request message of len bytes.  Returns 0, or a
+ * negative errno with *why set to a one-line reason (no newline) fit to
+ * send back: -EMSGSIZE (too long, too many fields), -EPROTONOSUPPORT
+ * (another version), -EBADMSG (empty, truncated, malformed), -ENOSYS
+ * (unknown command), -EINVAL (wrong arguments for the command).
+ */
+int ctl_request_decode(const char *msg, size_t len, struct ctl_request *req, const char **why);
+
+const char *ctl_cmd_name(enum ctl_cmd cmd);
+
+/* How an exec'd command ended, as the reply after "ok\n" says it. */
+int ctl_exec_result_format(char *buf, size_t cap, bool signaled, int code);
+
+/* Parses "status N\n" or "signal N\n" into an exit status like a shell's
+ * (N, or 128+N).  Returns it, or -EBADMSG. */
+int ctl_exec_result_parse(const char *text, size_t len);
+
+/* An append-only text buffer that never overflows: past cap, the text is
+ * cut and `truncated` is set. */
+struct ctl_buf {
+	char *buf;
+	size_t cap;
+	size_t len;
+	bool truncated;
+};
+
+__attribute__((format(printf, 2, 3)))
+void ctl_buf_printf(struct ctl_buf *b, const char *fmt, ...);
+void ctl_buf_append(struct ctl_buf *b, const char *data, size_t len);
+
+/* Appends s as a JSON string literal, quotes included: '"', '\\' and
+ * control characters escaped, bytes that are not UTF-8 replaced by
+ * U+FFFD, so any C string gives valid JSON. */
+void ctl_buf_json_string(struct ctl_buf *b, const char *s);
 
 #endif

@@ -18,6 +18,7 @@
 #include "ctl_proto.h"
 #include "log.h"
 #include "mgr.h"
+#include "ops.h"
 
 #define DEFAULT_CONFIG "/etc/cellar/cells.conf"
 #define DEFAULT_STATE_DIR "/run/cellar"
@@ -175,17 +176,16 @@ static int setup(struct mgr *m)
 	if (r == -ENOMEM)
 		return log_errno(r, "%s", m->config_path);
 	/* An unreadable or empty list still leaves cellmgr up and reachable. */
-	m->n_cells = m->cfg.n_cells;
-	m->cells = calloc(m->n_cells ? m->n_cells : 1, sizeof(*m->cells));
+	m->cells = calloc(CONFIG_CELLS_MAX, sizeof(*m->cells));
 	if (!m->cells)
 		return log_errno(-ENOMEM, "cells");
-	for (i = 0; i < m->n_cells; i++) {
-		struct cell *c = &m->cells[i];
+	for (i = 0; i < m->cfg.n_cells; i++) {
+		struct cell *c = cell_new(&m->cfg.cells[i]);
 
-		c->cfg = m->cfg.cells[i];
+		if (!c)
+			return log_errno(-ENOMEM, "cells");
 		c->index = (unsigned)i + 1;
-		c->pid = 0;
-		c->pidfd = c->errpipe = c->pty_master = c->pty_slave = -1;
+		m->cells[m->n_cells++] = c;
 	}
 	if (m->cfg.n_errors)
 		log_warn("%s: %u error(s); %zu cell(s) usable", m->config_path, m->cfg.n_errors,
@@ -204,7 +204,7 @@ static void stop_all(struct mgr *m)
 		log_info("stopping all cells");
 	m->stopping_all = true;
 	for (i = 0; i < m->n_cells; i++)
-		cell_stop(m, &m->cells[i]);
+		cell_stop(m, m->cells[i]);
 }
 
 static void on_signal(struct mgr *m)
@@ -221,8 +221,8 @@ static void on_signal(struct mgr *m)
 			/* Cells are reaped through their pidfds; anything else
 			 * that was ours (there should be nothing) is reaped here. */
 			for (size_t i = 0; i < m->n_cells; i++)
-				if (m->cells[i].pidfd >= 0)
-					cell_on_exit(m, &m->cells[i]);
+				if (m->cells[i]->pidfd >= 0)
+					cell_on_exit(m, m->cells[i]);
 			break;
 		default:
 			break;
@@ -238,6 +238,8 @@ static void dispatch(struct mgr *m, struct watch *w)
 	case WATCH_CELL_PTY: cell_on_console(m, w->obj); break;
 	case WATCH_CELL_ERRPIPE: cell_on_errpipe(m, w->obj); break;
 	case WATCH_CELL_PIDFD: cell_on_exit(m, w->obj); break;
+	case WATCH_CELL_NOTIFY: cell_on_notify(m, w->obj); break;
+	case WATCH_CTL_EXEC: ctl_on_exec_exit(m, w->obj); break;
 	case WATCH_CTL_LISTEN: ctl_on_connection(m); break;
 	case WATCH_CTL_CLIENT: ctl_on_request(m, w->obj); break;
 	case WATCH_POWER_KEY:
@@ -251,7 +253,7 @@ static void dispatch(struct mgr *m, struct watch *w)
 static bool any_active(const struct mgr *m)
 {
 	for (size_t i = 0; i < m->n_cells; i++)
-		if (cell_is_active(&m->cells[i]))
+		if (cell_is_active(m->cells[i]))
 			return true;
 	return false;
 }
@@ -259,10 +261,15 @@ static bool any_active(const struct mgr *m)
 static void run(struct mgr *m)
 {
 	struct epoll_event ev[32];
-	int n, i, timeout;
+	int n, i, timeout, ctl_timeout;
+	uint64_t now;
 
 	while (!m->quit) {
-		timeout = cell_check_deadlines(m, now_ms());
+		now = now_ms();
+		timeout = cell_check_deadlines(m, now);
+		ctl_timeout = ctl_check_timeouts(m, now);
+		if (ctl_timeout >= 0 && (timeout < 0 || ctl_timeout < timeout))
+			timeout = ctl_timeout;
 		n = epoll_wait(m->epfd, ev, 32, timeout);
 		if (n < 0 && errno != EINTR) {
 			log_errno(neg_errno(), "epoll_wait");
@@ -270,6 +277,7 @@ static void run(struct mgr *m)
 		}
 		for (i = 0; i < n; i++)
 			dispatch(m, ev[i].data.ptr);
+		mgr_sweep(m);
 		if (m->stopping_all && !any_active(m)) {
 			log_info("all cells stopped");
 			m->quit = true;
@@ -297,7 +305,7 @@ int main(int argc, char **argv)
 	}
 	front = config_foreground(&m.cfg);
 	for (i = 0; i < m.n_cells; i++) {
-		struct cell *c = &m.cells[i];
+		struct cell *c = m.cells[i];
 
 		if (front && strcmp(front->name, c->cfg.name) == 0)
 			console_switch(&m, c);
@@ -311,6 +319,8 @@ int main(int argc, char **argv)
 	if (m.have_seccomp)
 		seccomp_prog_free(&m.seccomp);
 	config_free(&m.cfg);
+	for (i = 0; i < m.n_cells; i++)
+		cell_free(m.cells[i]);
 	free(m.cells);
 	return 0;
 }

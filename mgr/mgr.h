@@ -10,6 +10,7 @@
 #include "cell.h"
 #include "cgroup.h"
 #include "config.h"
+#include "ctl.h"
 #include "devprog.h"
 #include "idmap.h"
 #include "cell_seccomp.h"
@@ -31,13 +32,6 @@ struct power_keys {
 	unsigned n;
 };
 
-#define CTL_CLIENTS_MAX 16
-
-struct ctl_client {
-	int fd;
-	struct watch w;
-};
-
 struct mgr {
 	const char *config_path;
 	const char *state_dir;
@@ -46,7 +40,7 @@ struct mgr {
 	bool board;             /* started by cellar's init as the board's manager */
 
 	struct config cfg;
-	struct cell *cells;
+	struct cell **cells;    /* in cell-list order; each allocated on its own */
 	size_t n_cells;
 
 	/* Built once per configuration, used by every cell start. */
@@ -83,6 +77,7 @@ void cell_stop(struct mgr *m, struct cell *c);
 void cell_on_errpipe(struct mgr *m, struct cell *c);
 void cell_on_exit(struct mgr *m, struct cell *c);
 void cell_on_console(struct mgr *m, struct cell *c);
+void cell_on_notify(struct mgr *m, struct cell *c);
 /* Escalates overdue stops; returns ms until the next deadline, or -1. */
 int cell_check_deadlines(struct mgr *m, uint64_t now);
 bool cell_is_active(const struct cell *c);
@@ -93,15 +88,14 @@ void console_detach(struct mgr *m);
 void console_on_input(struct mgr *m);
 void console_output(struct mgr *m, struct cell *c, const char *buf, size_t len);
 void console_switch(struct mgr *m, struct cell *c);
+/* Board mode: one boot status line, "[  OK  ] ..." or "[FAILED] ...". */
+__attribute__((format(printf, 3, 4)))
+void console_status(struct mgr *m, bool ok, const char *fmt, ...);
 
 /* power.c */
 void power_keys_open(struct mgr *m);
 void power_key_on_event(struct mgr *m, int fd);
 
-/* ctl.c */
-int ctl_listen(struct mgr *m);
-void ctl_on_connection(struct mgr *m);
-void ctl_on_request(struct mgr *m, struct ctl_client *cl);
-void ctl_close(struct mgr *m);
+/* ctl.c: see ctl.h */
 
 #endif

@@ -27,6 +27,7 @@ struct rootfs_plan {
 	const char *loopdev;     /* for image files */
 	const char *persist;     /* the writable layer's directory, or "" */
 	const char *console;     /* the console pty's slave path on the host */
+	const char *notify_path; /* the cell's sd_notify socket on the host */
 	int userns_fd;           /* the cell's user namespace, or -1 */
 	uid_t root_uid;          /* the cell's root as the host sees it */
 	gid_t root_gid;

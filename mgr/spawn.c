@@ -23,6 +23,7 @@
 #include "image.h"
 #include "log.h"
 #include "net.h"
+#include "notify.h"
 #include "rootfs.h"
 #include "cell_seccomp.h"
 
@@ -127,13 +128,15 @@ static __attribute__((noreturn)) void child_main(const struct child_args *a)
 	struct child_error e = { 0 };
 	char *const argv[] = { (char *)cfg->init, NULL };
 	char *const envp[] = { "container=cellar", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-			       "TERM=linux", "HOME=/", NULL };
+			       "TERM=linux", "HOME=/", NOTIFY_SOCKET_ENV, NULL };
 	sigset_t none;
 
 	/* cellmgr blocks the signals it takes through signalfd: the cell's
 	 * init must start with a clean mask. */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Ignored signals stay ignored across exec: cellmgr ignores SIGPIPE. */
+	signal(SIGPIPE, SIG_DFL);
 
 	if (child_setup(a, &e) == 0) {
 		execve(cfg->init, argv, envp);
@@ -246,6 +249,12 @@ static int prepare_child(const struct spawn_params *sp, pid_t pid, struct rootfs
 	}
 	close(mntns);
 	r = rootfs_build(plan, e);
+	if (r == 0) {
+		char root[PATH_MAX];
+
+		snprintf(root, sizeof(root), "%s/root", plan->workdir);
+		r = notify_bind_into(plan->notify_path, root, plan->root_uid, plan->root_gid, e);
+	}
 	rootfd = -1;
 	if (r == 0) {
 		char root[PATH_MAX];
@@ -288,11 +297,12 @@ int spawn_cell(const struct spawn_params *sp, struct spawned *out)
 {
 	const struct cell_config *cfg = sp->cfg;
 	char workdir[PATH_MAX], cellsdir[PATH_MAX], console[64], loopdev[64] = "";
+	char notify_path[PATH_MAX + 8];
 	struct child_args a = { .sp = sp };
 	struct rootfs_plan plan = { .persist = cfg->persist };
 	struct child_error e = { 0 };
 	int pipefd[2] = { -1, -1 }, sync[2] = { -1, -1 };
-	int loop = -1, master = -1, slave = -1, pidfd = -1, rootfd, r;
+	int loop = -1, master = -1, slave = -1, pidfd = -1, notify = -1, rootfd, r;
 	pid_t pid;
 
 	out->reason[0] = '\0';
@@ -344,6 +354,13 @@ int spawn_cell(const struct spawn_params *sp, struct spawned *out)
 	}
 	a.errpipe = pipefd[1];
 	a.sync = sync[1];
+	snprintf(notify_path, sizeof(notify_path), "%s.notify", workdir);
+	plan.notify_path = notify_path;
+	r = notify_open(notify_path, &notify);
+	if (r < 0) {
+		child_error_set(&e, r, "notify socket %s", notify_path);
+		goto fail;
+	}
 
 	pid = clone_cell(sp, &pidfd);
 	if (pid < 0) {
@@ -382,6 +399,7 @@ int spawn_cell(const struct spawn_params *sp, struct spawned *out)
 	out->errpipe = pipefd[0];
 	out->pty_master = master;
 	out->pty_slave = slave;
+	out->notify = notify;
 	return 0;
 
 fail:
@@ -399,5 +417,7 @@ fail:
 	}
 	if (loop >= 0)
 		close(loop);
+	if (notify >= 0)
+		close(notify);
 	return r;
 }

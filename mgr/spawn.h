@@ -54,6 +54,7 @@ struct spawned {
 	int errpipe;     /* read end */
 	int pty_master;
 	int pty_slave;
+	int notify;      /* the cell's sd_notify socket (NOTIFY_SOCKET inside) */
 	char reason[256]; /* on failure: "STEP: strerror" */
 };
 

@@ -3,6 +3,8 @@
 #   unit         cmocka, pure logic
 #   integration  the real cellmgr starting real cells on this host (root)
 #   isolation    the probe inside two cells: every attack of the threat model
+#   ctl          the control socket and cellctl against the real cellmgr
+#   attach       cellctl exec: a command lands in the cell's full context
 #   qemu-cgroup  cellmgr's cgroup v2 code and device program in a QEMU guest
 #   e2e          the QEMU board booted under TCG
 # Each layer ends with "LAYER: N passed, N failed[, N skipped]"; this
@@ -51,6 +53,8 @@ layer() { # LAYER COMMAND...: run one layer, echoing its output
 layer unit tests/unit/run build
 layer integration tests/integration/run
 layer isolation tests/integration/isolation
+layer ctl tests/integration/ctl
+layer attach tests/integration/attach
 layer qemu-cgroup tests/qemu-cgroup/run
 layer e2e tests/e2e/run
 

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: MIT
+/* The operations behind the control socket: see ops.h. */
+#include "ops.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "log.h"
+
+struct cell *mgr_find_cell(struct mgr *m, const char *name)
+{
+	for (size_t i = 0; i < m->n_cells; i++)
+		if (!m->cells[i]->removed && strcmp(m->cells[i]->cfg.name, name) == 0)
+			return m->cells[i];
+	return NULL;
+}
+
+__attribute__((format(printf, 4, 5)))
+static int fail(int r, char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int mgr_start(struct mgr *m, struct cell *c, char *err, size_t errlen)
+{
+	if (m->stopping_all)
+		return fail(-ESHUTDOWN, err, errlen, "cellmgr is shutting down");
+	if (cell_is_active(c))
+		return fail(-EALREADY, err, errlen, "cell %s is already %s", c->cfg.name,
+			    cell_state_name(c->state));
+	/* A start by hand is a fresh start: the back-off and crash-loop
+	 * history of earlier failures no longer apply. */
+	restart_state_clear(&c->restart);
+	cell_start(m, c);
+	if (c->state == CELL_FAILED || c->state == CELL_EXITED)
+		return fail(-EIO, err, errlen, "cell %s: %s", c->cfg.name, c->reason);
+	return 0;
+}
+
+int mgr_stop(struct mgr *m, struct cell *c, char *err, size_t errlen)
+{
+	if (!cell_is_active(c) && !c->restart_at_ms) {
+		c->stop_requested = true;
+		return fail(-EALREADY, err, errlen, "cell %s is not running (%s)", c->cfg.name,
+			    cell_state_name(c->state));
+	}
+	c->start_after_stop = false;
+	cell_stop(m, c);
+	return 0;
+}
+
+int mgr_restart(struct mgr *m, struct cell *c, char *err, size_t errlen)
+{
+	if (m->stopping_all)
+		return fail(-ESHUTDOWN, err, errlen, "cellmgr is shutting down");
+	if (!cell_is_active(c))
+		return mgr_start(m, c, err, errlen);
+	restart_state_clear(&c->restart);
+	cell_stop(m, c);
+	c->start_after_stop = true;
+	return 0;
+}
+
+int mgr_switch(struct mgr *m, struct cell *c, char *err, size_t errlen)
+{
+	if (!cell_is_active(c))
+		return fail(-ENOTCONN, err, errlen, "cell %s is not running (%s)", c->cfg.name,
+			    cell_state_name(c->state));
+	console_switch(m, c);
+	return 0;
+}
+
+/* Without cgroup v2: the resident memory of every process in the cell's
+ * pid namespace (it over-counts shared pages; cgroups count each once). */
+static uint64_t pidns_rss(pid_t init)
+{
+	char path[64], want[64], have[64], line[256];
+	uint64_t total = 0;
+	struct dirent *de;
+	ssize_t n;
+	DIR *proc;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)init);
+	n = readlink(path, want, sizeof(want) - 1);
+	if (n <= 0 || !(proc = opendir("/proc")))
+		return 0;
+	want[n] = '\0';
+	while ((de = readdir(proc))) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.16s/ns/pid", de->d_name);
+		n = readlink(path, have, sizeof(have) - 1);
+		if (n <= 0)
+			continue;
+		have[n] = '\0';
+		if (strcmp(have, want) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.16s/status", de->d_name);
+		if (!(f = fopen(path, "re")))
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (strncmp(line, "VmRSS:", 6) == 0)
+				total += strtoull(line + 6, NULL, 10) * 1024;
+		fclose(f);
+	}
+	closedir(proc);
+	return total;
+}
+
+uint64_t mgr_cell_memory(struct mgr *m, const struct cell *c)
+{
+	char path[PATH_MAX + 64], buf[64];
+	unsigned long long v = 0;
+	ssize_t n;
+	int fd;
+
+	if (!cell_is_active(c) || c->pid <= 0)
+		return 0;
+	if (!m->cgroups.available)
+		return pidns_rss(c->pid);
+	snprintf(path, sizeof(path), "%s/%s/memory.current", m->cgroups.path, c->cfg.name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	v = strtoull(buf, NULL, 10);
+	return (uint64_t)v;
+}
+
+int mgr_exec(struct mgr *m, struct cell *c, const int fds[3], char *const argv[], int *pidfd,
+	     char *err, size_t errlen)
+{
+	struct attach_request rq = {
+		.cell_pid = c->pid,
+		.cell_pidfd = c->pidfd,
+		.cfg = &c->cfg,
+		.cgroup_fd = -1,
+		.seccomp = m->have_seccomp ? &m->seccomp : NULL,
+		.fds = fds,
+		.argv = argv,
+	};
+	char path[PATH_MAX + 64];
+	int r;
+
+	if (c->state != CELL_RUNNING && c->state != CELL_READY) {
+		r = fail(-ENOTCONN, err, errlen, "cell %s is not running (%s)", c->cfg.name,
+			 cell_state_name(c->state));
+		goto out;
+	}
+	if (m->cgroups.available) {
+		snprintf(path, sizeof(path), "%s/%s", m->cgroups.path, c->cfg.name);
+		rq.cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	r = attach_spawn(&rq, pidfd, err, errlen);
+	if (rq.cgroup_fd >= 0)
+		close(rq.cgroup_fd);
+out:
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return r;
+}
+
+/* ---- reload ------------------------------------------------------------ */
+
+struct msgbuf {
+	char *buf;
+	size_t len, used;
+};
+
+static void collect(void *ctx, const char *msg)
+{
+	struct msgbuf *mb = ctx;
+	int n;
+
+	if (mb->used >= mb->len)
+		return;
+	n = snprintf(mb->buf + mb->used, mb->len - mb->used, "%s%s", mb->used ? "\n" : "", msg);
+	if (n > 0)
+		mb->used += (size_t)n;
+	if (mb->used > mb->len)
+		mb->used = mb->len;
+}
+
+/* Same cell?  Where its section stands in the file does not matter. */
+static bool cell_config_equal(const struct cell_config *a, const struct cell_config *b)
+{
+	struct cell_config x = *a, y = *b;
+
+	x.line = y.line = 0;
+	return memcmp(&x, &y, sizeof(x)) == 0;
+}
+
+int mgr_reload(struct mgr *m, char *errors, size_t errlen)
+{
+	struct msgbuf mb = { .buf = errors, .len = errlen };
+	struct cell **order;
+	struct config next;
+	size_t i, j, n = 0;
+	int r;
+
+	errors[0] = '\0';
+	r = config_load(&next, m->config_path, collect, &mb);
+	if (r == -ENOMEM || next.n_errors) {
+		if (!mb.used)
+			collect(&mb, strerror(-r));
+		log_error("reload of %s refused: %u error(s); nothing changed", m->config_path,
+			  next.n_errors);
+		config_free(&next);
+		return r < 0 ? r : -EINVAL;
+	}
+	order = calloc(CONFIG_CELLS_MAX, sizeof(*order));
+	if (!order) {
+		config_free(&next);
+		collect(&mb, "out of memory");
+		return -ENOMEM;
+	}
+	/* Cells of the new list, in its order: kept, changed or new. */
+	for (i = 0; i < next.n_cells; i++) {
+		const struct cell_config *nc = &next.cells[i];
+		struct cell *c = mgr_find_cell(m, nc->name);
+
+		if (!c) {
+			c = cell_new(nc);
+			if (!c)
+				continue;
+			log_info("reload: cell %s added", nc->name);
+			order[n++] = c;
+			c->index = (unsigned)n;
+			cell_start(m, c);
+			continue;
+		}
+		order[n++] = c;
+		c->index = (unsigned)n;
+		if (cell_config_equal(&c->cfg, nc))
+			continue;
+		log_info("reload: cell %s changed", nc->name);
+		if (cell_is_active(c)) {
+			c->next_cfg = *nc;
+			c->has_next_cfg = true;
+			c->start_after_stop = true;
+			cell_stop(m, c);
+		} else {
+			c->cfg = *nc;
+		}
+	}
+	/* Cells no longer listed: stopped, and freed once gone (mgr_sweep). */
+	for (j = 0; j < m->n_cells; j++) {
+		struct cell *c = m->cells[j];
+		bool kept = false;
+
+		for (i = 0; i < n && !kept; i++)
+			kept = order[i] == c;
+		if (kept)
+			continue;
+		if (!c->removed)
+			log_info("reload: cell %s removed", c->cfg.name);
+		c->removed = true;
+		c->start_after_stop = false;
+		cell_stop(m, c);
+		order[n++] = c;
+	}
+	memcpy(m->cells, order, n * sizeof(*order));
+	m->n_cells = n;
+	free(order);
+	config_free(&m->cfg);
+	m->cfg = next;
+	mgr_sweep(m);
+	return 0;
+}
+
+void mgr_sweep(struct mgr *m)
+{
+	size_t i = 0;
+
+	while (i < m->n_cells) {
+		struct cell *c = m->cells[i];
+
+		if (!c->removed || cell_is_active(c)) {
+			i++;
+			continue;
+		}
+		if (m->console.front == c)
+			console_switch(m, m->n_cells > 1 ? m->cells[i == 0 ? 1 : 0] : NULL);
+		ctl_forget_cell(m, c);
+		memmove(&m->cells[i], &m->cells[i + 1], (m->n_cells - i - 1) * sizeof(*m->cells));
+		m->n_cells--;
+		cell_free(c);
+	}
+}

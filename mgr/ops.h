@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a client may ask of cellmgr: the operations behind the control
+ * socket (ctl.c) and the board's admin console.  Each returns 0 or a
+ * negative errno and, on failure, a one-line message in err (no trailing
+ * newline) that names the cell and what went wrong.  All of them return
+ * at once: a start or stop that takes time goes on in the event loop, and
+ * the cell's state says where it is.
+ */
+#ifndef CELLAR_OPS_H
+#define CELLAR_OPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "mgr.h"
+
+struct cell *mgr_find_cell(struct mgr *m, const char *name);
+
+/* Starts a cell that is not running (stopped, exited or failed). */
+int mgr_start(struct mgr *m, struct cell *c, char *err, size_t errlen);
+
+/* Stops a running cell with its stop signal, then SIGKILL after its
+ * stop_timeout; it stays stopped whatever its restart policy says. */
+int mgr_stop(struct mgr *m, struct cell *c, char *err, size_t errlen);
+
+/* Stops it (if running) and starts it again once its init is gone. */
+int mgr_restart(struct mgr *m, struct cell *c, char *err, size_t errlen);
+
+/* Brings the cell to the foreground (console, and later screen/input). */
+int mgr_switch(struct mgr *m, struct cell *c, char *err, size_t errlen);
+
+/* Re-reads the cell list.  A file with any error is refused whole: errors
+ * gets every message, one per line, and nothing changes.  Else new cells
+ * start, removed ones stop, changed ones restart. */
+int mgr_reload(struct mgr *m, char *errors, size_t errlen);
+
+/* Frees the cells a reload removed, once they are gone. */
+void mgr_sweep(struct mgr *m);
+
+/* Memory the cell uses in bytes (cgroup memory.current, else the sum of
+ * its processes' RSS), or 0 when it does not run. */
+uint64_t mgr_cell_memory(struct mgr *m, const struct cell *c);
+
+/*
+ * Runs argv inside running cell c, like lxc-attach: its namespaces,
+ * cgroup, credentials (the cell's root), capability bounding set and
+ * seccomp filter, with fds[0..2] as stdin/stdout/stderr (cellmgr closes
+ * them).  On success *pidfd is the new process's pidfd (close-on-exec):
+ * the caller watches it and reaps it with waitid(P_PIDFD).
+ */
+int mgr_exec(struct mgr *m, struct cell *c, const int fds[3], char *const argv[], int *pidfd,
+	     char *err, size_t errlen);
+
+#endif
