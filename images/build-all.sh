@@ -47,8 +47,9 @@ done
 init="${INIT:-$top/build-init/init/init}"
 cellmgr="${CELLMGR:-$top/build/mgr/cellmgr}"
 cellctl="${CELLCTL:-$top/build/mgr/cellctl}"
+shim="${SHIM:-$top/build/mgr/cellar-shim}"
 config="${CONFIG:-$top/config/demo.conf}"
-inputs=(images/initramfs.sh images/kmodules.py "$init" "$cellmgr" "$cellctl" "$config"
+inputs=(images/initramfs.sh images/kmodules.py "$init" "$cellmgr" "$cellctl" "$shim" "$config"
         "$out_dir"/cells/*.erofs /boot/vmlinuz-*)
 if stale "$out_dir/initramfs.cpio.gz" "${inputs[@]}" ||
    stale "$out_dir/rootfs.ext4" "${inputs[@]}" ||

@@ -10,6 +10,7 @@
 #   INIT=build-init/init/init         static PID 1 -> /init
 #   CELLMGR=build/mgr/cellmgr         -> /sbin/cellmgr (+ its libraries)
 #   CELLCTL=build/mgr/cellctl         -> /sbin/cellctl (+ its libraries)
+#   SHIM=build/mgr/cellar-shim        -> /sbin/cellar-shim (+ its libraries)
 #   CONFIG=config/demo.conf           -> /etc/cellar/cells.conf
 #   CELLS_DIR=out/cells               every "image = /cells/FILE" of the
 #                                     config is taken from CELLS_DIR/FILE
@@ -25,6 +26,7 @@ out_dir="${OUT_DIR:-$top/out}"
 init="${INIT:-$top/build-init/init/init}"
 cellmgr="${CELLMGR:-$top/build/mgr/cellmgr}"
 cellctl="${CELLCTL:-$top/build/mgr/cellctl}"
+shim="${SHIM:-$top/build/mgr/cellar-shim}"
 config="${CONFIG:-$top/config/demo.conf}"
 cells_dir="${CELLS_DIR:-$out_dir/cells}"
 epoch="${SOURCE_DATE_EPOCH:-0}"
@@ -50,7 +52,7 @@ moddir="/lib/modules/$KVER"
 [ -r "$kernel" ] || die "$kernel not readable"
 [ -f "$moddir/modules.dep" ] || die "$moddir/modules.dep missing"
 
-for f in "$init" "$cellmgr" "$cellctl"; do
+for f in "$init" "$cellmgr" "$cellctl" "$shim"; do
     [ -x "$f" ] || die "$f missing: build it first (see docs/images.md)"
 done
 [ -r "$config" ] || die "$config missing"
@@ -88,6 +90,7 @@ if ldd "$init" >/dev/null 2>&1; then
 fi
 copy_exec "$cellmgr" /sbin/cellmgr
 copy_exec "$cellctl" /sbin/cellctl
+copy_exec "$shim" /sbin/cellar-shim
 
 # The cell list.
 install -m 0644 "$config" "$stage/etc/cellar/cells.conf"

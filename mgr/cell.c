@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* A cell's lifecycle: start, setup result, console output, stop, exit. */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,8 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "adopt.h"
 #include "log.h"
 #include "notify.h"
+#include "shim.h"
 #include "mgr.h"
 #include "spawn.h"
 
@@ -42,7 +46,7 @@ struct cell *cell_new(const struct cell_config *cfg)
 	if (!c)
 		return NULL;
 	c->cfg = *cfg;
-	c->pidfd = c->errpipe = c->pty_master = c->pty_slave = c->notify = -1;
+	c->pidfd = c->errpipe = c->pty_master = c->pty_slave = c->notify = c->shim_pidfd = -1;
 	restart_state_init(&c->restart);
 	consolelog_init(&c->console_file);
 	return c;
@@ -63,6 +67,7 @@ static void close_fd(int *fd)
 }
 
 static void cell_ended(struct mgr *m, struct cell *c, enum exit_kind kind);
+static int cell_watch(struct mgr *m, struct cell *c);
 
 /* The start failed before the cell's init ran: say why, then let the
  * restart policy decide (a broken image must not be retried in a loop). */
@@ -113,6 +118,7 @@ int cell_start(struct mgr *m, struct cell *c)
 		.cgroup_fd = -1,
 		.own_mntns = m->own_mntns,
 	};
+	char exit_file[PATH_MAX];
 	struct spawned s;
 	uid_t root_uid = 0;
 	int r;
@@ -141,7 +147,8 @@ int cell_start(struct mgr *m, struct cell *c)
 			       m->devices.fd >= 0 ? &m->devices : NULL, &sp.cgroup_fd);
 	if (r < 0)
 		return cell_fail(m, c, "cgroup: %s", strerror(-r));
-	r = spawn_cell(&sp, &s);
+	adopt_path(m, c, "exit", exit_file, sizeof(exit_file));
+	r = shim_spawn(&sp, m->shim_exe, exit_file, &s, &c->shim_pid, &c->shim_pidfd);
 	if (sp.cgroup_fd >= 0)
 		close(sp.cgroup_fd);
 	if (r < 0) {
@@ -160,15 +167,61 @@ int cell_start(struct mgr *m, struct cell *c)
 	c->status[0] = '\0';
 	c->state = CELL_STARTING;
 	c->started_ms = now_ms();
-	if ((r = mgr_watch(m, c->pidfd, &c->w_pidfd, WATCH_CELL_PIDFD, c)) < 0 ||
-	    (r = mgr_watch(m, c->errpipe, &c->w_errpipe, WATCH_CELL_ERRPIPE, c)) < 0 ||
-	    (r = mgr_watch(m, c->pty_master, &c->w_pty, WATCH_CELL_PTY, c)) < 0 ||
-	    (r = mgr_watch(m, c->notify, &c->w_notify, WATCH_CELL_NOTIFY, c)) < 0) {
+	c->shim_is_child = true;
+	if ((r = mgr_watch(m, c->errpipe, &c->w_errpipe, WATCH_CELL_ERRPIPE, c)) < 0 ||
+	    (r = cell_watch(m, c)) < 0) {
 		/* The cell runs but cannot be supervised: end it now. */
 		log_errno(r, "cell %s: watch", c->cfg.name);
 		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
 	}
+	adopt_save(m, c);
 	return 0;
+}
+
+/* What a running cell brings to the event loop. */
+static int cell_watch(struct mgr *m, struct cell *c)
+{
+	int r;
+
+	if ((r = mgr_watch(m, c->shim_pidfd, &c->w_pidfd, WATCH_CELL_PIDFD, c)) < 0 ||
+	    (r = mgr_watch(m, c->pty_master, &c->w_pty, WATCH_CELL_PTY, c)) < 0 ||
+	    (r = mgr_watch(m, c->notify, &c->w_notify, WATCH_CELL_NOTIFY, c)) < 0)
+		return r;
+	return 0;
+}
+
+/* The last output of a cell from before this cellmgr, from its log file. */
+static void preload_console(struct cell *c)
+{
+	char buf[RING_SIZE];
+	ssize_t n;
+	off_t end;
+	int fd;
+
+	if (!c->console_file.path[0])
+		return;
+	fd = open(c->console_file.path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	end = lseek(fd, 0, SEEK_END);
+	n = pread(fd, buf, sizeof(buf), end > (off_t)sizeof(buf) ? end - (off_t)sizeof(buf) : 0);
+	if (n > 0)
+		ring_write(&c->console_log, buf, (size_t)n);
+	close(fd);
+}
+
+bool cell_adopt(struct mgr *m, struct cell *c)
+{
+	if (!adopt_cell(m, c))
+		return false;
+	if (c->console_file.fd < 0)
+		consolelog_open(&c->console_file, m->state_dir, c->cfg.name, CONSOLELOG_CAP_DEFAULT);
+	preload_console(c);
+	if (cell_watch(m, c) < 0) {
+		log_error("cell %s: cannot watch it: stopping it", c->cfg.name);
+		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
+	}
+	return true;
 }
 
 /* The child reports a setup failure, or end of file once its exec worked. */
@@ -323,8 +376,28 @@ void cell_on_exit(struct mgr *m, struct cell *c)
 	siginfo_t si;
 
 	memset(&si, 0, sizeof(si));
-	if (waitid(P_PIDFD, (id_t)c->pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
-		return;
+	if (c->shim_is_child) {
+		/* The shim ends the way the cell's init did (mgr/shim.h). */
+		if (waitid(P_PIDFD, (id_t)c->shim_pidfd, &si, WEXITED | WNOHANG) < 0 ||
+		    si.si_pid == 0)
+			return;
+	} else {
+		/* Adopted: the shim is not ours to reap; it left a record.  Its
+		 * pidfd turns readable once it has exited. */
+		struct pollfd pfd = { .fd = c->shim_pidfd, .events = POLLIN };
+		char exit_file[PATH_MAX];
+		int code, status;
+
+		if (poll(&pfd, 1, 0) != 1)
+			return;
+		adopt_path(m, c, "exit", exit_file, sizeof(exit_file));
+		if (shim_read_exit(exit_file, &code, &status) < 0) {
+			code = CLD_KILLED;
+			status = SIGKILL;
+		}
+		si.si_code = code;
+		si.si_status = status;
+	}
 	/* Output written just before the end is still in the pty. */
 	cell_on_console(m, c);
 	if (c->setup_failed) {
@@ -336,15 +409,17 @@ void cell_on_exit(struct mgr *m, struct cell *c)
 	}
 	if (c->errpipe >= 0)
 		mgr_unwatch(m, c->errpipe);
-	mgr_unwatch(m, c->pidfd);
+	mgr_unwatch(m, c->shim_pidfd);
 	mgr_unwatch(m, c->pty_master);
 	mgr_unwatch(m, c->notify);
+	close_fd(&c->shim_pidfd);
 	close_fd(&c->notify);
 	close_fd(&c->errpipe);
 	close_fd(&c->pidfd);
 	close_fd(&c->pty_master);
 	close_fd(&c->pty_slave);
 	c->pid = 0;
+	adopt_forget(m, c);
 	cgroup_cell_remove(&m->cgroups, c->cfg.name);
 	cell_ended(m, c, kind);
 }

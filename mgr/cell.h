@@ -36,6 +36,7 @@ enum watch_kind {
 	WATCH_CTL_CLIENT,
 	WATCH_CTL_EXEC,    /* a command run by cellctl exec (ctl.c) */
 	WATCH_POWER_KEY,
+	WATCH_ADMIN,       /* the admin console's terminal (admin.c) */
 };
 
 struct watch {
@@ -49,7 +50,10 @@ struct cell {
 	enum cell_state state;
 	char reason[256];          /* why it failed or how it exited */
 	pid_t pid;                 /* its init, in cellmgr's pid namespace */
-	int pidfd;
+	int pidfd;                 /* its init: signals, setns (exec) */
+	pid_t shim_pid;            /* its shim, the init's parent (mgr/shim.h) */
+	int shim_pidfd;            /* readable when the cell has ended */
+	bool shim_is_child;        /* started by this cellmgr: waitid() works */
 	int pty_master;            /* its /dev/console, seen from cellmgr */
 	int pty_slave;             /* held so the master never sees HUP */
 	int errpipe;               /* setup errors from the child until exec */

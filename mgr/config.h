@@ -91,6 +91,7 @@ struct host_config {
 	char data_dir[PATH_MAX];	 /* persistent state (id ranges); default /var/lib/cellar */
 	uint32_t idmap_base;   /* first host id of the first cell range; default 1000000 */
 	uint32_t idmap_ranges; /* how many 65536-id ranges may be given out; default 1024 */
+	char admin_console[PATH_MAX]; /* the admin console's terminal; "" = none (off) */
 };
 
 struct config {

@@ -471,6 +471,28 @@ static const char *set_idmap_ranges(struct host_config *h, const char *value)
 	return NULL;
 }
 
+/*
+ * The admin console (docs/control.md): a terminal device under /dev/,
+ * stored like a directory path (repeated and trailing '/' dropped, no '.'
+ * or '..'); not the board's console, which cellmgr already owns, nor the
+ * controlling terminal.  Empty: none.
+ */
+static const char *set_admin_console(struct host_config *h, const char *value)
+{
+	char path[PATH_MAX];
+
+	if (!value[0]) {
+		h->admin_console[0] = '\0';
+		return NULL;
+	}
+	if (!copy_dir_path(path, value) || strncmp(path, "/dev/", 5) != 0 ||
+	    strcmp(path, "/dev/console") == 0 || strcmp(path, "/dev/tty") == 0)
+		return "(expected a terminal device under /dev/ such as /dev/ttyS1, not "
+		       "/dev/console or /dev/tty; or nothing for none)";
+	strcpy(h->admin_console, path);
+	return NULL;
+}
+
 #define RLIMIT_KEY(lower, upper)                                                                   \
 	[CK_RLIMIT + RL_##upper] = {"rlimit_" #lower, set_rlimit, RLIMIT_##upper}
 
@@ -542,4 +564,5 @@ const struct host_key_def host_keys[HK_COUNT] = {
     [HK_DATA_DIR] = {"data_dir", set_data_dir},
     [HK_IDMAP_BASE] = {"idmap_base", set_idmap_base},
     [HK_IDMAP_RANGES] = {"idmap_ranges", set_idmap_ranges},
+    [HK_ADMIN_CONSOLE] = {"admin_console", set_admin_console},
 };

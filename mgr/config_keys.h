@@ -46,7 +46,15 @@ enum cell_key {
 	CK_RLIMIT, /* CELL_RLIMITS_MAX keys rlimit_NAME from here */
 	CK_COUNT = CK_RLIMIT + CELL_RLIMITS_MAX
 };
-enum host_key { HK_HOSTNAME, HK_MODULES, HK_DATA_DIR, HK_IDMAP_BASE, HK_IDMAP_RANGES, HK_COUNT };
+enum host_key {
+	HK_HOSTNAME,
+	HK_MODULES,
+	HK_DATA_DIR,
+	HK_IDMAP_BASE,
+	HK_IDMAP_RANGES,
+	HK_ADMIN_CONSOLE,
+	HK_COUNT
+};
 
 struct cell_key_def {
 	const char *name;

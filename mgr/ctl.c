@@ -389,43 +389,53 @@ static void start_exec(struct mgr *m, struct ctl_client *cl, const struct ctl_re
 	cl->exec_pidfd = pidfd;
 }
 
-static void handle(struct mgr *m, struct ctl_client *cl, const char *msg, size_t len,
-		   int fds[CTL_EXEC_FDS], unsigned n_fds, struct reply *rp)
+/*
+ * Decodes a request and answers it when the answer is all there is: the
+ * reply is then in rp and true is returned.  exec and log follow need the
+ * connection (held_ok): false is returned, with req and *cp set and, for
+ * log follow, the ring's content in rp.  Without held_ok (another front
+ * end, ctl_run) they are refused.
+ */
+static bool answer(struct mgr *m, const char *msg, size_t len, unsigned n_fds, bool held_ok,
+		   struct ctl_request *req, struct cell **cp, struct reply *rp)
 {
-	static struct ctl_request req;
 	const char *why;
 	struct cell *c = NULL;
 	char text[ERR_MAX];
 
-	if (ctl_request_decode(msg, len, &req, &why) < 0) {
+	if (ctl_request_decode(msg, len, req, &why) < 0) {
 		reply_error(rp, why);
-		finish(m, cl, rp, false);
-		return;
+		return true;
 	}
-	if (req.cmd == CTL_CMD_EXEC && n_fds != CTL_EXEC_FDS) {
+	if (!held_ok && (req->cmd == CTL_CMD_EXEC || (req->cmd == CTL_CMD_LOG && req->follow))) {
+		snprintf(text, sizeof(text), "%s needs a control socket connection",
+			 req->cmd == CTL_CMD_EXEC ? "exec" : "log follow");
+		reply_error(rp, text);
+		return true;
+	}
+	if (req->cmd == CTL_CMD_EXEC && n_fds != CTL_EXEC_FDS) {
 		snprintf(text, sizeof(text), "exec: expected %d file descriptors, got %u",
 			 CTL_EXEC_FDS, n_fds);
 		reply_error(rp, text);
-		finish(m, cl, rp, false);
-		return;
+		return true;
 	}
-	if (req.name && !(c = mgr_find_cell(m, req.name))) {
-		snprintf(text, sizeof(text), "no cell '%s'", req.name);
+	if (req->name && !(c = mgr_find_cell(m, req->name))) {
+		snprintf(text, sizeof(text), "no cell '%s'", req->name);
 		reply_error(rp, text);
-		finish(m, cl, rp, false);
-		return;
+		return true;
 	}
-	switch (req.cmd) {
+	*cp = c;
+	switch (req->cmd) {
 	case CTL_CMD_LIST:
 		ctl_buf_printf(&rp->b, "ok\n");
-		if (req.json)
+		if (req->json)
 			list_json(m, &rp->b);
 		else
 			list_text(m, &rp->b);
 		break;
 	case CTL_CMD_STATUS:
 		ctl_buf_printf(&rp->b, "ok\n");
-		if (req.json)
+		if (req->json)
 			status_json(m, c, &rp->b);
 		else
 			status_text(m, c, &rp->b);
@@ -434,28 +444,40 @@ static void handle(struct mgr *m, struct ctl_client *cl, const char *msg, size_t
 	case CTL_CMD_STOP:
 	case CTL_CMD_RESTART:
 	case CTL_CMD_SWITCH:
-		simple_op(m, &req, c, rp);
+		simple_op(m, req, c, rp);
 		break;
 	case CTL_CMD_RELOAD:
 		reload(m, rp);
 		break;
 	case CTL_CMD_LOG:
 		log_reply(c, rp);
-		if (req.follow) {
-			int sndbuf = FOLLOW_SNDBUF;
-
-			setsockopt(cl->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
-			cl->mode = CTL_CLIENT_FOLLOW;
-			cl->follow = c;
-			finish(m, cl, rp, true);
-			return;
-		}
-		break;
+		return !req->follow;
 	case CTL_CMD_EXEC:
+		return false;
+	}
+	return true;
+}
+
+static void handle(struct mgr *m, struct ctl_client *cl, const char *msg, size_t len,
+		   int fds[CTL_EXEC_FDS], unsigned n_fds, struct reply *rp)
+{
+	static struct ctl_request req;
+	struct cell *c = NULL;
+	int sndbuf = FOLLOW_SNDBUF;
+
+	if (answer(m, msg, len, n_fds, true, &req, &c, rp)) {
+		finish(m, cl, rp, false);
+		return;
+	}
+	if (req.cmd == CTL_CMD_EXEC) {
 		start_exec(m, cl, &req, c, fds, rp);
 		return;
 	}
-	finish(m, cl, rp, false);
+	/* log follow */
+	setsockopt(cl->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	cl->mode = CTL_CLIENT_FOLLOW;
+	cl->follow = c;
+	finish(m, cl, rp, true);
 }
 
 /* Takes the SCM_RIGHTS fds of a message; closes any beyond max. */
@@ -499,15 +521,18 @@ static void on_open_connection(struct mgr *m, struct ctl_client *cl)
 	client_close(m, cl);
 }
 
+/* One request and one reply at a time, as the event loop runs: the socket
+ * and ctl_run share them. */
+static struct reply reply;
+static char request[CTL_REQUEST_MAX + 1];
+
 void ctl_on_request(struct mgr *m, struct ctl_client *cl)
 {
-	static struct reply rp;
-	static char msg[CTL_REQUEST_MAX + 1];
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * CTL_EXEC_FDS)];
 		struct cmsghdr align;
 	} ctrl;
-	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(msg) };
+	struct iovec iov = { .iov_base = request, .iov_len = sizeof(request) };
 	struct msghdr mh = {
 		.msg_iov = &iov,
 		.msg_iovlen = 1,
@@ -532,17 +557,37 @@ void ctl_on_request(struct mgr *m, struct ctl_client *cl)
 		return;
 	}
 	n_fds = take_fds(&mh, fds);
-	reply_reset(&rp);
+	reply_reset(&reply);
 	if ((mh.msg_flags & MSG_TRUNC) || (size_t)n > CTL_REQUEST_MAX)
-		handle(m, cl, msg, (size_t)CTL_REQUEST_MAX + 1, fds, n_fds, &rp);
+		handle(m, cl, request, (size_t)CTL_REQUEST_MAX + 1, fds, n_fds, &reply);
 	else if (mh.msg_flags & MSG_CTRUNC) {
-		reply_error(&rp, "too many file descriptors");
-		finish(m, cl, &rp, false);
+		reply_error(&reply, "too many file descriptors");
+		finish(m, cl, &reply, false);
 	} else
-		handle(m, cl, msg, (size_t)n, fds, n_fds, &rp);
+		handle(m, cl, request, (size_t)n, fds, n_fds, &reply);
 	for (int i = 0; i < CTL_EXEC_FDS; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
+}
+
+const char *ctl_run(struct mgr *m, unsigned n, const char *const fields[], size_t *len)
+{
+	static struct ctl_request req;
+	struct cell *c = NULL;
+	ssize_t k;
+
+	reply_reset(&reply);
+	k = ctl_request_encode(request, sizeof(request), n, fields);
+	if (k == -EMSGSIZE)
+		reply_error(&reply, "request too long (at most 8192 bytes, 256 fields)");
+	else if (k < 0)
+		reply_error(&reply, "missing command");
+	else
+		answer(m, request, (size_t)k, 0, false, &req, &c, &reply);
+	if (reply.b.truncated)
+		reply_error(&reply, "reply too long");
+	*len = reply.b.len;
+	return reply.b.buf;
 }
 
 void ctl_on_exec_exit(struct mgr *m, struct ctl_client *cl)

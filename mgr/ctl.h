@@ -50,6 +50,18 @@ int ctl_check_timeouts(struct mgr *m, uint64_t now);
 /* New console output of cell c, for the clients that follow its log. */
 void ctl_on_console_output(struct mgr *m, struct cell *c, const char *buf, size_t len);
 
+/*
+ * Runs one request through the control socket's handler for another front
+ * end (the admin console, admin.c): every command but exec and log follow,
+ * which need a socket connection and are refused.  fields[0] is the
+ * command, the rest its arguments as the protocol has them ("json", not
+ * "--json").  Returns the reply exactly as the socket would send it: "ok\n"
+ * and the output, or "error: TEXT\n" lines; *len is its length.  It is not
+ * NUL-terminated and lives in ctl.c's one reply buffer until the next
+ * request.
+ */
+const char *ctl_run(struct mgr *m, unsigned n, const char *const fields[], size_t *len);
+
 /* A cell is about to be freed: drop every reference a client holds. */
 void ctl_forget_cell(struct mgr *m, struct cell *c);
 

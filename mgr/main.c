@@ -105,10 +105,34 @@ static void report_idmap(void *ctx, const char *msg)
 	log_error("%s", msg);
 }
 
+/* cellar-shim lives next to cellmgr (build/mgr/, /sbin/). */
+static const char *find_shim(void)
+{
+	static char path[PATH_MAX];
+	char *slash;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", path, sizeof(path) - 16);
+	if (n <= 0)
+		return NULL;
+	path[n] = '\0';
+	slash = strrchr(path, '/');
+	if (!slash)
+		return NULL;
+	strcpy(slash + 1, "cellar-shim");
+	if (access(path, X_OK) < 0) {
+		log_warn("no %s: each cell's shim stays a copy of cellmgr", path);
+		return NULL;
+	}
+	return path;
+}
+
 /* What every cell start uses, prepared once per configuration. */
 static void setup_isolation(struct mgr *m)
 {
 	int r;
+
+	m->shim_exe = find_shim();
 
 	if (!m->data_dir)
 		m->data_dir = m->cfg.host.data_dir;
@@ -193,6 +217,7 @@ static int setup(struct mgr *m)
 	setup_isolation(m);
 	m->ctl_fd = -1;
 	ctl_listen(m);
+	admin_open(m);
 	return 0;
 }
 
@@ -240,6 +265,7 @@ static void dispatch(struct mgr *m, struct watch *w)
 	case WATCH_CELL_PIDFD: cell_on_exit(m, w->obj); break;
 	case WATCH_CELL_NOTIFY: cell_on_notify(m, w->obj); break;
 	case WATCH_CTL_EXEC: ctl_on_exec_exit(m, w->obj); break;
+	case WATCH_ADMIN: admin_on_event(m); break;
 	case WATCH_CTL_LISTEN: ctl_on_connection(m); break;
 	case WATCH_CTL_CLIENT: ctl_on_request(m, w->obj); break;
 	case WATCH_POWER_KEY:
@@ -309,9 +335,11 @@ int main(int argc, char **argv)
 
 		if (front && strcmp(front->name, c->cfg.name) == 0)
 			console_switch(&m, c);
-		cell_start(&m, c);
+		if (!cell_adopt(&m, c))
+			cell_start(&m, c);
 	}
 	run(&m);
+	admin_close(&m);
 	ctl_close(&m);
 	console_detach(&m);
 	devprog_free(&m.devices);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <termios.h>
 
+#include "admin.h"
 #include "cell.h"
 #include "cgroup.h"
 #include "config.h"
@@ -45,6 +46,7 @@ struct mgr {
 
 	/* Built once per configuration, used by every cell start. */
 	int own_mntns;          /* to come back after building a cell's root */
+	const char *shim_exe;   /* cellar-shim next to cellmgr, or NULL: in place */
 	struct cgroup_root cgroups;
 	struct devprog devices; /* the cells' device allow-list program */
 	struct seccomp_prog seccomp;
@@ -60,6 +62,7 @@ struct mgr {
 	struct ctl_client ctl_clients[CTL_CLIENTS_MAX];
 	struct console console;
 	struct power_keys power;
+	struct admin admin;     /* [host] admin_console; fd -1 when off */
 
 	bool stopping_all;      /* SIGTERM received: stop everything, then exit */
 	bool quit;
@@ -73,6 +76,8 @@ void mgr_unwatch(struct mgr *m, int fd);
 
 /* cell.c */
 int cell_start(struct mgr *m, struct cell *c);
+/* At startup: takes over the cell if a previous cellmgr left it running. */
+bool cell_adopt(struct mgr *m, struct cell *c);
 void cell_stop(struct mgr *m, struct cell *c);
 void cell_on_errpipe(struct mgr *m, struct cell *c);
 void cell_on_exit(struct mgr *m, struct cell *c);

@@ -161,6 +161,7 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg.host.data_dir, "/var/lib/cellar");
 	assert_int_equal(cfg.host.idmap_base, 1000000);
 	assert_int_equal(cfg.host.idmap_ranges, 1024);
+	assert_string_equal(cfg.host.admin_console, "");
 	expect_cells(NULL);
 	assert_null(config_foreground(&cfg));
 
@@ -897,6 +898,71 @@ static void test_host_isolation_keys(void **state)
 			NULL);
 }
 
+static void test_host_admin_console(void **state)
+{
+	static const char *const hint =
+	    "(expected a terminal device under /dev/ such as /dev/ttyS1, not /dev/console or "
+	    "/dev/tty; or nothing for none)";
+	static const char *const bad[] = {
+		"ttyS1", "/dev", "/dev/", "/tmp/ttyS1", "/dev/../etc/passwd", "/dev/./ttyS1",
+		"/dev/console", "/dev//console/", "/dev/tty", "dev/ttyS1",
+	};
+	char text[256], want[512];
+
+	(void)state;
+	/* off by default */
+	parse("[host]\nhostname = b\n");
+	expect_messages(NULL);
+	assert_string_equal(cfg.host.admin_console, "");
+
+	parse("[host]\nadmin_console = /dev/ttyS1\n");
+	expect_messages(NULL);
+	assert_string_equal(cfg.host.admin_console, "/dev/ttyS1");
+
+	/* spelled with repeated or trailing '/', stored plain; a comment after it */
+	parse("[host]\nadmin_console = //dev//ttyAMA1/  # the debug UART\n");
+	expect_messages(NULL);
+	assert_string_equal(cfg.host.admin_console, "/dev/ttyAMA1");
+
+	/* empty: none, said explicitly */
+	parse("[host]\nadmin_console =\n");
+	expect_messages(NULL);
+	assert_string_equal(cfg.host.admin_console, "");
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text), "[host]\nadmin_console = %s\n[cell a]\nimage = /a\n",
+			 bad[i]);
+		parse(text);
+		snprintf(want, sizeof(want), "cells.conf:2: host: bad value for 'admin_console': '%s' %s",
+			 bad[i], hint);
+		expect_messages(want, NULL);
+		/* the key is dropped, its default (none) stays; the cell is kept */
+		assert_string_equal(cfg.host.admin_console, "");
+		expect_cells("a", NULL);
+	}
+
+	/* a duplicate: the first one counts */
+	parse("[host]\nadmin_console = /dev/ttyS1\nadmin_console = /dev/ttyS2\n");
+	expect_messages("cells.conf:3: host: duplicate key 'admin_console' (first set at line 2)",
+			NULL);
+	assert_string_equal(cfg.host.admin_console, "/dev/ttyS1");
+
+	/* a bad first one: the default stays, the second is still a duplicate */
+	parse("[host]\nadmin_console = ttyS1\nadmin_console = /dev/ttyS1\n");
+	snprintf(want, sizeof(want), "cells.conf:2: host: bad value for 'admin_console': 'ttyS1' %s",
+		 hint);
+	expect_messages(want,
+			"cells.conf:3: host: duplicate key 'admin_console' (first set at line 2)",
+			NULL);
+	assert_string_equal(cfg.host.admin_console, "");
+
+	/* control characters are shown as '?' in the message */
+	parse("[host]\nadmin_console = /tmp/\x1b[2J\n");
+	snprintf(want, sizeof(want), "cells.conf:2: host: bad value for 'admin_console': '%s' %s",
+		 "/tmp/?[2J", hint);
+	expect_messages(want, NULL);
+}
+
 static void test_size_and_number_parse(void **state)
 {
 	static const struct {
@@ -1614,6 +1680,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_bad_modules, teardown),
 	    cmocka_unit_test_teardown(test_bad_hostnames, teardown),
 	    cmocka_unit_test_teardown(test_host_section_errors, teardown),
+	    cmocka_unit_test_teardown(test_host_admin_console, teardown),
 	    cmocka_unit_test_teardown(test_key_outside_section, teardown),
 	    cmocka_unit_test_teardown(test_unknown_section, teardown),
 	    cmocka_unit_test_teardown(test_lexer_errors, teardown),

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Surviving cellmgr's own crash: each running cell is recorded in
+ * <state>/cells/NAME.state (its shim and its init, each as pid plus start
+ * time, so a reused pid is never mistaken for them).  A new cellmgr finds
+ * the cells still running there and takes them over instead of starting
+ * them again (mgr/shim.h).
+ */
+#ifndef CELLAR_ADOPT_H
+#define CELLAR_ADOPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mgr.h"
+
+/* <state>/cells/NAME.SUFFIX */
+void adopt_path(const struct mgr *m, const struct cell *c, const char *suffix, char *out,
+		size_t len);
+
+/* Records a started cell.  Returns 0 or a negative errno (logged). */
+int adopt_save(struct mgr *m, struct cell *c);
+
+/* The cell has ended: its records go. */
+void adopt_forget(struct mgr *m, struct cell *c);
+
+/* At startup: takes over the cell if its record names a shim and an init
+ * that still run.  Returns true when it did. */
+bool adopt_cell(struct mgr *m, struct cell *c);
+
+#endif

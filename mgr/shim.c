@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/* The cell's shim: see shim.h. */
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static void write_exit(const char *exit_file, int code, int status)
+{
+	char tmp[PATH_MAX + 8], line[64];
+	int fd, n;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", exit_file);
+	n = snprintf(line, sizeof(line), "%s %d\n", code == CLD_EXITED ? "exited" : "killed", status);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (write(fd, line, (size_t)n) == n && fsync(fd) == 0)
+		rename(tmp, exit_file);
+	close(fd);
+}
+
+void shim_run(pid_t cell, const char *exit_file)
+{
+	struct rlimit no_core = { 0, 0 };
+	sigset_t all;
+	siginfo_t si;
+
+	/* Nothing but the cell's end may end the shim. */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	prctl(PR_SET_NAME, "cellar-shim", 0, 0, 0);
+	for (;;) {
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, (id_t)cell, &si, WEXITED) == 0)
+			break;
+		if (errno != EINTR) {
+			/* Not our child (should not happen): no end to mirror. */
+			write_exit(exit_file, CLD_EXITED, 255);
+			_exit(255);
+		}
+	}
+	write_exit(exit_file, si.si_code == CLD_EXITED ? CLD_EXITED : CLD_KILLED, si.si_status);
+	if (si.si_code == CLD_EXITED)
+		_exit(si.si_status);
+	/* Die of the same signal, without a core file, so that whoever waits
+	 * for the shim learns exactly how the cell ended. */
+	setrlimit(RLIMIT_CORE, &no_core);
+	signal(si.si_status, SIG_DFL);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	kill(getpid(), si.si_status);
+	_exit(128 + si.si_status);
+}
+
+int shim_read_exit(const char *exit_file, int *code, int *status)
+{
+	char buf[64], word[16];
+	ssize_t n;
+	int fd;
+
+	fd = open(exit_file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return neg_errno();
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EINVAL;
+	buf[n] = '\0';
+	if (sscanf(buf, "%15s %d", word, status) != 2)
+		return -EINVAL;
+	*code = strcmp(word, "exited") == 0 ? CLD_EXITED : CLD_KILLED;
+	return 0;
+}
+
+int proc_start_time(pid_t pid, uint64_t *ticks)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long v;
+	ssize_t n;
+	int fd, field;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return neg_errno();
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EINVAL;
+	buf[n] = '\0';
+	/* The command name may hold spaces and parentheses: start after the
+	 * last ')'; the state is field 3, the start time field 22. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -EINVAL;
+	for (field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p + 1, "%llu", &v) != 1)
+		return -EINVAL;
+	*ticks = v;
+	return 0;
+}

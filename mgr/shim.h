@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The cell's shim: the parent of each cell's init, so that the cell
+ * outlives cellmgr (as conmon does for podman).
+ *
+ *   cellmgr ── shim (cellar-shim) ── cell's init
+ *
+ * cellmgr forks a child that starts the cell (spawn_cell), hands cellmgr
+ * the cell's fds (console pty, notify socket, setup-error pipe), and then
+ * becomes the shim: it keeps the console pty and the notify socket open at
+ * fds 3, 4 and 5, waits for the cell's init, records how it ended in
+ * <state>/cells/NAME.exit and ends the same way (same exit status, or
+ * killed by the same signal), so that cellmgr's waitid() on the shim reads
+ * the cell's end directly.  When cellmgr dies, the shims and the cells go
+ * on; a new cellmgr finds them through <state>/cells/NAME.state, takes the
+ * fds back with pidfd_getfd() and reads NAME.exit when a shim ends.
+ */
+#ifndef CELLAR_SHIM_H
+#define CELLAR_SHIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "spawn.h"
+
+/* The fds the shim keeps for a later cellmgr. */
+enum { SHIM_FD_PTY_MASTER = 3, SHIM_FD_PTY_SLAVE = 4, SHIM_FD_NOTIFY = 5 };
+
+/* Waits for the cell's init, records its end in exit_file and mirrors it.
+ * Never returns. */
+__attribute__((noreturn)) void shim_run(pid_t cell, const char *exit_file);
+
+/* Starts a cell under a shim.  out as spawn_cell(); *shim_pidfd is the
+ * shim's pidfd (a child of the caller) and out->pidfd the cell's. */
+int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *exit_file,
+	       struct spawned *out, pid_t *shim_pid, int *shim_pidfd);
+
+/* Reads the end a shim recorded: CLD_EXITED/CLD_KILLED and the status or
+ * signal, as waitid() reports them.  -ENOENT when there is none. */
+int shim_read_exit(const char *exit_file, int *code, int *status);
+
+/* Start time of a process in clock ticks since boot (/proc/PID/stat field
+ * 22): with the pid, it names one process for good (no pid reuse). */
+int proc_start_time(pid_t pid, uint64_t *ticks);
+
+#endif

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+/* Starting a cell under its shim: see shim.h. */
+#include "shim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+
+/* What the shim-to-be tells cellmgr once the cell is spawned. */
+struct shim_report {
+	int r;
+	pid_t pid;
+	char reason[256];
+};
+
+static int send_report(int sock, const struct shim_report *rep, const int *fds, int nfds)
+{
+	char ctrl[CMSG_SPACE(4 * sizeof(int))];
+	struct iovec iov = { .iov_base = (void *)rep, .iov_len = sizeof(*rep) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+
+	if (nfds > 0) {
+		memset(ctrl, 0, sizeof(ctrl));
+		msg.msg_control = ctrl;
+		msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, (size_t)nfds * sizeof(int));
+	}
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof(*rep) ? 0 : neg_errno();
+}
+
+static int recv_report(int sock, struct shim_report *rep, int *fds, int nfds)
+{
+	char ctrl[CMSG_SPACE(4 * sizeof(int))];
+	struct iovec iov = { .iov_base = rep, .iov_len = sizeof(*rep) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl, .msg_controllen = sizeof(ctrl),
+	};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(*rep))
+		return n < 0 ? neg_errno() : -EPROTO;
+	if (rep->r < 0)
+		return 0;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len != CMSG_LEN((size_t)nfds * sizeof(int)))
+		return -EPROTO;
+	memcpy(fds, CMSG_DATA(cm), (size_t)nfds * sizeof(int));
+	return 0;
+}
+
+/* In the forked shim-to-be: the fds it keeps go to 3, 4, 5, every other fd
+ * is closed, and it becomes cellar-shim (or runs the same code in place if
+ * that cannot be executed). */
+static __attribute__((noreturn)) void become_shim(const struct spawned *s, const char *shim_exe,
+						  const char *exit_file)
+{
+	int keep[3] = { s->pty_master, s->pty_slave, s->notify };
+	char pid[16];
+	int high[3];
+
+	/* Move them out of the way first: the targets may be taken. */
+	for (int i = 0; i < 3; i++)
+		high[i] = fcntl(keep[i], F_DUPFD, 100);
+	for (int i = 0; i < 3; i++)
+		dup2(high[i], SHIM_FD_PTY_MASTER + i); /* dup2 clears close-on-exec */
+	syscall(SYS_close_range, SHIM_FD_NOTIFY + 1, ~0U, 0);
+	snprintf(pid, sizeof(pid), "%d", (int)s->pid);
+	if (shim_exe) {
+		char *const argv[] = { "cellar-shim", pid, (char *)exit_file, NULL };
+		char *const envp[] = { NULL };
+
+		execve(shim_exe, argv, envp);
+	}
+	shim_run(s->pid, exit_file);
+}
+
+int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *exit_file,
+	       struct spawned *out, pid_t *shim_pid, int *shim_pidfd)
+{
+	struct clone_args ca;
+	struct shim_report rep;
+	int sv[2], fds[4], pidfd = -1, r;
+	pid_t pid;
+
+	unlink(exit_file);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return neg_errno();
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = CLONE_PIDFD;
+	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	ca.exit_signal = SIGCHLD;
+	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0) {
+		r = neg_errno();
+		close(sv[0]);
+		close(sv[1]);
+		return r;
+	}
+	if (pid == 0) {
+		struct spawned s;
+
+		close(sv[0]);
+		memset(&rep, 0, sizeof(rep));
+		rep.r = spawn_cell(sp, &s);
+		if (rep.r < 0) {
+			snprintf(rep.reason, sizeof(rep.reason), "%s", s.reason);
+			send_report(sv[1], &rep, NULL, 0);
+			_exit(0);
+		}
+		rep.pid = s.pid;
+		fds[0] = s.pty_master;
+		fds[1] = s.pty_slave;
+		fds[2] = s.notify;
+		fds[3] = s.errpipe;
+		if (send_report(sv[1], &rep, fds, 4) < 0) {
+			/* cellmgr is gone: nobody would supervise the cell. */
+			kill(s.pid, SIGKILL);
+		}
+		close(s.errpipe);
+		close(s.pidfd);
+		become_shim(&s, shim_exe, exit_file);
+	}
+	close(sv[1]);
+	r = recv_report(sv[0], &rep, fds, 4);
+	close(sv[0]);
+	if (r == 0 && rep.r < 0) {
+		snprintf(out->reason, sizeof(out->reason), "%s", rep.reason);
+		r = rep.r;
+	} else if (r < 0) {
+		snprintf(out->reason, sizeof(out->reason), "shim: %s", strerror(-r));
+	}
+	if (r < 0) {
+		/* The shim-to-be exits (or is killed) and is reaped here. */
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
+		close(pidfd);
+		return r;
+	}
+	out->pid = rep.pid;
+	out->pidfd = (int)syscall(SYS_pidfd_open, rep.pid, 0);
+	out->pty_master = fds[0];
+	out->pty_slave = fds[1];
+	out->notify = fds[2];
+	out->errpipe = fds[3];
+	if (out->pidfd < 0) {
+		r = neg_errno();
+		snprintf(out->reason, sizeof(out->reason), "pidfd_open %d: %s", (int)rep.pid,
+			 strerror(-r));
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		kill(rep.pid, SIGKILL);
+		waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
+		close(pidfd);
+		for (int i = 0; i < 4; i++)
+			close(fds[i]);
+		return r;
+	}
+	fcntl(out->pty_master, F_SETFL, O_NONBLOCK);
+	*shim_pid = pid;
+	*shim_pidfd = pidfd;
+	return 0;
+}
