@@ -265,7 +265,10 @@ void cell_on_notify(struct mgr *m, struct cell *c)
 			continue; /* dropped: not from the cell's init, or malformed */
 		if (msg.flags & NOTIFY_STATUS)
 			snprintf(c->status, sizeof(c->status), "%s", msg.status);
-		if ((msg.flags & NOTIFY_READY) && c->state == CELL_RUNNING) {
+		/* STARTING too: the exec report and READY=1 may come in one
+		 * batch of events, READY=1 first. */
+		if ((msg.flags & NOTIFY_READY) &&
+		    (c->state == CELL_RUNNING || c->state == CELL_STARTING)) {
 			c->state = CELL_READY;
 			log_info("cell %s is ready", c->cfg.name);
 		}
@@ -323,6 +326,8 @@ static void console_tail(const struct cell *c, char *out, size_t len)
 			out[o++] = (char)ch;
 		}
 	}
+	while (o >= 3 && out[o - 1] == ' ' && out[o - 2] == '|')
+		o -= 3; /* no separator after the last line */
 	out[o] = '\0';
 }
 
@@ -358,15 +363,18 @@ static void cell_ended(struct mgr *m, struct cell *c, enum exit_kind kind)
 	case RD_STAY_EXITED:
 		log_info("cell %s stays down (%s)", c->cfg.name, d.why);
 		break;
-	case RD_FAILED:
+	case RD_FAILED: {
+		char last[sizeof(c->reason)];
+
 		c->state = CELL_FAILED;
 		console_tail(c, tail, sizeof(tail));
-		snprintf(c->reason + strlen(c->reason), sizeof(c->reason) - strlen(c->reason),
-			 "; %s", d.why);
-		log_error("cell %s failed: %s; last console lines: %s", c->cfg.name, c->reason,
+		snprintf(last, sizeof(last), "%s", c->reason);
+		snprintf(c->reason, sizeof(c->reason), "%s (last: %.100s)", d.why, last);
+		log_error("cell %s: %s; last console lines: %s", c->cfg.name, c->reason,
 			  *tail ? tail : "(none)");
 		console_status(m, false, "cell %s: %s", c->cfg.name, c->reason);
 		break;
+	}
 	}
 }
 

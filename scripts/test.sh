@@ -3,6 +3,7 @@
 #   unit         cmocka, pure logic
 #   integration  the real cellmgr starting real cells on this host (root)
 #   isolation    the probe inside two cells: every attack of the threat model
+#   supervise    restart policies, crash loop, reboot/poweroff inside, stop, readiness
 #   ctl          the control socket and cellctl against the real cellmgr
 #   attach       cellctl exec: a command lands in the cell's full context
 #   qemu-cgroup  cellmgr's cgroup v2 code and device program in a QEMU guest
@@ -53,6 +54,7 @@ layer() { # LAYER COMMAND...: run one layer, echoing its output
 layer unit tests/unit/run build
 layer integration tests/integration/run
 layer isolation tests/integration/isolation
+layer supervise tests/integration/supervise
 layer ctl tests/integration/ctl
 layer attach tests/integration/attach
 layer qemu-cgroup tests/qemu-cgroup/run

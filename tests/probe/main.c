@@ -17,9 +17,15 @@ static void usage(FILE *f)
 		"             [--mq NAME] [--timeout-ms MS] [--hold SECONDS] [report|plant]\n"
 		"  report  print facts and attack outcomes as key=value lines (default)\n"
 		"  plant   create cross-cell bait (SysV shm/sem/msg, mqueue, @%s,\n"
-		"          %s) and exit; the socket holder lives --hold seconds (0: forever)\n",
+		"          %s) and exit; the socket holder lives --hold seconds (0: forever)\n"
+		"usage: probe notify [--pid PID] KEY=VALUE... [-- COMMAND [ARG...]]\n"
+		"  notify  send one sd_notify datagram (READY=1, STATUS=...) to $NOTIFY_SOCKET,\n"
+		"          then exec COMMAND if given\n",
 		PROBE_ABSTRACT_NAME, PROBE_BAIT_FILE);
 }
+
+/* notify.c: `probe notify ...`, argv[0] being "notify". */
+int notify_main(int argc, char **argv);
 
 static int parse_long(const char *s, long min, long max, long *out)
 {
@@ -123,8 +129,12 @@ int main(int argc, char **argv)
 		},
 	    .report = &report,
 	};
-	const char *mode = parse_args(argc, argv, &p.opt);
+	const char *mode;
 
+	/* notify takes its own arguments (KEY=VALUE, a command after --). */
+	if (argc > 1 && strcmp(argv[1], "notify") == 0)
+		return notify_main(argc - 1, argv + 1);
+	mode = parse_args(argc, argv, &p.opt);
 	if (!mode)
 		return 2;
 	signal(SIGPIPE, SIG_IGN);
