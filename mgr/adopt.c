@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "log.h"
 #include "shim.h"
 
@@ -68,17 +69,10 @@ static int read_record(const char *path, struct cell_record *rec)
 {
 	char buf[256];
 	int version, shim_pid, pid;
-	ssize_t n;
-	int fd;
+	ssize_t n = read_text_file(path, buf, sizeof(buf));
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return neg_errno();
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EINVAL;
-	buf[n] = '\0';
+	if (n < 0)
+		return (int)n;
 	if (sscanf(buf, "%d %d %" SCNu64 " %d %" SCNu64 " %" SCNu64, &version, &shim_pid,
 		   &rec->shim_start, &pid, &rec->start, &rec->started_ms) != 6 ||
 	    version != STATE_VERSION || shim_pid <= 0 || pid <= 0)

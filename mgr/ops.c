@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "fileutil.h"
 #include "log.h"
 
 struct cell *mgr_find_cell(struct mgr *m, const char *name)
@@ -124,22 +125,14 @@ uint64_t mgr_cell_memory(struct mgr *m, const struct cell *c)
 {
 	char path[PATH_MAX + 64], buf[64];
 	unsigned long long v = 0;
-	ssize_t n;
-	int fd;
 
 	if (!cell_is_active(c) || c->pid <= 0)
 		return 0;
 	if (!m->cgroups.available)
 		return pidns_rss(c->pid);
 	snprintf(path, sizeof(path), "%s/%s/memory.current", m->cgroups.path, c->cfg.name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_text_file(path, buf, sizeof(buf)) < 0)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	v = strtoull(buf, NULL, 10);
 	return (uint64_t)v;
 }

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "log.h"
 
 static void write_exit(const char *exit_file, int code, int status)
@@ -66,17 +67,10 @@ void shim_run(pid_t cell, const char *exit_file)
 int shim_read_exit(const char *exit_file, int *code, int *status)
 {
 	char buf[64], word[16];
-	ssize_t n;
-	int fd;
+	ssize_t n = read_text_file(exit_file, buf, sizeof(buf));
 
-	fd = open(exit_file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return neg_errno();
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EINVAL;
-	buf[n] = '\0';
+	if (n < 0)
+		return (int)n;
 	if (sscanf(buf, "%15s %d", word, status) != 2)
 		return -EINVAL;
 	*code = strcmp(word, "exited") == 0 ? CLD_EXITED : CLD_KILLED;
@@ -88,17 +82,12 @@ int proc_start_time(pid_t pid, uint64_t *ticks)
 	char path[64], buf[1024], *p;
 	unsigned long long v;
 	ssize_t n;
-	int fd, field;
+	int field;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return neg_errno();
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -EINVAL;
-	buf[n] = '\0';
+	n = read_text_file(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
 	/* The command name may hold spaces and parentheses: start after the
 	 * last ')'; the state is field 3, the start time field 22. */
 	p = strrchr(buf, ')');
