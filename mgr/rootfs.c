@@ -175,6 +175,23 @@ static int populate_dev(const struct rootfs_plan *p, const char *root, struct ch
 		if (mkdir(path, 0755) < 0 || chown(path, p->root_uid, p->root_gid) < 0)
 			return child_error_set(e, neg_errno(), "mkdir %s", path);
 	}
+	for (i = 0; i < p->n_devs; i++) {
+		char *slash;
+
+		if ((r = path_join(e, path, sizeof(path), dev, p->devs[i].cell)) < 0)
+			return r;
+		/* One level of directory ("input/event0") is all a cell gets. */
+		slash = strrchr(path, '/');
+		if (slash && slash > path + strlen(dev)) {
+			*slash = '\0';
+			if ((mkdir(path, 0755) < 0 && errno != EEXIST) ||
+			    chown(path, p->root_uid, p->root_gid) < 0)
+				return child_error_set(e, neg_errno(), "mkdir %s", path);
+			*slash = '/';
+		}
+		if ((r = bind_file(e, p->devs[i].host, path)) < 0)
+			return r;
+	}
 	return 0;
 }
 

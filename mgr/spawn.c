@@ -299,7 +299,7 @@ int spawn_cell(const struct spawn_params *sp, struct spawned *out)
 	char workdir[PATH_MAX], cellsdir[PATH_MAX], console[64], loopdev[64] = "";
 	char notify_path[PATH_MAX + 8];
 	struct child_args a = { .sp = sp };
-	struct rootfs_plan plan = { .persist = cfg->persist };
+	struct rootfs_plan plan = { .persist = cfg->persist, .devs = sp->devs, .n_devs = sp->n_devs };
 	struct child_error e = { 0 };
 	int pipefd[2] = { -1, -1 }, sync[2] = { -1, -1 };
 	int loop = -1, master = -1, slave = -1, pidfd = -1, notify = -1, rootfd, r;

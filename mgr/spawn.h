@@ -38,6 +38,7 @@ __attribute__((format(printf, 3, 4)))
 int child_error_set(struct child_error *e, int err, const char *fmt, ...);
 
 struct seccomp_prog;
+struct dev_bind;
 
 struct spawn_params {
 	const struct cell_config *cfg;
@@ -46,6 +47,8 @@ struct spawn_params {
 	int cgroup_fd;                      /* the cell's cgroup, or -1 */
 	const struct seccomp_prog *seccomp; /* built once per configuration, or NULL */
 	int own_mntns;                      /* cellmgr's mount namespace */
+	const struct dev_bind *devs;        /* extra device nodes (VT, input) */
+	unsigned n_devs;
 };
 
 struct spawned {
