@@ -27,6 +27,8 @@ stale() {
     return 1
 }
 
+probe="${PROBE:-$top/build/tests/probe/probe}"
+
 # name|banner (the two demo cells of config/demo.conf)
 cells=(
     "work|Work OS -- company laptop image, be professional"
@@ -37,7 +39,7 @@ for entry in "${cells[@]}"; do
     name="${entry%%|*}"
     banner="${entry#*|}"
     img="$out_dir/cells/$name.erofs"
-    if stale "$img" images/busybox-cell.sh "$busybox" images/build-all.sh; then
+    if stale "$img" images/busybox-cell.sh "$busybox" images/build-all.sh "$probe"; then
         images/busybox-cell.sh "$name" "$img" "$banner"
     else
         echo "build-all: $img is up to date"

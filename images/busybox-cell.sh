@@ -132,6 +132,10 @@ cat > etc/inittab <<'INITTAB'
 # A root shell on the cell's console, respawned when it exits.
 # The leading "-" makes it a login shell (reads /etc/profile).
 console::respawn:-/bin/sh
+# Its screen: the VT cellmgr binds as the cell's /dev/tty1 (devices =
+# display).  A shell there shows the banner first.  Without a VT (a cell
+# without display) the entry fails and busybox init retries it now and then.
+tty1::respawn:/etc/init.d/screen
 # cellmgr stops the cell with SIGUSR2 (busybox init: power off), SIGTERM
 # (reboot) or SIGUSR1 (halt); all three run the shutdown actions first.
 ::shutdown:/etc/init.d/rcK
@@ -165,6 +169,21 @@ echo " hostname: $(hostname)   kernel: $(uname -r)   up: $(cut -d' ' -f1 /proc/u
 echo
 RCS
 
+# The cell's screen (its tty1): clear it, the banner, then a login shell
+# (its /etc/profile prints the motd).  Kept under 25 lines: the e2e test
+# reads the VGA text buffer from its start.
+cat > etc/init.d/screen <<'SCREEN'
+#!/bin/sh
+PATH=/sbin:/bin:/usr/sbin:/usr/bin
+export PATH
+[ -c /dev/tty1 ] || { sleep 30; exit 1; }
+printf '\033[H\033[2J'
+cat /etc/banner
+echo " hostname: $(hostname)   (its screen: /dev/tty1, VT of the board)"
+echo
+exec /bin/sh -l
+SCREEN
+
 cat > etc/init.d/rcK <<'RCK'
 #!/bin/sh
 # Shutdown actions of a cellar busybox cell (busybox init runs this before
@@ -178,7 +197,7 @@ umount -r /run 2>/dev/null
 sync
 exit 0
 RCK
-chmod 0755 etc/init.d/rcS etc/init.d/rcK
+chmod 0755 etc/init.d/rcS etc/init.d/rcK etc/init.d/screen
 
 cat > etc/profile <<PROFILE
 # /etc/profile of the cellar busybox cell "$name"
@@ -193,6 +212,16 @@ alias ll='ls -l'
 # Greet interactive shells with the cell's name.
 case "\$-" in *i*) [ -r /etc/motd ] && cat /etc/motd ;; esac
 PROFILE
+
+# --- the test probe (input half: tests/e2e/input.py reads the cell's copies) --
+# `probe input /dev/input/eventN` runs from the cell's shell; PROBE overrides
+# the binary, and a missing one only leaves the input checks without it.
+probe="${PROBE:-$top/build/tests/probe/probe}"
+if [ -x "$probe" ]; then
+    install -m 0755 "$probe" "$stage/usr/bin/probe"
+else
+    echo "busybox-cell: no $probe (ninja -C build): the cell has no /usr/bin/probe" >&2
+fi
 
 # --- pack ------------------------------------------------------------------
 cd "$top"

@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "adopt.h"
+#include "devmux.h"
+#include "input.h"
+#include "rootfs.h"
 #include "log.h"
 #include "notify.h"
 #include "shim.h"
@@ -118,7 +121,10 @@ int cell_start(struct mgr *m, struct cell *c)
 		.cgroup_fd = -1,
 		.own_mntns = m->own_mntns,
 	};
-	char exit_file[PATH_MAX];
+	char exit_file[PATH_MAX], err[160];
+	struct dev_bind devs[CELL_DEV_BINDS_MAX];
+	unsigned n_vt, n_input = 0;
+	struct devprog own;
 	struct spawned s;
 	uid_t root_uid = 0;
 	int r;
@@ -143,8 +149,26 @@ int cell_start(struct mgr *m, struct cell *c)
 	} else {
 		log_warn("cell %s: userns = no: the cell's root is the host's root", c->cfg.name);
 	}
+	/* Its VT as its /dev/tty1 (vt.h); a display cell gets its own device
+	 * program: the defaults and its VT (c 4:N). */
+	if (vt_cell_devs(m, c, root_uid, root_uid, devs, &sp.n_devs, err, sizeof(err)) < 0)
+		return cell_fail(m, c, "vt: %s", err);
+	/* Its copies of the input devices as its /dev/input/eventK (input.h). */
+	n_vt = sp.n_devs;
+	if (input_cell_devs(m, c, devs + n_vt, &n_input, CELL_DEV_BINDS_MAX - n_vt) < 0)
+		return cell_fail(m, c, "input devices");
+	sp.n_devs += n_input;
+	sp.devs = devs;
+	devprog_init(&own);
+	if (sp.n_devs && m->cgroups.available &&
+	    (devprog_add_defaults(&own) < 0 || vt_cell_devprog(m, c, &own) < 0 ||
+	     (n_input && devprog_add(&own, 'c', 13, DEVPROG_ANY, "rw") < 0) ||
+	     devprog_load(&own, c->cfg.name) < 0))
+		return cell_fail(m, c, "device program: cannot build it");
 	r = cgroup_cell_create(&m->cgroups, &c->cfg, root_uid, root_uid,
-			       m->devices.fd >= 0 ? &m->devices : NULL, &sp.cgroup_fd);
+			       own.fd >= 0 ? &own : m->devices.fd >= 0 ? &m->devices : NULL,
+			       &sp.cgroup_fd);
+	devprog_free(&own);
 	if (r < 0)
 		return cell_fail(m, c, "cgroup: %s", strerror(-r));
 	adopt_path(m, c, "exit", exit_file, sizeof(exit_file));
@@ -214,6 +238,7 @@ bool cell_adopt(struct mgr *m, struct cell *c)
 {
 	if (!adopt_cell(m, c))
 		return false;
+	vt_assign(m, c);
 	if (c->console_file.fd < 0)
 		consolelog_open(&c->console_file, m->state_dir, c->cfg.name, CONSOLELOG_CAP_DEFAULT);
 	preload_console(c);
@@ -338,6 +363,7 @@ static void cell_ended(struct mgr *m, struct cell *c, enum exit_kind kind)
 	char tail[400];
 	uint64_t now = now_ms();
 
+	input_cell_gone(m, c);
 	c->state = CELL_EXITED;
 	if (c->removed || m->stopping_all) {
 		c->state = CELL_STOPPED;
@@ -430,6 +456,7 @@ void cell_on_exit(struct mgr *m, struct cell *c)
 	adopt_forget(m, c);
 	cgroup_cell_remove(&m->cgroups, c->cfg.name);
 	cell_ended(m, c, kind);
+	devmux_cell_gone(m, c);
 }
 
 void cell_stop(struct mgr *m, struct cell *c)

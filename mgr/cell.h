@@ -35,8 +35,8 @@ enum watch_kind {
 	WATCH_CTL_LISTEN,
 	WATCH_CTL_CLIENT,
 	WATCH_CTL_EXEC,    /* a command run by cellctl exec (ctl.c) */
-	WATCH_POWER_KEY,
-	WATCH_ADMIN,       /* the admin console's terminal (admin.c) */
+	WATCH_ADMIN,
+	WATCH_INPUT,       /* evdev sources and the uevent socket (input.c) */       /* the admin console's terminal (admin.c) */
 };
 
 struct watch {

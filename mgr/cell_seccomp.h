@@ -31,6 +31,10 @@ struct seccomp_options {
 	size_t n_deny_ioctls;
 };
 
+/* The VT and keyboard fence (seccomp.c; docs/security.md, "VT and
+ * keyboard ioctls"): what cellmgr passes for every cell. */
+extern const struct seccomp_options seccomp_vt_fence;
+
 struct seccomp_prog {
 	struct sock_filter *insns;
 	unsigned short len;

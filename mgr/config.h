@@ -45,6 +45,11 @@
 #define CELL_PIDS_MAX 4194304u /* the kernel's PID_MAX_LIMIT */
 #define CELL_WEIGHT_MAX 10000u /* cpu.weight, io.weight */
 
+/* devices = display input */
+#define CELL_DEV_DISPLAY 0x1u /* owns a VT: its tty1, its screen */
+#define CELL_DEV_INPUT 0x2u   /* gets copies of the input devices */
+#define CELL_VT_MAX 63        /* the kernel's MAX_NR_CONSOLES */
+
 #define HOST_DEFAULT_HOSTNAME "cellar"
 #define HOST_DEFAULT_DATA_DIR "/var/lib/cellar"
 #define HOST_DEFAULT_IDMAP_BASE 1000000u
@@ -83,6 +88,12 @@ struct cell_config {
 	unsigned io_weight;   /* 1..10000: io.weight */
 	struct cell_rlimit rlimits[CELL_RLIMITS_MAX];
 	unsigned n_rlimits;
+
+	/* Exclusive devices (docs/devices.md): CELL_DEV_* bits, and the
+	 * virtual terminal of a display cell (1..CELL_VT_MAX; 0 = allocated
+	 * at start: the lowest one no other cell has). */
+	unsigned devices;
+	unsigned vt;
 };
 
 struct host_config {

@@ -382,6 +382,61 @@ static const char *set_rlimit(struct cell_config *c, const char *value, int reso
 	return NULL;
 }
 
+/* devices: the exclusive devices the cell gets (docs/devices.md), words
+ * separated by blanks; may be empty (none). */
+static const char *set_devices(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} words[] = {{"display", CELL_DEV_DISPLAY}, {"input", CELL_DEV_INPUT}};
+	unsigned mask = 0;
+
+	for (const char *s = value; *s;) {
+		char word[32], shown[32];
+		size_t n = 0, i;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		while (s[n] && s[n] != ' ' && s[n] != '\t')
+			n++;
+		if (n == 0)
+			break;
+		snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) ? n : sizeof(word) - 1),
+			 s);
+		printable(shown, sizeof(shown), word);
+		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (n < sizeof(word) && strcmp(word, words[i].name) == 0)
+				break;
+		if (i == sizeof(words) / sizeof(words[0])) {
+			snprintf(hint, HINT_MAX,
+				 "(unknown device '%s%s': expected display and/or input, separated "
+				 "by spaces)",
+				 shown, n < sizeof(word) ? "" : "...");
+			return hint;
+		}
+		if (mask & words[i].bit) {
+			snprintf(hint, HINT_MAX, "(device '%s' named twice)", shown);
+			return hint;
+		}
+		mask |= words[i].bit;
+		s += n;
+	}
+	c->devices = mask;
+	return NULL;
+}
+
+static const char *set_vt(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	uint64_t n;
+
+	_Static_assert(CELL_VT_MAX == 63, "the hint says 63");
+	if (number_parse(value, 1, CELL_VT_MAX, &n) < 0)
+		return "(expected a virtual terminal number from 1 to 63)";
+	c->vt = (unsigned)n;
+	return NULL;
+}
+
 /* The default hostname is the cell's name made a valid hostname. */
 static void default_hostname(struct cell_config *c)
 {
@@ -540,6 +595,8 @@ const struct cell_key_def cell_keys[CK_COUNT] = {
     [CK_RESTART_RESET] = {"restart_reset", set_restart_reset, 0},
     [CK_CRASH_LIMIT] = {"crash_limit", set_crash_limit, 0},
     [CK_CRASH_WINDOW] = {"crash_window", set_crash_window, 0},
+    [CK_DEVICES] = {"devices", set_devices, 0},
+    [CK_VT] = {"vt", set_vt, 0},
     RLIMIT_KEY(as, AS),
     RLIMIT_KEY(core, CORE),
     RLIMIT_KEY(cpu, CPU),

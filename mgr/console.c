@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "devmux.h"
 #include "log.h"
 #include "mgr.h"
 
@@ -117,23 +118,35 @@ void console_output(struct mgr *m, struct cell *c, const char *buf, size_t len)
 		write_all(STDOUT_FILENO, buf, len);
 }
 
+/* A switch from the serial console moves the whole foreground (screen,
+ * input) like any other: devmux decides. */
+static void switch_to(struct mgr *m, struct cell *c)
+{
+	char err[160];
+
+	if (devmux_switch_to(m, c, err, sizeof(err)) < 0)
+		log_info("console: %s", err);
+}
+
 static void escape_command(struct mgr *m, char key)
 {
-	struct cell *front = m->console.front;
-	size_t i, start;
+	struct cell *next;
+	size_t i;
 
 	if (key >= '1' && key <= '9') {
 		i = (size_t)(key - '1');
 		if (i < m->n_cells)
-			console_switch(m, m->cells[i]);
+			switch_to(m, m->cells[i]);
 		else
 			log_info("console: no cell %c", key);
 		return;
 	}
 	if (key == 'n' && m->n_cells > 0) {
-		for (start = 0; start < m->n_cells && m->cells[start] != front; start++)
-			;
-		console_switch(m, m->cells[(start + 1) % m->n_cells]);
+		next = devmux_next(m, m->console.front, 0);
+		if (next)
+			switch_to(m, next);
+		else
+			log_info("console: no other cell runs");
 		return;
 	}
 	log_info("console: Ctrl-a then 1-9 or n switches cells, Ctrl-a Ctrl-a sends Ctrl-a");

@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "ctl_proto.h"
+#include "devmux.h"
+#include "input.h"
 #include "log.h"
 #include "mgr.h"
 #include "ops.h"
@@ -145,7 +147,7 @@ static void setup_isolation(struct mgr *m)
 	if (r < 0)
 		log_errno(r, "id ranges in %s/%s: user-namespaced cells will not start",
 			  m->data_dir, IDMAP_FILE_NAME);
-	r = seccomp_prog_build(&m->seccomp, NULL);
+	r = seccomp_prog_build(&m->seccomp, &seccomp_vt_fence);
 	m->have_seccomp = r == 0;
 	if (r < 0)
 		log_errno(r, "seccomp filter: cells will not start");
@@ -266,13 +268,9 @@ static void dispatch(struct mgr *m, struct watch *w)
 	case WATCH_CELL_NOTIFY: cell_on_notify(m, w->obj); break;
 	case WATCH_CTL_EXEC: ctl_on_exec_exit(m, w->obj); break;
 	case WATCH_ADMIN: admin_on_event(m); break;
+	case WATCH_INPUT: input_on_event(m, w); break;
 	case WATCH_CTL_LISTEN: ctl_on_connection(m); break;
 	case WATCH_CTL_CLIENT: ctl_on_request(m, w->obj); break;
-	case WATCH_POWER_KEY:
-		for (unsigned i = 0; i < m->power.n; i++)
-			if (&m->power.w[i] == w)
-				power_key_on_event(m, m->power.fds[i]);
-		break;
 	}
 }
 
@@ -296,6 +294,9 @@ static void run(struct mgr *m)
 		ctl_timeout = ctl_check_timeouts(m, now);
 		if (ctl_timeout >= 0 && (timeout < 0 || ctl_timeout < timeout))
 			timeout = ctl_timeout;
+		ctl_timeout = vt_check(m, now);
+		if (ctl_timeout >= 0 && (timeout < 0 || ctl_timeout < timeout))
+			timeout = ctl_timeout;
 		n = epoll_wait(m->epfd, ev, 32, timeout);
 		if (n < 0 && errno != EINTR) {
 			log_errno(neg_errno(), "epoll_wait");
@@ -317,6 +318,7 @@ int main(int argc, char **argv)
 	const struct cell_config *front;
 	size_t i;
 
+	m.vt.tty0 = -1;
 	if (parse_args(&m, argc, argv) < 0)
 		return 2;
 	if (geteuid() != 0) {
@@ -327,7 +329,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (m.board) {
 		console_attach(&m);
-		power_keys_open(&m);
+		input_init(&m);
+		vt_open(&m);
 	}
 	front = config_foreground(&m.cfg);
 	for (i = 0; i < m.n_cells; i++) {
@@ -338,10 +341,17 @@ int main(int argc, char **argv)
 		if (!cell_adopt(&m, c))
 			cell_start(&m, c);
 	}
+	if (m.console.front) {
+		char err[128];
+
+		devmux_switch_to(&m, m.console.front, err, sizeof(err));
+	}
 	run(&m);
 	admin_close(&m);
+	input_fini(&m);
 	ctl_close(&m);
 	console_detach(&m);
+	vt_close(&m);
 	devprog_free(&m.devices);
 	cgroup_root_fini(&m.cgroups);
 	if (m.have_seccomp)

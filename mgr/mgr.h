@@ -15,6 +15,7 @@
 #include "devprog.h"
 #include "idmap.h"
 #include "cell_seccomp.h"
+#include "vt.h"
 
 struct console {
 	bool attached;          /* board mode: stdin/stdout are the board's console */
@@ -25,13 +26,7 @@ struct console {
 	struct watch w_in;
 };
 
-#define POWER_KEYS_MAX 8
-
-struct power_keys {
-	int fds[POWER_KEYS_MAX];
-	struct watch w[POWER_KEYS_MAX];
-	unsigned n;
-};
+struct input;
 
 struct mgr {
 	const char *config_path;
@@ -61,8 +56,9 @@ struct mgr {
 	struct watch w_ctl;
 	struct ctl_client ctl_clients[CTL_CLIENTS_MAX];
 	struct console console;
-	struct power_keys power;
+	struct input *input;    /* grabbed devices and the cells' copies (input.c) */
 	struct admin admin;     /* [host] admin_console; fd -1 when off */
+	struct vt_state vt;     /* board mode: the VTs (vt.h); tty0 -1 when off */
 
 	bool stopping_all;      /* SIGTERM received: stop everything, then exit */
 	bool quit;
@@ -97,9 +93,6 @@ void console_switch(struct mgr *m, struct cell *c);
 __attribute__((format(printf, 3, 4)))
 void console_status(struct mgr *m, bool ok, const char *fmt, ...);
 
-/* power.c */
-void power_keys_open(struct mgr *m);
-void power_key_on_event(struct mgr *m, int fd);
 
 /* ctl.c: see ctl.h */
 

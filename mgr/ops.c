@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "devmux.h"
 #include "fileutil.h"
 #include "log.h"
 
@@ -76,11 +77,7 @@ int mgr_restart(struct mgr *m, struct cell *c, char *err, size_t errlen)
 
 int mgr_switch(struct mgr *m, struct cell *c, char *err, size_t errlen)
 {
-	if (!cell_is_active(c))
-		return fail(-ENOTCONN, err, errlen, "cell %s is not running (%s)", c->cfg.name,
-			    cell_state_name(c->state));
-	console_switch(m, c);
-	return 0;
+	return devmux_switch_to(m, c, err, errlen);
 }
 
 /* Without cgroup v2: the resident memory of every process in the cell's

@@ -95,6 +95,60 @@ static const char *const denied_syscalls[] = {
 };
 /* clang-format on */
 
+/*
+ * The VT and keyboard fence: ioctl requests that fail with EPERM on every
+ * fd, compared on the low 32 bits (seccomp_options).  A cell's VT is its
+ * controlling tty, and the kernel lets a VT's controlling process do much
+ * more than its own screen (ENVIRONMENT.md, measured on 6.1).  Reasons per
+ * request: docs/security.md, "VT and keyboard ioctls".  Kept: VT_SETMODE,
+ * VT_RELDISP, KDSETMODE, KDSKBMODE, KDSKBMETA, KDSKBLED and the reads (Xorg
+ * and logind need them on their own VT; cellmgr overrides them on a
+ * switch).  Numbers spelled out: they are the kernel ABI (linux/kd.h,
+ * linux/vt.h, asm-generic/ioctls.h), and musl builds do not see those.
+ */
+/* clang-format off */
+static const unsigned long vt_fenced_ioctls[] = {
+	0x541C, /* TIOCLINUX: selection/paste of the front VT, blanking, ... */
+	0x5412, /* TIOCSTI: fake input on its tty */
+	0x541D, /* TIOCCONS: take the kernel console's output */
+	0x5606, /* VT_ACTIVATE */
+	0x560F, /* VT_SETACTIVATE: set any VT's mode and activate it */
+	0x5608, /* VT_DISALLOCATE: free other (unused) VTs */
+	0x5609, /* VT_RESIZE: every VT's size */
+	0x560A, /* VT_RESIZEX */
+	0x560B, /* VT_LOCKSWITCH: forbid switching */
+	0x560C, /* VT_UNLOCKSWITCH */
+	0x4B2F, /* KIOCSOUND: the host's speaker */
+	0x4B30, /* KDMKTONE */
+	0x4B32, /* KDSETLED: the global ioctl LED state */
+	0x4B34, /* KDADDIO: I/O ports (obsolete) */
+	0x4B35, /* KDDELIO */
+	0x4B36, /* KDENABIO */
+	0x4B37, /* KDDISABIO */
+	0x4B3C, /* KDMAPDISP (obsolete) */
+	0x4B3D, /* KDUNMAPDISP */
+	0x4B41, /* PIO_SCRNMAP: global translation table */
+	0x4B6A, /* PIO_UNISCRNMAP */
+	0x4B47, /* KDSKBENT: global keymap */
+	0x4B49, /* KDSKBSENT: global function key strings */
+	0x4B4B, /* KDSKBDIACR: global accent table */
+	0x4BFB, /* KDSKBDIACRUC */
+	0x4B4D, /* KDSETKEYCODE: global scancode map */
+	0x4B4E, /* KDSIGACCEPT: the keyboard's spawn signal */
+	0x4B52, /* KDKBDREP: every keyboard's repeat rate */
+	0x4B61, /* PIO_FONT: the console font */
+	0x4B6C, /* PIO_FONTX */
+	0x4B6D, /* PIO_FONTRESET */
+	0x4B72, /* KDFONTOP */
+	0x4B71, /* PIO_CMAP: the palette of every VT */
+};
+/* clang-format on */
+
+const struct seccomp_options seccomp_vt_fence = {
+	.deny_ioctls = vt_fenced_ioctls,
+	.n_deny_ioctls = sizeof(vt_fenced_ioctls) / sizeof(vt_fenced_ioctls[0]),
+};
+
 /* Below this, each denied family gets an "equal" rule; at or above it
  * (and any value with high bits set, which the kernel would truncate to an
  * int) one "greater or equal" rule denies them all, so a family added to a

@@ -20,12 +20,16 @@ static void usage(FILE *f)
 		"          %s) and exit; the socket holder lives --hold seconds (0: forever)\n"
 		"usage: probe notify [--pid PID] KEY=VALUE... [-- COMMAND [ARG...]]\n"
 		"  notify  send one sd_notify datagram (READY=1, STATUS=...) to $NOTIFY_SOCKET,\n"
-		"          then exec COMMAND if given\n",
+		"          then exec COMMAND if given\n"
+		"usage: probe input DEVICE [--count N] [--timeout-ms MS] [--write CODE[,CODE...]]\n"
+		"  input   print the evdev events DEVICE delivers (input.event=TYPE CODE VALUE)\n",
 		PROBE_ABSTRACT_NAME, PROBE_BAIT_FILE);
 }
 
 /* notify.c: `probe notify ...`, argv[0] being "notify". */
 int notify_main(int argc, char **argv);
+/* input.c: `probe input ...`, argv[0] being "input". */
+int input_main(int argc, char **argv);
 
 static int parse_long(const char *s, long min, long max, long *out)
 {
@@ -134,6 +138,8 @@ int main(int argc, char **argv)
 	/* notify takes its own arguments (KEY=VALUE, a command after --). */
 	if (argc > 1 && strcmp(argv[1], "notify") == 0)
 		return notify_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "input") == 0)
+		return input_main(argc - 1, argv + 1);
 	mode = parse_args(argc, argv, &p.opt);
 	if (!mode)
 		return 2;

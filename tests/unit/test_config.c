@@ -680,6 +680,67 @@ static void test_isolation_bad_values(void **state)
 	}
 }
 
+/* devices = display input; vt = 1..63 (docs/devices.md). */
+static void test_devices_and_vt(void **state)
+{
+	static const char *const vt_hint = "(expected a virtual terminal number from 1 to 63)";
+	static const struct {
+		const char *line;
+		const char *want;
+	} bad[] = {
+	    {"devices = screen", "'screen' (unknown device 'screen': expected display and/or "
+				 "input, separated by spaces)"},
+	    {"devices = display,input", "'display,input' (unknown device 'display,input': "
+					"expected display and/or input, separated by spaces)"},
+	    {"devices = Display", "'Display' (unknown device 'Display': expected display "
+				  "and/or input, separated by spaces)"},
+	    {"devices = display input display", "'display input display' (device 'display' "
+						"named twice)"},
+	    {"vt = 0", NULL},
+	    {"vt = 64", NULL},
+	    {"vt = tty2", NULL},
+	    {"vt = -1", NULL},
+	    {"vt =", NULL},
+	};
+	char text[512], want[512], key[64];
+
+	(void)state;
+	parse("[cell a]\nimage = /a\ndevices = display input\nvt = 2\n"
+	      "[cell b]\nimage = /b\ndevices =  input \t display\nvt = 63\n"
+	      "[cell c]\nimage = /c\ndevices = input\n"
+	      "[cell d]\nimage = /d\ndevices =\n"
+	      "[cell e]\nimage = /e\n");
+	expect_messages(NULL);
+	assert_int_equal(cell("a")->devices, CELL_DEV_DISPLAY | CELL_DEV_INPUT);
+	assert_int_equal(cell("a")->vt, 2);
+	assert_int_equal(cell("b")->devices, CELL_DEV_DISPLAY | CELL_DEV_INPUT);
+	assert_int_equal(cell("b")->vt, 63);
+	assert_int_equal(cell("c")->devices, CELL_DEV_INPUT);
+	assert_int_equal(cell("c")->vt, 0);
+	assert_int_equal(cell("d")->devices, 0);
+	assert_int_equal(cell("e")->devices, 0);
+	assert_int_equal(cell("e")->vt, 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *line = bad[i].line, *eq = strchr(line, '='), *value = eq + 1;
+
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - line - 1), line);
+		while (*value == ' ')
+			value++;
+		if (bad[i].want)
+			snprintf(want, sizeof(want), "cells.conf:3: cell work: bad value for '%s': %s",
+				 key, bad[i].want);
+		else
+			snprintf(want, sizeof(want),
+				 "cells.conf:3: cell work: bad value for '%s': '%s' %s", key, value,
+				 vt_hint);
+		snprintf(text, sizeof(text), "[cell work]\nimage = /w\n%s\n[cell ok]\nimage = /ok\n",
+			 line);
+		parse(text);
+		expect_messages(want, NULL);
+		expect_cells("ok", NULL);
+	}
+}
+
 static void test_caps_in_both_lists(void **state)
 {
 	(void)state;
@@ -1690,6 +1751,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_no_report_callback, teardown),
 	    cmocka_unit_test_teardown(test_mangled_input, teardown),
 	    cmocka_unit_test_teardown(test_load, teardown),
+	    cmocka_unit_test_teardown(test_devices_and_vt, teardown),
 	    cmocka_unit_test_teardown(test_load_missing, teardown),
 	    cmocka_unit_test_teardown(test_load_size_limit, teardown),
 	    cmocka_unit_test_teardown(test_signal_parse, teardown),

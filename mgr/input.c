@@ -1,0 +1,1038 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Input multiplexing: grab, copy, route.  See input.h and
+ * docs/devices-input.md for the rules; the facts this rests on (measured
+ * on the 6.1 guest) are in ../shared/ENVIRONMENT.md, "uinput".
+ *
+ *   physical device --EVIOCGRAB--> cellmgr --write--> front cell's copy
+ *                                          (uinput)   (other copies inhibited)
+ *
+ * Every fd lives in the event loop under one watch kind, WATCH_INPUT; the
+ * watch's obj says which of ours it is (struct item).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/input.h>
+#include <linux/kd.h>
+#include <linux/keyboard.h>
+#include <linux/netlink.h>
+#include <linux/uinput.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "input.h"
+#include "log.h"
+#include "vt.h"
+#include "mgr.h"
+#include "rootfs.h"
+#if __has_include("devmux.h")
+#include "devmux.h"
+#define HAVE_DEVMUX 1
+#endif
+
+#define BITS_PER_LONG (8 * sizeof(unsigned long))
+#define NLONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+#define UINPUT_PATH "/dev/uinput"
+#define COPY_PHYS "cellar/"	  /* phys of our copies: "cellar/CELL" */
+#define SYSRQ_VALUE "0"		  /* docs/devices-input.md, "sysrq" */
+
+static bool bit_test(const unsigned long *b, unsigned n)
+{
+	return (b[n / BITS_PER_LONG] >> (n % BITS_PER_LONG)) & 1;
+}
+
+static void bit_set(unsigned long *b, unsigned n, bool on)
+{
+	if (on)
+		b[n / BITS_PER_LONG] |= 1ul << (n % BITS_PER_LONG);
+	else
+		b[n / BITS_PER_LONG] &= ~(1ul << (n % BITS_PER_LONG));
+}
+
+enum item_type { ITEM_SRC, ITEM_COPY, ITEM_UEVENT };
+
+struct item {
+	enum item_type type;
+	struct watch w;
+};
+
+/* A grabbed physical device. */
+struct src {
+	struct item it;
+	bool used;
+	int fd;
+	unsigned slot;            /* its index: the cells see it as input/event<slot> */
+	char sysname[32];         /* "event3" */
+	char name[UINPUT_MAX_NAME_SIZE];
+	struct input_id id;
+	unsigned long ev[NLONGS(EV_CNT)];
+	unsigned long key[NLONGS(KEY_CNT)];
+	unsigned long rel[NLONGS(REL_CNT)];
+	unsigned long abs[NLONGS(ABS_CNT)];
+	unsigned long msc[NLONGS(MSC_CNT)];
+	unsigned long led[NLONGS(LED_CNT)];
+	unsigned long sw[NLONGS(SW_CNT)];
+	unsigned long prop[NLONGS(INPUT_PROP_CNT)];
+	struct input_absinfo absinfo[ABS_CNT];
+	unsigned long swallow[NLONGS(KEY_CNT)]; /* consumed downs: drop their up too */
+	unsigned pending;         /* events written since the last SYN_REPORT */
+	bool copyable;            /* has something a cell can use */
+};
+
+/* One cell's uinput copy of one source. */
+struct copy {
+	struct item it;
+	bool used;
+	int fd;                   /* /dev/uinput */
+	struct cell *cell;
+	struct src *src;
+	char node[32];            /* "/dev/input/event9" on the host */
+	char sysdir[64];          /* "/sys/class/input/input12" */
+	bool bound;               /* bound into the running cell by us (hotplug) */
+	unsigned long held[NLONGS(KEY_CNT)];
+	unsigned long led[NLONGS(LED_CNT)]; /* as the cell last set them */
+};
+
+struct input {
+	bool uinput;              /* false: power key only, nothing grabbed */
+	struct src src[INPUT_SRC_MAX];
+	struct copy copies[INPUT_COPIES_MAX];
+	struct item uevent;
+	int uevent_fd;
+	struct cell *front;
+	unsigned mods;            /* held modifiers, over all sources */
+};
+
+#define MOD_CTRL_L 1u
+#define MOD_CTRL_R 2u
+#define MOD_ALT_L 4u
+#define MOD_ALT_R 8u
+
+static struct input *IN(const struct mgr *m)
+{
+	return m->input;
+}
+
+static bool cell_has_input(const struct cell *c)
+{
+	return (c->cfg.devices & CELL_DEV_INPUT) != 0;
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return neg_errno();
+	if (write(fd, val, strlen(val)) < 0)
+		r = neg_errno();
+	close(fd);
+	return r;
+}
+
+/* ---------------------------------------------------------------- setup */
+
+/* The kernel's keyboard handler acts on every keyboard, copies included:
+ * a cell typing Ctrl-Alt-Del, Alt-F2 or SAK into its copy would reboot
+ * the board or switch the VT behind cellmgr.  Cells cannot change the
+ * keymap (KDSKBENT needs CAP_SYS_TTY_CONFIG); the host takes those
+ * actions out of it once.  cellmgr's own hotkeys do the same jobs. */
+static void keymap_sanitize(void)
+{
+	struct kbentry e;
+	unsigned table, key, n = 0;
+	int fd = open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0) {
+		log_warn("no /dev/tty0: the kernel keymap keeps its console switch keys");
+		return;
+	}
+	for (table = 0; table < MAX_NR_KEYMAPS; table++) {
+		e.kb_table = (unsigned char)table;
+		e.kb_index = 0;
+		if (ioctl(fd, KDGKBENT, &e) < 0 || e.kb_value == K_NOSUCHMAP)
+			continue;
+		for (key = 0; key < NR_KEYS; key++) {
+			unsigned short v;
+
+			e.kb_table = (unsigned char)table;
+			e.kb_index = (unsigned char)key;
+			if (ioctl(fd, KDGKBENT, &e) < 0)
+				continue;
+			v = e.kb_value;
+			if (KTYP(v) != KT_CONS && v != K_BOOT && v != K_SAK && v != K_INCRCONSOLE &&
+			    v != K_DECRCONSOLE)
+				continue;
+			e.kb_value = K_HOLE;
+			if (ioctl(fd, KDSKBENT, &e) == 0)
+				n++;
+		}
+	}
+	close(fd);
+	log_info("input: %u console switch/boot/SAK entries removed from the kernel keymap", n);
+}
+
+static void read_bits(int fd, unsigned type, unsigned long *bits, size_t size)
+{
+	memset(bits, 0, size);
+	if (ioctl(fd, EVIOCGBIT(type, size), bits) < 0)
+		memset(bits, 0, size);
+}
+
+static bool any_bit(const unsigned long *b, size_t nlongs)
+{
+	for (size_t i = 0; i < nlongs; i++)
+		if (b[i])
+			return true;
+	return false;
+}
+
+static void src_probe(struct src *s)
+{
+	read_bits(s->fd, 0, s->ev, sizeof(s->ev));
+	read_bits(s->fd, EV_KEY, s->key, sizeof(s->key));
+	read_bits(s->fd, EV_REL, s->rel, sizeof(s->rel));
+	read_bits(s->fd, EV_ABS, s->abs, sizeof(s->abs));
+	read_bits(s->fd, EV_MSC, s->msc, sizeof(s->msc));
+	read_bits(s->fd, EV_LED, s->led, sizeof(s->led));
+	read_bits(s->fd, EV_SW, s->sw, sizeof(s->sw));
+	if (ioctl(s->fd, EVIOCGPROP(sizeof(s->prop)), s->prop) < 0)
+		memset(s->prop, 0, sizeof(s->prop));
+	for (unsigned a = 0; a < ABS_CNT; a++)
+		if (bit_test(s->abs, a))
+			ioctl(s->fd, EVIOCGABS(a), &s->absinfo[a]);
+	if (ioctl(s->fd, EVIOCGID, &s->id) < 0)
+		memset(&s->id, 0, sizeof(s->id));
+	if (ioctl(s->fd, EVIOCGNAME(sizeof(s->name) - 1), s->name) < 0)
+		snprintf(s->name, sizeof(s->name), "?");
+	/* What a cell may get: keys other than the host's, motion, switches. */
+	bit_set(s->key, KEY_SYSRQ, false);
+	bit_set(s->key, KEY_POWER, false);
+	s->copyable = any_bit(s->key, NLONGS(KEY_CNT)) || any_bit(s->rel, NLONGS(REL_CNT)) ||
+		      any_bit(s->abs, NLONGS(ABS_CNT)) || any_bit(s->sw, NLONGS(SW_CNT));
+}
+
+static struct src *src_by_sysname(struct input *in, const char *sysname)
+{
+	for (unsigned i = 0; i < INPUT_SRC_MAX; i++)
+		if (in->src[i].used && strcmp(in->src[i].sysname, sysname) == 0)
+			return &in->src[i];
+	return NULL;
+}
+
+static bool is_our_copy(struct input *in, int fd, const char *sysname)
+{
+	char phys[64] = "";
+
+	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++)
+		if (in->copies[i].used && strcmp(in->copies[i].node + strlen("/dev/input/"), sysname) == 0)
+			return true;
+	/* Also copies of an earlier cellmgr that are still being torn down. */
+	if (ioctl(fd, EVIOCGPHYS(sizeof(phys) - 1), phys) >= 0 &&
+	    strncmp(phys, COPY_PHYS, strlen(COPY_PHYS)) == 0)
+		return true;
+	return false;
+}
+
+static int copy_create(struct mgr *m, struct src *s, struct cell *c, struct copy **out);
+static void copy_destroy(struct mgr *m, struct copy *k);
+static int copy_bind_running(struct mgr *m, struct copy *k);
+
+/* Opens, grabs and registers /dev/input/<sysname>.  Returns the source or
+ * NULL (not ours, one of our copies, or an error: logged). */
+static struct src *src_add(struct mgr *m, const char *sysname)
+{
+	struct input *in = IN(m);
+	char path[64];
+	struct src *s = NULL;
+	unsigned i;
+	int fd;
+
+	if (src_by_sysname(in, sysname))
+		return NULL;
+	snprintf(path, sizeof(path), "/dev/input/%s", sysname);
+	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		log_errno(neg_errno(), "input: open %s", path);
+		return NULL;
+	}
+	if (is_our_copy(in, fd, sysname)) {
+		close(fd);
+		return NULL;
+	}
+	for (i = 0; i < INPUT_SRC_MAX; i++)
+		if (!in->src[i].used) {
+			s = &in->src[i];
+			break;
+		}
+	if (!s) {
+		log_warn("input: %s: more than %d devices, not grabbed", path, INPUT_SRC_MAX);
+		close(fd);
+		return NULL;
+	}
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	s->slot = i;
+	snprintf(s->sysname, sizeof(s->sysname), "%s", sysname);
+	src_probe(s);
+	if (!s->copyable && !bit_test(s->ev, EV_KEY)) {
+		close(fd); /* a speaker or such: nothing to route */
+		return NULL;
+	}
+	/* Without uinput the cells get nothing: keep the device with the VT
+	 * (no grab) and watch only its power key. */
+	if (in->uinput && ioctl(fd, EVIOCGRAB, 1) < 0) {
+		log_errno(neg_errno(), "input: grab %s (%s)", path, s->name);
+		close(fd);
+		return NULL;
+	}
+	s->it.type = ITEM_SRC;
+	if (mgr_watch(m, fd, &s->it.w, WATCH_INPUT, &s->it) < 0) {
+		close(fd);
+		return NULL;
+	}
+	s->used = true;
+	log_info("input: %s %s: %s (slot %u)", in->uinput ? "grabbed" : "watching", path, s->name,
+		 s->slot);
+	return s;
+}
+
+static void src_remove(struct mgr *m, struct src *s)
+{
+	struct input *in = IN(m);
+
+	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++)
+		if (in->copies[i].used && in->copies[i].src == s)
+			copy_destroy(m, &in->copies[i]);
+	mgr_unwatch(m, s->fd);
+	close(s->fd);
+	log_info("input: /dev/input/%s (%s) gone", s->sysname, s->name);
+	s->used = false;
+}
+
+static int uevent_open(struct mgr *m)
+{
+	struct input *in = IN(m);
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 /* kernel */ };
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return log_errno(neg_errno(), "input: uevent socket");
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return log_errno(neg_errno(), "input: bind uevent socket");
+	}
+	in->uevent.type = ITEM_UEVENT;
+	if (mgr_watch(m, fd, &in->uevent.w, WATCH_INPUT, &in->uevent) < 0) {
+		close(fd);
+		return -EIO;
+	}
+	in->uevent_fd = fd;
+	return 0;
+}
+
+int input_init(struct mgr *m)
+{
+	struct input *in;
+	struct dirent *de;
+	DIR *dir;
+	int r;
+
+	if (m->input)
+		return 0;
+	in = calloc(1, sizeof(*in));
+	if (!in)
+		return log_errno(-ENOMEM, "input");
+	in->uevent_fd = -1;
+	m->input = in;
+
+	/* 0: no sysrq at all.  Every keyboard, copies included, would act
+	 * on the host with any other value (docs/devices-input.md). */
+	if ((r = write_file("/proc/sys/kernel/sysrq", SYSRQ_VALUE)) < 0)
+		log_errno(r, "input: kernel.sysrq = " SYSRQ_VALUE);
+	in->uinput = access(UINPUT_PATH, R_OK | W_OK) == 0;
+	if (!in->uinput)
+		log_warn("input: no %s: cells get no input; only the power key is watched", UINPUT_PATH);
+	else
+		keymap_sanitize();
+	dir = opendir("/dev/input");
+	if (!dir) {
+		log_warn("input: no /dev/input");
+	} else {
+		while ((de = readdir(dir)))
+			if (strncmp(de->d_name, "event", 5) == 0)
+				src_add(m, de->d_name);
+		closedir(dir);
+	}
+	if (in->uinput)
+		uevent_open(m);
+	return 0;
+}
+
+void input_fini(struct mgr *m)
+{
+	struct input *in = IN(m);
+
+	if (!in)
+		return;
+	for (unsigned i = 0; i < INPUT_SRC_MAX; i++)
+		if (in->src[i].used)
+			src_remove(m, &in->src[i]);
+	if (in->uevent_fd >= 0) {
+		mgr_unwatch(m, in->uevent_fd);
+		close(in->uevent_fd);
+	}
+	free(in);
+	m->input = NULL;
+}
+
+/* --------------------------------------------------------------- copies */
+
+static int copy_set_inhibited(struct copy *k, bool on)
+{
+	char path[96];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/inhibited", k->sysdir);
+	r = write_file(path, on ? "1" : "0");
+	if (r < 0)
+		log_errno(r, "input: %s", path);
+	return r;
+}
+
+static int ui_bits(int fd, unsigned long req, const unsigned long *bits, unsigned cnt)
+{
+	for (unsigned i = 0; i < cnt; i++)
+		if (bit_test(bits, i) && ioctl(fd, req, i) < 0)
+			return neg_errno();
+	return 0;
+}
+
+/* The copy's event node: /sys/class/input/inputN/eventM. */
+static int copy_find_node(struct copy *k)
+{
+	struct dirent *de;
+	DIR *dir = opendir(k->sysdir);
+	int r = -ENOENT;
+
+	if (!dir)
+		return neg_errno();
+	while ((de = readdir(dir)))
+		if (strncmp(de->d_name, "event", 5) == 0) {
+			snprintf(k->node, sizeof(k->node), "/dev/input/%.16s", de->d_name);
+			r = 0;
+			break;
+		}
+	closedir(dir);
+	return r;
+}
+
+static int uid_of(struct mgr *m, struct cell *c, uid_t *uid)
+{
+	uint32_t base = 0;
+	bool is_new = false;
+	int r;
+
+	*uid = 0;
+	if (!c->cfg.userns)
+		return 0;
+	if (!m->idmap_usable)
+		return -ENOENT;
+	r = idmap_get(&m->idmap, c->cfg.name, &base, &is_new);
+	if (r < 0)
+		return r;
+	*uid = base;
+	return 0;
+}
+
+static int copy_create(struct mgr *m, struct src *s, struct cell *c, struct copy **out)
+{
+	struct input *in = IN(m);
+	struct uinput_setup us;
+	struct copy *k = NULL;
+	char sysname[32];
+	uid_t uid;
+	int fd, r;
+	unsigned i;
+
+	for (i = 0; i < INPUT_COPIES_MAX; i++)
+		if (!in->copies[i].used) {
+			k = &in->copies[i];
+			break;
+		}
+	if (!k)
+		return log_errno(-ENOSPC, "input: cell %s: copy of %s", c->cfg.name, s->name);
+	if ((r = uid_of(m, c, &uid)) < 0)
+		return log_errno(r, "input: cell %s: its id range", c->cfg.name);
+	fd = open(UINPUT_PATH, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return log_errno(neg_errno(), "input: open " UINPUT_PATH);
+	memset(k, 0, sizeof(*k));
+	k->fd = fd;
+	k->cell = c;
+	k->src = s;
+	r = 0;
+	/* EV_REP: the copy repeats by itself (the cell may set its rate);
+	 * the source's repeats are dropped, never forwarded: not doubled. */
+	if (bit_test(s->ev, EV_KEY) && (ioctl(fd, UI_SET_EVBIT, EV_KEY) < 0 ||
+					(r = ui_bits(fd, UI_SET_KEYBIT, s->key, KEY_CNT)) < 0))
+		goto fail;
+	if (bit_test(s->ev, EV_REL) && (ioctl(fd, UI_SET_EVBIT, EV_REL) < 0 ||
+					(r = ui_bits(fd, UI_SET_RELBIT, s->rel, REL_CNT)) < 0))
+		goto fail;
+	if (bit_test(s->ev, EV_ABS) && (ioctl(fd, UI_SET_EVBIT, EV_ABS) < 0 ||
+					(r = ui_bits(fd, UI_SET_ABSBIT, s->abs, ABS_CNT)) < 0))
+		goto fail;
+	if (bit_test(s->ev, EV_MSC) && (ioctl(fd, UI_SET_EVBIT, EV_MSC) < 0 ||
+					(r = ui_bits(fd, UI_SET_MSCBIT, s->msc, MSC_CNT)) < 0))
+		goto fail;
+	if (bit_test(s->ev, EV_LED) && (ioctl(fd, UI_SET_EVBIT, EV_LED) < 0 ||
+					(r = ui_bits(fd, UI_SET_LEDBIT, s->led, LED_CNT)) < 0))
+		goto fail;
+	if (bit_test(s->ev, EV_SW) && (ioctl(fd, UI_SET_EVBIT, EV_SW) < 0 ||
+				       (r = ui_bits(fd, UI_SET_SWBIT, s->sw, SW_CNT)) < 0))
+		goto fail;
+	if (bit_test(s->ev, EV_REP) && ioctl(fd, UI_SET_EVBIT, EV_REP) < 0)
+		goto fail;
+	if ((r = ui_bits(fd, UI_SET_PROPBIT, s->prop, INPUT_PROP_CNT)) < 0)
+		goto fail;
+	for (unsigned a = 0; a < ABS_CNT; a++) {
+		struct uinput_abs_setup as = { .code = (__u16)a, .absinfo = s->absinfo[a] };
+
+		if (bit_test(s->abs, a) && ioctl(fd, UI_ABS_SETUP, &as) < 0)
+			goto fail;
+	}
+	memset(&us, 0, sizeof(us));
+	us.id = s->id;
+	snprintf(us.name, sizeof(us.name), "%s", s->name);
+	{
+		char phys[64];
+
+		snprintf(phys, sizeof(phys), COPY_PHYS "%s", c->cfg.name);
+		if (ioctl(fd, UI_SET_PHYS, phys) < 0)
+			goto fail;
+	}
+	if (ioctl(fd, UI_DEV_SETUP, &us) < 0 || ioctl(fd, UI_DEV_CREATE) < 0)
+		goto fail;
+	if (ioctl(fd, UI_GET_SYSNAME(sizeof(sysname)), sysname) < 0)
+		goto fail;
+	snprintf(k->sysdir, sizeof(k->sysdir), "/sys/class/input/%.24s", sysname);
+	if ((r = copy_find_node(k)) < 0)
+		goto fail_created;
+	k->used = true;
+	/* Only the front cell's copies are live. */
+	if (c != in->front && (r = copy_set_inhibited(k, true)) < 0) {
+		k->used = false;
+		goto fail_created;
+	}
+	if (chown(k->node, uid, uid) < 0 || chmod(k->node, 0600) < 0) {
+		r = neg_errno();
+		k->used = false;
+		goto fail_created;
+	}
+	k->it.type = ITEM_COPY;
+	if (mgr_watch(m, fd, &k->it.w, WATCH_INPUT, &k->it) < 0) {
+		r = -EIO;
+		k->used = false;
+		goto fail_created;
+	}
+	*out = k;
+	return 0;
+fail:
+	if (!r)
+		r = neg_errno();
+	log_errno(r, "input: cell %s: uinput copy of %s", c->cfg.name, s->name);
+	close(fd);
+	return r;
+fail_created:
+	log_errno(r, "input: cell %s: uinput copy of %s (%s)", c->cfg.name, s->name, k->sysdir);
+	ioctl(fd, UI_DEV_DESTROY);
+	close(fd);
+	return r;
+}
+
+static void copy_unbind_running(struct mgr *m, struct copy *k);
+
+static void copy_destroy(struct mgr *m, struct copy *k)
+{
+	if (k->bound)
+		copy_unbind_running(m, k);
+	mgr_unwatch(m, k->fd);
+	ioctl(k->fd, UI_DEV_DESTROY);
+	close(k->fd);
+	k->used = false;
+}
+
+int input_cell_devs(struct mgr *m, struct cell *c, struct dev_bind *devs, unsigned *n,
+		    unsigned max)
+{
+	struct input *in = IN(m);
+	int added = 0, r;
+
+	if (!in || !in->uinput || !cell_has_input(c))
+		return 0;
+	/* A restart: none of the old copies stay (the front stays c). */
+	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++)
+		if (in->copies[i].used && in->copies[i].cell == c) {
+			in->copies[i].bound = false;
+			copy_destroy(m, &in->copies[i]);
+		}
+	for (unsigned i = 0; i < INPUT_SRC_MAX; i++) {
+		struct src *s = &in->src[i];
+		struct copy *k;
+
+		if (!s->used || !s->copyable)
+			continue;
+		if (*n >= max)
+			return log_errno(-ENOSPC, "input: cell %s: too many device nodes", c->cfg.name);
+		if ((r = copy_create(m, s, c, &k)) < 0)
+			return r;
+		snprintf(devs[*n].host, sizeof(devs[*n].host), "%s", k->node);
+		snprintf(devs[*n].cell, sizeof(devs[*n].cell), "input/event%u", s->slot);
+		(*n)++;
+		added++;
+	}
+	if (added)
+		log_info("input: cell %s: %d input device(s)", c->cfg.name, added);
+	return added;
+}
+
+void input_cell_gone(struct mgr *m, struct cell *c)
+{
+	struct input *in = IN(m);
+
+	if (!in)
+		return;
+	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++)
+		if (in->copies[i].used && in->copies[i].cell == c) {
+			in->copies[i].bound = false; /* its mount namespace is gone */
+			copy_destroy(m, &in->copies[i]);
+		}
+	if (in->front == c)
+		in->front = NULL;
+}
+
+/* ------------------------------------------------- running cells' /dev */
+
+/* Enters the cell's mount namespace (through its init's pidfd), runs fn,
+ * and comes back.  The host's /dev is not visible in there: the node
+ * travels as a detached mount (open_tree) made before the setns. */
+static int in_cell_mntns(struct mgr *m, struct copy *k, bool bind)
+{
+	char target[64];
+	int tree = -1, r = 0;
+
+	snprintf(target, sizeof(target), "/dev/input/event%u", k->src->slot);
+	if (k->cell->pidfd < 0)
+		return -ESRCH;
+	if (bind) {
+		tree = (int)syscall(SYS_open_tree, AT_FDCWD, k->node, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (tree < 0)
+			return log_errno(neg_errno(), "input: open_tree %s", k->node);
+	}
+	if (setns(k->cell->pidfd, CLONE_NEWNS) < 0) {
+		r = log_errno(neg_errno(), "input: cell %s: enter its mount namespace", k->cell->cfg.name);
+		goto out;
+	}
+	if (bind) {
+		struct stat st;
+		int fd;
+
+		if (stat("/dev", &st) < 0) {
+			r = neg_errno();
+		} else {
+			if (mkdir("/dev/input", 0755) == 0 && chown("/dev/input", st.st_uid, st.st_gid) < 0)
+				r = neg_errno();
+			fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+			if (fd < 0)
+				r = neg_errno();
+			else
+				close(fd);
+			if (r == 0 && syscall(SYS_move_mount, tree, "", AT_FDCWD, target,
+					      MOVE_MOUNT_F_EMPTY_PATH) < 0)
+				r = neg_errno();
+		}
+		if (r < 0)
+			log_errno(r, "input: cell %s: bind %s on its %s", k->cell->cfg.name, k->node, target);
+	} else {
+		umount2(target, MNT_DETACH);
+		unlink(target);
+	}
+	if (setns(m->own_mntns, CLONE_NEWNS) < 0) {
+		/* Cannot happen with our own namespace's fd; nothing sane is left. */
+		log_errno(neg_errno(), "input: back to cellmgr's mount namespace");
+		abort();
+	}
+out:
+	if (tree >= 0)
+		close(tree);
+	return r;
+}
+
+static int copy_bind_running(struct mgr *m, struct copy *k)
+{
+	int r = in_cell_mntns(m, k, true);
+
+	if (r == 0) {
+		k->bound = true;
+		log_info("input: cell %s: %s is its /dev/input/event%u", k->cell->cfg.name, k->node,
+			 k->src->slot);
+	}
+	return r;
+}
+
+static void copy_unbind_running(struct mgr *m, struct copy *k)
+{
+	if (cell_is_active(k->cell))
+		in_cell_mntns(m, k, false);
+	k->bound = false;
+}
+
+/* ---------------------------------------------------------------- hotplug */
+
+static void on_uevent(struct mgr *m)
+{
+	struct input *in = IN(m);
+	char buf[8192];
+	ssize_t n;
+
+	while ((n = recv(in->uevent_fd, buf, sizeof(buf) - 1, 0)) > 0) {
+		const char *action = NULL, *devname = NULL, *subsystem = NULL;
+		char *p = buf, *end = buf + n;
+
+		buf[n] = '\0';
+		if (!strchr(buf, '@'))
+			continue; /* not from the kernel (udev's "libudev" header) */
+		for (p += strlen(p) + 1; p < end; p += strlen(p) + 1) {
+			if (!strncmp(p, "ACTION=", 7))
+				action = p + 7;
+			else if (!strncmp(p, "DEVNAME=", 8))
+				devname = p + 8;
+			else if (!strncmp(p, "SUBSYSTEM=", 10))
+				subsystem = p + 10;
+		}
+		if (!action || !devname || !subsystem || strcmp(subsystem, "input") != 0 ||
+		    strncmp(devname, "input/event", 11) != 0)
+			continue;
+		if (strcmp(action, "add") == 0) {
+			struct src *s = src_add(m, devname + 6);
+
+			if (!s || !s->copyable)
+				continue;
+			for (size_t i = 0; i < m->n_cells; i++) {
+				struct cell *c = m->cells[i];
+				struct copy *k;
+
+				if (!cell_is_active(c) || c->pidfd < 0 || !cell_has_input(c))
+					continue;
+				if (copy_create(m, s, c, &k) == 0 && copy_bind_running(m, k) < 0)
+					copy_destroy(m, k);
+			}
+		} else if (strcmp(action, "remove") == 0) {
+			struct src *s = src_by_sysname(in, devname + 6);
+
+			if (s)
+				src_remove(m, s);
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- routing */
+
+static void emit(int fd, unsigned type, unsigned code, int value)
+{
+	struct input_event ev = { .type = (__u16)type, .code = (__u16)code, .value = value };
+
+	if (write(fd, &ev, sizeof(ev)) < 0 && errno != EAGAIN)
+		log_errno(neg_errno(), "input: write to a copy");
+}
+
+static struct copy *front_copy(struct input *in, struct src *s)
+{
+	if (!in->front)
+		return NULL;
+	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++)
+		if (in->copies[i].used && in->copies[i].src == s && in->copies[i].cell == in->front)
+			return &in->copies[i];
+	return NULL;
+}
+
+static void release_held(struct copy *k)
+{
+	bool any = false;
+
+	for (unsigned code = 0; code < KEY_CNT; code++)
+		if (bit_test(k->held, code)) {
+			emit(k->fd, EV_KEY, code, 0);
+			bit_set(k->held, code, false);
+			any = true;
+		}
+	if (any)
+		emit(k->fd, EV_SYN, SYN_REPORT, 0);
+}
+
+static void sync_leds(struct input *in, struct cell *c)
+{
+	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++) {
+		struct copy *k = &in->copies[i];
+
+		if (!k->used || k->cell != c || !bit_test(k->src->ev, EV_LED))
+			continue;
+		for (unsigned l = 0; l < LED_CNT; l++)
+			if (bit_test(k->src->led, l))
+				emit(k->src->fd, EV_LED, l, bit_test(k->led, l));
+		emit(k->src->fd, EV_SYN, SYN_REPORT, 0);
+	}
+}
+
+void input_route_to(struct mgr *m, struct cell *c)
+{
+	struct input *in = IN(m);
+	struct cell *old;
+
+	if (!in || in->front == c)
+		return;
+	old = in->front;
+	/* Old front first: keys up, then dead; only then the new one lives. */
+	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++) {
+		struct copy *k = &in->copies[i];
+
+		if (k->used && k->cell == old) {
+			release_held(k);
+			copy_set_inhibited(k, true);
+		}
+	}
+	in->front = c;
+	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++) {
+		struct copy *k = &in->copies[i];
+
+		if (k->used && k->cell == c)
+			copy_set_inhibited(k, false);
+	}
+	if (c)
+		sync_leds(in, c);
+	log_info("input: routed to %s", c ? c->cfg.name : "no cell");
+}
+
+struct cell *input_front(const struct mgr *m)
+{
+	return IN(m) ? IN(m)->front : NULL;
+}
+
+static bool switchable(const struct cell *c)
+{
+	return cell_is_active(c) && cell_has_input(c);
+}
+
+static void switch_to(struct mgr *m, struct cell *c)
+{
+#ifdef HAVE_DEVMUX
+	char err[256];
+
+	if (devmux_switch_to(m, c, err, sizeof(err)) < 0)
+		log_warn("input: switch to %s: %s", c->cfg.name, err);
+#else
+	console_switch(m, c);
+	input_route_to(m, c);
+#endif
+}
+
+static void hotkey_vt(struct mgr *m, unsigned vt)
+{
+	for (size_t i = 0; i < m->n_cells; i++)
+		if (vt_of(m, m->cells[i]) == vt && switchable(m->cells[i])) {
+			log_info("input: Ctrl-Alt-F%u: switching to %s", vt, m->cells[i]->cfg.name);
+			switch_to(m, m->cells[i]);
+			return;
+		}
+	log_info("input: Ctrl-Alt-F%u: no running cell on VT %u", vt, vt);
+}
+
+static void hotkey_next(struct mgr *m)
+{
+	struct cell *front = IN(m)->front;
+	size_t start = 0;
+
+	for (size_t i = 0; i < m->n_cells; i++)
+		if (m->cells[i] == front)
+			start = i + 1;
+	for (size_t j = 0; j < m->n_cells; j++) {
+		struct cell *c = m->cells[(start + j) % m->n_cells];
+
+		if (c != front && switchable(c)) {
+			log_info("input: Ctrl-Alt-Right: switching to %s", c->cfg.name);
+			switch_to(m, c);
+			return;
+		}
+	}
+}
+
+static unsigned mod_of(unsigned code)
+{
+	switch (code) {
+	case KEY_LEFTCTRL: return MOD_CTRL_L;
+	case KEY_RIGHTCTRL: return MOD_CTRL_R;
+	case KEY_LEFTALT: return MOD_ALT_L;
+	case KEY_RIGHTALT: return MOD_ALT_R;
+	}
+	return 0;
+}
+
+static int fkey_number(unsigned code)
+{
+	if (code >= KEY_F1 && code <= KEY_F10)
+		return (int)(code - KEY_F1) + 1;
+	if (code == KEY_F11)
+		return 11;
+	if (code == KEY_F12)
+		return 12;
+	return 0;
+}
+
+/* A key press the host keeps?  Acts on it and says so (value 1 only). */
+static bool host_key(struct mgr *m, unsigned code)
+{
+	struct input *in = IN(m);
+	bool ctrl = in->mods & (MOD_CTRL_L | MOD_CTRL_R), alt = in->mods & (MOD_ALT_L | MOD_ALT_R);
+	int f;
+
+	if (code == KEY_POWER) {
+		log_info("power key pressed: powering off the board");
+		if (kill(1, SIGUSR2) < 0)
+			log_errno(neg_errno(), "ask init to power off");
+		return true;
+	}
+	if (code == KEY_SYSRQ)
+		return true;
+	if (!ctrl || !alt)
+		return false;
+	if (code == KEY_DELETE || code == KEY_KPDOT) {
+		log_info("input: Ctrl-Alt-Del: asking init to reboot");
+		if (kill(1, SIGINT) < 0)
+			log_errno(neg_errno(), "ask init to reboot");
+		return true;
+	}
+	if ((f = fkey_number(code)) > 0) {
+		hotkey_vt(m, (unsigned)f);
+		return true;
+	}
+	if (code == KEY_RIGHT) {
+		hotkey_next(m);
+		return true;
+	}
+	return false;
+}
+
+static void on_src(struct mgr *m, struct src *s)
+{
+	struct input *in = IN(m);
+	struct input_event ev[64];
+	ssize_t n;
+
+	while ((n = read(s->fd, ev, sizeof(ev))) > 0) {
+		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
+			struct input_event *e = &ev[i];
+			struct copy *k;
+
+			if (!in->uinput) {
+				if (e->type == EV_KEY && e->code == KEY_POWER && e->value == 1)
+					host_key(m, KEY_POWER);
+				continue;
+			}
+			if (e->type == EV_KEY) {
+				unsigned mod = mod_of(e->code);
+
+				if (mod)
+					in->mods = e->value ? in->mods | mod : in->mods & ~mod;
+				if (e->code >= KEY_CNT || e->value == 2)
+					continue; /* repeats: the copy makes its own */
+				if (e->value == 1 && host_key(m, e->code)) {
+					bit_set(s->swallow, e->code, true);
+					continue;
+				}
+				if (e->value == 0 && bit_test(s->swallow, e->code)) {
+					bit_set(s->swallow, e->code, false);
+					continue;
+				}
+				if (e->code == KEY_SYSRQ || e->code == KEY_POWER)
+					continue;
+			}
+			if (e->type == EV_SYN) {
+				if (e->code == SYN_REPORT && s->pending) {
+					k = front_copy(in, s); /* may have changed: a hotkey */
+					if (k)
+						emit(k->fd, EV_SYN, SYN_REPORT, 0);
+				}
+				s->pending = 0;
+				continue;
+			}
+			if (e->type != EV_KEY && e->type != EV_REL && e->type != EV_ABS &&
+			    e->type != EV_MSC && e->type != EV_SW)
+				continue;
+			k = front_copy(in, s);
+			if (!k)
+				continue;
+			if (e->type == EV_KEY) {
+				/* Only ups of keys this cell saw go down. */
+				if (e->value == 0 && !bit_test(k->held, e->code))
+					continue;
+				bit_set(k->held, e->code, e->value != 0);
+			}
+			emit(k->fd, e->type, e->code, e->value);
+			s->pending++;
+		}
+	}
+	if (n < 0 && errno == ENODEV) {
+		/* Unplugged: the uevent usually says so first. */
+		src_remove(m, s);
+	}
+}
+
+/* The kernel writes LED state (and force feedback requests, which our
+ * copies do not offer) into the copy: the cell set its caps lock. */
+static void on_copy(struct mgr *m, struct copy *k)
+{
+	struct input *in = IN(m);
+	struct input_event ev[16];
+	ssize_t n;
+	bool leds = false;
+
+	while ((n = read(k->fd, ev, sizeof(ev))) > 0)
+		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++)
+			if (ev[i].type == EV_LED && ev[i].code < LED_CNT) {
+				bit_set(k->led, ev[i].code, ev[i].value != 0);
+				leds = true;
+			}
+	if (leds && k->cell == in->front && bit_test(k->src->ev, EV_LED)) {
+		for (unsigned l = 0; l < LED_CNT; l++)
+			if (bit_test(k->src->led, l))
+				emit(k->src->fd, EV_LED, l, bit_test(k->led, l));
+		emit(k->src->fd, EV_SYN, SYN_REPORT, 0);
+	}
+}
+
+void input_on_event(struct mgr *m, struct watch *w)
+{
+	struct item *it = w->obj;
+
+	if (!IN(m) || !it)
+		return;
+	switch (it->type) {
+	case ITEM_SRC: on_src(m, (struct src *)((char *)it - offsetof(struct src, it))); break;
+	case ITEM_COPY: on_copy(m, (struct copy *)((char *)it - offsetof(struct copy, it))); break;
+	case ITEM_UEVENT: on_uevent(m); break;
+	}
+}
