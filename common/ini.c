@@ -29,19 +29,19 @@ static char *trim(char *s)
 
 static int is_name_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-' || c == '.';
 }
 
 static struct ini_item error_item(unsigned line, const char *msg)
 {
-	struct ini_item it = { .kind = INI_ERROR, .line = line, .error = msg };
+	struct ini_item it = {.kind = INI_ERROR, .line = line, .error = msg};
 	return it;
 }
 
 static struct ini_item parse_section(unsigned line, char *s)
 {
-	struct ini_item it = { .kind = INI_SECTION, .line = line };
+	struct ini_item it = {.kind = INI_SECTION, .line = line};
 	char *end = strchr(s, ']');
 	char *rest, *p;
 
@@ -82,7 +82,7 @@ static void strip_comment(char *s)
 
 static struct ini_item parse_key(unsigned line, char *s)
 {
-	struct ini_item it = { .kind = INI_KEY, .line = line };
+	struct ini_item it = {.kind = INI_KEY, .line = line};
 	char *eq = strchr(s, '=');
 	char *p;
 
@@ -125,7 +125,7 @@ struct ini_item ini_next(struct ini_reader *r)
 			return parse_section(r->line, s);
 		return parse_key(r->line, s);
 	}
-	return (struct ini_item){ .kind = INI_END, .line = r->line };
+	return (struct ini_item){.kind = INI_END, .line = r->line};
 }
 
 char *ini_next_word(char **cursor)

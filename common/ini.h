@@ -21,10 +21,10 @@
 #define INI_LINE_MAX 1024
 
 enum ini_kind {
-	INI_END = 0,  /* no more input */
-	INI_SECTION,  /* name (and arg, possibly "") set */
-	INI_KEY,      /* key and value set */
-	INI_ERROR,    /* error set: the line is malformed */
+	INI_END = 0, /* no more input */
+	INI_SECTION, /* name (and arg, possibly "") set */
+	INI_KEY,     /* key and value set */
+	INI_ERROR,   /* error set: the line is malformed */
 };
 
 struct ini_item {

@@ -26,7 +26,7 @@ static const char dropped[] = "\n[admin console: output dropped: the line is too
 static void want_output(struct mgr *m, bool want)
 {
 	struct admin *a = &m->admin;
-	struct epoll_event ev = { .events = EPOLLIN | (want ? EPOLLOUT : 0), .data.ptr = &a->w };
+	struct epoll_event ev = {.events = EPOLLIN | (want ? EPOLLOUT : 0), .data.ptr = &a->w};
 
 	if (a->want_out == want)
 		return;
@@ -123,11 +123,8 @@ static void run_line(struct mgr *m, char *line)
 	size_t len;
 
 	switch (admin_cmd_parse(line, &cmd)) {
-	case ADMIN_EMPTY:
-		break;
-	case ADMIN_HELP:
-		out_str(a, admin_help);
-		break;
+	case ADMIN_EMPTY: break;
+	case ADMIN_HELP: out_str(a, admin_help); break;
 	case ADMIN_REFUSE:
 		out_str(a, "error: ");
 		out_str(a, cmd.why);
@@ -153,7 +150,7 @@ static void run_line(struct mgr *m, char *line)
  * unless the line hung up. */
 static bool hung_up(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 
 	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
 }
@@ -273,8 +270,9 @@ void admin_open(struct mgr *m)
 	a->out_off = a->out_len = 0;
 	a->discarding = false;
 	log_info("admin console on %s: cellctl commands, no shell", a->path);
-	out_str(a, "\ncellar admin console: cellctl commands only (no shell); help lists them\n"
-		   PROMPT);
+	out_str(
+	    a,
+	    "\ncellar admin console: cellctl commands only (no shell); help lists them\n" PROMPT);
 	flush(m);
 }
 

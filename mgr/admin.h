@@ -27,12 +27,12 @@ struct mgr;
 #define ADMIN_OUT_MAX (CTL_REPLY_MAX + 4096)
 
 struct admin {
-	int fd;                 /* the terminal, or -1: no admin console */
+	int fd; /* the terminal, or -1: no admin console */
 	char path[PATH_MAX];
 	bool restore_termios;
 	struct termios saved;
-	bool discarding;        /* the line is too long: dropped up to its end */
-	bool want_out;          /* EPOLLOUT is asked for: output is waiting */
+	bool discarding; /* the line is too long: dropped up to its end */
+	bool want_out;	 /* EPOLLOUT is asked for: output is waiting */
 	size_t out_off, out_len;
 	char out[ADMIN_OUT_MAX];
 	struct watch w;

@@ -26,8 +26,8 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-__attribute__((format(printf, 2, 3)))
-static enum admin_verdict refuse(struct admin_cmd *cmd, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static enum admin_verdict refuse(struct admin_cmd *cmd,
+								       const char *fmt, ...)
 {
 	va_list ap;
 
@@ -135,7 +135,7 @@ enum admin_verdict admin_cmd_parse(char *line, struct admin_cmd *cmd)
 
 bool admin_cmd_changes(const struct admin_cmd *cmd)
 {
-	static const char *const changing[] = { "start", "stop", "restart", "switch", "reload" };
+	static const char *const changing[] = {"start", "stop", "restart", "switch", "reload"};
 
 	if (cmd->n == 0)
 		return false;

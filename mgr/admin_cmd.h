@@ -23,7 +23,7 @@ enum admin_verdict {
 struct admin_cmd {
 	const char *fields[4]; /* COMMAND [NAME] ["json"]: pointers into the line */
 	unsigned n;
-	const char *why;      /* ADMIN_REFUSE: one line, no newline */
+	const char *why; /* ADMIN_REFUSE: one line, no newline */
 	char why_buf[160];
 };
 

@@ -19,7 +19,7 @@
 struct cell_record {
 	pid_t shim_pid, pid;
 	uint64_t shim_start, start; /* clock ticks since boot */
-	uint64_t started_ms;        /* CLOCK_MONOTONIC: the same for every process */
+	uint64_t started_ms;	    /* CLOCK_MONOTONIC: the same for every process */
 };
 
 void adopt_path(const struct mgr *m, const struct cell *c, const char *suffix, char *out,
@@ -99,7 +99,7 @@ bool adopt_cell(struct mgr *m, struct cell *c)
 {
 	char path[PATH_MAX];
 	struct cell_record rec;
-	int shim_pidfd = -1, pidfd = -1, fds[3] = { -1, -1, -1 };
+	int shim_pidfd = -1, pidfd = -1, fds[3] = {-1, -1, -1};
 
 	adopt_path(m, c, "state", path, sizeof(path));
 	if (read_record(path, &rec) < 0)

@@ -30,12 +30,13 @@
  * its user namespace); the masks are a second one.
  */
 static const char *const masked_files[] = {
-	"proc/kcore", "proc/keys", "proc/timer_list", "proc/sched_debug", "proc/latency_stats",
-	"proc/sysrq-trigger", "proc/kallsyms", "proc/kmsg", "proc/config.gz",
+    "proc/kcore",	"proc/keys",	      "proc/timer_list",
+    "proc/sched_debug", "proc/latency_stats", "proc/sysrq-trigger",
+    "proc/kallsyms",	"proc/kmsg",	      "proc/config.gz",
 };
 static const char *const masked_dirs[] = {
-	"proc/acpi", "proc/scsi", "proc/asound", "proc/fs/nfsd", "sys/firmware", "sys/kernel/debug",
-	"sys/kernel/tracing", "sys/kernel/security",
+    "proc/acpi",    "proc/scsi",	"proc/asound",	      "proc/fs/nfsd",
+    "sys/firmware", "sys/kernel/debug", "sys/kernel/tracing", "sys/kernel/security",
 };
 
 static int mkdir_if_missing(const char *path, mode_t mode, struct child_error *e)
@@ -57,7 +58,8 @@ static int mask_paths(struct child_error *e)
 		/* nodev on the bind: the mask is not even a usable device. */
 		if ((r = do_mount(e, "dev/null", masked_files[i], NULL, MS_BIND, NULL)) < 0 ||
 		    (r = do_mount(e, NULL, masked_files[i], NULL,
-				  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
+				      MS_NOEXEC,
 				  NULL)) < 0)
 			return r;
 	}
@@ -79,7 +81,8 @@ static int proc_sys_read_only(struct child_error *e)
 
 	if ((r = do_mount(e, "proc/sys", "proc/sys", NULL, MS_BIND | MS_REC, NULL)) < 0 ||
 	    (r = do_mount(e, NULL, "proc/sys", NULL,
-			  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) < 0)
+			  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  NULL)) < 0)
 		return r;
 	if ((r = do_mount(e, "proc/sys/net", "proc/sys/net", NULL, MS_BIND | MS_REC, NULL)) < 0)
 		return r;

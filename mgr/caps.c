@@ -17,9 +17,9 @@
  * reboot(2) only ends the cell's own init (that is how a cell reboots).
  */
 static const cap_value_t default_drop[] = {
-	CAP_SYS_MODULE,    CAP_SYS_RAWIO,      CAP_SYS_TIME,      CAP_SYSLOG,
-	CAP_MAC_ADMIN,     CAP_MAC_OVERRIDE,   CAP_SYS_TTY_CONFIG, CAP_AUDIT_CONTROL,
-	CAP_AUDIT_READ,    CAP_AUDIT_WRITE,    CAP_WAKE_ALARM,    CAP_BLOCK_SUSPEND,
+    CAP_SYS_MODULE, CAP_SYS_RAWIO,    CAP_SYS_TIME,	  CAP_SYSLOG,
+    CAP_MAC_ADMIN,  CAP_MAC_OVERRIDE, CAP_SYS_TTY_CONFIG, CAP_AUDIT_CONTROL,
+    CAP_AUDIT_READ, CAP_AUDIT_WRITE,  CAP_WAKE_ALARM,	  CAP_BLOCK_SUSPEND,
 };
 
 uint64_t caps_default_drop(void)

@@ -74,8 +74,8 @@ static int cell_watch(struct mgr *m, struct cell *c);
 
 /* The start failed before the cell's init ran: say why, then let the
  * restart policy decide (a broken image must not be retried in a loop). */
-__attribute__((format(printf, 3, 4)))
-static int cell_fail(struct mgr *m, struct cell *c, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int cell_fail(struct mgr *m, struct cell *c,
+							   const char *fmt, ...)
 {
 	va_list ap;
 
@@ -116,10 +116,10 @@ static int cell_id_base(struct mgr *m, struct cell *c, uint32_t *base)
 int cell_start(struct mgr *m, struct cell *c)
 {
 	struct spawn_params sp = {
-		.cfg = &c->cfg,
-		.state_dir = m->state_dir,
-		.cgroup_fd = -1,
-		.own_mntns = m->own_mntns,
+	    .cfg = &c->cfg,
+	    .state_dir = m->state_dir,
+	    .cgroup_fd = -1,
+	    .own_mntns = m->own_mntns,
 	};
 	char exit_file[PATH_MAX], err[160];
 	struct dev_bind devs[CELL_DEV_BINDS_MAX];
@@ -138,7 +138,8 @@ int cell_start(struct mgr *m, struct cell *c)
 		c->has_next_cfg = false;
 	}
 	if (c->console_file.fd < 0)
-		consolelog_open(&c->console_file, m->state_dir, c->cfg.name, CONSOLELOG_CAP_DEFAULT);
+		consolelog_open(&c->console_file, m->state_dir, c->cfg.name,
+				CONSOLELOG_CAP_DEFAULT);
 	if (!m->have_seccomp)
 		return cell_fail(m, c, "no seccomp filter: refusing to start it unconfined");
 	sp.seccomp = &m->seccomp;
@@ -166,7 +167,9 @@ int cell_start(struct mgr *m, struct cell *c)
 	     devprog_load(&own, c->cfg.name) < 0))
 		return cell_fail(m, c, "device program: cannot build it");
 	r = cgroup_cell_create(&m->cgroups, &c->cfg, root_uid, root_uid,
-			       own.fd >= 0 ? &own : m->devices.fd >= 0 ? &m->devices : NULL,
+			       own.fd >= 0	    ? &own
+			       : m->devices.fd >= 0 ? &m->devices
+						    : NULL,
 			       &sp.cgroup_fd);
 	devprog_free(&own);
 	if (r < 0)
@@ -240,7 +243,8 @@ bool cell_adopt(struct mgr *m, struct cell *c)
 		return false;
 	vt_assign(m, c);
 	if (c->console_file.fd < 0)
-		consolelog_open(&c->console_file, m->state_dir, c->cfg.name, CONSOLELOG_CAP_DEFAULT);
+		consolelog_open(&c->console_file, m->state_dir, c->cfg.name,
+				CONSOLELOG_CAP_DEFAULT);
 	preload_console(c);
 	if (cell_watch(m, c) < 0) {
 		log_error("cell %s: cannot watch it: stopping it", c->cfg.name);
@@ -328,8 +332,8 @@ static void describe_exit(struct cell *c, const siginfo_t *si)
 		why = " (reboot)";
 	else if (si->si_status == SIGINT)
 		why = " (poweroff or halt)";
-	snprintf(c->reason, sizeof(c->reason), "killed by signal %s%s",
-		 signal_name(si->si_status), why);
+	snprintf(c->reason, sizeof(c->reason), "killed by signal %s%s", signal_name(si->si_status),
+		 why);
 }
 
 /* The last console lines, on one line, for a log message. */
@@ -386,9 +390,7 @@ static void cell_ended(struct mgr *m, struct cell *c, enum exit_kind kind)
 		c->state = CELL_STOPPED;
 		log_info("cell %s stays stopped (%s)", c->cfg.name, d.why);
 		break;
-	case RD_STAY_EXITED:
-		log_info("cell %s stays down (%s)", c->cfg.name, d.why);
-		break;
+	case RD_STAY_EXITED: log_info("cell %s stays down (%s)", c->cfg.name, d.why); break;
 	case RD_FAILED: {
 		char last[sizeof(c->reason)];
 
@@ -418,7 +420,7 @@ void cell_on_exit(struct mgr *m, struct cell *c)
 	} else {
 		/* Adopted: the shim is not ours to reap; it left a record.  Its
 		 * pidfd turns readable once it has exited. */
-		struct pollfd pfd = { .fd = c->shim_pidfd, .events = POLLIN };
+		struct pollfd pfd = {.fd = c->shim_pidfd, .events = POLLIN};
 		char exit_file[PATH_MAX];
 		int code, status;
 

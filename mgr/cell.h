@@ -34,9 +34,11 @@ enum watch_kind {
 	WATCH_CELL_NOTIFY,
 	WATCH_CTL_LISTEN,
 	WATCH_CTL_CLIENT,
-	WATCH_CTL_EXEC,    /* a command run by cellctl exec (ctl.c) */
+	WATCH_CTL_EXEC, /* a command run by cellctl exec (ctl.c) */
 	WATCH_ADMIN,
-	WATCH_INPUT,       /* evdev sources and the uevent socket (input.c) */       /* the admin console's terminal (admin.c) */
+	WATCH_INPUT,
+	/* evdev sources and the uevent socket (input.c) */ /* the admin console's terminal
+							       (admin.c) */
 };
 
 struct watch {
@@ -46,34 +48,34 @@ struct watch {
 
 struct cell {
 	struct cell_config cfg;
-	unsigned index;            /* 1-based, in config order */
+	unsigned index; /* 1-based, in config order */
 	enum cell_state state;
-	char reason[256];          /* why it failed or how it exited */
-	pid_t pid;                 /* its init, in cellmgr's pid namespace */
-	int pidfd;                 /* its init: signals, setns (exec) */
-	pid_t shim_pid;            /* its shim, the init's parent (mgr/shim.h) */
-	int shim_pidfd;            /* readable when the cell has ended */
-	bool shim_is_child;        /* started by this cellmgr: waitid() works */
-	int pty_master;            /* its /dev/console, seen from cellmgr */
-	int pty_slave;             /* held so the master never sees HUP */
-	int errpipe;               /* setup errors from the child until exec */
-	int notify;                /* its sd_notify socket (READY=1, STATUS=) */
-	char status[256];          /* its last STATUS= */
+	char reason[256];   /* why it failed or how it exited */
+	pid_t pid;	    /* its init, in cellmgr's pid namespace */
+	int pidfd;	    /* its init: signals, setns (exec) */
+	pid_t shim_pid;	    /* its shim, the init's parent (mgr/shim.h) */
+	int shim_pidfd;	    /* readable when the cell has ended */
+	bool shim_is_child; /* started by this cellmgr: waitid() works */
+	int pty_master;	    /* its /dev/console, seen from cellmgr */
+	int pty_slave;	    /* held so the master never sees HUP */
+	int errpipe;	    /* setup errors from the child until exec */
+	int notify;	    /* its sd_notify socket (READY=1, STATUS=) */
+	char status[256];   /* its last STATUS= */
 	uint64_t started_ms;
-	uint64_t stop_deadline_ms; /* while stopping: when to SIGKILL */
-	struct ring console_log;   /* recent console output */
+	uint64_t stop_deadline_ms;	/* while stopping: when to SIGKILL */
+	struct ring console_log;	/* recent console output */
 	struct consolelog console_file; /* and the same in <state>/NAME.log */
 	struct watch w_pty, w_errpipe, w_pidfd, w_notify;
 
 	/* Supervision (mgr/supervise.h). */
 	struct restart_state restart;
-	unsigned restarts;         /* restarts by the policy since cellmgr started */
-	uint64_t restart_at_ms;    /* a restart is due then; 0 = none */
-	bool setup_failed;         /* this run never exec'd its init */
-	bool stop_requested;       /* stopped on request: never restarted */
-	bool start_after_stop;     /* restart or changed config: start once gone */
-	bool removed;              /* no longer in the cell list: freed once gone */
-	bool has_next_cfg;         /* reload changed it: next_cfg applies at start */
+	unsigned restarts;	/* restarts by the policy since cellmgr started */
+	uint64_t restart_at_ms; /* a restart is due then; 0 = none */
+	bool setup_failed;	/* this run never exec'd its init */
+	bool stop_requested;	/* stopped on request: never restarted */
+	bool start_after_stop;	/* restart or changed config: start once gone */
+	bool removed;		/* no longer in the cell list: freed once gone */
+	bool has_next_cfg;	/* reload changed it: next_cfg applies at start */
 	struct cell_config next_cfg;
 };
 

@@ -52,4 +52,3 @@ void seccomp_prog_free(struct seccomp_prog *p);
 int seccomp_prog_install(const struct seccomp_prog *p);
 
 #endif
-

@@ -43,15 +43,15 @@ static void usage(FILE *f)
 		"  reload                    re-read the cell list: start new cells, stop\n"
 		"                            removed ones, restart changed ones\n"
 		"options:\n"
-		"  --socket PATH             cellmgr's control socket (default " CTL_DEFAULT_SOCKET ")\n"
+		"  --socket PATH             cellmgr's control socket (default " CTL_DEFAULT_SOCKET
+		")\n"
 		"  --json                    list, status: print JSON\n"
 		"  -h, --help                this text\n"
 		"exit status: 0 success; 1 error (one line on stderr); 2 usage;\n"
 		"exec: the command's status, 128+N for signal N, 125 if it could not run\n");
 }
 
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -112,7 +112,8 @@ static int parse_command(int argc, char **args, bool json, struct request *rq)
 		return 0;
 	}
 	for (; i < argc; i++) {
-		if (strcmp(args[i], "--json") == 0 && (!strcmp(cmd, "list") || !strcmp(cmd, "status")))
+		if (strcmp(args[i], "--json") == 0 &&
+		    (!strcmp(cmd, "list") || !strcmp(cmd, "status")))
 			json = true;
 		else if ((!strcmp(args[i], "-f") || !strcmp(args[i], "--follow")) &&
 			 !strcmp(cmd, "log"))
@@ -137,7 +138,7 @@ static int fail(const char *what)
 
 static int connect_to(const char *path)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
@@ -161,13 +162,13 @@ static int connect_to(const char *path)
 /* The request, with our stdin, stdout and stderr for exec. */
 static int send_request(int fd, const char *msg, size_t len, bool with_fds)
 {
-	static const int fds[CTL_EXEC_FDS] = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO };
+	static const int fds[CTL_EXEC_FDS] = {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO};
 	union {
 		char buf[CMSG_SPACE(sizeof(fds))];
 		struct cmsghdr align;
 	} ctrl;
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct iovec iov = {.iov_base = (void *)msg, .iov_len = len};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	struct cmsghdr *cm;
 
 	if (with_fds) {
@@ -249,10 +250,10 @@ static int follow(int fd, const char *name)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "socket", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"socket", required_argument, NULL, 's'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	static char msg[CTL_REQUEST_MAX];
 	static char reply[CTL_REPLY_MAX + 1];

@@ -48,7 +48,7 @@
 /* devices = display input */
 #define CELL_DEV_DISPLAY 0x1u /* owns a VT: its tty1, its screen */
 #define CELL_DEV_INPUT 0x2u   /* gets copies of the input devices */
-#define CELL_VT_MAX 63        /* the kernel's MAX_NR_CONSOLES */
+#define CELL_VT_MAX 63	      /* the kernel's MAX_NR_CONSOLES */
 
 #define HOST_DEFAULT_HOSTNAME "cellar"
 #define HOST_DEFAULT_DATA_DIR "/var/lib/cellar"
@@ -100,8 +100,8 @@ struct host_config {
 	char hostname[HOSTNAME_MAX + 1]; /* default "cellar" */
 	char modules[MODULES_MAX];	 /* space-separated module names */
 	char data_dir[PATH_MAX];	 /* persistent state (id ranges); default /var/lib/cellar */
-	uint32_t idmap_base;   /* first host id of the first cell range; default 1000000 */
-	uint32_t idmap_ranges; /* how many 65536-id ranges may be given out; default 1024 */
+	uint32_t idmap_base;	      /* first host id of the first cell range; default 1000000 */
+	uint32_t idmap_ranges;	      /* how many 65536-id ranges may be given out; default 1024 */
 	char admin_console[PATH_MAX]; /* the admin console's terminal; "" = none (off) */
 };
 

@@ -46,8 +46,8 @@ void console_attach(struct mgr *m)
 		 * log lines then carry their CR themselves. */
 		raw = con->saved;
 		raw.c_oflag &= ~(tcflag_t)OPOST;
-		raw.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR |
-					   ICRNL | IXON);
+		raw.c_iflag &=
+		    ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
 		raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
 		raw.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
 		raw.c_cflag |= CS8;
@@ -56,8 +56,7 @@ void console_attach(struct mgr *m)
 		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0) {
 			con->restore_termios = true;
 			log_set_crlf(true);
-		}
-		else
+		} else
 			log_errno(neg_errno(), "console: raw mode");
 	}
 	if (mgr_watch(m, STDIN_FILENO, &con->w_in, WATCH_CONSOLE_IN, NULL) < 0)

@@ -25,8 +25,8 @@ static int open_current(struct consolelog *l, int extra_flags)
 	struct stat st;
 	int fd;
 
-	fd = open(l->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW |
-				   extra_flags,
+	fd = open(l->path,
+		  O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | extra_flags,
 		  0600);
 	if (fd < 0)
 		return neg_errno();

@@ -18,10 +18,10 @@
 #define CONSOLELOG_CAP_DEFAULT (1024u * 1024u)
 
 struct consolelog {
-	int fd;              /* -1 when closed */
-	uint64_t size;       /* bytes in the current file */
+	int fd;	       /* -1 when closed */
+	uint64_t size; /* bytes in the current file */
 	uint64_t cap;
-	bool failed;         /* a write failed: logged once */
+	bool failed;	     /* a write failed: logged once */
 	char path[PATH_MAX]; /* NAME.log; NAME.log.1 is path + ".1" */
 };
 

@@ -37,7 +37,7 @@ static void slot_init(struct ctl_client *cl)
 
 int ctl_listen(struct mgr *m)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd, r;
 
 	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++)
@@ -170,7 +170,7 @@ struct reply {
 
 static void reply_reset(struct reply *rp)
 {
-	rp->b = (struct ctl_buf){ .buf = rp->buf, .cap = sizeof(rp->buf) };
+	rp->b = (struct ctl_buf){.buf = rp->buf, .cap = sizeof(rp->buf)};
 }
 
 static void reply_error(struct reply *rp, const char *text)
@@ -243,8 +243,9 @@ static void cell_json_fields(struct mgr *m, struct cell *c, uint64_t now, struct
 	ctl_buf_json_string(b, c->cfg.name);
 	ctl_buf_printf(b, ",\"state\":");
 	ctl_buf_json_string(b, cell_state_name(c->state));
-	ctl_buf_printf(b, ",\"pid\":%d,\"uptime\":%llu,\"restarts\":%u,\"memory\":%llu,"
-			  "\"foreground\":%s",
+	ctl_buf_printf(b,
+		       ",\"pid\":%d,\"uptime\":%llu,\"restarts\":%u,\"memory\":%llu,"
+		       "\"foreground\":%s",
 		       (int)c->pid, (unsigned long long)uptime_s(c, now), c->restarts,
 		       (unsigned long long)mgr_cell_memory(m, c),
 		       m->console.front == c ? "true" : "false");
@@ -269,8 +270,8 @@ static void status_text(struct mgr *m, struct cell *c, struct ctl_buf *b)
 	char up[32];
 
 	format_duration(up, sizeof(up), c, uptime_s(c, now));
-	ctl_buf_printf(b, "name: %s\nstate: %s\npid: %d\nuptime: %s\nrestarts: %u\n",
-		       c->cfg.name, cell_state_name(c->state), (int)c->pid, up, c->restarts);
+	ctl_buf_printf(b, "name: %s\nstate: %s\npid: %d\nuptime: %s\nrestarts: %u\n", c->cfg.name,
+		       cell_state_name(c->state), (int)c->pid, up, c->restarts);
 	ctl_buf_printf(b, "memory: %llu\nforeground: %s\nimage: %s\ninit: %s\n",
 		       (unsigned long long)mem, m->console.front == c ? "yes" : "no", c->cfg.image,
 		       c->cfg.init);
@@ -443,17 +444,10 @@ static bool answer(struct mgr *m, const char *msg, size_t len, unsigned n_fds, b
 	case CTL_CMD_START:
 	case CTL_CMD_STOP:
 	case CTL_CMD_RESTART:
-	case CTL_CMD_SWITCH:
-		simple_op(m, req, c, rp);
-		break;
-	case CTL_CMD_RELOAD:
-		reload(m, rp);
-		break;
-	case CTL_CMD_LOG:
-		log_reply(c, rp);
-		return !req->follow;
-	case CTL_CMD_EXEC:
-		return false;
+	case CTL_CMD_SWITCH: simple_op(m, req, c, rp); break;
+	case CTL_CMD_RELOAD: reload(m, rp); break;
+	case CTL_CMD_LOG: log_reply(c, rp); return !req->follow;
+	case CTL_CMD_EXEC: return false;
 	}
 	return true;
 }
@@ -532,14 +526,14 @@ void ctl_on_request(struct mgr *m, struct ctl_client *cl)
 		char buf[CMSG_SPACE(sizeof(int) * CTL_EXEC_FDS)];
 		struct cmsghdr align;
 	} ctrl;
-	struct iovec iov = { .iov_base = request, .iov_len = sizeof(request) };
+	struct iovec iov = {.iov_base = request, .iov_len = sizeof(request)};
 	struct msghdr mh = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = ctrl.buf,
-		.msg_controllen = sizeof(ctrl.buf),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = ctrl.buf,
+	    .msg_controllen = sizeof(ctrl.buf),
 	};
-	int fds[CTL_EXEC_FDS] = { -1, -1, -1 };
+	int fds[CTL_EXEC_FDS] = {-1, -1, -1};
 	unsigned n_fds;
 	ssize_t n;
 

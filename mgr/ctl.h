@@ -29,9 +29,9 @@ struct ctl_client {
 	int fd;
 	struct watch w;
 	enum ctl_client_mode mode;
-	uint64_t deadline_ms;  /* CTL_CLIENT_REQUEST: dropped after this */
-	struct cell *follow;   /* CTL_CLIENT_FOLLOW */
-	int exec_pidfd;        /* CTL_CLIENT_EXEC: the command, or -1 */
+	uint64_t deadline_ms; /* CTL_CLIENT_REQUEST: dropped after this */
+	struct cell *follow;  /* CTL_CLIENT_FOLLOW */
+	int exec_pidfd;	      /* CTL_CLIENT_EXEC: the command, or -1 */
 	struct watch w_exec;
 };
 

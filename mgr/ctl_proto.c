@@ -16,15 +16,15 @@ struct cmd_spec {
 };
 
 static const struct cmd_spec cmds[] = {
-	{ "list", CTL_CMD_LIST, "wrong arguments (usage: list [json])" },
-	{ "status", CTL_CMD_STATUS, "wrong arguments (usage: status NAME [json])" },
-	{ "start", CTL_CMD_START, "wrong arguments (usage: start NAME)" },
-	{ "stop", CTL_CMD_STOP, "wrong arguments (usage: stop NAME)" },
-	{ "restart", CTL_CMD_RESTART, "wrong arguments (usage: restart NAME)" },
-	{ "switch", CTL_CMD_SWITCH, "wrong arguments (usage: switch NAME)" },
-	{ "log", CTL_CMD_LOG, "wrong arguments (usage: log NAME [follow])" },
-	{ "exec", CTL_CMD_EXEC, "wrong arguments (usage: exec NAME ARG0 [ARG...])" },
-	{ "reload", CTL_CMD_RELOAD, "wrong arguments (usage: reload)" },
+    {"list", CTL_CMD_LIST, "wrong arguments (usage: list [json])"},
+    {"status", CTL_CMD_STATUS, "wrong arguments (usage: status NAME [json])"},
+    {"start", CTL_CMD_START, "wrong arguments (usage: start NAME)"},
+    {"stop", CTL_CMD_STOP, "wrong arguments (usage: stop NAME)"},
+    {"restart", CTL_CMD_RESTART, "wrong arguments (usage: restart NAME)"},
+    {"switch", CTL_CMD_SWITCH, "wrong arguments (usage: switch NAME)"},
+    {"log", CTL_CMD_LOG, "wrong arguments (usage: log NAME [follow])"},
+    {"exec", CTL_CMD_EXEC, "wrong arguments (usage: exec NAME ARG0 [ARG...])"},
+    {"reload", CTL_CMD_RELOAD, "wrong arguments (usage: reload)"},
 };
 
 const char *ctl_cmd_name(enum ctl_cmd cmd)
@@ -90,8 +90,7 @@ static int decode_args(const struct cmd_spec *spec, unsigned n, const char *cons
 			return 0;
 		}
 		return rest == 0 ? 0 : -EINVAL;
-	default:
-		break;
+	default: break;
 	}
 	if (rest < 1)
 		return -EINVAL;
@@ -122,8 +121,7 @@ static int decode_args(const struct cmd_spec *spec, unsigned n, const char *cons
 			req->argv[i] = f[2 + i];
 		req->argv[req->argc] = NULL;
 		return 0;
-	default:
-		return rest == 1 ? 0 : -EINVAL;
+	default: return rest == 1 ? 0 : -EINVAL;
 	}
 }
 

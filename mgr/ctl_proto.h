@@ -24,7 +24,7 @@
 #define CTL_REQUEST_MAX 8192
 #define CTL_FIELDS_MAX 256 /* command and arguments */
 #define CTL_REPLY_MAX 65536
-#define CTL_EXEC_FDS 3	   /* stdin, stdout, stderr, sent with exec */
+#define CTL_EXEC_FDS 3 /* stdin, stdout, stderr, sent with exec */
 #define CTL_DEFAULT_SOCKET "/run/cellar/ctl.sock"
 
 enum ctl_cmd {
@@ -84,8 +84,7 @@ struct ctl_buf {
 	bool truncated;
 };
 
-__attribute__((format(printf, 2, 3)))
-void ctl_buf_printf(struct ctl_buf *b, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void ctl_buf_printf(struct ctl_buf *b, const char *fmt, ...);
 void ctl_buf_append(struct ctl_buf *b, const char *data, size_t len);
 
 /* Appends s as a JSON string literal, quotes included: '"', '\\' and

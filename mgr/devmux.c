@@ -60,7 +60,8 @@ struct cell *devmux_next(struct mgr *m, struct cell *after, int display_only)
 	for (i = 0; i < m->n_cells; i++) {
 		struct cell *c = m->cells[(start + i) % m->n_cells];
 
-		if (c != after && !c->removed && cell_is_active(c) && (!display_only || has_display(c)))
+		if (c != after && !c->removed && cell_is_active(c) &&
+		    (!display_only || has_display(c)))
 			return c;
 	}
 	return NULL;

@@ -43,8 +43,8 @@
 #define BITS_PER_LONG (8 * sizeof(unsigned long))
 #define NLONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
 #define UINPUT_PATH "/dev/uinput"
-#define COPY_PHYS "cellar/"	  /* phys of our copies: "cellar/CELL" */
-#define SYSRQ_VALUE "0"		  /* docs/devices-input.md, "sysrq" */
+#define COPY_PHYS "cellar/" /* phys of our copies: "cellar/CELL" */
+#define SYSRQ_VALUE "0"	    /* docs/devices-input.md, "sysrq" */
 
 static bool bit_test(const unsigned long *b, unsigned n)
 {
@@ -71,8 +71,8 @@ struct src {
 	struct item it;
 	bool used;
 	int fd;
-	unsigned slot;            /* its index: the cells see it as input/event<slot> */
-	char sysname[32];         /* "event3" */
+	unsigned slot;	  /* its index: the cells see it as input/event<slot> */
+	char sysname[32]; /* "event3" */
 	char name[UINPUT_MAX_NAME_SIZE];
 	struct input_id id;
 	unsigned long ev[NLONGS(EV_CNT)];
@@ -85,32 +85,32 @@ struct src {
 	unsigned long prop[NLONGS(INPUT_PROP_CNT)];
 	struct input_absinfo absinfo[ABS_CNT];
 	unsigned long swallow[NLONGS(KEY_CNT)]; /* consumed downs: drop their up too */
-	unsigned pending;         /* events written since the last SYN_REPORT */
-	bool copyable;            /* has something a cell can use */
+	unsigned pending;			/* events written since the last SYN_REPORT */
+	bool copyable;				/* has something a cell can use */
 };
 
 /* One cell's uinput copy of one source. */
 struct copy {
 	struct item it;
 	bool used;
-	int fd;                   /* /dev/uinput */
+	int fd; /* /dev/uinput */
 	struct cell *cell;
 	struct src *src;
-	char node[32];            /* "/dev/input/event9" on the host */
-	char sysdir[64];          /* "/sys/class/input/input12" */
-	bool bound;               /* bound into the running cell by us (hotplug) */
+	char node[32];	 /* "/dev/input/event9" on the host */
+	char sysdir[64]; /* "/sys/class/input/input12" */
+	bool bound;	 /* bound into the running cell by us (hotplug) */
 	unsigned long held[NLONGS(KEY_CNT)];
 	unsigned long led[NLONGS(LED_CNT)]; /* as the cell last set them */
 };
 
 struct input {
-	bool uinput;              /* false: power key only, nothing grabbed */
+	bool uinput; /* false: power key only, nothing grabbed */
 	struct src src[INPUT_SRC_MAX];
 	struct copy copies[INPUT_COPIES_MAX];
 	struct item uevent;
 	int uevent_fd;
 	struct cell *front;
-	unsigned mods;            /* held modifiers, over all sources */
+	unsigned mods; /* held modifiers, over all sources */
 };
 
 #define MOD_CTRL_L 1u
@@ -235,7 +235,8 @@ static bool is_our_copy(struct input *in, int fd, const char *sysname)
 	char phys[64] = "";
 
 	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++)
-		if (in->copies[i].used && strcmp(in->copies[i].node + strlen("/dev/input/"), sysname) == 0)
+		if (in->copies[i].used &&
+		    strcmp(in->copies[i].node + strlen("/dev/input/"), sysname) == 0)
 			return true;
 	/* Also copies of an earlier cellmgr that are still being torn down. */
 	if (ioctl(fd, EVIOCGPHYS(sizeof(phys) - 1), phys) >= 0 &&
@@ -325,7 +326,7 @@ static void src_remove(struct mgr *m, struct src *s)
 static int uevent_open(struct mgr *m)
 {
 	struct input *in = IN(m);
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 /* kernel */ };
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1 /* kernel */};
 	int fd;
 
 	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
@@ -365,7 +366,8 @@ int input_init(struct mgr *m)
 		log_errno(r, "input: kernel.sysrq = " SYSRQ_VALUE);
 	in->uinput = access(UINPUT_PATH, R_OK | W_OK) == 0;
 	if (!in->uinput)
-		log_warn("input: no %s: cells get no input; only the power key is watched", UINPUT_PATH);
+		log_warn("input: no %s: cells get no input; only the power key is watched",
+			 UINPUT_PATH);
 	else
 		keymap_sanitize();
 	dir = opendir("/dev/input");
@@ -510,7 +512,7 @@ static int copy_create(struct mgr *m, struct src *s, struct cell *c, struct copy
 	if ((r = ui_bits(fd, UI_SET_PROPBIT, s->prop, INPUT_PROP_CNT)) < 0)
 		goto fail;
 	for (unsigned a = 0; a < ABS_CNT; a++) {
-		struct uinput_abs_setup as = { .code = (__u16)a, .absinfo = s->absinfo[a] };
+		struct uinput_abs_setup as = {.code = (__u16)a, .absinfo = s->absinfo[a]};
 
 		if (bit_test(s->abs, a) && ioctl(fd, UI_ABS_SETUP, &as) < 0)
 			goto fail;
@@ -576,8 +578,7 @@ static void copy_destroy(struct mgr *m, struct copy *k)
 	k->used = false;
 }
 
-int input_cell_devs(struct mgr *m, struct cell *c, struct dev_bind *devs, unsigned *n,
-		    unsigned max)
+int input_cell_devs(struct mgr *m, struct cell *c, struct dev_bind *devs, unsigned *n, unsigned max)
 {
 	struct input *in = IN(m);
 	int added = 0, r;
@@ -597,7 +598,8 @@ int input_cell_devs(struct mgr *m, struct cell *c, struct dev_bind *devs, unsign
 		if (!s->used || !s->copyable)
 			continue;
 		if (*n >= max)
-			return log_errno(-ENOSPC, "input: cell %s: too many device nodes", c->cfg.name);
+			return log_errno(-ENOSPC, "input: cell %s: too many device nodes",
+					 c->cfg.name);
 		if ((r = copy_create(m, s, c, &k)) < 0)
 			return r;
 		snprintf(devs[*n].host, sizeof(devs[*n].host), "%s", k->node);
@@ -639,12 +641,14 @@ static int in_cell_mntns(struct mgr *m, struct copy *k, bool bind)
 	if (k->cell->pidfd < 0)
 		return -ESRCH;
 	if (bind) {
-		tree = (int)syscall(SYS_open_tree, AT_FDCWD, k->node, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		tree = (int)syscall(SYS_open_tree, AT_FDCWD, k->node,
+				    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (tree < 0)
 			return log_errno(neg_errno(), "input: open_tree %s", k->node);
 	}
 	if (setns(k->cell->pidfd, CLONE_NEWNS) < 0) {
-		r = log_errno(neg_errno(), "input: cell %s: enter its mount namespace", k->cell->cfg.name);
+		r = log_errno(neg_errno(), "input: cell %s: enter its mount namespace",
+			      k->cell->cfg.name);
 		goto out;
 	}
 	if (bind) {
@@ -654,7 +658,8 @@ static int in_cell_mntns(struct mgr *m, struct copy *k, bool bind)
 		if (stat("/dev", &st) < 0) {
 			r = neg_errno();
 		} else {
-			if (mkdir("/dev/input", 0755) == 0 && chown("/dev/input", st.st_uid, st.st_gid) < 0)
+			if (mkdir("/dev/input", 0755) == 0 &&
+			    chown("/dev/input", st.st_uid, st.st_gid) < 0)
 				r = neg_errno();
 			fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 			if (fd < 0)
@@ -666,7 +671,8 @@ static int in_cell_mntns(struct mgr *m, struct copy *k, bool bind)
 				r = neg_errno();
 		}
 		if (r < 0)
-			log_errno(r, "input: cell %s: bind %s on its %s", k->cell->cfg.name, k->node, target);
+			log_errno(r, "input: cell %s: bind %s on its %s", k->cell->cfg.name,
+				  k->node, target);
 	} else {
 		umount2(target, MNT_DETACH);
 		unlink(target);
@@ -754,7 +760,7 @@ static void on_uevent(struct mgr *m)
 
 static void emit(int fd, unsigned type, unsigned code, int value)
 {
-	struct input_event ev = { .type = (__u16)type, .code = (__u16)code, .value = value };
+	struct input_event ev = {.type = (__u16)type, .code = (__u16)code, .value = value};
 
 	if (write(fd, &ev, sizeof(ev)) < 0 && errno != EAGAIN)
 		log_errno(neg_errno(), "input: write to a copy");

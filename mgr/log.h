@@ -19,12 +19,10 @@ void log_set_prefix(const char *prefix);
 /* End lines with CR LF: for a console whose output processing is off. */
 void log_set_crlf(bool crlf);
 
-__attribute__((format(printf, 2, 3)))
-void log_msg(enum log_level level, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void log_msg(enum log_level level, const char *fmt, ...);
 
 /* Logs "message: strerror(-err)" and returns err (which must be < 0). */
-__attribute__((format(printf, 2, 3)))
-int log_errno(int err, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) int log_errno(int err, const char *fmt, ...);
 
 #define log_error(...) log_msg(LOG_LVL_ERROR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)

@@ -35,7 +35,7 @@ uint64_t now_ms(void)
 
 int mgr_watch(struct mgr *m, int fd, struct watch *w, enum watch_kind kind, void *obj)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = w};
 
 	w->kind = kind;
 	w->obj = obj;
@@ -64,13 +64,13 @@ static void usage(FILE *f)
 static int parse_args(struct mgr *m, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "state-dir", required_argument, NULL, 's' },
-		{ "socket", required_argument, NULL, 'S' },
-		{ "data-dir", required_argument, NULL, 'd' },
-		{ "board", no_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"config", required_argument, NULL, 'c'},
+	    {"state-dir", required_argument, NULL, 's'},
+	    {"socket", required_argument, NULL, 'S'},
+	    {"data-dir", required_argument, NULL, 'd'},
+	    {"board", no_argument, NULL, 'b'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt;
 
@@ -153,8 +153,8 @@ static void setup_isolation(struct mgr *m)
 		log_errno(r, "seccomp filter: cells will not start");
 	cgroup_root_init(&m->cgroups, "/sys/fs/cgroup");
 	devprog_init(&m->devices);
-	if (m->cgroups.available && (devprog_add_defaults(&m->devices) < 0 ||
-				     devprog_load(&m->devices, "cells") < 0))
+	if (m->cgroups.available &&
+	    (devprog_add_defaults(&m->devices) < 0 || devprog_load(&m->devices, "cells") < 0))
 		log_warn("cells start without a device program");
 }
 
@@ -241,9 +241,7 @@ static void on_signal(struct mgr *m)
 	while (read(m->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		switch (si.ssi_signo) {
 		case SIGTERM:
-		case SIGINT:
-			stop_all(m);
-			break;
+		case SIGINT: stop_all(m); break;
 		case SIGCHLD:
 			/* Cells are reaped through their pidfds; anything else
 			 * that was ours (there should be nothing) is reaped here. */
@@ -251,8 +249,7 @@ static void on_signal(struct mgr *m)
 				if (m->cells[i]->pidfd >= 0)
 					cell_on_exit(m, m->cells[i]);
 			break;
-		default:
-			break;
+		default: break;
 		}
 	}
 }

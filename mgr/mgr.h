@@ -18,11 +18,11 @@
 #include "vt.h"
 
 struct console {
-	bool attached;          /* board mode: stdin/stdout are the board's console */
+	bool attached; /* board mode: stdin/stdout are the board's console */
 	bool restore_termios;
 	struct termios saved;
-	struct cell *front;     /* the cell whose console the user sees */
-	bool escape;            /* the previous input byte was the escape key */
+	struct cell *front; /* the cell whose console the user sees */
+	bool escape;	    /* the previous input byte was the escape key */
 	struct watch w_in;
 };
 
@@ -32,22 +32,22 @@ struct mgr {
 	const char *config_path;
 	const char *state_dir;
 	const char *socket_path;
-	const char *data_dir;   /* persistent state: --data-dir, else [host] data_dir */
-	bool board;             /* started by cellar's init as the board's manager */
+	const char *data_dir; /* persistent state: --data-dir, else [host] data_dir */
+	bool board;	      /* started by cellar's init as the board's manager */
 
 	struct config cfg;
-	struct cell **cells;    /* in cell-list order; each allocated on its own */
+	struct cell **cells; /* in cell-list order; each allocated on its own */
 	size_t n_cells;
 
 	/* Built once per configuration, used by every cell start. */
-	int own_mntns;          /* to come back after building a cell's root */
-	const char *shim_exe;   /* cellar-shim next to cellmgr, or NULL: in place */
+	int own_mntns;	      /* to come back after building a cell's root */
+	const char *shim_exe; /* cellar-shim next to cellmgr, or NULL: in place */
 	struct cgroup_root cgroups;
 	struct devprog devices; /* the cells' device allow-list program */
 	struct seccomp_prog seccomp;
 	bool have_seccomp;
 	struct idmap_db idmap;
-	bool idmap_usable;      /* false when the id file could not be read */
+	bool idmap_usable; /* false when the id file could not be read */
 
 	int epfd;
 	int sigfd;
@@ -56,11 +56,11 @@ struct mgr {
 	struct watch w_ctl;
 	struct ctl_client ctl_clients[CTL_CLIENTS_MAX];
 	struct console console;
-	struct input *input;    /* grabbed devices and the cells' copies (input.c) */
-	struct admin admin;     /* [host] admin_console; fd -1 when off */
-	struct vt_state vt;     /* board mode: the VTs (vt.h); tty0 -1 when off */
+	struct input *input; /* grabbed devices and the cells' copies (input.c) */
+	struct admin admin;  /* [host] admin_console; fd -1 when off */
+	struct vt_state vt;  /* board mode: the VTs (vt.h); tty0 -1 when off */
 
-	bool stopping_all;      /* SIGTERM received: stop everything, then exit */
+	bool stopping_all; /* SIGTERM received: stop everything, then exit */
 	bool quit;
 };
 
@@ -90,9 +90,8 @@ void console_on_input(struct mgr *m);
 void console_output(struct mgr *m, struct cell *c, const char *buf, size_t len);
 void console_switch(struct mgr *m, struct cell *c);
 /* Board mode: one boot status line, "[  OK  ] ..." or "[FAILED] ...". */
-__attribute__((format(printf, 3, 4)))
-void console_status(struct mgr *m, bool ok, const char *fmt, ...);
-
+__attribute__((format(printf, 3, 4))) void console_status(struct mgr *m, bool ok, const char *fmt,
+							  ...);
 
 /* ctl.c: see ctl.h */
 

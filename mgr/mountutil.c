@@ -18,7 +18,10 @@ int do_mount(struct child_error *e, const char *src, const char *dst, const char
 	if (mount(src, dst, type, flags, data) == 0)
 		return 0;
 	return child_error_set(e, neg_errno(), "mount %s on %s",
-			       type ? type : src ? src : "(remount)", dst);
+			       type  ? type
+			       : src ? src
+				     : "(remount)",
+			       dst);
 }
 
 int path_join(struct child_error *e, char *out, size_t len, const char *a, const char *b)

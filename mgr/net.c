@@ -27,7 +27,8 @@ static void extack_message(const struct nlmsghdr *nlh, char *msg, size_t msglen)
 	/* Unless capped, the error echoes the whole request before the TLVs. */
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	mnl_attr_for_each(attr, nlh, off) {
+	mnl_attr_for_each(attr, nlh, off)
+	{
 		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
 			snprintf(msg, msglen, "%s", mnl_attr_get_str(attr));

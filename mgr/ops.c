@@ -24,8 +24,8 @@ struct cell *mgr_find_cell(struct mgr *m, const char *name)
 	return NULL;
 }
 
-__attribute__((format(printf, 4, 5)))
-static int fail(int r, char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int fail(int r, char *err, size_t errlen,
+						      const char *fmt, ...)
 {
 	va_list ap;
 
@@ -138,13 +138,13 @@ int mgr_exec(struct mgr *m, struct cell *c, const int fds[3], char *const argv[]
 	     char *err, size_t errlen)
 {
 	struct attach_request rq = {
-		.cell_pid = c->pid,
-		.cell_pidfd = c->pidfd,
-		.cfg = &c->cfg,
-		.cgroup_fd = -1,
-		.seccomp = m->have_seccomp ? &m->seccomp : NULL,
-		.fds = fds,
-		.argv = argv,
+	    .cell_pid = c->pid,
+	    .cell_pidfd = c->pidfd,
+	    .cfg = &c->cfg,
+	    .cgroup_fd = -1,
+	    .seccomp = m->have_seccomp ? &m->seccomp : NULL,
+	    .fds = fds,
+	    .argv = argv,
 	};
 	char path[PATH_MAX + 64];
 	int r;
@@ -200,7 +200,7 @@ static bool cell_config_equal(const struct cell_config *a, const struct cell_con
 
 int mgr_reload(struct mgr *m, char *errors, size_t errlen)
 {
-	struct msgbuf mb = { .buf = errors, .len = errlen };
+	struct msgbuf mb = {.buf = errors, .len = errlen};
 	struct cell **order;
 	struct config next;
 	size_t i, j, n = 0;

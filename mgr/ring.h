@@ -9,7 +9,7 @@
 
 struct ring {
 	char buf[RING_SIZE];
-	size_t head;  /* total bytes ever written */
+	size_t head; /* total bytes ever written */
 };
 
 void ring_write(struct ring *r, const char *data, size_t len);

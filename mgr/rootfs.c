@@ -29,7 +29,8 @@ static int mount_lower(const struct rootfs_plan *p, const char *lower, struct ch
 		if (mkdir(raw, 0700) < 0)
 			return child_error_set(e, neg_errno(), "mkdir %s", raw);
 		r = do_mount(e, p->loopdev, raw, image_kind_name(p->kind),
-			     MS_RDONLY | MS_NOSUID | MS_NODEV, p->kind == IMAGE_EXT4 ? "noload" : NULL);
+			     MS_RDONLY | MS_NOSUID | MS_NODEV,
+			     p->kind == IMAGE_EXT4 ? "noload" : NULL);
 		if (r < 0)
 			return r;
 		src = raw;
@@ -37,16 +38,20 @@ static int mount_lower(const struct rootfs_plan *p, const char *lower, struct ch
 	/* A detached copy of the tree can take attributes and an idmapping
 	 * before it is attached; an attached mount cannot be idmapped. */
 	tree = (int)syscall(SYS_open_tree, AT_FDCWD, src,
-			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (p->kind == IMAGE_DIR ? AT_RECURSIVE : 0));
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				(p->kind == IMAGE_DIR ? AT_RECURSIVE : 0));
 	if (tree < 0)
 		return child_error_set(e, neg_errno(), "open_tree %s", src);
-	r = tree_set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, p->userns_fd);
+	r = tree_set_attr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+			  p->userns_fd);
 	if (r < 0) {
 		close(tree);
 		if (p->userns_fd >= 0 && r == -EINVAL)
-			return child_error_set(e, r,
-					       "idmap %s (its filesystem cannot be idmapped: use an erofs "
-					       "or ext4 image, or userns = no)", p->image);
+			return child_error_set(
+			    e, r,
+			    "idmap %s (its filesystem cannot be idmapped: use an erofs "
+			    "or ext4 image, or userns = no)",
+			    p->image);
 		return child_error_set(e, r, "set attributes of %s", src);
 	}
 	r = (int)syscall(SYS_move_mount, tree, "", AT_FDCWD, lower, MOVE_MOUNT_F_EMPTY_PATH);
@@ -106,7 +111,8 @@ static int prepare_upper(const struct rootfs_plan *p, char *upper, char *work, s
 	if ((r = path_join(e, upper, len, base, "upper")) < 0 ||
 	    (r = path_join(e, work, len, base, "work")) < 0)
 		return r;
-	if ((mkdir(upper, 0755) < 0 && errno != EEXIST) || (mkdir(work, 0700) < 0 && errno != EEXIST))
+	if ((mkdir(upper, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(work, 0700) < 0 && errno != EEXIST))
 		return child_error_set(e, neg_errno(), "mkdir %s/{upper,work}", base);
 	if (stat(upper, &st) < 0)
 		return child_error_set(e, neg_errno(), "stat %s", upper);
@@ -119,7 +125,7 @@ static int prepare_upper(const struct rootfs_plan *p, char *upper, char *work, s
 
 /* Device nodes a cell gets: bind-mounted from the host's /dev, so they work
  * in a user namespace, where mknod does not. */
-static const char *const cell_devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
+static const char *const cell_devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
 static int bind_file(struct child_error *e, const char *src, const char *dst)
 {
@@ -136,11 +142,11 @@ static int populate_dev(const struct rootfs_plan *p, const char *root, struct ch
 	static const struct {
 		const char *target, *link;
 	} links[] = {
-		{ "/proc/self/fd", "fd" },       { "/proc/self/fd/0", "stdin" },
-		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
-		{ "pts/ptmx", "ptmx" },
+	    {"/proc/self/fd", "fd"},	   {"/proc/self/fd/0", "stdin"},
+	    {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+	    {"pts/ptmx", "ptmx"},
 	};
-	static const char *const dirs[] = { "pts", "shm", "mqueue" };
+	static const char *const dirs[] = {"pts", "shm", "mqueue"};
 	char dev[PATH_MAX], path[PATH_MAX], src[64], opts[80];
 	size_t i;
 	int r;
@@ -166,7 +172,8 @@ static int populate_dev(const struct rootfs_plan *p, const char *root, struct ch
 	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		if ((r = path_join(e, path, sizeof(path), dev, links[i].link)) < 0)
 			return r;
-		if (symlink(links[i].target, path) < 0 || lchown(path, p->root_uid, p->root_gid) < 0)
+		if (symlink(links[i].target, path) < 0 ||
+		    lchown(path, p->root_uid, p->root_gid) < 0)
 			return child_error_set(e, neg_errno(), "symlink %s", path);
 	}
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {

@@ -23,24 +23,24 @@
 /* A host device node the cell gets in its /dev (its VT, its input
  * devices): bind-mounted from the host side, like the others. */
 struct dev_bind {
-	char host[64];  /* "/dev/tty3" */
-	char cell[64];  /* "tty1", "input/event0": relative to the cell's /dev */
+	char host[64]; /* "/dev/tty3" */
+	char cell[64]; /* "tty1", "input/event0": relative to the cell's /dev */
 };
 
 #define CELL_DEV_BINDS_MAX 32
 
 struct rootfs_plan {
-	const char *workdir;     /* <state>/cells/NAME: staging mount point */
+	const char *workdir; /* <state>/cells/NAME: staging mount point */
 	enum image_kind kind;
-	const char *image;       /* the image file or directory */
-	const char *loopdev;     /* for image files */
-	const char *persist;     /* the writable layer's directory, or "" */
-	const char *console;     /* the console pty's slave path on the host */
-	const char *notify_path; /* the cell's sd_notify socket on the host */
+	const char *image;	     /* the image file or directory */
+	const char *loopdev;	     /* for image files */
+	const char *persist;	     /* the writable layer's directory, or "" */
+	const char *console;	     /* the console pty's slave path on the host */
+	const char *notify_path;     /* the cell's sd_notify socket on the host */
 	const struct dev_bind *devs; /* extra device nodes */
 	unsigned n_devs;
-	int userns_fd;           /* the cell's user namespace, or -1 */
-	uid_t root_uid;          /* the cell's root as the host sees it */
+	int userns_fd;	/* the cell's user namespace, or -1 */
+	uid_t root_uid; /* the cell's root as the host sees it */
 	gid_t root_gid;
 };
 

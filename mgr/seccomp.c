@@ -145,8 +145,8 @@ static const unsigned long vt_fenced_ioctls[] = {
 /* clang-format on */
 
 const struct seccomp_options seccomp_vt_fence = {
-	.deny_ioctls = vt_fenced_ioctls,
-	.n_deny_ioctls = sizeof(vt_fenced_ioctls) / sizeof(vt_fenced_ioctls[0]),
+    .deny_ioctls = vt_fenced_ioctls,
+    .n_deny_ioctls = sizeof(vt_fenced_ioctls) / sizeof(vt_fenced_ioctls[0]),
 };
 
 /* Below this, each denied family gets an "equal" rule; at or above it

@@ -22,7 +22,8 @@ static void write_exit(const char *exit_file, int code, int status)
 	int fd, n;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", exit_file);
-	n = snprintf(line, sizeof(line), "%s %d\n", code == CLD_EXITED ? "exited" : "killed", status);
+	n = snprintf(line, sizeof(line), "%s %d\n", code == CLD_EXITED ? "exited" : "killed",
+		     status);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
@@ -33,7 +34,7 @@ static void write_exit(const char *exit_file, int code, int status)
 
 void shim_run(pid_t cell, const char *exit_file)
 {
-	struct rlimit no_core = { 0, 0 };
+	struct rlimit no_core = {0, 0};
 	sigset_t all;
 	siginfo_t si;
 

@@ -25,8 +25,8 @@ struct shim_report {
 static int send_report(int sock, const struct shim_report *rep, const int *fds, int nfds)
 {
 	char ctrl[CMSG_SPACE(4 * sizeof(int))];
-	struct iovec iov = { .iov_base = (void *)rep, .iov_len = sizeof(*rep) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct iovec iov = {.iov_base = (void *)rep, .iov_len = sizeof(*rep)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	struct cmsghdr *cm;
 
 	if (nfds > 0) {
@@ -45,9 +45,12 @@ static int send_report(int sock, const struct shim_report *rep, const int *fds, 
 static int recv_report(int sock, struct shim_report *rep, int *fds, int nfds)
 {
 	char ctrl[CMSG_SPACE(4 * sizeof(int))];
-	struct iovec iov = { .iov_base = rep, .iov_len = sizeof(*rep) };
+	struct iovec iov = {.iov_base = rep, .iov_len = sizeof(*rep)};
 	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl, .msg_controllen = sizeof(ctrl),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = ctrl,
+	    .msg_controllen = sizeof(ctrl),
 	};
 	struct cmsghdr *cm;
 	ssize_t n;
@@ -73,7 +76,7 @@ static int recv_report(int sock, struct shim_report *rep, int *fds, int nfds)
 static __attribute__((noreturn)) void become_shim(const struct spawned *s, const char *shim_exe,
 						  const char *exit_file)
 {
-	int keep[3] = { s->pty_master, s->pty_slave, s->notify };
+	int keep[3] = {s->pty_master, s->pty_slave, s->notify};
 	char pid[16];
 	int high[3];
 
@@ -85,8 +88,8 @@ static __attribute__((noreturn)) void become_shim(const struct spawned *s, const
 	syscall(SYS_close_range, SHIM_FD_NOTIFY + 1, ~0U, 0);
 	snprintf(pid, sizeof(pid), "%d", (int)s->pid);
 	if (shim_exe) {
-		char *const argv[] = { "cellar-shim", pid, (char *)exit_file, NULL };
-		char *const envp[] = { NULL };
+		char *const argv[] = {"cellar-shim", pid, (char *)exit_file, NULL};
+		char *const envp[] = {NULL};
 
 		execve(shim_exe, argv, envp);
 	}

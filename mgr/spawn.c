@@ -52,9 +52,12 @@ struct child_args {
 static int receive_root(int sock, int *rootfd)
 {
 	char byte, ctrl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
 	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl, .msg_controllen = sizeof(ctrl),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = ctrl,
+	    .msg_controllen = sizeof(ctrl),
 	};
 	struct cmsghdr *cm;
 	ssize_t n;
@@ -109,7 +112,7 @@ static int child_setup(const struct child_args *a, struct child_error *e)
 		return child_error_set(e, r, "bring lo up%s%s", *msg ? ": " : "", msg);
 	for (i = 0; i < cfg->n_rlimits; i++) {
 		const struct cell_rlimit *l = &cfg->rlimits[i];
-		struct rlimit rl = { .rlim_cur = l->soft, .rlim_max = l->hard };
+		struct rlimit rl = {.rlim_cur = l->soft, .rlim_max = l->hard};
 
 		if (setrlimit(l->resource, &rl) < 0)
 			return child_error_set(e, neg_errno(), "setrlimit %d", l->resource);
@@ -125,10 +128,11 @@ static int child_setup(const struct child_args *a, struct child_error *e)
 static __attribute__((noreturn)) void child_main(const struct child_args *a)
 {
 	const struct cell_config *cfg = a->sp->cfg;
-	struct child_error e = { 0 };
-	char *const argv[] = { (char *)cfg->init, NULL };
-	char *const envp[] = { "container=cellar", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-			       "TERM=linux", "HOME=/", NOTIFY_SOCKET_ENV, NULL };
+	struct child_error e = {0};
+	char *const argv[] = {(char *)cfg->init, NULL};
+	char *const envp[] = {"container=cellar", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+			      "TERM=linux",	  "HOME=/",
+			      NOTIFY_SOCKET_ENV,  NULL};
 	sigset_t none;
 
 	/* cellmgr blocks the signals it takes through signalfd: the cell's
@@ -279,9 +283,12 @@ out:
 static int send_root(int sock, int rootfd)
 {
 	char byte = 'g', ctrl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
 	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctrl, .msg_controllen = sizeof(ctrl),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = ctrl,
+	    .msg_controllen = sizeof(ctrl),
 	};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
 
@@ -298,10 +305,10 @@ int spawn_cell(const struct spawn_params *sp, struct spawned *out)
 	const struct cell_config *cfg = sp->cfg;
 	char workdir[PATH_MAX], cellsdir[PATH_MAX], console[64], loopdev[64] = "";
 	char notify_path[PATH_MAX + 8];
-	struct child_args a = { .sp = sp };
-	struct rootfs_plan plan = { .persist = cfg->persist, .devs = sp->devs, .n_devs = sp->n_devs };
-	struct child_error e = { 0 };
-	int pipefd[2] = { -1, -1 }, sync[2] = { -1, -1 };
+	struct child_args a = {.sp = sp};
+	struct rootfs_plan plan = {.persist = cfg->persist, .devs = sp->devs, .n_devs = sp->n_devs};
+	struct child_error e = {0};
+	int pipefd[2] = {-1, -1}, sync[2] = {-1, -1};
 	int loop = -1, master = -1, slave = -1, pidfd = -1, notify = -1, rootfd, r;
 	pid_t pid;
 

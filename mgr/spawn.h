@@ -30,34 +30,34 @@
 #include "config.h"
 
 struct child_error {
-	int err;         /* negative errno */
-	char step[240];  /* "mount overlay on /run/cellar/cells/work/root" */
+	int err;	/* negative errno */
+	char step[240]; /* "mount overlay on /run/cellar/cells/work/root" */
 };
 
-__attribute__((format(printf, 3, 4)))
-int child_error_set(struct child_error *e, int err, const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) int child_error_set(struct child_error *e, int err,
+							  const char *fmt, ...);
 
 struct seccomp_prog;
 struct dev_bind;
 
 struct spawn_params {
 	const struct cell_config *cfg;
-	const char *state_dir;              /* absolute */
-	uint32_t id_base;                   /* host id of the cell's root (userns) */
-	int cgroup_fd;                      /* the cell's cgroup, or -1 */
+	const char *state_dir;		    /* absolute */
+	uint32_t id_base;		    /* host id of the cell's root (userns) */
+	int cgroup_fd;			    /* the cell's cgroup, or -1 */
 	const struct seccomp_prog *seccomp; /* built once per configuration, or NULL */
-	int own_mntns;                      /* cellmgr's mount namespace */
-	const struct dev_bind *devs;        /* extra device nodes (VT, input) */
+	int own_mntns;			    /* cellmgr's mount namespace */
+	const struct dev_bind *devs;	    /* extra device nodes (VT, input) */
 	unsigned n_devs;
 };
 
 struct spawned {
 	pid_t pid;
 	int pidfd;
-	int errpipe;     /* read end */
+	int errpipe; /* read end */
 	int pty_master;
 	int pty_slave;
-	int notify;      /* the cell's sd_notify socket (NOTIFY_SOCKET inside) */
+	int notify;	  /* the cell's sd_notify socket (NOTIFY_SOCKET inside) */
 	char reason[256]; /* on failure: "STEP: strerror" */
 };
 

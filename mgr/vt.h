@@ -23,8 +23,8 @@
 
 #include "config.h"
 
-#define VT_SPIN_MS 20      /* inline wait for the kernel to switch */
-#define VT_CHECK_MS 10     /* then polled from the loop this often */
+#define VT_SPIN_MS 20	   /* inline wait for the kernel to switch */
+#define VT_CHECK_MS 10	   /* then polled from the loop this often */
 #define VT_OVERRIDE_MS 500 /* a cell's VT_PROCESS handshake gets this long */
 
 struct mgr;
@@ -33,16 +33,16 @@ struct dev_bind;
 struct devprog;
 
 struct vt_state {
-	int tty0;          /* the host's /dev/tty0, or -1: no VT switching */
+	int tty0; /* the host's /dev/tty0, or -1: no VT switching */
 	/* Which cell each VT belongs to (by name: a cell keeps its VT across
 	 * restarts; a name no longer in the list frees it). */
 	char owner[CELL_VT_MAX + 1][CELL_NAME_MAX + 1];
 	/* A switch in progress. */
-	unsigned target;         /* 0: none */
-	unsigned from;           /* the VT that was active */
-	bool overridden;         /* the VT being left was forced already */
-	uint64_t t0_us;          /* when VT_ACTIVATE was asked */
-	uint64_t deadline_ms;    /* override (or give up) then */
+	unsigned target;      /* 0: none */
+	unsigned from;	      /* the VT that was active */
+	bool overridden;      /* the VT being left was forced already */
+	uint64_t t0_us;	      /* when VT_ACTIVATE was asked */
+	uint64_t deadline_ms; /* override (or give up) then */
 	uint64_t next_check_ms;
 	char route_after[CELL_NAME_MAX + 1]; /* route input here once active */
 	/* Figures: the last switch, asked to active. */

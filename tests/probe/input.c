@@ -93,8 +93,8 @@ int input_main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fd = open(dev, (keys ? O_RDWR : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
-		printf("input.open=error:%s\ninput.count=0\ninput.end=error:%s\n", errno_name(errno),
-		       errno_name(errno));
+		printf("input.open=error:%s\ninput.count=0\ninput.end=error:%s\n",
+		       errno_name(errno), errno_name(errno));
 		return 0;
 	}
 	printf("input.open=ok\n");
@@ -107,7 +107,7 @@ int input_main(int argc, char **argv)
 	deadline = now_ms() + timeout;
 	while (seen < count) {
 		struct input_event ev[32];
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		long left = deadline - now_ms();
 		ssize_t n;
 

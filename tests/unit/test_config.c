@@ -727,14 +727,15 @@ static void test_devices_and_vt(void **state)
 		while (*value == ' ')
 			value++;
 		if (bad[i].want)
-			snprintf(want, sizeof(want), "cells.conf:3: cell work: bad value for '%s': %s",
-				 key, bad[i].want);
+			snprintf(want, sizeof(want),
+				 "cells.conf:3: cell work: bad value for '%s': %s", key,
+				 bad[i].want);
 		else
 			snprintf(want, sizeof(want),
 				 "cells.conf:3: cell work: bad value for '%s': '%s' %s", key, value,
 				 vt_hint);
-		snprintf(text, sizeof(text), "[cell work]\nimage = /w\n%s\n[cell ok]\nimage = /ok\n",
-			 line);
+		snprintf(text, sizeof(text),
+			 "[cell work]\nimage = /w\n%s\n[cell ok]\nimage = /ok\n", line);
 		parse(text);
 		expect_messages(want, NULL);
 		expect_cells("ok", NULL);
@@ -965,8 +966,8 @@ static void test_host_admin_console(void **state)
 	    "(expected a terminal device under /dev/ such as /dev/ttyS1, not /dev/console or "
 	    "/dev/tty; or nothing for none)";
 	static const char *const bad[] = {
-		"ttyS1", "/dev", "/dev/", "/tmp/ttyS1", "/dev/../etc/passwd", "/dev/./ttyS1",
-		"/dev/console", "/dev//console/", "/dev/tty", "dev/ttyS1",
+	    "ttyS1",	    "/dev",	    "/dev/",	      "/tmp/ttyS1", "/dev/../etc/passwd",
+	    "/dev/./ttyS1", "/dev/console", "/dev//console/", "/dev/tty",   "dev/ttyS1",
 	};
 	char text[256], want[512];
 
@@ -994,8 +995,9 @@ static void test_host_admin_console(void **state)
 		snprintf(text, sizeof(text), "[host]\nadmin_console = %s\n[cell a]\nimage = /a\n",
 			 bad[i]);
 		parse(text);
-		snprintf(want, sizeof(want), "cells.conf:2: host: bad value for 'admin_console': '%s' %s",
-			 bad[i], hint);
+		snprintf(want, sizeof(want),
+			 "cells.conf:2: host: bad value for 'admin_console': '%s' %s", bad[i],
+			 hint);
 		expect_messages(want, NULL);
 		/* the key is dropped, its default (none) stays; the cell is kept */
 		assert_string_equal(cfg.host.admin_console, "");
@@ -1010,11 +1012,10 @@ static void test_host_admin_console(void **state)
 
 	/* a bad first one: the default stays, the second is still a duplicate */
 	parse("[host]\nadmin_console = ttyS1\nadmin_console = /dev/ttyS1\n");
-	snprintf(want, sizeof(want), "cells.conf:2: host: bad value for 'admin_console': 'ttyS1' %s",
-		 hint);
-	expect_messages(want,
-			"cells.conf:3: host: duplicate key 'admin_console' (first set at line 2)",
-			NULL);
+	snprintf(want, sizeof(want),
+		 "cells.conf:2: host: bad value for 'admin_console': 'ttyS1' %s", hint);
+	expect_messages(
+	    want, "cells.conf:3: host: duplicate key 'admin_console' (first set at line 2)", NULL);
 	assert_string_equal(cfg.host.admin_console, "");
 
 	/* control characters are shown as '?' in the message */

@@ -138,12 +138,12 @@ static void test_refuses_a_symlink(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_appends_and_rotates_at_the_cap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_a_chunk_bigger_than_the_cap_keeps_its_end, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_reopen_appends_and_counts_what_is_there, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_refuses_a_symlink, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_appends_and_rotates_at_the_cap, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_a_chunk_bigger_than_the_cap_keeps_its_end, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_reopen_appends_and_counts_what_is_there, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_refuses_a_symlink, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

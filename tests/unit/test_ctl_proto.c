@@ -30,7 +30,7 @@ static int round_trip(struct ctl_request *req, const char **why, unsigned n,
 
 static void test_encode_layout(void **state)
 {
-	const char *f[] = { "status", "work" };
+	const char *f[] = {"status", "work"};
 	ssize_t len;
 
 	(void)state;
@@ -48,17 +48,17 @@ static void test_round_trip_every_command(void **state)
 		const char *name;
 		bool json, follow;
 	} cases[] = {
-		{ { "list" }, 1, CTL_CMD_LIST, NULL, false, false },
-		{ { "list", "json" }, 2, CTL_CMD_LIST, NULL, true, false },
-		{ { "status", "a" }, 2, CTL_CMD_STATUS, "a", false, false },
-		{ { "status", "a", "json" }, 3, CTL_CMD_STATUS, "a", true, false },
-		{ { "start", "web-1" }, 2, CTL_CMD_START, "web-1", false, false },
-		{ { "stop", "web_1" }, 2, CTL_CMD_STOP, "web_1", false, false },
-		{ { "restart", "x" }, 2, CTL_CMD_RESTART, "x", false, false },
-		{ { "switch", "x" }, 2, CTL_CMD_SWITCH, "x", false, false },
-		{ { "log", "x" }, 2, CTL_CMD_LOG, "x", false, false },
-		{ { "log", "x", "follow" }, 3, CTL_CMD_LOG, "x", false, true },
-		{ { "reload" }, 1, CTL_CMD_RELOAD, NULL, false, false },
+	    {{"list"}, 1, CTL_CMD_LIST, NULL, false, false},
+	    {{"list", "json"}, 2, CTL_CMD_LIST, NULL, true, false},
+	    {{"status", "a"}, 2, CTL_CMD_STATUS, "a", false, false},
+	    {{"status", "a", "json"}, 3, CTL_CMD_STATUS, "a", true, false},
+	    {{"start", "web-1"}, 2, CTL_CMD_START, "web-1", false, false},
+	    {{"stop", "web_1"}, 2, CTL_CMD_STOP, "web_1", false, false},
+	    {{"restart", "x"}, 2, CTL_CMD_RESTART, "x", false, false},
+	    {{"switch", "x"}, 2, CTL_CMD_SWITCH, "x", false, false},
+	    {{"log", "x"}, 2, CTL_CMD_LOG, "x", false, false},
+	    {{"log", "x", "follow"}, 3, CTL_CMD_LOG, "x", false, true},
+	    {{"reload"}, 1, CTL_CMD_RELOAD, NULL, false, false},
 	};
 	struct ctl_request req;
 	const char *why;
@@ -79,7 +79,7 @@ static void test_round_trip_every_command(void **state)
 
 static void test_exec_argv_with_spaces_and_empty_args(void **state)
 {
-	const char *f[] = { "exec", "work", "sh", "-c", "echo 'a b'; exit 3", "", "\n\t\x01" };
+	const char *f[] = {"exec", "work", "sh", "-c", "echo 'a b'; exit 3", "", "\n\t\x01"};
 	struct ctl_request req;
 	const char *why;
 
@@ -97,8 +97,8 @@ static void test_exec_argv_with_spaces_and_empty_args(void **state)
 
 static void test_exec_needs_a_command(void **state)
 {
-	const char *f1[] = { "exec", "work" };
-	const char *f2[] = { "exec", "work", "" };
+	const char *f1[] = {"exec", "work"};
+	const char *f2[] = {"exec", "work", ""};
 	struct ctl_request req;
 	const char *why;
 
@@ -147,15 +147,15 @@ static void test_wrong_arguments(void **state)
 		unsigned n;
 		const char *usage;
 	} cases[] = {
-		{ { "list", "x" }, 2, "usage: list [json]" },
-		{ { "list", "json", "json" }, 3, "usage: list [json]" },
-		{ { "status" }, 1, "usage: status NAME [json]" },
-		{ { "status", "a", "xml" }, 3, "usage: status NAME [json]" },
-		{ { "status", "a", "json", "json" }, 4, "usage: status NAME [json]" },
-		{ { "start" }, 1, "usage: start NAME" },
-		{ { "stop", "a", "b" }, 3, "usage: stop NAME" },
-		{ { "log", "a", "-f" }, 3, "usage: log NAME [follow]" },
-		{ { "reload", "now" }, 2, "usage: reload" },
+	    {{"list", "x"}, 2, "usage: list [json]"},
+	    {{"list", "json", "json"}, 3, "usage: list [json]"},
+	    {{"status"}, 1, "usage: status NAME [json]"},
+	    {{"status", "a", "xml"}, 3, "usage: status NAME [json]"},
+	    {{"status", "a", "json", "json"}, 4, "usage: status NAME [json]"},
+	    {{"start"}, 1, "usage: start NAME"},
+	    {{"stop", "a", "b"}, 3, "usage: stop NAME"},
+	    {{"log", "a", "-f"}, 3, "usage: log NAME [follow]"},
+	    {{"reload", "now"}, 2, "usage: reload"},
 	};
 	struct ctl_request req;
 	const char *why;
@@ -170,15 +170,16 @@ static void test_wrong_arguments(void **state)
 static void test_bad_names(void **state)
 {
 	static const char *names[] = {
-		"a b", "a\nb", "\x1b[2J", "tab\t", "caf\xc3\xa9",
-		"0123456789012345678901234567890123456789012345678901234567890123456789",
+	    "a b",	   "a\nb",
+	    "\x1b[2J",	   "tab\t",
+	    "caf\xc3\xa9", "0123456789012345678901234567890123456789012345678901234567890123456789",
 	};
 	struct ctl_request req;
 	const char *why;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		const char *f[] = { "status", names[i] };
+		const char *f[] = {"status", names[i]};
 
 		assert_int_equal(round_trip(&req, &why, 2, f), -EINVAL);
 		assert_string_equal(why, "bad cell name");
@@ -221,7 +222,7 @@ static void test_malformed(void **state)
 
 static void test_every_truncation_of_a_valid_request_is_refused(void **state)
 {
-	const char *f[] = { "exec", "work", "sh", "-c", "exit 3" };
+	const char *f[] = {"exec", "work", "sh", "-c", "exit 3"};
 	struct ctl_request req;
 	const char *why;
 	ssize_t len;
@@ -247,7 +248,7 @@ static void test_every_truncation_of_a_valid_request_is_refused(void **state)
 static void test_oversized(void **state)
 {
 	static char big[CTL_REQUEST_MAX + 2];
-	const char *f[] = { "exec", "work", big };
+	const char *f[] = {"exec", "work", big};
 	struct ctl_request req;
 	const char *why;
 	size_t head = sizeof("cellar/2\0exec\0work");
@@ -267,7 +268,7 @@ static void test_oversized(void **state)
 	assert_non_null(strstr(why, "too long"));
 	/* A small output buffer is not overrun. */
 	{
-		const char *g[] = { "status", "work" };
+		const char *g[] = {"status", "work"};
 
 		assert_int_equal(ctl_request_encode(msg, 10, 2, g), -EMSGSIZE);
 		assert_int_equal(ctl_request_encode(msg, 4, 2, g), -EMSGSIZE);
@@ -276,7 +277,7 @@ static void test_oversized(void **state)
 
 static void test_encode_refuses_no_command(void **state)
 {
-	const char *empty[] = { "" };
+	const char *empty[] = {""};
 
 	(void)state;
 	assert_int_equal(ctl_request_encode(msg, sizeof(msg), 0, empty), -EINVAL);
@@ -312,7 +313,7 @@ static void test_exec_result(void **state)
 static const char *json(const char *s)
 {
 	static char out[256];
-	struct ctl_buf b = { .buf = out, .cap = sizeof(out) - 1 };
+	struct ctl_buf b = {.buf = out, .cap = sizeof(out) - 1};
 
 	ctl_buf_json_string(&b, s);
 	assert_false(b.truncated);
@@ -334,8 +335,8 @@ static void test_json_escaping(void **state)
 			    "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
 	/* Anything else becomes U+FFFD, one per bad byte. */
 	assert_string_equal(json("\xff"), "\"\\ufffd\"");
-	assert_string_equal(json("a\xc3"), "\"a\\ufffd\"");          /* cut at the end */
-	assert_string_equal(json("\xc0\xaf"), "\"\\ufffd\\ufffd\""); /* overlong '/' */
+	assert_string_equal(json("a\xc3"), "\"a\\ufffd\"");			/* cut at the end */
+	assert_string_equal(json("\xc0\xaf"), "\"\\ufffd\\ufffd\"");		/* overlong '/' */
 	assert_string_equal(json("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\""); /* surrogate */
 	assert_string_equal(json("\xf4\x90\x80\x80"),
 			    "\"\\ufffd\\ufffd\\ufffd\\ufffd\""); /* past U+10FFFF */
@@ -345,7 +346,7 @@ static void test_json_escaping(void **state)
 static void test_buf_never_overflows(void **state)
 {
 	char out[16];
-	struct ctl_buf b = { .buf = out, .cap = 8 };
+	struct ctl_buf b = {.buf = out, .cap = 8};
 
 	(void)state;
 	memset(out, 'Z', sizeof(out));
@@ -366,20 +367,20 @@ static void test_buf_never_overflows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_encode_layout),
-		cmocka_unit_test(test_round_trip_every_command),
-		cmocka_unit_test(test_exec_argv_with_spaces_and_empty_args),
-		cmocka_unit_test(test_exec_needs_a_command),
-		cmocka_unit_test(test_exec_many_args_up_to_the_limit),
-		cmocka_unit_test(test_wrong_arguments),
-		cmocka_unit_test(test_bad_names),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_every_truncation_of_a_valid_request_is_refused),
-		cmocka_unit_test(test_oversized),
-		cmocka_unit_test(test_encode_refuses_no_command),
-		cmocka_unit_test(test_exec_result),
-		cmocka_unit_test(test_json_escaping),
-		cmocka_unit_test(test_buf_never_overflows),
+	    cmocka_unit_test(test_encode_layout),
+	    cmocka_unit_test(test_round_trip_every_command),
+	    cmocka_unit_test(test_exec_argv_with_spaces_and_empty_args),
+	    cmocka_unit_test(test_exec_needs_a_command),
+	    cmocka_unit_test(test_exec_many_args_up_to_the_limit),
+	    cmocka_unit_test(test_wrong_arguments),
+	    cmocka_unit_test(test_bad_names),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_every_truncation_of_a_valid_request_is_refused),
+	    cmocka_unit_test(test_oversized),
+	    cmocka_unit_test(test_encode_refuses_no_command),
+	    cmocka_unit_test(test_exec_result),
+	    cmocka_unit_test(test_json_escaping),
+	    cmocka_unit_test(test_buf_never_overflows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
