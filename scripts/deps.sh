@@ -7,7 +7,7 @@ packages=(
 	build-essential pkg-config meson ninja-build musl-tools
 	libmnl-dev libcap-dev libseccomp-dev libcmocka-dev
 	busybox-static erofs-utils cpio e2fsprogs kmod file
-	qemu-system-x86 linux-image-amd64 python3
+	qemu-system-x86 linux-image-amd64 python3 clang-format
 )
 
 missing=()

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The second command of the README: every test layer, one summary line.
+#   format       clang-format over every C file
 #   unit         cmocka, pure logic
 #   integration  the real cellmgr starting real cells on this host (root)
 #   isolation    the probe inside two cells: every attack of the threat model
@@ -51,6 +52,7 @@ layer() { # LAYER COMMAND...: run one layer, echoing its output
 	fi
 }
 
+layer format scripts/format.sh --check
 layer unit tests/unit/run build
 layer integration tests/integration/run
 layer isolation tests/integration/isolation
