@@ -19,6 +19,8 @@ once it is in front again.
 import re
 import time
 
+import vt as e2e_vt
+
 KBD_NAME = "AT Translated Set 2 keyboard"
 VIRTIO_KBD_NAME = "QEMU Virtio Keyboard"
 
@@ -103,6 +105,7 @@ def boot3(report, timeout, tmp, Boot, Fail):
             return b.expect(r"cellmgr: input: grabbed /dev/input/event\d+: " + KBD_NAME, st.get("init", 0), 5).group(0)
         b.case("cellmgr grabbed the PS/2 keyboard; work's shell answers", ready)
         checks(b)
+        e2e_vt.checks(b, Fail)  # tests/e2e/vt.py: the VT ioctl fence, VT_PROCESS override
 
         def cad():
             since = b.serial.pos()

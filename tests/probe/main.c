@@ -22,7 +22,10 @@ static void usage(FILE *f)
 		"  notify  send one sd_notify datagram (READY=1, STATUS=...) to $NOTIFY_SOCKET,\n"
 		"          then exec COMMAND if given\n"
 		"usage: probe input DEVICE [--count N] [--timeout-ms MS] [--write CODE[,CODE...]]\n"
-		"  input   print the evdev events DEVICE delivers (input.event=TYPE CODE VALUE)\n",
+		"  input   print the evdev events DEVICE delivers (input.event=TYPE CODE VALUE)\n"
+		"usage: probe vt-fence TTY | probe vt-hold TTY [--seconds N]\n"
+		"  vt-fence  try every fenced VT/keyboard ioctl on TTY, plain and with bit 32\n"
+		"  vt-hold   hold TTY in VT_PROCESS without ever releasing it, N s (20)\n",
 		PROBE_ABSTRACT_NAME, PROBE_BAIT_FILE);
 }
 
@@ -30,6 +33,8 @@ static void usage(FILE *f)
 int notify_main(int argc, char **argv);
 /* input.c: `probe input ...`, argv[0] being "input". */
 int input_main(int argc, char **argv);
+/* vt.c: `probe vt-fence ...` / `probe vt-hold ...`, argv[0] being the mode. */
+int vt_main(int argc, char **argv);
 
 static int parse_long(const char *s, long min, long max, long *out)
 {
@@ -140,6 +145,8 @@ int main(int argc, char **argv)
 		return notify_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "input") == 0)
 		return input_main(argc - 1, argv + 1);
+	if (argc > 1 && (strcmp(argv[1], "vt-fence") == 0 || strcmp(argv[1], "vt-hold") == 0))
+		return vt_main(argc - 1, argv + 1);
 	mode = parse_args(argc, argv, &p.opt);
 	if (!mode)
 		return 2;

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The cells' uinput copies of the grabbed input devices (input.h): made
+ * with the source's capabilities (KEY_SYSRQ and KEY_POWER left out),
+ * inhibited while their cell is in the background, bound into a running
+ * cell's /dev/input when a device is plugged in later.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "input_priv.h"
+#include "log.h"
+
+/* --------------------------------------------------------------- copies */
+
+int copy_set_inhibited(struct copy *k, bool on)
+{
+	char path[96];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/inhibited", k->sysdir);
+	r = input_write_file(path, on ? "1" : "0");
+	if (r < 0)
+		log_errno(r, "input: %s", path);
+	return r;
+}
+
+static int ui_bits(int fd, unsigned long req, const unsigned long *bits, unsigned cnt)
+{
+	for (unsigned i = 0; i < cnt; i++)
+		if (bit_test(bits, i) && ioctl(fd, req, i) < 0)
+			return neg_errno();
+	return 0;
+}
+
+/* The copy's event node: /sys/class/input/inputN/eventM. */
+static int copy_find_node(struct copy *k)
+{
+	struct dirent *de;
+	DIR *dir = opendir(k->sysdir);
+	int r = -ENOENT;
+
+	if (!dir)
+		return neg_errno();
+	while ((de = readdir(dir)))
+		if (strncmp(de->d_name, "event", 5) == 0) {
+			snprintf(k->node, sizeof(k->node), "/dev/input/%.16s", de->d_name);
+			r = 0;
+			break;
+		}
+	closedir(dir);
+	return r;
+}
+
+static int uid_of(struct mgr *m, struct cell *c, uid_t *uid)
+{
+	uint32_t base = 0;
+	bool is_new = false;
+	int r;
+
+	*uid = 0;
+	if (!c->cfg.userns)
+		return 0;
+	if (!m->idmap_usable)
+		return -ENOENT;
+	r = idmap_get(&m->idmap, c->cfg.name, &base, &is_new);
+	if (r < 0)
+		return r;
+	*uid = base;
+	return 0;
+}
+
+int copy_create(struct mgr *m, struct src *s, struct cell *c, struct copy **out)
+{
+	struct input *in = IN(m);
+	struct uinput_setup us;
+	struct copy *k = NULL;
+	char sysname[32];
+	uid_t uid;
+	int fd, r;
+	unsigned i;
+
+	for (i = 0; i < INPUT_COPIES_MAX; i++)
+		if (!in->copies[i].used) {
+			k = &in->copies[i];
+			break;
+		}
+	if (!k)
+		return log_errno(-ENOSPC, "input: cell %s: copy of %s", c->cfg.name, s->name);
+	if ((r = uid_of(m, c, &uid)) < 0)
+		return log_errno(r, "input: cell %s: its id range", c->cfg.name);
+	fd = open(UINPUT_PATH, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return log_errno(neg_errno(), "input: open " UINPUT_PATH);
+	memset(k, 0, sizeof(*k));
+	k->fd = fd;
+	k->cell = c;
+	k->src = s;
+	r = 0;
+	/* EV_REP: the copy repeats by itself (the cell may set its rate);
+	 * the source's repeats are dropped, never forwarded: not doubled. */
+	if (bit_test(s->ev, EV_KEY) && (ioctl(fd, UI_SET_EVBIT, EV_KEY) < 0 ||
+					(r = ui_bits(fd, UI_SET_KEYBIT, s->key, KEY_CNT)) < 0))
+		goto fail;
+	if (bit_test(s->ev, EV_REL) && (ioctl(fd, UI_SET_EVBIT, EV_REL) < 0 ||
+					(r = ui_bits(fd, UI_SET_RELBIT, s->rel, REL_CNT)) < 0))
+		goto fail;
+	if (bit_test(s->ev, EV_ABS) && (ioctl(fd, UI_SET_EVBIT, EV_ABS) < 0 ||
+					(r = ui_bits(fd, UI_SET_ABSBIT, s->abs, ABS_CNT)) < 0))
+		goto fail;
+	if (bit_test(s->ev, EV_MSC) && (ioctl(fd, UI_SET_EVBIT, EV_MSC) < 0 ||
+					(r = ui_bits(fd, UI_SET_MSCBIT, s->msc, MSC_CNT)) < 0))
+		goto fail;
+	if (bit_test(s->ev, EV_LED) && (ioctl(fd, UI_SET_EVBIT, EV_LED) < 0 ||
+					(r = ui_bits(fd, UI_SET_LEDBIT, s->led, LED_CNT)) < 0))
+		goto fail;
+	if (bit_test(s->ev, EV_SW) && (ioctl(fd, UI_SET_EVBIT, EV_SW) < 0 ||
+				       (r = ui_bits(fd, UI_SET_SWBIT, s->sw, SW_CNT)) < 0))
+		goto fail;
+	if (bit_test(s->ev, EV_REP) && ioctl(fd, UI_SET_EVBIT, EV_REP) < 0)
+		goto fail;
+	if ((r = ui_bits(fd, UI_SET_PROPBIT, s->prop, INPUT_PROP_CNT)) < 0)
+		goto fail;
+	for (unsigned a = 0; a < ABS_CNT; a++) {
+		struct uinput_abs_setup as = {.code = (__u16)a, .absinfo = s->absinfo[a]};
+
+		if (bit_test(s->abs, a) && ioctl(fd, UI_ABS_SETUP, &as) < 0)
+			goto fail;
+	}
+	memset(&us, 0, sizeof(us));
+	us.id = s->id;
+	snprintf(us.name, sizeof(us.name), "%s", s->name);
+	{
+		char phys[64];
+
+		snprintf(phys, sizeof(phys), COPY_PHYS "%s", c->cfg.name);
+		if (ioctl(fd, UI_SET_PHYS, phys) < 0)
+			goto fail;
+	}
+	if (ioctl(fd, UI_DEV_SETUP, &us) < 0 || ioctl(fd, UI_DEV_CREATE) < 0)
+		goto fail;
+	if (ioctl(fd, UI_GET_SYSNAME(sizeof(sysname)), sysname) < 0)
+		goto fail;
+	snprintf(k->sysdir, sizeof(k->sysdir), "/sys/class/input/%.24s", sysname);
+	if ((r = copy_find_node(k)) < 0)
+		goto fail_created;
+	k->used = true;
+	/* Only the front cell's copies are live. */
+	if (c != in->front && (r = copy_set_inhibited(k, true)) < 0) {
+		k->used = false;
+		goto fail_created;
+	}
+	if (chown(k->node, uid, uid) < 0 || chmod(k->node, 0600) < 0) {
+		r = neg_errno();
+		k->used = false;
+		goto fail_created;
+	}
+	k->it.type = ITEM_COPY;
+	if (mgr_watch(m, fd, &k->it.w, WATCH_INPUT, &k->it) < 0) {
+		r = -EIO;
+		k->used = false;
+		goto fail_created;
+	}
+	*out = k;
+	return 0;
+fail:
+	if (!r)
+		r = neg_errno();
+	log_errno(r, "input: cell %s: uinput copy of %s", c->cfg.name, s->name);
+	close(fd);
+	return r;
+fail_created:
+	log_errno(r, "input: cell %s: uinput copy of %s (%s)", c->cfg.name, s->name, k->sysdir);
+	ioctl(fd, UI_DEV_DESTROY);
+	close(fd);
+	return r;
+}
+
+static void copy_unbind_running(struct mgr *m, struct copy *k);
+
+void copy_destroy(struct mgr *m, struct copy *k)
+{
+	if (k->bound)
+		copy_unbind_running(m, k);
+	mgr_unwatch(m, k->fd);
+	ioctl(k->fd, UI_DEV_DESTROY);
+	close(k->fd);
+	k->used = false;
+}
+
+int input_cell_devs(struct mgr *m, struct cell *c, struct dev_bind *devs, unsigned *n, unsigned max)
+{
+	struct input *in = IN(m);
+	int added = 0, r;
+
+	if (!in || !in->uinput || !cell_has_input(c))
+		return 0;
+	/* A restart: none of the old copies stay (the front stays c). */
+	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++)
+		if (in->copies[i].used && in->copies[i].cell == c) {
+			in->copies[i].bound = false;
+			copy_destroy(m, &in->copies[i]);
+		}
+	for (unsigned i = 0; i < INPUT_SRC_MAX; i++) {
+		struct src *s = &in->src[i];
+		struct copy *k;
+
+		if (!s->used || !s->copyable)
+			continue;
+		if (*n >= max)
+			return log_errno(-ENOSPC, "input: cell %s: too many device nodes",
+					 c->cfg.name);
+		if ((r = copy_create(m, s, c, &k)) < 0)
+			return r;
+		snprintf(devs[*n].host, sizeof(devs[*n].host), "%s", k->node);
+		snprintf(devs[*n].cell, sizeof(devs[*n].cell), "input/event%u", s->slot);
+		(*n)++;
+		added++;
+	}
+	if (added)
+		log_info("input: cell %s: %d input device(s)", c->cfg.name, added);
+	return added;
+}
+
+void input_cell_gone(struct mgr *m, struct cell *c)
+{
+	struct input *in = IN(m);
+
+	if (!in)
+		return;
+	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++)
+		if (in->copies[i].used && in->copies[i].cell == c) {
+			in->copies[i].bound = false; /* its mount namespace is gone */
+			copy_destroy(m, &in->copies[i]);
+		}
+	if (in->front == c)
+		in->front = NULL;
+}
+
+/* ------------------------------------------------- running cells' /dev */
+
+/* Enters the cell's mount namespace (through its init's pidfd), runs fn,
+ * and comes back.  The host's /dev is not visible in there: the node
+ * travels as a detached mount (open_tree) made before the setns. */
+static int in_cell_mntns(struct mgr *m, struct copy *k, bool bind)
+{
+	char target[64];
+	int tree = -1, r = 0;
+
+	snprintf(target, sizeof(target), "/dev/input/event%u", k->src->slot);
+	if (k->cell->pidfd < 0)
+		return -ESRCH;
+	if (bind) {
+		tree = (int)syscall(SYS_open_tree, AT_FDCWD, k->node,
+				    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (tree < 0)
+			return log_errno(neg_errno(), "input: open_tree %s", k->node);
+	}
+	if (setns(k->cell->pidfd, CLONE_NEWNS) < 0) {
+		r = log_errno(neg_errno(), "input: cell %s: enter its mount namespace",
+			      k->cell->cfg.name);
+		goto out;
+	}
+	if (bind) {
+		struct stat st;
+		int fd;
+
+		if (stat("/dev", &st) < 0) {
+			r = neg_errno();
+		} else {
+			if (mkdir("/dev/input", 0755) == 0 &&
+			    chown("/dev/input", st.st_uid, st.st_gid) < 0)
+				r = neg_errno();
+			fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+			if (fd < 0)
+				r = neg_errno();
+			else
+				close(fd);
+			if (r == 0 && syscall(SYS_move_mount, tree, "", AT_FDCWD, target,
+					      MOVE_MOUNT_F_EMPTY_PATH) < 0)
+				r = neg_errno();
+		}
+		if (r < 0)
+			log_errno(r, "input: cell %s: bind %s on its %s", k->cell->cfg.name,
+				  k->node, target);
+	} else {
+		umount2(target, MNT_DETACH);
+		unlink(target);
+	}
+	if (setns(m->own_mntns, CLONE_NEWNS) < 0) {
+		/* Cannot happen with our own namespace's fd; nothing sane is left. */
+		log_errno(neg_errno(), "input: back to cellmgr's mount namespace");
+		abort();
+	}
+out:
+	if (tree >= 0)
+		close(tree);
+	return r;
+}
+
+int copy_bind_running(struct mgr *m, struct copy *k)
+{
+	int r = in_cell_mntns(m, k, true);
+
+	if (r == 0) {
+		k->bound = true;
+		log_info("input: cell %s: %s is its /dev/input/event%u", k->cell->cfg.name, k->node,
+			 k->src->slot);
+	}
+	return r;
+}
+
+static void copy_unbind_running(struct mgr *m, struct copy *k)
+{
+	if (cell_is_active(k->cell))
+		in_cell_mntns(m, k, false);
+	k->bound = false;
+}

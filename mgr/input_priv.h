@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/* Input multiplexing, private to input.c and evcopy.c (see input.h). */
+#ifndef CELLAR_INPUT_PRIV_H
+#define CELLAR_INPUT_PRIV_H
+
+#include <linux/input.h>
+#include <linux/uinput.h>
+#include <stdbool.h>
+
+#include "input.h"
+#include "mgr.h"
+#include "rootfs.h"
+
+#define BITS_PER_LONG (8 * sizeof(unsigned long))
+#define NLONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+#define UINPUT_PATH "/dev/uinput"
+#define COPY_PHYS "cellar/" /* phys of our copies: "cellar/CELL" */
+
+static inline bool bit_test(const unsigned long *b, unsigned n)
+{
+	return (b[n / BITS_PER_LONG] >> (n % BITS_PER_LONG)) & 1;
+}
+
+static inline void bit_set(unsigned long *b, unsigned n, bool on)
+{
+	if (on)
+		b[n / BITS_PER_LONG] |= 1ul << (n % BITS_PER_LONG);
+	else
+		b[n / BITS_PER_LONG] &= ~(1ul << (n % BITS_PER_LONG));
+}
+
+enum item_type { ITEM_SRC, ITEM_COPY, ITEM_UEVENT };
+
+struct item {
+	enum item_type type;
+	struct watch w;
+};
+
+/* A grabbed physical device. */
+struct src {
+	struct item it;
+	bool used;
+	int fd;
+	unsigned slot;	  /* its index: the cells see it as input/event<slot> */
+	char sysname[32]; /* "event3" */
+	char name[UINPUT_MAX_NAME_SIZE];
+	struct input_id id;
+	unsigned long ev[NLONGS(EV_CNT)];
+	unsigned long key[NLONGS(KEY_CNT)];
+	unsigned long rel[NLONGS(REL_CNT)];
+	unsigned long abs[NLONGS(ABS_CNT)];
+	unsigned long msc[NLONGS(MSC_CNT)];
+	unsigned long led[NLONGS(LED_CNT)];
+	unsigned long sw[NLONGS(SW_CNT)];
+	unsigned long prop[NLONGS(INPUT_PROP_CNT)];
+	struct input_absinfo absinfo[ABS_CNT];
+	unsigned long swallow[NLONGS(KEY_CNT)]; /* consumed downs: drop their up too */
+	unsigned pending;			/* events written since the last SYN_REPORT */
+	bool copyable;				/* has something a cell can use */
+};
+
+/* One cell's uinput copy of one source. */
+struct copy {
+	struct item it;
+	bool used;
+	int fd; /* /dev/uinput */
+	struct cell *cell;
+	struct src *src;
+	char node[32];	 /* "/dev/input/event9" on the host */
+	char sysdir[64]; /* "/sys/class/input/input12" */
+	bool bound;	 /* bound into the running cell by us (hotplug) */
+	unsigned long held[NLONGS(KEY_CNT)];
+	unsigned long led[NLONGS(LED_CNT)]; /* as the cell last set them */
+};
+
+struct input {
+	bool uinput; /* false: power key only, nothing grabbed */
+	struct src src[INPUT_SRC_MAX];
+	struct copy copies[INPUT_COPIES_MAX];
+	struct item uevent;
+	int uevent_fd;
+	struct cell *front;
+	unsigned mods; /* held modifiers, over all sources */
+};
+
+#define MOD_CTRL_L 1u
+#define MOD_CTRL_R 2u
+#define MOD_ALT_L 4u
+#define MOD_ALT_R 8u
+
+static inline struct input *IN(const struct mgr *m)
+{
+	return m->input;
+}
+
+static inline bool cell_has_input(const struct cell *c)
+{
+	return (c->cfg.devices & CELL_DEV_INPUT) != 0;
+}
+
+/* input.c */
+int input_write_file(const char *path, const char *val);
+
+/* evcopy.c: one cell's uinput copy of one source. */
+int copy_create(struct mgr *m, struct src *s, struct cell *c, struct copy **out);
+void copy_destroy(struct mgr *m, struct copy *k);
+int copy_bind_running(struct mgr *m, struct copy *k);
+int copy_set_inhibited(struct copy *k, bool on);
+
+#endif
