@@ -80,10 +80,10 @@ static const struct fenced fenced[] = {
     {"VT_RESIZE", 0x5609, A_NULL},
     {"VT_RESIZEX", 0x560A, A_NULL},
     {"VT_UNLOCKSWITCH", 0x560C, A_ZERO}, /* first: unlocked is the default */
-    {"VT_LOCKSWITCH", 0x560B, A_ZERO},   /* undone at once if it succeeds */
-    {"KIOCSOUND", 0x4B2F, A_ZERO},       /* 0: sound off */
-    {"KDMKTONE", 0x4B30, A_ZERO},        /* 0 ticks: nothing */
-    {"KDSETLED", 0x4B32, A_LEDS},        /* 0xff: back to showing the flags */
+    {"VT_LOCKSWITCH", 0x560B, A_ZERO},	 /* undone at once if it succeeds */
+    {"KIOCSOUND", 0x4B2F, A_ZERO},	 /* 0: sound off */
+    {"KDMKTONE", 0x4B30, A_ZERO},	 /* 0 ticks: nothing */
+    {"KDSETLED", 0x4B32, A_LEDS},	 /* 0xff: back to showing the flags */
     {"KDADDIO", 0x4B34, A_ZERO},
     {"KDDELIO", 0x4B35, A_ZERO},
     {"KDENABIO", 0x4B36, A_ZERO},
@@ -197,7 +197,9 @@ static void hold_run(int fd, long seconds)
 		    raw_ioctl(fd, VT_GETSTATE, (unsigned long)&st) == 0 &&
 		    (m.mode != last_mode || st.v_active != last_active)) {
 			printf("vthold.change=+%ld mode=%s active=%u\n", now_ms() - t0,
-			       m.mode == VT_PROCESS ? "process" : m.mode == VT_AUTO ? "auto" : "other",
+			       m.mode == VT_PROCESS ? "process"
+			       : m.mode == VT_AUTO  ? "auto"
+						    : "other",
 			       st.v_active);
 			last_mode = m.mode;
 			last_active = st.v_active;
