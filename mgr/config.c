@@ -382,6 +382,8 @@ static int on_cell_key(struct parser *p, const struct ini_item *it)
 		return 0;
 	}
 	p->cell_good_line[k] = it->line;
+	if (k == CK_NET)
+		p->cell.net.line = it->line;
 	if (k == CK_CAPS_DROP || k == CK_CAPS_KEEP)
 		check_caps(p, it, k);
 	check_order(p, it, k);
@@ -462,6 +464,56 @@ static int on_lexer_error(struct parser *p, const struct ini_reader *r, const st
 	return 0;
 }
 
+/*
+ * Once the whole file is read (its [host] may come after the cells): a
+ * bridged cell must name the bridge [host] defines, and its address must
+ * be neither the bridge's nor an earlier kept cell's.  Such a cell is
+ * dropped, reported at its 'net' line.
+ */
+static void check_nets(struct parser *p)
+{
+	struct config *cfg = p->cfg;
+	const struct host_config *h = &cfg->host;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < cfg->n_cells; i++) {
+		const struct cell_config *c = &cfg->cells[i];
+		const struct cell_net *n = &c->net;
+		const struct cell_config *clash = NULL;
+		bool ok = true;
+
+		if (n->mode == CELL_NET_BRIDGE) {
+			for (size_t j = 0; j < kept && !clash; j++)
+				if (cfg->cells[j].net.mode == CELL_NET_BRIDGE &&
+				    cfg->cells[j].net.addr.family == n->addr.family &&
+				    memcmp(cfg->cells[j].net.addr.addr, n->addr.addr, 16) == 0)
+					clash = &cfg->cells[j];
+			if (strcmp(n->bridge, h->bridge) != 0) {
+				report_error(
+				    p, n->line,
+				    "cell %s: 'net' names bridge '%s', which [host] does "
+				    "not define (expected 'bridge = %s ADDR/PREFIX' there)",
+				    c->name, n->bridge, n->bridge);
+				ok = false;
+			} else if (h->bridge_addr.family == n->addr.family &&
+				   memcmp(h->bridge_addr.addr, n->addr.addr, 16) == 0) {
+				report_error(p, n->line,
+					     "cell %s: 'net' address is the bridge %s's own",
+					     c->name, h->bridge);
+				ok = false;
+			} else if (clash) {
+				report_error(p, n->line,
+					     "cell %s: 'net' address is also cell %s's (line %u)",
+					     c->name, clash->name, clash->net.line);
+				ok = false;
+			}
+		}
+		if (ok)
+			cfg->cells[kept++] = *c;
+	}
+	cfg->n_cells = kept;
+}
+
 /* ---- API ------------------------------------------------------------- */
 
 static void config_init(struct config *cfg)
@@ -512,6 +564,8 @@ int config_parse(struct config *cfg, const char *file, const char *buf, size_t l
 	}
 	if (ret == 0)
 		ret = section_end(p);
+	if (ret == 0)
+		check_nets(p);
 	if (ret < 0) {
 		config_free(cfg);
 		config_init(cfg);

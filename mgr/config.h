@@ -55,6 +55,31 @@
 #define HOST_DEFAULT_IDMAP_BASE 1000000u
 #define HOST_DEFAULT_IDMAP_RANGES 1024u
 
+/* Cell networking (docs/config.md, mgr/net.h). */
+#define NET_IFNAME_MAX 15    /* IFNAMSIZ less the NUL */
+#define NET_HOST_PREFIX "c-" /* the host side of a cell's veth: c-NAME */
+#define NET_CELL_NAME_MAX (NET_IFNAME_MAX - 2)
+
+enum cell_net_mode {
+	CELL_NET_NONE,	 /* loopback only (the default) */
+	CELL_NET_BRIDGE, /* veth c-NAME on a [host] bridge, eth0 inside */
+};
+
+/* An IPv4 or IPv6 address, with its prefix length where it has one. */
+struct net_cidr {
+	int family; /* AF_INET or AF_INET6; 0 = not set */
+	unsigned char addr[16];
+	unsigned prefix;
+};
+
+struct cell_net {
+	enum cell_net_mode mode;
+	char bridge[NET_IFNAME_MAX + 1];
+	struct net_cidr addr;
+	struct net_cidr gw; /* family 0: no default route */
+	unsigned line;	    /* of its 'net' key, 0 = not set */
+};
+
 struct cell_rlimit {
 	int resource;	     /* RLIMIT_* */
 	uint64_t soft, hard; /* RLIM_INFINITY for "unlimited" */
@@ -94,6 +119,9 @@ struct cell_config {
 	 * at start: the lowest one no other cell has). */
 	unsigned devices;
 	unsigned vt;
+
+	/* 'net': default none (loopback only). */
+	struct cell_net net;
 };
 
 struct host_config {
@@ -103,6 +131,8 @@ struct host_config {
 	uint32_t idmap_base;	      /* first host id of the first cell range; default 1000000 */
 	uint32_t idmap_ranges;	      /* how many 65536-id ranges may be given out; default 1024 */
 	char admin_console[PATH_MAX]; /* the admin console's terminal; "" = none (off) */
+	char bridge[NET_IFNAME_MAX + 1]; /* the cells' bridge; "" = none */
+	struct net_cidr bridge_addr;	 /* its address on the host */
 };
 
 struct config {
@@ -167,5 +197,15 @@ const char *capability_name(int cap);
  * (RLIM_INFINITY); HARD defaults to SOFT.  Returns 0, -EINVAL, or -ERANGE
  * when SOFT is above HARD. */
 int rlimit_value_parse(const char *s, uint64_t *soft, uint64_t *hard);
+
+/* "10.0.0.2/24", "fd00::2/64"; with need_prefix false also a bare address
+ * (prefix then 32 or 128).  Returns 0 or -EINVAL (a prefix beyond the
+ * family's bits, host bits are allowed: it is an interface address). */
+int cidr_parse(const char *s, bool need_prefix, struct net_cidr *out);
+
+/* An interface name as the kernel takes it: 1-15 characters, none of them
+ * '/', ':' or blank, not "." or "..".  This parser also keeps it to
+ * a-z A-Z 0-9 '-' '_' '.'. */
+bool ifname_valid(const char *s);
 
 #endif

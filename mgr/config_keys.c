@@ -5,6 +5,7 @@
 #include "idmap.h"
 #include "ini.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -597,6 +598,7 @@ const struct cell_key_def cell_keys[CK_COUNT] = {
     [CK_CRASH_WINDOW] = {"crash_window", set_crash_window, 0},
     [CK_DEVICES] = {"devices", set_devices, 0},
     [CK_VT] = {"vt", set_vt, 0},
+    [CK_NET] = {"net", set_net, 0},
     RLIMIT_KEY(as, AS),
     RLIMIT_KEY(core, CORE),
     RLIMIT_KEY(cpu, CPU),
@@ -622,4 +624,5 @@ const struct host_key_def host_keys[HK_COUNT] = {
     [HK_IDMAP_BASE] = {"idmap_base", set_idmap_base},
     [HK_IDMAP_RANGES] = {"idmap_ranges", set_idmap_ranges},
     [HK_ADMIN_CONSOLE] = {"admin_console", set_admin_console},
+    [HK_BRIDGE] = {"bridge", set_bridge},
 };

@@ -45,6 +45,7 @@ enum cell_key {
 	CK_CRASH_WINDOW,
 	CK_DEVICES,
 	CK_VT,
+	CK_NET,
 	CK_RLIMIT, /* CELL_RLIMITS_MAX keys rlimit_NAME from here */
 	CK_COUNT = CK_RLIMIT + CELL_RLIMITS_MAX
 };
@@ -55,6 +56,7 @@ enum host_key {
 	HK_IDMAP_BASE,
 	HK_IDMAP_RANGES,
 	HK_ADMIN_CONSOLE,
+	HK_BRIDGE,
 	HK_COUNT
 };
 
@@ -84,5 +86,9 @@ void cell_key_defaults(struct cell_config *c, const unsigned set_line[CK_COUNT])
 /* Copies s into dst (size bytes) with control characters shown as '?',
  * for quoting a value in a message.  Returns dst. */
 const char *printable(char *dst, size_t size, const char *s);
+
+/* config_net.c: the network keys' setters. */
+const char *set_net(struct cell_config *c, const char *value, int arg, char *hint);
+const char *set_bridge(struct host_config *h, const char *value);
 
 #endif

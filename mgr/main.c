@@ -20,6 +20,7 @@
 #include "input.h"
 #include "log.h"
 #include "mgr.h"
+#include "net.h"
 #include "ops.h"
 
 #define DEFAULT_CONFIG "/etc/cellar/cells.conf"
@@ -309,6 +310,18 @@ static void run(struct mgr *m)
 	}
 }
 
+/* For net_cleanup_stale(): whether the cell named name runs (adopted or
+ * just started). */
+static bool cell_running(void *ctx, const char *name)
+{
+	const struct mgr *m = ctx;
+
+	for (size_t i = 0; i < m->n_cells; i++)
+		if (strcmp(m->cells[i]->cfg.name, name) == 0 && cell_is_active(m->cells[i]))
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	static struct mgr m;
@@ -329,6 +342,14 @@ int main(int argc, char **argv)
 		input_init(&m);
 		vt_open(&m);
 	}
+	if (m.cfg.host.bridge[0]) {
+		char step[200];
+		int r = net_bridge_ensure(m.cfg.host.bridge, &m.cfg.host.bridge_addr, step,
+					  sizeof(step));
+
+		if (r < 0) /* its cells fail at start, each with its reason */
+			log_errno(r, "%s", step);
+	}
 	front = config_foreground(&m.cfg);
 	for (i = 0; i < m.n_cells; i++) {
 		struct cell *c = m.cells[i];
@@ -338,6 +359,8 @@ int main(int argc, char **argv)
 		if (!cell_adopt(&m, c))
 			cell_start(&m, c);
 	}
+	/* After the adoptions: a c-NAME of a cell that runs now is its own. */
+	net_cleanup_stale(cell_running, &m);
 	if (m.console.front) {
 		char err[128];
 

@@ -2,13 +2,20 @@
 #include "net.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/veth.h>
 #include <net/if.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -37,65 +44,464 @@ static void extack_message(const struct nlmsghdr *nlh, char *msg, size_t msglen)
 	}
 }
 
-static int rtnl_request(struct nlmsghdr *req, char *msg, size_t msglen)
+/* An rtnetlink socket in the calling process's network namespace, or, with
+ * netns >= 0, in that one: cellmgr is single-threaded, so it may enter the
+ * namespace for the socket() call and come back; the socket stays bound to
+ * the namespace it was created in. */
+static struct mnl_socket *rtnl_open(int netns)
 {
-	char buf[NL_BUF_SIZE];
-	struct mnl_socket *nl;
-	unsigned portid, seq = (unsigned)time(NULL);
-	int one = 1, r;
+	struct mnl_socket *nl = NULL;
+	int own = -1, one = 1, err = 0;
+
+	if (netns >= 0) {
+		own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (own < 0)
+			return NULL;
+		if (setns(netns, CLONE_NEWNET) < 0) {
+			err = errno;
+			close(own);
+			errno = err;
+			return NULL;
+		}
+	}
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl)
+		err = errno;
+	if (own >= 0) {
+		if (setns(own, CLONE_NEWNET) < 0) /* should never happen */
+			log_errno(neg_errno(), "return to cellmgr's network namespace");
+		close(own);
+	}
+	if (!nl) {
+		errno = err;
+		return NULL;
+	}
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = errno;
+		mnl_socket_close(nl);
+		errno = err;
+		return NULL;
+	}
+	/* Ask for the kernel's own error text; old kernels just ignore it. */
+	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	return nl;
+}
+
+/* Sends req on nl and reads replies until the ack, the end of a dump or an
+ * error; cb (may be NULL) sees each reply.  On failure returns -errno and
+ * puts the kernel's extended-ack text, if any, in msg. */
+static int rtnl_talk(struct mnl_socket *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data,
+		     char *msg, size_t msglen)
+{
+	static unsigned seq;
+	char *buf;
+	unsigned portid = mnl_socket_get_portid(nl);
+	int r;
 	ssize_t n;
 
 	if (msglen)
 		msg[0] = '\0';
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl)
-		return neg_errno();
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		r = neg_errno();
-		goto out;
-	}
-	/* Ask for the kernel's own error text; old kernels just ignore it. */
-	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	portid = mnl_socket_get_portid(nl);
-	req->nlmsg_seq = seq;
+	if (!seq)
+		seq = (unsigned)time(NULL);
+	req->nlmsg_seq = ++seq;
 	req->nlmsg_flags |= NLM_F_ACK;
+	buf = malloc(MNL_SOCKET_BUFFER_SIZE);
+	if (!buf)
+		return -ENOMEM;
 	if (mnl_socket_sendto(nl, req, req->nlmsg_len) < 0) {
 		r = neg_errno();
 		goto out;
 	}
-	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-	if (n < 0) {
-		r = neg_errno();
-		goto out;
-	}
-	r = mnl_cb_run(buf, (size_t)n, seq, portid, NULL, NULL);
+	do {
+		n = mnl_socket_recvfrom(nl, buf, MNL_SOCKET_BUFFER_SIZE);
+		if (n < 0) {
+			r = neg_errno();
+			goto out;
+		}
+		r = mnl_cb_run(buf, (size_t)n, req->nlmsg_seq, portid, cb, data);
+	} while (r > 0);
 	if (r < 0) {
-		r = neg_errno();
-		if (mnl_nlmsg_ok((struct nlmsghdr *)buf, (int)n) &&
-		    ((struct nlmsghdr *)buf)->nlmsg_type == NLMSG_ERROR)
-			extack_message((struct nlmsghdr *)buf, msg, msglen);
-	} else {
-		r = 0;
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+		int len = (int)n;
+
+		r = errno ? neg_errno() : -EPROTO;
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
+			if (nlh->nlmsg_type == NLMSG_ERROR)
+				extack_message(nlh, msg, msglen);
 	}
 out:
+	free(buf);
+	return r;
+}
+
+/* rtnl_talk() on a socket of its own in the caller's namespace. */
+static int rtnl_request(struct nlmsghdr *req, char *msg, size_t msglen)
+{
+	struct mnl_socket *nl = rtnl_open(-1);
+	int r;
+
+	if (!nl) {
+		if (msglen)
+			msg[0] = '\0';
+		return neg_errno();
+	}
+	r = rtnl_talk(nl, req, NULL, NULL, msg, msglen);
 	mnl_socket_close(nl);
 	return r;
+}
+
+static struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags, int index)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = index;
+	return nlh;
 }
 
 int net_loopback_up(char *msg, size_t msglen)
 {
 	char buf[NL_BUF_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
+	int index = (int)if_nametoindex("lo");
 
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-	ifm->ifi_family = AF_UNSPEC;
-	ifm->ifi_index = (int)if_nametoindex("lo");
-	if (ifm->ifi_index == 0)
+	if (index == 0)
 		return neg_errno();
+	nlh = link_msg(buf, RTM_NEWLINK, 0, index);
+	ifm = mnl_nlmsg_get_payload(nlh);
 	ifm->ifi_flags = IFF_UP;
 	ifm->ifi_change = IFF_UP;
 	return rtnl_request(nlh, msg, msglen);
+}
+
+/* ---- links by name --------------------------------------------------- */
+
+/* Brings the link named name up (on nl). */
+static int link_up(struct mnl_socket *nl, const char *name, char *msg, size_t msglen)
+{
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, 0);
+	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+
+	ifm->ifi_flags = IFF_UP;
+	ifm->ifi_change = IFF_UP;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+}
+
+static int link_delete(struct mnl_socket *nl, const char *name, char *msg, size_t msglen)
+{
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh = link_msg(buf, RTM_DELLINK, 0, 0);
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+}
+
+static int index_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type == RTM_NEWLINK)
+		*(int *)data = ifm->ifi_index;
+	return MNL_CB_OK;
+}
+
+/* The index of the link named name, as nl's namespace knows it. */
+static int link_index(struct mnl_socket *nl, const char *name, char *msg, size_t msglen)
+{
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, 0, 0);
+	int index = 0, r;
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	r = rtnl_talk(nl, nlh, index_cb, &index, msg, msglen);
+	if (r < 0)
+		return r;
+	return index > 0 ? index : -ENODEV;
+}
+
+static int addr_add(struct mnl_socket *nl, int index, const struct net_cidr *a, char *msg,
+		    size_t msglen)
+{
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+	size_t len = a->family == AF_INET ? 4 : 16;
+
+	nlh->nlmsg_type = RTM_NEWADDR;
+	/* REPLACE: the bridge may keep its address from an earlier run. */
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = (unsigned char)a->family;
+	ifa->ifa_prefixlen = (unsigned char)a->prefix;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (unsigned)index;
+	/* No duplicate address detection: the addresses are cellmgr's to
+	 * give, and DAD would hold an IPv6 address back for seconds. */
+	if (a->family == AF_INET6)
+		ifa->ifa_flags = IFA_F_NODAD;
+	mnl_attr_put(nlh, IFA_LOCAL, len, a->addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, len, a->addr);
+	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+}
+
+static int route_default(struct mnl_socket *nl, int index, const struct net_cidr *gw, char *msg,
+			 size_t msglen)
+{
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (unsigned char)gw->family;
+	rtm->rtm_dst_len = 0;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_GATEWAY, gw->family == AF_INET ? 4 : 16, gw->addr);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)index);
+	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+}
+
+/* "STEP: extack" into step. */
+static int fail(int r, char *step, size_t steplen, const char *what, const char *msg)
+{
+	snprintf(step, steplen, "%s%s%s", what, *msg ? ": " : "", msg);
+	return r;
+}
+
+/* ---- the host's bridge ----------------------------------------------- */
+
+int net_bridge_ensure(const char *name, const struct net_cidr *addr, char *step, size_t steplen)
+{
+	char buf[NL_BUF_SIZE], msg[200], what[80];
+	struct mnl_socket *nl = rtnl_open(-1);
+	struct nlmsghdr *nlh;
+	struct nlattr *info;
+	int index, r;
+
+	if (!nl)
+		return fail(neg_errno(), step, steplen, "rtnetlink socket", "");
+	nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, info);
+	r = rtnl_talk(nl, nlh, NULL, NULL, msg, sizeof(msg));
+	if (r == -EEXIST)
+		r = 0; /* kept from an earlier run, or made by the board */
+	snprintf(what, sizeof(what), "create bridge %s", name);
+	if (r < 0)
+		goto out;
+	snprintf(what, sizeof(what), "bring bridge %s up", name);
+	if ((r = link_up(nl, name, msg, sizeof(msg))) < 0)
+		goto out;
+	snprintf(what, sizeof(what), "find bridge %s", name);
+	if ((r = index = link_index(nl, name, msg, sizeof(msg))) < 0)
+		goto out;
+	snprintf(what, sizeof(what), "set the address of bridge %s", name);
+	r = addr_add(nl, index, addr, msg, sizeof(msg));
+out:
+	mnl_socket_close(nl);
+	return r < 0 ? fail(r, step, steplen, what, msg) : 0;
+}
+
+/* ---- a cell's veth --------------------------------------------------- */
+
+void net_host_ifname(const char *cell, char out[NET_IFNAME_MAX + 1])
+{
+	snprintf(out, NET_IFNAME_MAX + 1, NET_HOST_PREFIX "%.13s", cell);
+}
+
+void net_cell_mac(const char *cell, unsigned char mac[6])
+{
+	uint32_t h = 2166136261u; /* FNV-1a: stable across builds and hosts */
+
+	for (const char *s = cell; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	mac[0] = 0x02; /* locally administered, unicast */
+	mac[1] = 0xce;
+	mac[2] = (unsigned char)(h >> 24);
+	mac[3] = (unsigned char)(h >> 16);
+	mac[4] = (unsigned char)(h >> 8);
+	mac[5] = (unsigned char)h;
+}
+
+static int veth_create(struct mnl_socket *nl, const char *host, int master, const char *cell,
+		       int netns, char *msg, size_t msglen)
+{
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+	struct nlattr *info, *data, *peer;
+	struct ifinfomsg *pifm;
+	unsigned char mac[6];
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, host);
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	/* The peer's attributes follow an ifinfomsg of its own. */
+	pifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifm));
+	pifm->ifi_family = AF_UNSPEC;
+	net_cell_mac(cell, mac);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, NET_CELL_IFNAME);
+	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(mac), mac);
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)netns);
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+}
+
+int net_cell_setup(const struct cell_config *cfg, int netns, char *step, size_t steplen)
+{
+	const struct cell_net *n = &cfg->net;
+	char host[NET_IFNAME_MAX + 1], msg[200], what[120];
+	struct mnl_socket *nl, *cnl = NULL;
+	int master, index, r;
+
+	if (n->mode != CELL_NET_BRIDGE)
+		return 0;
+	net_host_ifname(cfg->name, host);
+	nl = rtnl_open(-1);
+	if (!nl)
+		return fail(neg_errno(), step, steplen, "rtnetlink socket", "");
+	snprintf(what, sizeof(what), "bridge %s", n->bridge);
+	if ((r = master = link_index(nl, n->bridge, msg, sizeof(msg))) < 0)
+		goto out;
+	/* A c-NAME left by an earlier run of this cell (cellmgr crashed, or
+	 * its old namespace is still being torn down): the cell is not
+	 * running, so that veth is stale. */
+	snprintf(what, sizeof(what), "delete stale %s", host);
+	r = link_delete(nl, host, msg, sizeof(msg));
+	if (r < 0 && r != -ENODEV)
+		goto out;
+	snprintf(what, sizeof(what), "create veth %s on bridge %s, peer %s in the cell", host,
+		 n->bridge, NET_CELL_IFNAME);
+	if ((r = veth_create(nl, host, master, cfg->name, netns, msg, sizeof(msg))) < 0)
+		goto out;
+	snprintf(what, sizeof(what), "bring %s up", host);
+	if ((r = link_up(nl, host, msg, sizeof(msg))) < 0)
+		goto out;
+	/* Inside the cell: a socket in its namespace. */
+	snprintf(what, sizeof(what), "rtnetlink socket in the cell");
+	msg[0] = '\0';
+	cnl = rtnl_open(netns);
+	if (!cnl) {
+		r = neg_errno();
+		goto out;
+	}
+	snprintf(what, sizeof(what), "bring %s up in the cell", NET_CELL_IFNAME);
+	if ((r = link_up(cnl, NET_CELL_IFNAME, msg, sizeof(msg))) < 0)
+		goto out;
+	snprintf(what, sizeof(what), "find %s in the cell", NET_CELL_IFNAME);
+	if ((r = index = link_index(cnl, NET_CELL_IFNAME, msg, sizeof(msg))) < 0)
+		goto out;
+	snprintf(what, sizeof(what), "set the address of %s in the cell", NET_CELL_IFNAME);
+	if ((r = addr_add(cnl, index, &n->addr, msg, sizeof(msg))) < 0)
+		goto out;
+	if (n->gw.family) {
+		snprintf(what, sizeof(what), "add the default route in the cell");
+		r = route_default(cnl, index, &n->gw, msg, sizeof(msg));
+	}
+out:
+	if (cnl)
+		mnl_socket_close(cnl);
+	mnl_socket_close(nl);
+	return r < 0 ? fail(r, step, steplen, what, msg) : 0;
+}
+
+/* ---- stale veths ------------------------------------------------------ */
+
+struct stale_list {
+	char (*names)[NET_IFNAME_MAX + 1];
+	size_t n, alloc;
+};
+
+static int stale_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct stale_list *l = data;
+	const struct nlattr *attr, *linkinfo = NULL;
+	const char *name = NULL, *kind = NULL;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	mnl_attr_for_each(attr, nlh, sizeof(struct ifinfomsg))
+	{
+		if (mnl_attr_get_type(attr) == IFLA_IFNAME &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			name = mnl_attr_get_str(attr);
+		else if (mnl_attr_get_type(attr) == IFLA_LINKINFO)
+			linkinfo = attr;
+	}
+	if (!name || strncmp(name, NET_HOST_PREFIX, strlen(NET_HOST_PREFIX)) != 0 || !linkinfo ||
+	    strlen(name) > NET_IFNAME_MAX)
+		return MNL_CB_OK;
+	mnl_attr_for_each_nested(attr, linkinfo)
+	{
+		if (mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			kind = mnl_attr_get_str(attr);
+	}
+	if (!kind || strcmp(kind, "veth") != 0)
+		return MNL_CB_OK;
+	if (l->n == l->alloc) {
+		size_t na = l->alloc ? 2 * l->alloc : 16;
+		void *p = realloc(l->names, na * sizeof(*l->names));
+
+		if (!p)
+			return MNL_CB_ERROR;
+		l->names = p;
+		l->alloc = na;
+	}
+	strcpy(l->names[l->n++], name);
+	return MNL_CB_OK;
+}
+
+int net_cleanup_stale(bool (*running)(void *ctx, const char *cell), void *ctx)
+{
+	char buf[NL_BUF_SIZE], msg[200];
+	struct stale_list l = {0};
+	struct mnl_socket *nl = rtnl_open(-1);
+	struct nlmsghdr *nlh;
+	int r, deleted = 0;
+
+	if (!nl)
+		return log_errno(neg_errno(), "stale veths: rtnetlink socket");
+	nlh = link_msg(buf, RTM_GETLINK, NLM_F_DUMP, 0);
+	r = rtnl_talk(nl, nlh, stale_cb, &l, msg, sizeof(msg));
+	if (r < 0) {
+		log_error("stale veths: list links: %s%s%s", strerror(-r), *msg ? ": " : "", msg);
+		goto out;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		const char *cell = l.names[i] + strlen(NET_HOST_PREFIX);
+
+		if (running(ctx, cell))
+			continue;
+		r = link_delete(nl, l.names[i], msg, sizeof(msg));
+		if (r < 0 && r != -ENODEV) {
+			log_error("delete stale veth %s: %s%s%s", l.names[i], strerror(-r),
+				  *msg ? ": " : "", msg);
+			continue;
+		}
+		log_info("deleted stale veth %s", l.names[i]);
+		deleted++;
+	}
+	r = deleted;
+out:
+	free(l.names);
+	mnl_socket_close(nl);
+	return r;
 }

@@ -1,12 +1,46 @@
 /* SPDX-License-Identifier: MIT */
-/* Cell networking over rtnetlink (libmnl).  This issue: loopback only. */
+/*
+ * Cell networking over rtnetlink (libmnl), no helper process: loopback
+ * (every cell), and for 'net = bridge ...' (docs/config.md) a veth pair
+ * per cell, c-NAME on the host's bridge and eth0 inside, made by cellmgr
+ * between the clone and "go" (mgr/spawn.h).  The pair goes away with the
+ * cell's network namespace.
+ *
+ * On failure the functions below return -errno and write "STEP: TEXT"
+ * into step, TEXT being the kernel's extended-ack message, when it gave
+ * one; the caller adds strerror.
+ */
 #ifndef CELLAR_NET_H
 #define CELLAR_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "config.h"
+
+#define NET_CELL_IFNAME "eth0"
 
 /* Brings "lo" up in the calling process's network namespace.  On failure
  * returns -errno and puts the kernel's extended-ack text, if any, in msg. */
 int net_loopback_up(char *msg, size_t msglen);
+
+/* Creates the bridge name in cellmgr's namespace unless it exists, brings
+ * it up and gives it addr (replacing the same address of an earlier run). */
+int net_bridge_ensure(const char *name, const struct net_cidr *addr, char *step, size_t steplen);
+
+/* The cell's network from cfg->net, its namespace open as netns: nothing
+ * for none; for bridge, the veth pair (a stale c-NAME deleted first),
+ * c-NAME enslaved and up, eth0 with the cell's MAC, address, up, and the
+ * default route when a gateway is set. */
+int net_cell_setup(const struct cell_config *cfg, int netns, char *step, size_t steplen);
+
+/* "c-NAME", and the cell's stable, locally administered MAC for eth0. */
+void net_host_ifname(const char *cell, char out[NET_IFNAME_MAX + 1]);
+void net_cell_mac(const char *cell, unsigned char mac[6]);
+
+/* Deletes every veth c-NAME in cellmgr's namespace whose cell is not
+ * running(ctx, NAME): left by a cellmgr that crashed.  Returns how many it
+ * deleted or -errno; failures are logged. */
+int net_cleanup_stale(bool (*running)(void *ctx, const char *cell), void *ctx);
 
 #endif

@@ -239,6 +239,21 @@ static int prepare_child(const struct spawn_params *sp, pid_t pid, struct rootfs
 		if (plan->userns_fd < 0)
 			return child_error_set(e, plan->userns_fd, "open its user namespace");
 	}
+	if (sp->cfg->net.mode != CELL_NET_NONE) {
+		char step[200];
+		int netns = open_ns(pid, "net");
+
+		if (netns < 0) {
+			r = child_error_set(e, netns, "open its network namespace");
+			goto out;
+		}
+		r = net_cell_setup(sp->cfg, netns, step, sizeof(step));
+		close(netns);
+		if (r < 0) {
+			child_error_set(e, r, "network: %s", step);
+			goto out;
+		}
+	}
 	mntns = open_ns(pid, "mnt");
 	if (mntns < 0) {
 		r = child_error_set(e, mntns, "open its mount namespace");

@@ -57,6 +57,7 @@ layer unit tests/unit/run build
 layer integration tests/integration/run
 layer isolation tests/integration/isolation
 layer supervise tests/integration/supervise
+layer net tests/integration/net
 layer ctl tests/integration/ctl
 layer attach tests/integration/attach
 layer qemu-cgroup tests/qemu-cgroup/run

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -1703,6 +1704,137 @@ static void test_duration_parse(void **state)
 	}
 }
 
+/* net = none | bridge BRIDGE ADDR/PREFIX [gw GATEWAY]; [host] bridge. */
+static void test_net(void **state)
+{
+	static const char *const usage =
+	    "(expected none, or bridge BRIDGE ADDR/PREFIX [gw GATEWAY])";
+	static const struct {
+		const char *value;
+		const char *hint; /* NULL: usage */
+	} bad[] = {
+	    {"bridge", NULL},
+	    {"bridge br0", NULL},
+	    {"bridged br0 10.0.0.2/24", NULL},
+	    {"bridge br0 10.0.0.2/24 via 10.0.0.1", NULL},
+	    {"bridge br0 10.0.0.2/24 gw", NULL},
+	    {"none none", NULL},
+	    {"bridge br0 10.0.0.2", "(bad address '10.0.0.2': expected ADDR/PREFIX, IPv4 such as "
+				    "10.0.0.2/24 or IPv6 such as fd00::2/64)"},
+	    {"bridge br0 10.0.0.256/24", "(bad address '10.0.0.256/24': expected ADDR/PREFIX, "
+					 "IPv4 such as 10.0.0.2/24 or IPv6 such as fd00::2/64)"},
+	    {"bridge br0 10.0.0.2/33", "(bad address '10.0.0.2/33': expected ADDR/PREFIX, IPv4 "
+				       "such as 10.0.0.2/24 or IPv6 such as fd00::2/64)"},
+	    {"bridge br0 fd00::2/129", "(bad address 'fd00::2/129': expected ADDR/PREFIX, IPv4 "
+				       "such as 10.0.0.2/24 or IPv6 such as fd00::2/64)"},
+	    {"bridge br0 10.0.0.2/", "(bad address '10.0.0.2/': expected ADDR/PREFIX, IPv4 such "
+				     "as 10.0.0.2/24 or IPv6 such as fd00::2/64)"},
+	    {"bridge br0 10.0.0.2/24 gw 10.0.0.1/24",
+	     "(bad gateway '10.0.0.1/24': expected an IPv4 or IPv6 address)"},
+	    {"bridge br0 10.0.0.2/24 gw fd00::1",
+	     "(gateway 'fd00::1' is not of the same family as '10.0.0.2/24')"},
+	    {"bridge averyveryverylongbr 10.0.0.2/24",
+	     "(bridge name 'averyveryverylongbr' is longer than 15 characters)"},
+	    {"bridge br/0 10.0.0.2/24", "(bad bridge name 'br/0': expected 1-15 characters of "
+					"a-z, A-Z, 0-9, '-', '_' and '.')"},
+	};
+	char text[512], want[512];
+	const struct cell_config *c;
+
+	(void)state;
+	parse("[host]\nbridge = cellbr0 10.0.0.1/24\n"
+	      "[cell a]\nimage = /a\nnet = bridge cellbr0 10.0.0.2/24 gw 10.0.0.1\n"
+	      "[cell b]\nimage = /b\nnet =  bridge\tcellbr0  fd00::2/64 gw fd00::1 \n"
+	      "[cell c]\nimage = /c\nnet = none\n"
+	      "[cell d]\nimage = /d\n"
+	      "[cell thirteen-char]\nimage = /e\nnet = bridge cellbr0 10.0.0.3/24\n");
+	expect_messages(NULL);
+	assert_string_equal(cfg.host.bridge, "cellbr0");
+	assert_int_equal(cfg.host.bridge_addr.family, AF_INET);
+	assert_int_equal(cfg.host.bridge_addr.prefix, 24);
+	assert_memory_equal(cfg.host.bridge_addr.addr, "\x0a\x00\x00\x01", 4);
+	c = cell("a");
+	assert_int_equal(c->net.mode, CELL_NET_BRIDGE);
+	assert_string_equal(c->net.bridge, "cellbr0");
+	assert_int_equal(c->net.addr.family, AF_INET);
+	assert_int_equal(c->net.addr.prefix, 24);
+	assert_memory_equal(c->net.addr.addr, "\x0a\x00\x00\x02", 4);
+	assert_int_equal(c->net.gw.family, AF_INET);
+	assert_memory_equal(c->net.gw.addr, "\x0a\x00\x00\x01", 4);
+	assert_int_equal(c->net.line, 5);
+	c = cell("b");
+	assert_int_equal(c->net.addr.family, AF_INET6);
+	assert_int_equal(c->net.addr.prefix, 64);
+	assert_int_equal(c->net.gw.family, AF_INET6);
+	assert_int_equal(c->net.gw.prefix, 128);
+	assert_int_equal(cell("c")->net.mode, CELL_NET_NONE);
+	assert_int_equal(cell("d")->net.mode, CELL_NET_NONE);
+	assert_int_equal(cell("thirteen-char")->net.addr.family, AF_INET);
+	assert_int_equal(cell("thirteen-char")->net.gw.family, 0);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(want, sizeof(want),
+			 "cells.conf:5: cell work: bad value for 'net': '%s' %s", bad[i].value,
+			 bad[i].hint ? bad[i].hint : usage);
+		snprintf(text, sizeof(text),
+			 "[host]\nbridge = br0 10.0.0.1/24\n[cell work]\nimage = /w\nnet = %s\n"
+			 "[cell ok]\nimage = /ok\nnet = bridge br0 10.0.0.9/24\n",
+			 bad[i].value);
+		parse(text);
+		expect_messages(want, NULL);
+		expect_cells("ok", NULL);
+	}
+
+	/* c-NAME must fit IFNAMSIZ: a bridged cell's name has 13 characters at most. */
+	parse("[host]\nbridge = br0 10.0.0.1/24\n"
+	      "[cell fourteen-chars]\nimage = /w\nnet = bridge br0 10.0.0.2/24\n"
+	      "[cell fifteen-chars-x]\nimage = /w\nnet = none\n");
+	expect_messages("cells.conf:5: cell fourteen-chars: bad value for 'net': 'bridge br0 "
+			"10.0.0.2/24' (the cell's name is too long for a bridged cell: its host "
+			"interface c-NAME must fit in 15 characters, so at most 13)",
+			NULL);
+	expect_cells("fifteen-chars-x", NULL);
+
+	/* A bridge [host] does not define (checked once the file is read, so
+	 * [host] may come last); an address taken by the bridge or a cell. */
+	parse("[cell a]\nimage = /a\nnet = bridge br1 10.0.0.2/24\n"
+	      "[cell b]\nimage = /b\nnet = bridge br0 10.0.0.2/24\n"
+	      "[cell c]\nimage = /c\nnet = bridge br0 10.0.0.2/24\n"
+	      "[cell d]\nimage = /d\nnet = bridge br0 10.0.0.1/16\n"
+	      "[cell e]\nimage = /e\nnet = bridge br0 10.0.0.2/16\n"
+	      "[host]\nbridge = br0 10.0.0.1/24\n");
+	expect_messages("cells.conf:3: cell a: 'net' names bridge 'br1', which [host] does not "
+			"define (expected 'bridge = br1 ADDR/PREFIX' there)",
+			"cells.conf:9: cell c: 'net' address is also cell b's (line 6)",
+			"cells.conf:12: cell d: 'net' address is the bridge br0's own",
+			"cells.conf:15: cell e: 'net' address is also cell b's (line 6)", NULL);
+	expect_cells("b", NULL);
+
+	/* No [host] bridge at all; a bad [host] bridge is dropped, its cells too. */
+	parse("[cell a]\nimage = /a\nnet = bridge br0 10.0.0.2/24\n");
+	expect_messages("cells.conf:3: cell a: 'net' names bridge 'br0', which [host] does not "
+			"define (expected 'bridge = br0 ADDR/PREFIX' there)",
+			NULL);
+	expect_cells(NULL);
+	parse("[host]\nbridge = br0\n[cell a]\nimage = /a\nnet = bridge br0 10.0.0.2/24\n");
+	expect_messages("cells.conf:2: host: bad value for 'bridge': 'br0' (expected NAME "
+			"ADDR/PREFIX, such as cellbr0 10.0.0.1/24)",
+			"cells.conf:5: cell a: 'net' names bridge 'br0', which [host] does not "
+			"define (expected 'bridge = br0 ADDR/PREFIX' there)",
+			NULL);
+	assert_string_equal(cfg.host.bridge, "");
+	parse("[host]\nbridge = br0 10.1.2.3\n");
+	expect_messages("cells.conf:2: host: bad value for 'bridge': 'br0 10.1.2.3' (bad "
+			"address '10.1.2.3': expected ADDR/PREFIX, IPv4 such as 10.0.0.2/24 or "
+			"IPv6 such as fd00::2/64)",
+			NULL);
+	parse("[host]\nbridge = a-bridge-too-long 10.1.2.3/8\n");
+	expect_messages("cells.conf:2: host: bad value for 'bridge': 'a-bridge-too-long "
+			"10.1.2.3/8' (bridge name 'a-bridge-too-long' is longer than 15 "
+			"characters)",
+			NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1753,6 +1885,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_mangled_input, teardown),
 	    cmocka_unit_test_teardown(test_load, teardown),
 	    cmocka_unit_test_teardown(test_devices_and_vt, teardown),
+	    cmocka_unit_test_teardown(test_net, teardown),
 	    cmocka_unit_test_teardown(test_load_missing, teardown),
 	    cmocka_unit_test_teardown(test_load_size_limit, teardown),
 	    cmocka_unit_test_teardown(test_signal_parse, teardown),
