@@ -61,8 +61,18 @@
 #define NET_CELL_NAME_MAX (NET_IFNAME_MAX - 2)
 
 enum cell_net_mode {
-	CELL_NET_NONE,	 /* loopback only (the default) */
-	CELL_NET_BRIDGE, /* veth c-NAME on a [host] bridge, eth0 inside */
+	CELL_NET_NONE,	  /* loopback only (the default) */
+	CELL_NET_BRIDGE,  /* veth c-NAME on a [host] bridge, eth0 inside */
+	CELL_NET_ROUTED,  /* veth c-NAME, no bridge: a host route to the cell */
+	CELL_NET_MACVLAN, /* a macvlan eth0 on a host interface */
+};
+
+/* The macvlan modes, as the kernel numbers them (MACVLAN_MODE_*). */
+enum cell_macvlan_mode {
+	CELL_MACVLAN_PRIVATE = 1,
+	CELL_MACVLAN_VEPA = 2,
+	CELL_MACVLAN_BRIDGE = 4,
+	CELL_MACVLAN_PASSTHRU = 8,
 };
 
 /* An IPv4 or IPv6 address, with its prefix length where it has one. */
@@ -76,8 +86,10 @@ struct cell_net {
 	enum cell_net_mode mode;
 	char bridge[NET_IFNAME_MAX + 1];
 	struct net_cidr addr;
-	struct net_cidr gw; /* family 0: no default route */
-	unsigned line;	    /* of its 'net' key, 0 = not set */
+	struct net_cidr gw;		     /* family 0: no default route */
+	unsigned line;			     /* of its 'net' key, 0 = not set */
+	char parent[NET_IFNAME_MAX + 1];     /* macvlan: the host interface */
+	enum cell_macvlan_mode macvlan_mode; /* macvlan only */
 };
 
 struct cell_rlimit {
@@ -133,6 +145,7 @@ struct host_config {
 	char admin_console[PATH_MAX]; /* the admin console's terminal; "" = none (off) */
 	char bridge[NET_IFNAME_MAX + 1]; /* the cells' bridge; "" = none */
 	struct net_cidr bridge_addr;	 /* its address on the host */
+	bool forward;			 /* 'forward': set IP forwarding for routed/bridged cells */
 };
 
 struct config {
@@ -197,6 +210,9 @@ const char *capability_name(int cap);
  * (RLIM_INFINITY); HARD defaults to SOFT.  Returns 0, -EINVAL, or -ERANGE
  * when SOFT is above HARD. */
 int rlimit_value_parse(const char *s, uint64_t *soft, uint64_t *hard);
+
+/* "private", "vepa", "bridge" or "passthru" (config_net.c). */
+const char *net_macvlan_mode_name(enum cell_macvlan_mode mode);
 
 /* "10.0.0.2/24", "fd00::2/64"; with need_prefix false also a bare address
  * (prefix then 32 or 128).  Returns 0 or -EINVAL (a prefix beyond the

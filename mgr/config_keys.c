@@ -533,6 +533,16 @@ static const char *set_idmap_ranges(struct host_config *h, const char *value)
  * or '..'); not the board's console, which cellmgr already owns, nor the
  * controlling terminal.  Empty: none.
  */
+static const char *set_forward(struct host_config *h, const char *value)
+{
+	int b = parse_bool(value);
+
+	if (b < 0)
+		return "(expected yes or no)";
+	h->forward = b;
+	return NULL;
+}
+
 static const char *set_admin_console(struct host_config *h, const char *value)
 {
 	char path[PATH_MAX];
@@ -625,4 +635,5 @@ const struct host_key_def host_keys[HK_COUNT] = {
     [HK_IDMAP_RANGES] = {"idmap_ranges", set_idmap_ranges},
     [HK_ADMIN_CONSOLE] = {"admin_console", set_admin_console},
     [HK_BRIDGE] = {"bridge", set_bridge},
+    [HK_FORWARD] = {"forward", set_forward},
 };

@@ -57,6 +57,7 @@ enum host_key {
 	HK_IDMAP_RANGES,
 	HK_ADMIN_CONSOLE,
 	HK_BRIDGE,
+	HK_FORWARD,
 	HK_COUNT
 };
 

@@ -101,15 +101,101 @@ static const char *bad_cidr(const char *word, char *hint)
 	return hint;
 }
 
-/* net = none | bridge BRIDGE ADDR/PREFIX [gw GATEWAY] */
+/* "gw GATEWAY" of the same family as addr (word addr_word), into gw. */
+static const char *parse_gw(const char *word, const struct net_cidr *addr, const char *addr_word,
+			    struct net_cidr *gw, char *hint)
+{
+	char shown[64];
+
+	printable(shown, sizeof(shown), word);
+	if (cidr_parse(word, false, gw) < 0 || strchr(word, '/')) {
+		snprintf(hint, HINT_MAX, "(bad gateway '%s': expected an IPv4 or IPv6 address)",
+			 shown);
+		return hint;
+	}
+	if (gw->family != addr->family) {
+		snprintf(hint, HINT_MAX, "(gateway '%s' is not of the same family as '%s')", shown,
+			 addr_word);
+		return hint;
+	}
+	return NULL;
+}
+
+static const struct {
+	const char *name;
+	enum cell_macvlan_mode mode;
+} macvlan_modes[] = {
+    {"private", CELL_MACVLAN_PRIVATE},
+    {"vepa", CELL_MACVLAN_VEPA},
+    {"bridge", CELL_MACVLAN_BRIDGE},
+    {"passthru", CELL_MACVLAN_PASSTHRU},
+};
+
+const char *net_macvlan_mode_name(enum cell_macvlan_mode mode)
+{
+	for (size_t i = 0; i < sizeof(macvlan_modes) / sizeof(macvlan_modes[0]); i++)
+		if (macvlan_modes[i].mode == mode)
+			return macvlan_modes[i].name;
+	return "?";
+}
+
+/* net = none | bridge BRIDGE ADDR/PREFIX [gw GATEWAY] | routed ADDR[/32|/128]
+ *     | macvlan PARENT MODE ADDR/PREFIX [gw GATEWAY] */
 const char *set_net(struct cell_config *c, const char *value, int arg, char *hint)
 {
-	static const char *usage = "(expected none, or bridge BRIDGE ADDR/PREFIX [gw GATEWAY])";
-	char buf[1100], *w[5], shown[64];
-	size_t n = split_words(buf, sizeof(buf), value, w, 5);
+	static const char *usage =
+	    "(expected none, bridge BRIDGE ADDR/PREFIX [gw GATEWAY], routed ADDR, or macvlan "
+	    "PARENT MODE ADDR/PREFIX [gw GATEWAY])";
+	char buf[1100], *w[6], shown[64];
+	size_t n = split_words(buf, sizeof(buf), value, w, 6);
 	struct cell_net net = {0};
+	const char *h;
 
 	if (n == 1 && strcmp(w[0], "none") == 0) {
+		c->net = net;
+		return NULL;
+	}
+	if (n == 2 && strcmp(w[0], "routed") == 0) {
+		if (cidr_parse(w[1], false, &net.addr) < 0)
+			return bad_cidr(w[1], hint);
+		if (net.addr.prefix != (net.addr.family == AF_INET ? 32u : 128u)) {
+			printable(shown, sizeof(shown), w[1]);
+			snprintf(hint, HINT_MAX,
+				 "(a routed cell has a single address: expected ADDR, ADDR/32 or "
+				 "ADDR/128, not '%s')",
+				 shown);
+			return hint;
+		}
+		if (strlen(c->name) > NET_CELL_NAME_MAX)
+			return "(the cell's name is too long for a routed cell: its host interface "
+			       "c-NAME must fit in 15 characters, so at most 13)";
+		net.mode = CELL_NET_ROUTED;
+		c->net = net;
+		return NULL;
+	}
+	if ((n == 4 || n == 6) && strcmp(w[0], "macvlan") == 0 &&
+	    (n == 4 || strcmp(w[4], "gw") == 0)) {
+		size_t i, nm = sizeof(macvlan_modes) / sizeof(macvlan_modes[0]);
+
+		if (!ifname_valid(w[1]))
+			return bad_ifname("parent interface", w[1], hint);
+		for (i = 0; i < nm && strcmp(w[2], macvlan_modes[i].name) != 0; i++)
+			;
+		if (i == nm) {
+			printable(shown, sizeof(shown), w[2]);
+			snprintf(hint, HINT_MAX,
+				 "(bad macvlan mode '%s': expected private, vepa, bridge or "
+				 "passthru)",
+				 shown);
+			return hint;
+		}
+		if (cidr_parse(w[3], true, &net.addr) < 0)
+			return bad_cidr(w[3], hint);
+		if (n == 6 && (h = parse_gw(w[5], &net.addr, w[3], &net.gw, hint)))
+			return h;
+		net.mode = CELL_NET_MACVLAN;
+		net.macvlan_mode = macvlan_modes[i].mode;
+		strcpy(net.parent, w[1]);
 		c->net = net;
 		return NULL;
 	}
@@ -120,19 +206,8 @@ const char *set_net(struct cell_config *c, const char *value, int arg, char *hin
 		return bad_ifname("bridge", w[1], hint);
 	if (cidr_parse(w[2], true, &net.addr) < 0)
 		return bad_cidr(w[2], hint);
-	if (n == 5) {
-		printable(shown, sizeof(shown), w[4]);
-		if (cidr_parse(w[4], false, &net.gw) < 0 || strchr(w[4], '/')) {
-			snprintf(hint, HINT_MAX,
-				 "(bad gateway '%s': expected an IPv4 or IPv6 address)", shown);
-			return hint;
-		}
-		if (net.gw.family != net.addr.family) {
-			snprintf(hint, HINT_MAX, "(gateway '%s' is not of the same family as '%s')",
-				 shown, w[2]);
-			return hint;
-		}
-	}
+	if (n == 5 && (h = parse_gw(w[4], &net.addr, w[2], &net.gw, hint)))
+		return h;
 	_Static_assert(NET_CELL_NAME_MAX == 13, "the hint says 13");
 	if (strlen(c->name) > NET_CELL_NAME_MAX)
 		return "(the cell's name is too long for a bridged cell: its host interface "

@@ -350,6 +350,7 @@ int main(int argc, char **argv)
 		if (r < 0) /* its cells fail at start, each with its reason */
 			log_errno(r, "%s", step);
 	}
+	net_forwarding(&m.cfg);
 	front = config_foreground(&m.cfg);
 	for (i = 0; i < m.n_cells; i++) {
 		struct cell *c = m.cells[i];

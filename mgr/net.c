@@ -272,6 +272,34 @@ static int route_default(struct mnl_socket *nl, int index, const struct net_cidr
 	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
 }
 
+/* A route to dst/dst_len (dst NULL: default) out of index, through gw
+ * when not NULL, in scope. */
+static int route_add(struct mnl_socket *nl, int family, const void *dst, unsigned dst_len,
+		     const void *gw, int index, unsigned char scope, char *msg, size_t msglen)
+{
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	size_t len = family == AF_INET ? 4 : 16;
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	/* REPLACE: a route of an earlier run of the cell may be left. */
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (unsigned char)family;
+	rtm->rtm_dst_len = (unsigned char)(dst ? dst_len : 0);
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = scope;
+	rtm->rtm_type = RTN_UNICAST;
+	if (dst)
+		mnl_attr_put(nlh, RTA_DST, len, dst);
+	if (gw)
+		mnl_attr_put(nlh, RTA_GATEWAY, len, gw);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)index);
+	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+}
+
 /* "STEP: extack" into step. */
 static int fail(int r, char *step, size_t steplen, const char *what, const char *msg)
 {
@@ -346,7 +374,8 @@ static int veth_create(struct mnl_socket *nl, const char *host, int master, cons
 	unsigned char mac[6];
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, host);
-	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	if (master > 0) /* routed: no bridge */
+		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -364,35 +393,121 @@ static int veth_create(struct mnl_socket *nl, const char *host, int master, cons
 	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
 }
 
-int net_cell_setup(const struct cell_config *cfg, int netns, char *step, size_t steplen)
+/* The host side of a routed cell's link: the same link-local address on
+ * every c-NAME, the cell's gateway (169.254.1.1, fe80::1). */
+static const unsigned char routed_gw4[4] = {169, 254, 1, 1};
+static const unsigned char routed_gw6[16] = {0xfe, 0x80, [15] = 1};
+
+static int macvlan_create(struct mnl_socket *nl, int parent, const struct cell_config *cfg,
+			  int netns, char *msg, size_t msglen)
+{
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+	struct nlattr *info, *data;
+	unsigned char mac[6];
+
+	/* Made in cellmgr's namespace, on its parent there, and moved into
+	 * the cell's at once: eth0 never exists on the host. */
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, NET_CELL_IFNAME);
+	mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)parent);
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)netns);
+	/* passthru takes over the parent's MAC; the others get the cell's. */
+	if (cfg->net.macvlan_mode != CELL_MACVLAN_PASSTHRU) {
+		net_cell_mac(cfg->name, mac);
+		mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(mac), mac);
+	}
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "macvlan");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u32(nlh, IFLA_MACVLAN_MODE, (uint32_t)cfg->net.macvlan_mode);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+}
+
+/* The host side: for bridge and routed a veth pair c-NAME / eth0, for
+ * macvlan eth0 on its parent; eth0 ends up in the cell. */
+static int host_side(struct mnl_socket *nl, const struct cell_config *cfg, int netns, char *what,
+		     size_t whatlen, char *msg, size_t msglen)
 {
 	const struct cell_net *n = &cfg->net;
-	char host[NET_IFNAME_MAX + 1], msg[200], what[120];
-	struct mnl_socket *nl, *cnl = NULL;
-	int master, index, r;
+	char host[NET_IFNAME_MAX + 1];
+	struct net_cidr link = {0};
+	int master = 0, parent, index, r;
 
-	if (n->mode != CELL_NET_BRIDGE)
-		return 0;
+	if (n->mode == CELL_NET_MACVLAN) {
+		snprintf(what, whatlen, "parent interface '%s' not found", n->parent);
+		if ((r = parent = link_index(nl, n->parent, msg, msglen)) < 0) {
+			msg[0] = '\0'; /* "not found" says it */
+			return r;
+		}
+		snprintf(what, whatlen, "create macvlan %s (%s) on %s in the cell", NET_CELL_IFNAME,
+			 net_macvlan_mode_name(n->macvlan_mode), n->parent);
+		r = macvlan_create(nl, parent, cfg, netns, msg, msglen);
+		if (r == -EINVAL && !msg[0] && n->macvlan_mode == CELL_MACVLAN_PASSTHRU)
+			snprintf(msg, msglen, "a passthru macvlan must be %s's only one",
+				 n->parent);
+		else if (r == -EINVAL && !msg[0])
+			snprintf(msg, msglen, "%s may have a passthru macvlan already", n->parent);
+		return r;
+	}
 	net_host_ifname(cfg->name, host);
-	nl = rtnl_open(-1);
-	if (!nl)
-		return fail(neg_errno(), step, steplen, "rtnetlink socket", "");
-	snprintf(what, sizeof(what), "bridge %s", n->bridge);
-	if ((r = master = link_index(nl, n->bridge, msg, sizeof(msg))) < 0)
-		goto out;
+	if (n->mode == CELL_NET_BRIDGE) {
+		snprintf(what, whatlen, "bridge %s", n->bridge);
+		if ((r = master = link_index(nl, n->bridge, msg, msglen)) < 0)
+			return r;
+	}
 	/* A c-NAME left by an earlier run of this cell (cellmgr crashed, or
 	 * its old namespace is still being torn down): the cell is not
 	 * running, so that veth is stale. */
-	snprintf(what, sizeof(what), "delete stale %s", host);
-	r = link_delete(nl, host, msg, sizeof(msg));
+	snprintf(what, whatlen, "delete stale %s", host);
+	r = link_delete(nl, host, msg, msglen);
 	if (r < 0 && r != -ENODEV)
-		goto out;
-	snprintf(what, sizeof(what), "create veth %s on bridge %s, peer %s in the cell", host,
-		 n->bridge, NET_CELL_IFNAME);
-	if ((r = veth_create(nl, host, master, cfg->name, netns, msg, sizeof(msg))) < 0)
-		goto out;
-	snprintf(what, sizeof(what), "bring %s up", host);
-	if ((r = link_up(nl, host, msg, sizeof(msg))) < 0)
+		return r;
+	if (n->mode == CELL_NET_BRIDGE)
+		snprintf(what, whatlen, "create veth %s on bridge %s, peer %s in the cell", host,
+			 n->bridge, NET_CELL_IFNAME);
+	else
+		snprintf(what, whatlen, "create veth %s, peer %s in the cell", host,
+			 NET_CELL_IFNAME);
+	if ((r = veth_create(nl, host, master, cfg->name, netns, msg, msglen)) < 0)
+		return r;
+	snprintf(what, whatlen, "bring %s up", host);
+	if ((r = link_up(nl, host, msg, msglen)) < 0 || n->mode != CELL_NET_ROUTED)
+		return r;
+	/* Routed: the cell's gateway on c-NAME and a host route to the cell. */
+	snprintf(what, whatlen, "find %s", host);
+	if ((r = index = link_index(nl, host, msg, msglen)) < 0)
+		return r;
+	link.family = n->addr.family;
+	if (link.family == AF_INET) {
+		memcpy(link.addr, routed_gw4, 4);
+		link.prefix = 32;
+	} else {
+		memcpy(link.addr, routed_gw6, 16);
+		link.prefix = 64;
+	}
+	snprintf(what, whatlen, "set the gateway address of %s", host);
+	if ((r = addr_add(nl, index, &link, msg, msglen)) < 0)
+		return r;
+	snprintf(what, whatlen, "add the host route to the cell via %s", host);
+	return route_add(nl, n->addr.family, n->addr.addr, n->addr.prefix, NULL, index,
+			 RT_SCOPE_LINK, msg, msglen);
+}
+
+int net_cell_setup(const struct cell_config *cfg, int netns, char *step, size_t steplen)
+{
+	const struct cell_net *n = &cfg->net;
+	char msg[200], what[120];
+	struct mnl_socket *nl, *cnl = NULL;
+	int index, r;
+
+	if (n->mode == CELL_NET_NONE)
+		return 0;
+	nl = rtnl_open(-1);
+	if (!nl)
+		return fail(neg_errno(), step, steplen, "rtnetlink socket", "");
+	if ((r = host_side(nl, cfg, netns, what, sizeof(what), msg, sizeof(msg))) < 0)
 		goto out;
 	/* Inside the cell: a socket in its namespace. */
 	snprintf(what, sizeof(what), "rtnetlink socket in the cell");
@@ -411,7 +526,20 @@ int net_cell_setup(const struct cell_config *cfg, int netns, char *step, size_t 
 	snprintf(what, sizeof(what), "set the address of %s in the cell", NET_CELL_IFNAME);
 	if ((r = addr_add(cnl, index, &n->addr, msg, sizeof(msg))) < 0)
 		goto out;
-	if (n->gw.family) {
+	if (n->mode == CELL_NET_ROUTED) {
+		const void *gw = n->addr.family == AF_INET ? routed_gw4 : routed_gw6;
+
+		/* IPv4: the gateway is on the link; IPv6's fe80::/64 is anyway. */
+		if (n->addr.family == AF_INET) {
+			snprintf(what, sizeof(what), "add the route to the gateway in the cell");
+			if ((r = route_add(cnl, AF_INET, gw, 32, NULL, index, RT_SCOPE_LINK, msg,
+					   sizeof(msg))) < 0)
+				goto out;
+		}
+		snprintf(what, sizeof(what), "add the default route in the cell");
+		r = route_add(cnl, n->addr.family, NULL, 0, gw, index, RT_SCOPE_UNIVERSE, msg,
+			      sizeof(msg));
+	} else if (n->gw.family) {
 		snprintf(what, sizeof(what), "add the default route in the cell");
 		r = route_default(cnl, index, &n->gw, msg, sizeof(msg));
 	}
@@ -420,6 +548,56 @@ out:
 		mnl_socket_close(cnl);
 	mnl_socket_close(nl);
 	return r < 0 ? fail(r, step, steplen, what, msg) : 0;
+}
+
+/* ---- IP forwarding ----------------------------------------------------- */
+
+static int write_sysctl(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return neg_errno();
+	if (write(fd, value, strlen(value)) < 0)
+		r = neg_errno();
+	close(fd);
+	return r;
+}
+
+int net_forwarding(const struct config *cfg)
+{
+	bool v4 = false, v6 = false;
+	int r = 0, e;
+
+	for (size_t i = 0; i < cfg->n_cells; i++) {
+		const struct cell_net *n = &cfg->cells[i].net;
+
+		if (n->mode != CELL_NET_BRIDGE && n->mode != CELL_NET_ROUTED)
+			continue;
+		v4 |= n->addr.family == AF_INET;
+		v6 |= n->addr.family == AF_INET6;
+	}
+	if (!v4 && !v6)
+		return 0;
+	if (!cfg->host.forward) {
+		log_info("IP forwarding left as it is ([host] forward = no): routed and bridged "
+			 "cells reach the host, not beyond it nor each other through it");
+		return 0;
+	}
+	if (v4) {
+		if ((e = write_sysctl("/proc/sys/net/ipv4/ip_forward", "1")) < 0)
+			r = log_errno(e, "IP forwarding: set net.ipv4.ip_forward = 1");
+		else
+			log_info("IP forwarding: net.ipv4.ip_forward = 1 ([host] forward = yes)");
+	}
+	if (v6) {
+		if ((e = write_sysctl("/proc/sys/net/ipv6/conf/all/forwarding", "1")) < 0)
+			r = log_errno(e, "IP forwarding: set net.ipv6.conf.all.forwarding = 1");
+		else
+			log_info("IP forwarding: net.ipv6.conf.all.forwarding = 1 ([host] forward "
+				 "= yes)");
+	}
+	return r;
 }
 
 /* ---- stale veths ------------------------------------------------------ */

@@ -31,8 +31,18 @@ int net_bridge_ensure(const char *name, const struct net_cidr *addr, char *step,
 /* The cell's network from cfg->net, its namespace open as netns: nothing
  * for none; for bridge, the veth pair (a stale c-NAME deleted first),
  * c-NAME enslaved and up, eth0 with the cell's MAC, address, up, and the
- * default route when a gateway is set. */
+ * default route when a gateway is set.  For routed, the same pair without
+ * a bridge: c-NAME gets 169.254.1.1/32 (fe80::1/64) and a host route to
+ * the cell's address; eth0 the address and a default route via that
+ * gateway.  For macvlan, eth0 made on the parent in cellmgr's namespace
+ * and moved into the cell's at once (step "parent interface 'X' not
+ * found" when there is no such parent). */
 int net_cell_setup(const struct cell_config *cfg, int netns, char *step, size_t steplen);
+
+/* With [host] forward = yes, sets IPv4 (IPv6) forwarding in cellmgr's
+ * namespace when a routed or bridged cell has an IPv4 (IPv6) address;
+ * logs what it did, or that it left forwarding alone. */
+int net_forwarding(const struct config *cfg);
 
 /* "c-NAME", and the cell's stable, locally administered MAC for eth0. */
 void net_host_ifname(const char *cell, char out[NET_IFNAME_MAX + 1]);

@@ -58,6 +58,7 @@ layer integration tests/integration/run
 layer isolation tests/integration/isolation
 layer supervise tests/integration/supervise
 layer net tests/integration/net
+layer net-modes tests/integration/net-modes
 layer ctl tests/integration/ctl
 layer attach tests/integration/attach
 layer qemu-cgroup tests/qemu-cgroup/run

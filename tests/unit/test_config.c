@@ -1708,7 +1708,8 @@ static void test_duration_parse(void **state)
 static void test_net(void **state)
 {
 	static const char *const usage =
-	    "(expected none, or bridge BRIDGE ADDR/PREFIX [gw GATEWAY])";
+	    "(expected none, bridge BRIDGE ADDR/PREFIX [gw GATEWAY], routed ADDR, or macvlan "
+	    "PARENT MODE ADDR/PREFIX [gw GATEWAY])";
 	static const struct {
 		const char *value;
 		const char *hint; /* NULL: usage */
@@ -1835,6 +1836,128 @@ static void test_net(void **state)
 			NULL);
 }
 
+/* net = routed ADDR and net = macvlan PARENT MODE ADDR/PREFIX [gw GATEWAY];
+ * [host] forward. */
+static void test_net_modes(void **state)
+{
+	static const char *const usage =
+	    "(expected none, bridge BRIDGE ADDR/PREFIX [gw GATEWAY], routed ADDR, or macvlan "
+	    "PARENT MODE ADDR/PREFIX [gw GATEWAY])";
+	static const struct {
+		const char *value;
+		const char *hint; /* NULL: usage */
+	} bad[] = {
+	    {"routed", NULL},
+	    {"routed 10.0.0.2 gw 10.0.0.1", NULL},
+	    {"macvlan eth0 bridge", NULL},
+	    {"macvlan eth0 bridge 10.0.0.2/24 via 10.0.0.1", NULL},
+	    {"macvlan eth0 bridge 10.0.0.2/24 gw", NULL},
+	    {"routed 10.0.0.2/24", "(a routed cell has a single address: expected ADDR, ADDR/32 "
+				   "or ADDR/128, not '10.0.0.2/24')"},
+	    {"routed fd00::2/64", "(a routed cell has a single address: expected ADDR, ADDR/32 or "
+				  "ADDR/128, not 'fd00::2/64')"},
+	    {"routed 10.0.0.256", "(bad address '10.0.0.256': expected ADDR/PREFIX, IPv4 such as "
+				  "10.0.0.2/24 or IPv6 such as fd00::2/64)"},
+	    {"macvlan eth0 bridged 10.0.0.2/24",
+	     "(bad macvlan mode 'bridged': expected private, vepa, bridge or passthru)"},
+	    {"macvlan averyveryverylongif private 10.0.0.2/24",
+	     "(parent interface name 'averyveryverylongif' is longer than 15 characters)"},
+	    {"macvlan e/0 vepa 10.0.0.2/24", "(bad parent interface name 'e/0': expected 1-15 "
+					     "characters of a-z, A-Z, 0-9, '-', '_' and '.')"},
+	    {"macvlan eth0 passthru 10.0.0.2", "(bad address '10.0.0.2': expected ADDR/PREFIX, "
+					       "IPv4 such as 10.0.0.2/24 or IPv6 such as "
+					       "fd00::2/64)"},
+	    {"macvlan eth0 bridge 10.0.0.2/24 gw fd00::1",
+	     "(gateway 'fd00::1' is not of the same family as '10.0.0.2/24')"},
+	    {"macvlan eth0 bridge 10.0.0.2/24 gw x",
+	     "(bad gateway 'x': expected an IPv4 or IPv6 address)"},
+	};
+	char text[512], want[512];
+	const struct cell_config *c;
+
+	(void)state;
+	parse("[host]\nforward = yes\n"
+	      "[cell r4]\nimage = /a\nnet = routed 10.1.0.2\n"
+	      "[cell r6]\nimage = /a\nnet = routed fd01::2/128\n"
+	      "[cell mp]\nimage = /a\nnet = macvlan eth0 private 10.2.0.2/24\n"
+	      "[cell mv]\nimage = /a\nnet = macvlan eth0 vepa 10.2.0.3/24 gw 10.2.0.1\n"
+	      "[cell mb]\nimage = /a\nnet = macvlan  eth1\tbridge 10.2.0.2/24\n"
+	      "[cell mt]\nimage = /a\nnet = macvlan eth2 passthru fd02::2/64 gw fd02::1\n"
+	      "[cell fifteen-chars-x]\nimage = /a\nnet = macvlan eth0 bridge 10.2.0.9/24\n");
+	expect_messages(NULL);
+	assert_true(cfg.host.forward);
+	c = cell("r4");
+	assert_int_equal(c->net.mode, CELL_NET_ROUTED);
+	assert_int_equal(c->net.addr.family, AF_INET);
+	assert_int_equal(c->net.addr.prefix, 32);
+	assert_memory_equal(c->net.addr.addr, "\x0a\x01\x00\x02", 4);
+	assert_int_equal(c->net.gw.family, 0);
+	c = cell("r6");
+	assert_int_equal(c->net.mode, CELL_NET_ROUTED);
+	assert_int_equal(c->net.addr.family, AF_INET6);
+	assert_int_equal(c->net.addr.prefix, 128);
+	c = cell("mp");
+	assert_int_equal(c->net.mode, CELL_NET_MACVLAN);
+	assert_string_equal(c->net.parent, "eth0");
+	assert_int_equal(c->net.macvlan_mode, CELL_MACVLAN_PRIVATE);
+	assert_int_equal(c->net.addr.prefix, 24);
+	assert_int_equal(c->net.gw.family, 0);
+	c = cell("mv");
+	assert_int_equal(c->net.macvlan_mode, CELL_MACVLAN_VEPA);
+	assert_int_equal(c->net.gw.family, AF_INET);
+	assert_memory_equal(c->net.gw.addr, "\x0a\x02\x00\x01", 4);
+	/* The same address on another parent is another network. */
+	c = cell("mb");
+	assert_int_equal(c->net.macvlan_mode, CELL_MACVLAN_BRIDGE);
+	assert_string_equal(c->net.parent, "eth1");
+	c = cell("mt");
+	assert_int_equal(c->net.macvlan_mode, CELL_MACVLAN_PASSTHRU);
+	assert_int_equal(c->net.gw.family, AF_INET6);
+	/* No c-NAME for a macvlan: its name may be longer than 13. */
+	assert_int_equal(cell("fifteen-chars-x")->net.mode, CELL_NET_MACVLAN);
+	assert_string_equal(net_macvlan_mode_name(CELL_MACVLAN_PASSTHRU), "passthru");
+
+	parse("[cell a]\nimage = /a\n");
+	expect_messages(NULL);
+	assert_false(cfg.host.forward);
+	parse("[host]\nforward = maybe\n");
+	expect_messages("cells.conf:2: host: bad value for 'forward': 'maybe' (expected yes or no)",
+			NULL);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(want, sizeof(want),
+			 "cells.conf:3: cell work: bad value for 'net': '%s' %s", bad[i].value,
+			 bad[i].hint ? bad[i].hint : usage);
+		snprintf(text, sizeof(text),
+			 "[cell work]\nimage = /w\nnet = %s\n"
+			 "[cell ok]\nimage = /ok\nnet = routed 10.0.0.9\n",
+			 bad[i].value);
+		parse(text);
+		expect_messages(want, NULL);
+		expect_cells("ok", NULL);
+	}
+
+	parse("[cell fourteen-chars]\nimage = /w\nnet = routed 10.0.0.2\n");
+	expect_messages("cells.conf:3: cell fourteen-chars: bad value for 'net': 'routed "
+			"10.0.0.2' (the cell's name is too long for a routed cell: its host "
+			"interface c-NAME must fit in 15 characters, so at most 13)",
+			NULL);
+
+	/* Clashes: routed with bridged or routed (both through the host) and
+	 * with the bridge's own address; macvlans on the same parent. */
+	parse("[host]\nbridge = br0 10.0.0.1/24\n"
+	      "[cell a]\nimage = /a\nnet = bridge br0 10.0.0.2/24\n"
+	      "[cell b]\nimage = /b\nnet = routed 10.0.0.2\n"
+	      "[cell c]\nimage = /c\nnet = routed 10.0.0.1/32\n"
+	      "[cell d]\nimage = /d\nnet = macvlan eth0 bridge 10.0.0.2/24\n"
+	      "[cell e]\nimage = /e\nnet = macvlan eth0 private 10.0.0.2/16\n"
+	      "[cell f]\nimage = /f\nnet = macvlan eth1 private 10.0.0.2/16\n");
+	expect_messages("cells.conf:8: cell b: 'net' address is also cell a's (line 5)",
+			"cells.conf:11: cell c: 'net' address is the bridge br0's own",
+			"cells.conf:17: cell e: 'net' address is also cell d's (line 14)", NULL);
+	expect_cells("a", "d", "f", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1886,6 +2009,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_load, teardown),
 	    cmocka_unit_test_teardown(test_devices_and_vt, teardown),
 	    cmocka_unit_test_teardown(test_net, teardown),
+	    cmocka_unit_test_teardown(test_net_modes, teardown),
 	    cmocka_unit_test_teardown(test_load_missing, teardown),
 	    cmocka_unit_test_teardown(test_load_size_limit, teardown),
 	    cmocka_unit_test_teardown(test_signal_parse, teardown),
