@@ -16,13 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "caps.h"
+#include "confine.h"
 #include "cell_seccomp.h"
 #include "log.h"
 #include "spawn.h"
@@ -112,7 +111,6 @@ static int take_fds(const struct attach_child *a, struct child_error *e)
 static int child_setup(const struct attach_child *a, struct child_error *e)
 {
 	const struct cell_config *cfg = a->rq->cfg;
-	const char *cap = "";
 	int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
 	int r;
 
@@ -142,19 +140,7 @@ static int child_setup(const struct attach_child *a, struct child_error *e)
 		return child_error_set(e, neg_errno(), "setgroups");
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return child_error_set(e, neg_errno(), "become root of the cell");
-	for (unsigned i = 0; i < cfg->n_rlimits; i++) {
-		const struct cell_rlimit *l = &cfg->rlimits[i];
-		struct rlimit rl = {.rlim_cur = l->soft, .rlim_max = l->hard};
-
-		if (setrlimit(l->resource, &rl) < 0)
-			return child_error_set(e, neg_errno(), "setrlimit %d", l->resource);
-	}
-	if ((r = caps_trim_bounding_set(cfg->caps_keep, cfg->caps_drop, &cap)) < 0)
-		return child_error_set(e, r, "drop %s from the bounding set", cap);
-	/* Last: everything above may use what the filter denies. */
-	if (a->rq->seccomp && (r = seccomp_prog_install(a->rq->seccomp)) < 0)
-		return child_error_set(e, r, "install the seccomp filter");
-	return 0;
+	return confine_process(cfg, a->rq->seccomp, e);
 }
 
 static __attribute__((noreturn)) void child_main(struct attach_child *a)

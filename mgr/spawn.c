@@ -12,14 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "caps.h"
+#include "confine.h"
 #include "image.h"
 #include "log.h"
 #include "net.h"
@@ -77,10 +76,8 @@ static int receive_root(int sock, int *rootfd)
 static int child_setup(const struct child_args *a, struct child_error *e)
 {
 	const struct cell_config *cfg = a->sp->cfg;
-	const char *cap = "";
 	char msg[200];
 	int rootfd = -1, r;
-	unsigned i;
 
 	r = receive_root(a->sync, &rootfd);
 	if (r < 0)
@@ -110,19 +107,7 @@ static int child_setup(const struct child_args *a, struct child_error *e)
 		return child_error_set(e, neg_errno(), "sethostname %s", cfg->hostname);
 	if ((r = net_loopback_up(msg, sizeof(msg))) < 0)
 		return child_error_set(e, r, "bring lo up%s%s", *msg ? ": " : "", msg);
-	for (i = 0; i < cfg->n_rlimits; i++) {
-		const struct cell_rlimit *l = &cfg->rlimits[i];
-		struct rlimit rl = {.rlim_cur = l->soft, .rlim_max = l->hard};
-
-		if (setrlimit(l->resource, &rl) < 0)
-			return child_error_set(e, neg_errno(), "setrlimit %d", l->resource);
-	}
-	if ((r = caps_trim_bounding_set(cfg->caps_keep, cfg->caps_drop, &cap)) < 0)
-		return child_error_set(e, r, "drop %s from the bounding set", cap);
-	/* Last: everything above may use what the filter denies. */
-	if (a->sp->seccomp && (r = seccomp_prog_install(a->sp->seccomp)) < 0)
-		return child_error_set(e, r, "install the seccomp filter");
-	return 0;
+	return confine_process(cfg, a->sp->seccomp, e);
 }
 
 static __attribute__((noreturn)) void child_main(const struct child_args *a)
