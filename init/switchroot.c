@@ -6,7 +6,7 @@
  * system first, the way switch_root(8) does, and keeps running there (no
  * re-exec: the binary's pages stay valid after its file is gone):
  *
- *   root=/dev/XXX   wait for the node (10 s), mount it on /newroot with
+ *   root=/dev/DEVICE   wait for the node (10 s), mount it on /newroot with
  *                   rootfstype= (a comma list; default ext4, then erofs),
  *                   rootflags=, read-only with "ro";
  *   otherwise       (or when that fails) mount a tmpfs on /newroot and

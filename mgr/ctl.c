@@ -179,122 +179,6 @@ static void reply_error(struct reply *rp, const char *text)
 	ctl_buf_printf(&rp->b, "error: %s\n", text);
 }
 
-static uint64_t uptime_s(const struct cell *c, uint64_t now)
-{
-	if (!cell_is_active(c) || !c->started_ms || now < c->started_ms)
-		return 0;
-	return (now - c->started_ms) / 1000u;
-}
-
-static void format_duration(char *out, size_t cap, const struct cell *c, uint64_t s)
-{
-	if (!cell_is_active(c))
-		snprintf(out, cap, "-");
-	else if (s < 60)
-		snprintf(out, cap, "%us", (unsigned)s);
-	else if (s < 3600)
-		snprintf(out, cap, "%um%02us", (unsigned)(s / 60), (unsigned)(s % 60));
-	else if (s < 86400)
-		snprintf(out, cap, "%uh%02um", (unsigned)(s / 3600), (unsigned)(s % 3600 / 60));
-	else
-		snprintf(out, cap, "%ud%02uh", (unsigned)(s / 86400), (unsigned)(s % 86400 / 3600));
-}
-
-static void format_bytes(char *out, size_t cap, uint64_t n)
-{
-	static const char units[] = "KMGT";
-	double v = (double)n;
-	int u = -1;
-
-	if (n == 0) {
-		snprintf(out, cap, "-");
-		return;
-	}
-	while (v >= 1024 && u < 3) {
-		v /= 1024;
-		u++;
-	}
-	if (u < 0)
-		snprintf(out, cap, "%uB", (unsigned)n);
-	else
-		snprintf(out, cap, "%.1f%c", v, units[u]);
-}
-
-static void list_text(struct mgr *m, struct ctl_buf *b)
-{
-	uint64_t now = now_ms();
-	char up[32], mem[32];
-
-	for (size_t i = 0; i < m->n_cells; i++) {
-		struct cell *c = m->cells[i];
-
-		format_duration(up, sizeof(up), c, uptime_s(c, now));
-		format_bytes(mem, sizeof(mem), mgr_cell_memory(m, c));
-		ctl_buf_printf(b, "%-15s %-9s %7d %8s %8u %8s %s\n", c->cfg.name,
-			       cell_state_name(c->state), (int)c->pid, up, c->restarts, mem,
-			       m->console.front == c ? "front" : "-");
-	}
-}
-
-/* The fields `list --json` and `status --json` share. */
-static void cell_json_fields(struct mgr *m, struct cell *c, uint64_t now, struct ctl_buf *b)
-{
-	ctl_buf_printf(b, "\"name\":");
-	ctl_buf_json_string(b, c->cfg.name);
-	ctl_buf_printf(b, ",\"state\":");
-	ctl_buf_json_string(b, cell_state_name(c->state));
-	ctl_buf_printf(b,
-		       ",\"pid\":%d,\"uptime\":%llu,\"restarts\":%u,\"memory\":%llu,"
-		       "\"foreground\":%s",
-		       (int)c->pid, (unsigned long long)uptime_s(c, now), c->restarts,
-		       (unsigned long long)mgr_cell_memory(m, c),
-		       m->console.front == c ? "true" : "false");
-}
-
-static void list_json(struct mgr *m, struct ctl_buf *b)
-{
-	uint64_t now = now_ms();
-
-	ctl_buf_printf(b, "{\"cells\":[");
-	for (size_t i = 0; i < m->n_cells; i++) {
-		ctl_buf_printf(b, "%s{", i ? "," : "");
-		cell_json_fields(m, m->cells[i], now, b);
-		ctl_buf_printf(b, "}");
-	}
-	ctl_buf_printf(b, "]}\n");
-}
-
-static void status_text(struct mgr *m, struct cell *c, struct ctl_buf *b)
-{
-	uint64_t now = now_ms(), mem = mgr_cell_memory(m, c);
-	char up[32];
-
-	format_duration(up, sizeof(up), c, uptime_s(c, now));
-	ctl_buf_printf(b, "name: %s\nstate: %s\npid: %d\nuptime: %s\nrestarts: %u\n", c->cfg.name,
-		       cell_state_name(c->state), (int)c->pid, up, c->restarts);
-	ctl_buf_printf(b, "memory: %llu\nforeground: %s\nimage: %s\ninit: %s\n",
-		       (unsigned long long)mem, m->console.front == c ? "yes" : "no", c->cfg.image,
-		       c->cfg.init);
-	if (c->reason[0])
-		ctl_buf_printf(b, "reason: %s\n", c->reason);
-}
-
-static void status_json(struct mgr *m, struct cell *c, struct ctl_buf *b)
-{
-	ctl_buf_printf(b, "{");
-	cell_json_fields(m, c, now_ms(), b);
-	ctl_buf_printf(b, ",\"image\":");
-	ctl_buf_json_string(b, c->cfg.image);
-	ctl_buf_printf(b, ",\"init\":");
-	ctl_buf_json_string(b, c->cfg.init);
-	ctl_buf_printf(b, ",\"reason\":");
-	if (c->reason[0])
-		ctl_buf_json_string(b, c->reason);
-	else
-		ctl_buf_printf(b, "null");
-	ctl_buf_printf(b, "}\n");
-}
-
 /* start, stop, restart, switch: "ok\n" or the operation's message. */
 static void simple_op(struct mgr *m, const struct ctl_request *req, struct cell *c,
 		      struct reply *rp)
@@ -430,16 +314,16 @@ static bool answer(struct mgr *m, const char *msg, size_t len, unsigned n_fds, b
 	case CTL_CMD_LIST:
 		ctl_buf_printf(&rp->b, "ok\n");
 		if (req->json)
-			list_json(m, &rp->b);
+			ctl_list_json(m, &rp->b);
 		else
-			list_text(m, &rp->b);
+			ctl_list_text(m, &rp->b);
 		break;
 	case CTL_CMD_STATUS:
 		ctl_buf_printf(&rp->b, "ok\n");
 		if (req->json)
-			status_json(m, c, &rp->b);
+			ctl_status_json(m, c, &rp->b);
 		else
-			status_text(m, c, &rp->b);
+			ctl_status_text(m, c, &rp->b);
 		break;
 	case CTL_CMD_START:
 	case CTL_CMD_STOP:

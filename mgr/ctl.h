@@ -65,4 +65,11 @@ const char *ctl_run(struct mgr *m, unsigned n, const char *const fields[], size_
 /* A cell is about to be freed: drop every reference a client holds. */
 void ctl_forget_cell(struct mgr *m, struct cell *c);
 
+/* ctl_list.c: the replies to list and status. */
+struct ctl_buf;
+void ctl_list_text(struct mgr *m, struct ctl_buf *b);
+void ctl_list_json(struct mgr *m, struct ctl_buf *b);
+void ctl_status_text(struct mgr *m, struct cell *c, struct ctl_buf *b);
+void ctl_status_json(struct mgr *m, struct cell *c, struct ctl_buf *b);
+
 #endif
