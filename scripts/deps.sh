@@ -8,6 +8,7 @@ packages=(
 	libmnl-dev libcap-dev libseccomp-dev libcmocka-dev
 	busybox-static erofs-utils cpio e2fsprogs kmod file
 	qemu-system-x86 linux-image-amd64 python3 clang-format
+	iproute2 procps util-linux
 )
 
 missing=()
