@@ -268,24 +268,24 @@ static const char *set_caps_keep(struct cell_config *c, const char *value, int a
 static const char *hint_size = "(expected a size in bytes, more than 0, with an optional "
 			       "suffix K, M, G or T (powers of 1024), such as 512M)";
 
-static const char *set_memory(struct cell_config *c, const char *value, int arg, char *hint)
+static const char *parse_memory(uint64_t *out, const char *value)
 {
 	uint64_t b;
 
 	if (size_parse(value, &b) < 0 || b == 0)
 		return hint_size;
-	c->memory_max = b;
+	*out = b;
 	return NULL;
+}
+
+static const char *set_memory(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	return parse_memory(&c->memory_max, value);
 }
 
 static const char *set_memory_high(struct cell_config *c, const char *value, int arg, char *hint)
 {
-	uint64_t b;
-
-	if (size_parse(value, &b) < 0 || b == 0)
-		return hint_size;
-	c->memory_high = b;
-	return NULL;
+	return parse_memory(&c->memory_high, value);
 }
 
 static const char *set_pids(struct cell_config *c, const char *value, int arg, char *hint)
