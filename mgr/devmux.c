@@ -32,10 +32,13 @@ int devmux_switch_to(struct mgr *m, struct cell *c, char *err, size_t errlen)
 			snprintf(err, errlen, "no such cell");
 		return -ENOTCONN;
 	}
-	/* Screen first: the kernel's keyboard handler feeds the active VT, so
-	 * input is routed once the new VT is active (now, or when vt_check
-	 * sees it: until then it stays with the cell still on screen). */
+	/* The old front's input goes dead first; then the screen: the
+	 * kernel's keyboard handler feeds the active VT, so input is routed
+	 * once the new VT is active (now, or when vt_check sees it: until
+	 * then no cell gets input). */
 	n = has_display(c) ? vt_of(m, c) : 0;
+	if (input_front(m) != c)
+		input_detach(m);
 	if (n)
 		r = vt_activate(m, n, c->cfg.name);
 	console_switch(m, c);

@@ -405,23 +405,35 @@ static void sync_leds(struct input *in, struct cell *c)
 	}
 }
 
-void input_route_to(struct mgr *m, struct cell *c)
+/* The front cell's copies: keys still held go up in it, then they go
+ * dead (inhibited), before anything else moves.  Before the VT switch,
+ * too: the kernel's keyboard handler sets the new VT's LED state on every
+ * live keyboard, and a copy that took it would lose its own cell's state
+ * (dev->led, which the kernel restores when the copy lives again). */
+void input_detach(struct mgr *m)
 {
 	struct input *in = IN(m);
-	struct cell *old;
 
-	if (!in || in->front == c)
+	if (!in || !in->front)
 		return;
-	old = in->front;
-	/* Old front first: keys up, then dead; only then the new one lives. */
 	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++) {
 		struct copy *k = &in->copies[i];
 
-		if (k->used && k->cell == old) {
+		if (k->used && k->cell == in->front) {
 			release_held(k);
 			copy_set_inhibited(k, true);
 		}
 	}
+	in->front = NULL;
+}
+
+void input_route_to(struct mgr *m, struct cell *c)
+{
+	struct input *in = IN(m);
+
+	if (!in || in->front == c)
+		return;
+	input_detach(m);
 	in->front = c;
 	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++) {
 		struct copy *k = &in->copies[i];
@@ -604,7 +616,10 @@ static void on_src(struct mgr *m, struct src *s)
 }
 
 /* The kernel writes LED state (and force feedback requests, which our
- * copies do not offer) into the copy: the cell set its caps lock. */
+ * copies do not offer) into the copy: the cell set its caps lock.  Only
+ * the front cell's count: a background copy is inhibited, and what it
+ * still reports is the kernel switching its LEDs off for that (its
+ * dev->led, restored when it lives again, stays the cell's). */
 static void on_copy(struct mgr *m, struct copy *k)
 {
 	struct input *in = IN(m);
@@ -614,11 +629,11 @@ static void on_copy(struct mgr *m, struct copy *k)
 
 	while ((n = read(k->fd, ev, sizeof(ev))) > 0)
 		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++)
-			if (ev[i].type == EV_LED && ev[i].code < LED_CNT) {
+			if (ev[i].type == EV_LED && ev[i].code < LED_CNT && k->cell == in->front) {
 				bit_set(k->led, ev[i].code, ev[i].value != 0);
 				leds = true;
 			}
-	if (leds && k->cell == in->front && bit_test(k->src->ev, EV_LED)) {
+	if (leds && bit_test(k->src->ev, EV_LED)) {
 		for (unsigned l = 0; l < LED_CNT; l++)
 			if (bit_test(k->src->led, l))
 				emit(k->src->fd, EV_LED, l, bit_test(k->led, l));

@@ -49,6 +49,12 @@ void input_cell_gone(struct mgr *m, struct cell *c);
  * still holds, inhibits its copies, uninhibits c's, syncs the LEDs. */
 void input_route_to(struct mgr *m, struct cell *c);
 
+/* The front cell's input goes dead (held keys released, copies
+ * inhibited) and no cell is in front until input_route_to(): before a VT
+ * switch, so that the kernel's LED update for the new VT cannot reach the
+ * old cell's copies. */
+void input_detach(struct mgr *m);
+
 /* The cell input currently routes to. */
 struct cell *input_front(const struct mgr *m);
 

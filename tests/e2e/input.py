@@ -7,8 +7,8 @@ boots' checks.  tests/e2e/run calls it as
     e2e_input.boot3(report, timeout, tmp, Boot, Fail)
 
 It boots the initramfs like boot 1, waits for both cells (work in front),
-runs the checks below and ends with Ctrl-Alt-Del typed on the hot-added
-(grabbed) keyboard: init must still reboot.
+runs the checks below and ends with Ctrl-Alt-Del typed on the grabbed
+keyboard: init must still reboot.
 
 Keys are injected with QMP input-send-event into the grabbed PS/2 keyboard;
 inside each cell `probe input` reads the cell's copy, run from the cell's
@@ -19,6 +19,7 @@ once it is in front again.
 import re
 import time
 
+import vnc
 import vt as e2e_vt
 
 KBD_NAME = "AT Translated Set 2 keyboard"
@@ -85,7 +86,7 @@ _Fail = Exception  # tests/e2e/run's Fail, set by boot3()
 def boot3(report, timeout, tmp, Boot, Fail):
     global _Fail
     _Fail = Fail
-    b = Boot(3, report, timeout, root_disk=False)
+    b = Boot(3, report, timeout, root_disk=False, vnc=True)
     st = {}
     try:
         b.case("QEMU starts", lambda: b.launch(tmp))
@@ -115,7 +116,7 @@ def boot3(report, timeout, tmp, Boot, Fail):
                 key(b, k, False)
             b.expect(r"cellmgr: input: Ctrl-Alt-Del", since, 30)
             b.expect(r"^cellar-init: .*reboot", since, 60, flags=re.M | re.I)
-        b.case("Ctrl-Alt-Del on the grabbed (hot-added) keyboard: init reboots", cad)
+        b.case("Ctrl-Alt-Del on the grabbed keyboard: init reboots", cad)
         b.case("QEMU exits by itself (-no-reboot)", lambda: f"exit status {b.wait_exit(timeout)}")
     finally:
         b.close()
@@ -186,12 +187,39 @@ def checks(b):
     b.case("Ctrl-Alt-Right switches to personal (consumed); keys held in work are released there",
            wrap(held_release))
 
+    def leds():
+        # work is in front.  Caps Lock there lights the board's keyboard
+        # LED (the kernel sets it on work's copy, cellmgr mirrors it on the
+        # grabbed keyboard); personal's VT has it off, and the LED follows.
+        w = vnc.LedWatch(b.vnc_path)
+        try:
+            tap(b, "caps_lock")
+            if w.wait(lambda s: s & vnc.CAPS, 20) is None:
+                raise _Fail(f"Caps Lock pressed in work (front): the keyboard's LED stayed off (VNC LED state {w.state})")
+            switch_console(b, 2, "personal")
+            if w.wait(lambda s: not s & vnc.CAPS, 20) is None:
+                raise _Fail(f"personal in front (its VT has no Caps Lock): the LED stayed on (VNC LED state {w.state})")
+            switch_console(b, 1, "work")
+            if w.wait(lambda s: s & vnc.CAPS, 20) is None:
+                raise _Fail(f"work back in front: the LED did not come back on (VNC LED state {w.state})")
+            tap(b, "caps_lock")
+            if w.wait(lambda s: not s & vnc.CAPS, 20) is None:
+                raise _Fail(f"Caps Lock pressed again in work: the LED stayed on (VNC LED state {w.state})")
+            return f"on in work, off with personal in front, on again with work, off; {w.changes} LED updates"
+        finally:
+            w.close()
+    b.case("the Caps Lock LED follows the front cell (seen through QEMU's VNC LED state)", wrap(leds))
+
     def hotplug():
         since = b.serial.pos()
         b.qmp.cmd("device_add", driver="virtio-keyboard-pci", id="e2ekbd")
         m = b.expect(rf"cellmgr: input: grabbed (/dev/input/event\d+): {VIRTIO_KBD_NAME}", since, 60)
-        m2 = b.expect(r"cellmgr: input: cell work: /dev/input/event\d+ is its (/dev/input/event\d+)", since, 30)
-        kv = m2.group(1)
+        copies = {}
+        for cell in ("work", "personal"):
+            mc = b.expect(rf"cellmgr: input: cell {cell}: /dev/input/event\d+ is its (/dev/input/event\d+)", since, 30)
+            copies[cell] = mc.group(1)
+        st["hot"] = (m.group(1), copies)
+        kv = copies["work"]
         time.sleep(1)
         t0 = arm(b, f"probe input {kv} --count 2 --timeout-ms 10000 | tr '\\n' ' '", "armed4")
         # QEMU sends keys to the keyboard activated last: the new one.
@@ -201,5 +229,32 @@ def checks(b):
         ev = events(out)
         if ev != ["1 32 1", "1 32 0"]:
             raise _Fail(f"the hot-added keyboard's copy {kv} in work delivered {ev} ({out!r})")
-        return f"host {m.group(1)} -> work's {kv}: {' / '.join(ev)}"
-    b.case("a keyboard hot-added with QMP device_add works in the front cell", wrap(hotplug))
+        return f"host {m.group(1)} -> work's {kv} (delivered {' / '.join(ev)}), personal's {copies['personal']}"
+    b.case("a keyboard hot-added with QMP device_add gets a copy in both cells and works in the front one",
+           wrap(hotplug))
+
+    def unplug():
+        host, copies = st["hot"]
+        since = b.serial.pos()
+        b.qmp.cmd("device_del", id="e2ekbd")
+        b.expect(rf"cellmgr: input: {host} \({VIRTIO_KBD_NAME}\) gone", since, 60)
+        seen = {}
+        for n, cell in ((1, "work"), (2, "personal")):
+            if cell != "work":
+                switch_console(b, n, cell)
+            out = run(b, f"for d in /dev/input/event*; do probe input $d --count 0 --timeout-ms 0 "
+                         f"| grep -q 'name={VIRTIO_KBD_NAME}' && echo still-$((1))-$d; done; "
+                         f"test -e {copies[cell]} && echo node-left-$((1))", f"un-{cell}", 60)
+            if "still-1-" in out or "node-left-1" in out:
+                raise _Fail(f"after device_del, {cell} still has the keyboard's copy {copies[cell]}: {out!r}")
+            seen[cell] = copies[cell]
+        switch_console(b, 1, "work")
+        # Input goes on through the PS/2 keyboard (QEMU's next keyboard).
+        t0 = arm(b, f"probe input {st['k']} --count 2 --timeout-ms 10000 | tr '\\n' ' '", "armed5")
+        tap(b, "a")
+        run(b, "true", "in-i", 30)
+        ev = events(b.serial.text[t0:])
+        if ev != ["1 30 1", "1 30 0"]:
+            raise _Fail(f"after the unplug, work's PS/2 copy delivered {ev}")
+        return f"copies gone: work {seen['work']}, personal {seen['personal']}; the PS/2 keyboard still types"
+    b.case("the hot-added keyboard removed with QMP device_del: its copies leave both cells", wrap(unplug))
