@@ -550,11 +550,33 @@ static bool host_key(struct mgr *m, unsigned code)
 	return false;
 }
 
+/* Writes the packet forwarded so far (without its SYN_REPORT when a
+ * hotkey cuts it: the switch's key-ups come after it, not before). */
+static void flush_out(struct src *s)
+{
+	size_t len = s->n_out * sizeof(s->out[0]);
+
+	if (s->n_out && s->out_to && write(s->out_to->fd, s->out, len) < 0 && errno != EAGAIN)
+		log_errno(neg_errno(), "input: write to a copy");
+	s->n_out = 0;
+	s->out_to = NULL;
+}
+
+static void forward(struct src *s, struct copy *k, unsigned type, unsigned code, int value)
+{
+	if (s->out_to != k || s->n_out == sizeof(s->out) / sizeof(s->out[0]))
+		flush_out(s);
+	s->out_to = k;
+	s->out[s->n_out++] =
+	    (struct input_event){.type = (__u16)type, .code = (__u16)code, .value = value};
+}
+
 static void on_src(struct mgr *m, struct src *s)
 {
 	struct input *in = IN(m);
 	struct input_event ev[64];
 	ssize_t n;
+	int err;
 
 	while ((n = read(s->fd, ev, sizeof(ev))) > 0) {
 		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
@@ -573,6 +595,8 @@ static void on_src(struct mgr *m, struct src *s)
 					in->mods = e->value ? in->mods | mod : in->mods & ~mod;
 				if (e->code >= KEY_CNT || e->value == 2)
 					continue; /* repeats: the copy makes its own */
+				if (e->value == 1)
+					flush_out(s); /* a hotkey may switch */
 				if (e->value == 1 && host_key(m, e->code)) {
 					bit_set(s->swallow, e->code, true);
 					continue;
@@ -588,8 +612,9 @@ static void on_src(struct mgr *m, struct src *s)
 				if (e->code == SYN_REPORT && s->pending) {
 					k = front_copy(in, s); /* may have changed: a hotkey */
 					if (k)
-						emit(k->fd, EV_SYN, SYN_REPORT, 0);
+						forward(s, k, EV_SYN, SYN_REPORT, 0);
 				}
+				flush_out(s);
 				s->pending = 0;
 				continue;
 			}
@@ -605,11 +630,15 @@ static void on_src(struct mgr *m, struct src *s)
 					continue;
 				bit_set(k->held, e->code, e->value != 0);
 			}
-			emit(k->fd, e->type, e->code, e->value);
+			forward(s, k, e->type, e->code, e->value);
 			s->pending++;
 		}
+		if ((size_t)n < sizeof(ev))
+			break; /* drained: epoll says when there is more */
 	}
-	if (n < 0 && errno == ENODEV) {
+	err = n < 0 ? errno : 0;
+	flush_out(s);
+	if (err == ENODEV) {
 		/* Unplugged: the uevent usually says so first. */
 		src_remove(m, s);
 	}

@@ -55,8 +55,13 @@ struct src {
 	unsigned long prop[NLONGS(INPUT_PROP_CNT)];
 	struct input_absinfo absinfo[ABS_CNT];
 	unsigned long swallow[NLONGS(KEY_CNT)]; /* consumed downs: drop their up too */
-	unsigned pending;			/* events written since the last SYN_REPORT */
-	bool copyable;				/* has something a cell can use */
+	unsigned pending;			/* events forwarded since the last SYN_REPORT */
+	/* The packet being forwarded, written to `out_to` in one write() at
+	 * its SYN_REPORT (one syscall per packet, not per event). */
+	struct input_event out[32];
+	unsigned n_out;
+	struct copy *out_to;
+	bool copyable; /* has something a cell can use */
 };
 
 /* One cell's uinput copy of one source. */

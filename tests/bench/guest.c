@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: MIT
+/* guest: the switch and input benchmarks on the QEMU board (issue 8, items
+ * 3 and 4; tests/bench/bench-switch boots it and reads its lines).
+ *
+ * The bench image installs this program as /sbin/cellmgr and the real one
+ * as /sbin/cellmgr.real; init starts it as it would start cellmgr.  It
+ * forks: the parent becomes the real cellmgr (exec, same pid and
+ * arguments: init supervises it as always), the child waits for the cells
+ * and measures, as the host's root, what a user of the board would time:
+ *
+ *   chvt      VT_ACTIVATE + VT_WAITACTIVE on /dev/tty0, what `chvt N`
+ *             does: the kernel's own switch, the floor;
+ *   hotkey    Ctrl-Alt-F<n> typed on a keyboard (a uinput device made
+ *             here, which cellmgr grabs like any physical one): from the
+ *             F<n> key-down write to the new VT active, and to the new
+ *             cell's input copy live (its sysfs `inhibited` back to 0);
+ *   input     one key (Shift: it types nothing) from the write into the "physical" keyboard to the
+ *             front cell's copy: the copy's event timestamp (taken by the
+ *             kernel when cellmgr wrote it) minus the time just before the
+ *             write, and the time this program read it.
+ *
+ * Rounds interleave chvt and hotkey switches.  Output, one line each, on
+ * the console (init's stdout):
+ *
+ *   bench: chvt US            bench: hotkey-vt US  bench: hotkey-input US
+ *   bench: input-ts US        bench: input-read US
+ *   bench: floor-ts US        bench: floor-read US   (no cellmgr between)
+ *   bench: done               bench: error TEXT
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/input.h>
+#include <linux/uinput.h>
+#include <linux/vt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define REAL "/sbin/cellmgr.real"
+#define KBD_NAME "cellar-bench keyboard"
+#define ROUNDS 40
+#define INPUT_EVENTS 400
+#define FLOOR_PHYS "cellar/bench-floor"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void say(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof(buf) - 2)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	(void)!write(STDOUT_FILENO, buf, (size_t)n);
+}
+
+/* Results are kept and printed at the end, when cellmgr is quiet: its
+ * log and the cells' consoles share the serial line. */
+#define RESULTS_MAX 2048
+static struct {
+	const char *what;
+	uint64_t ns;
+} results[RESULTS_MAX];
+static unsigned n_results;
+
+static void us_line(const char *what, uint64_t ns)
+{
+	if (n_results < RESULTS_MAX)
+		results[n_results++] = (typeof(results[0])){what, ns};
+}
+
+static void print_results(void)
+{
+	for (unsigned i = 0; i < n_results; i++)
+		say("bench: %s %llu.%03llu", results[i].what,
+		    (unsigned long long)(results[i].ns / 1000),
+		    (unsigned long long)(results[i].ns % 1000));
+}
+
+static int read_sys(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	while (n > 0 && (buf[n - 1] == '\n'))
+		n--;
+	buf[n] = '\0';
+	return 0;
+}
+
+static void emit(int fd, unsigned type, unsigned code, int value)
+{
+	struct input_event ev = {.type = (__u16)type, .code = (__u16)code, .value = value};
+
+	if (write(fd, &ev, sizeof(ev)) != (ssize_t)sizeof(ev))
+		say("bench: error write to the bench keyboard: %s", strerror(errno));
+}
+
+static void key(int fd, unsigned code, int value)
+{
+	emit(fd, EV_KEY, code, value);
+	emit(fd, EV_SYN, SYN_REPORT, 0);
+}
+
+/* The "physical" keyboard: every key code, as a real keyboard has.  With
+ * phys "cellar/...", cellmgr takes it for one of its own copies and leaves
+ * it alone: the floor, read directly. */
+static int make_keyboard(const char *phys)
+{
+	struct uinput_setup us = {.id = {.bustype = BUS_VIRTUAL, .vendor = 0xce11, .product = 1}};
+	int fd = open("/dev/uinput", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, UI_SET_EVBIT, EV_KEY) < 0 || ioctl(fd, UI_SET_EVBIT, EV_SYN) < 0)
+		goto fail;
+	for (unsigned k = KEY_ESC; k <= KEY_F12; k++)
+		if (ioctl(fd, UI_SET_KEYBIT, k) < 0)
+			goto fail;
+	snprintf(us.name, sizeof(us.name), KBD_NAME);
+	if (phys && ioctl(fd, UI_SET_PHYS, phys) < 0)
+		goto fail;
+	if (ioctl(fd, UI_DEV_SETUP, &us) < 0 || ioctl(fd, UI_DEV_CREATE) < 0)
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -errno;
+}
+
+struct copy {
+	char cell[32];
+	char inhibited[96];
+	char node[48];
+};
+
+/* cellmgr's copies of the bench keyboard: same name, phys "cellar/CELL". */
+static int find_copies(struct copy *c, int max)
+{
+	DIR *d = opendir("/sys/class/input");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) && n < max) {
+		char path[300], buf[128];
+		DIR *dd;
+		struct dirent *e;
+
+		if (strncmp(de->d_name, "input", 5) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/input/%s/name", de->d_name);
+		if (read_sys(path, buf, sizeof(buf)) < 0 || strcmp(buf, KBD_NAME) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/input/%s/phys", de->d_name);
+		if (read_sys(path, buf, sizeof(buf)) < 0 || strncmp(buf, "cellar/", 7) != 0 ||
+		    strcmp(buf, FLOOR_PHYS) == 0)
+			continue;
+		snprintf(c[n].cell, sizeof(c[n].cell), "%.31s", buf + 7);
+		snprintf(c[n].inhibited, sizeof(c[n].inhibited), "/sys/class/input/%.40s/inhibited",
+			 de->d_name);
+		c[n].node[0] = '\0';
+		snprintf(path, sizeof(path), "/sys/class/input/%s", de->d_name);
+		if ((dd = opendir(path))) {
+			while ((e = readdir(dd)))
+				if (strncmp(e->d_name, "event", 5) == 0)
+					snprintf(c[n].node, sizeof(c[n].node), "/dev/input/%.30s",
+						 e->d_name);
+			closedir(dd);
+		}
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static bool live(const struct copy *c)
+{
+	char buf[8];
+
+	return read_sys(c->inhibited, buf, sizeof(buf)) == 0 && strcmp(buf, "0") == 0;
+}
+
+static unsigned active_vt(int tty0)
+{
+	struct vt_stat st;
+
+	return ioctl(tty0, VT_GETSTATE, &st) < 0 ? 0 : st.v_active;
+}
+
+static uint64_t chvt(int tty0, unsigned n)
+{
+	uint64_t t0 = now_ns();
+
+	if (ioctl(tty0, VT_ACTIVATE, (unsigned long)n) < 0 ||
+	    ioctl(tty0, VT_WAITACTIVE, (unsigned long)n) < 0) {
+		say("bench: error chvt %u: %s", n, strerror(errno));
+		return 0;
+	}
+	return now_ns() - t0;
+}
+
+/* Ctrl-Alt-F<n> on the bench keyboard; the copy `to` must come alive. */
+static int hotkey(int kbd, int tty0, unsigned n, const struct copy *to, uint64_t *vt_ns,
+		  uint64_t *in_ns)
+{
+	uint64_t t0, deadline;
+	bool vt_done = false, in_done = false;
+
+	key(kbd, KEY_LEFTCTRL, 1);
+	key(kbd, KEY_LEFTALT, 1);
+	t0 = now_ns();
+	key(kbd, KEY_F1 + n - 1, 1);
+	deadline = t0 + 5000000000ull;
+	while (!(vt_done && in_done) && now_ns() < deadline) {
+		if (!vt_done && active_vt(tty0) == n) {
+			*vt_ns = now_ns() - t0;
+			vt_done = true;
+		}
+		if (!in_done && live(to)) {
+			*in_ns = now_ns() - t0;
+			in_done = true;
+		}
+		/* Not a busy loop: cellmgr and the kernel's console work need
+		 * the CPUs; 50 us is below what is measured. */
+		nanosleep(&(struct timespec){.tv_nsec = 50000}, NULL);
+	}
+	key(kbd, KEY_F1 + n - 1, 0);
+	key(kbd, KEY_LEFTALT, 0);
+	key(kbd, KEY_LEFTCTRL, 0);
+	if (!(vt_done && in_done)) {
+		say("bench: error Ctrl-Alt-F%u: VT %s, %s's input %s after 5 s", n,
+		    vt_done ? "active" : "not active", to->cell, in_done ? "live" : "not live");
+		return -1;
+	}
+	return 0;
+}
+
+/* One key into the physical keyboard, read back from the front copy. */
+static int input_one(int kbd, int copy_fd, uint64_t *ts_ns, uint64_t *read_ns)
+{
+	struct input_event ev;
+	struct pollfd p = {.fd = copy_fd, .events = POLLIN};
+	uint64_t t0 = now_ns();
+	bool got = false;
+
+	emit(kbd, EV_KEY, KEY_LEFTSHIFT, 1);
+	emit(kbd, EV_SYN, SYN_REPORT, 0);
+	while (!got) {
+		if (poll(&p, 1, 2000) <= 0)
+			return -1;
+		while (read(copy_fd, &ev, sizeof(ev)) == (ssize_t)sizeof(ev))
+			if (ev.type == EV_KEY && ev.code == KEY_LEFTSHIFT && ev.value == 1 &&
+			    !got) {
+				*read_ns = now_ns() - t0;
+				*ts_ns = (uint64_t)ev.input_event_sec * 1000000000u +
+					 (uint64_t)ev.input_event_usec * 1000u - t0;
+				got = true;
+			}
+	}
+	key(kbd, KEY_LEFTSHIFT, 0);
+	/* Drain the release. */
+	while (poll(&p, 1, 200) > 0 && read(copy_fd, &ev, sizeof(ev)) > 0)
+		if (ev.type == EV_KEY && ev.code == KEY_LEFTSHIFT && ev.value == 0)
+			break;
+	return 0;
+}
+
+/* The event node of a uinput device made here. */
+static int open_own_node(int ui)
+{
+	char sys[64], path[160];
+	DIR *d;
+	struct dirent *e;
+	int fd = -1;
+
+	if (ioctl(ui, UI_GET_SYSNAME(sizeof(sys)), sys) < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "/sys/class/input/%.60s", sys);
+	for (int i = 0; i < 50 && fd < 0; i++) {
+		if ((d = opendir(path))) {
+			while ((e = readdir(d)))
+				if (strncmp(e->d_name, "event", 5) == 0) {
+					snprintf(path, sizeof(path), "/dev/input/%.30s", e->d_name);
+					fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+					break;
+				}
+			closedir(d);
+		}
+		if (fd < 0)
+			usleep(100000);
+	}
+	return fd < 0 ? -ENOENT : fd;
+}
+
+static int set_monotonic(int fd)
+{
+	int clk = CLOCK_MONOTONIC;
+
+	if (ioctl(fd, EVIOCSCLOCKID, &clk) < 0) {
+		say("bench: error EVIOCSCLOCKID: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int run(void)
+{
+	struct copy copies[8];
+	int tty0, kbd, n = 0, copy_fd, floor_kbd, floor_fd;
+	unsigned vt_a = 1, vt_b = 2;
+	const struct copy *ca = NULL, *cb = NULL;
+
+	/* Wait for both cells: their copies of the bench keyboard exist. */
+	kbd = -1;
+	for (int i = 0; i < 600 && kbd < 0; i++) {
+		if (access("/dev/uinput", W_OK) == 0)
+			kbd = make_keyboard(NULL);
+		if (kbd < 0)
+			usleep(100000);
+	}
+	if (kbd < 0) {
+		say("bench: error no /dev/uinput: %s", strerror(-kbd));
+		return 1;
+	}
+	for (int i = 0; i < 1200; i++) {
+		n = find_copies(copies, 8);
+		if (n >= 2)
+			break;
+		usleep(100000);
+	}
+	if (n < 2) {
+		say("bench: error cellmgr made %d copies of the bench keyboard, expected 2", n);
+		return 1;
+	}
+	sleep(3); /* let both cells' shells settle */
+	tty0 = open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (tty0 < 0) {
+		say("bench: error open /dev/tty0: %s", strerror(errno));
+		return 1;
+	}
+	/* The front cell's copy is live; its VT is the active one. */
+	for (int i = 0; i < n; i++)
+		if (live(&copies[i]))
+			ca = &copies[i];
+		else if (!cb)
+			cb = &copies[i];
+	if (!ca || !cb) {
+		say("bench: error no live copy (front) and no dead one (background)");
+		return 1;
+	}
+	vt_a = active_vt(tty0);
+	vt_b = vt_a == 1 ? 2 : 1;
+	say("bench: front %s on VT %u (copy %s), background %s on VT %u (copy %s)", ca->cell, vt_a,
+	    ca->node, cb->cell, vt_b, cb->node);
+
+	for (int r = 0; r < ROUNDS; r++) {
+		uint64_t vt_ns = 0, in_ns = 0;
+
+		us_line("chvt", chvt(tty0, vt_b));
+		us_line("chvt", chvt(tty0, vt_a));
+		if (hotkey(kbd, tty0, vt_b, cb, &vt_ns, &in_ns) < 0)
+			return 1;
+		us_line("hotkey-vt", vt_ns);
+		us_line("hotkey-input", in_ns);
+		usleep(20000);
+		if (hotkey(kbd, tty0, vt_a, ca, &vt_ns, &in_ns) < 0)
+			return 1;
+		us_line("hotkey-vt", vt_ns);
+		us_line("hotkey-input", in_ns);
+		usleep(20000);
+	}
+
+	/* Input: the front cell (back on vt_a) gets every key.  Interleaved
+	 * with the floor: the same write into a keyboard nobody grabs, read
+	 * from its own node. */
+	copy_fd = open(ca->node, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (copy_fd < 0) {
+		say("bench: error open %s: %s", ca->node, strerror(errno));
+		return 1;
+	}
+	floor_kbd = make_keyboard(FLOOR_PHYS);
+	floor_fd = floor_kbd < 0 ? floor_kbd : open_own_node(floor_kbd);
+	if (floor_fd < 0) {
+		say("bench: error the floor keyboard: %s", strerror(-floor_fd));
+		return 1;
+	}
+	if (set_monotonic(copy_fd) < 0 || set_monotonic(floor_fd) < 0)
+		return 1;
+	for (int i = 0; i < INPUT_EVENTS; i++) {
+		uint64_t ts_ns, read_ns;
+
+		if (input_one(kbd, copy_fd, &ts_ns, &read_ns) < 0) {
+			say("bench: error key %d never reached %s's copy", i, ca->cell);
+			return 1;
+		}
+		us_line("input-ts", ts_ns);
+		us_line("input-read", read_ns);
+		usleep(1000);
+		if (input_one(floor_kbd, floor_fd, &ts_ns, &read_ns) < 0) {
+			say("bench: error key %d never reached the floor keyboard's node", i);
+			return 1;
+		}
+		us_line("floor-ts", ts_ns);
+		us_line("floor-read", read_ns);
+		usleep(1000);
+	}
+	close(floor_fd);
+	close(floor_kbd);
+	close(copy_fd);
+	close(kbd);
+	close(tty0);
+	sleep(1);
+	print_results();
+	say("bench: done");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	pid_t pid = fork();
+
+	(void)argc;
+	if (pid == 0) {
+		/* Not init's child any more once the parent execs: it is
+		 * cellmgr's; cellmgr reaps what it does not know. */
+		_exit(run());
+	}
+	if (pid < 0)
+		say("bench: error fork: %s", strerror(errno));
+	execv(REAL, argv);
+	say("bench: error exec " REAL ": %s", strerror(errno));
+	return 127;
+}
