@@ -41,9 +41,11 @@ int devmux_switch_to(struct mgr *m, struct cell *c, char *err, size_t errlen)
 		input_detach(m);
 	if (n)
 		r = vt_activate(m, n, c->cfg.name);
-	console_switch(m, c);
 	if (r != 1)
 		input_route_to(m, c);
+	/* The serial console last: it replays the cell's recent lines, which
+	 * takes the UART a while; the user's keys should not wait for it. */
+	console_switch(m, c);
 	return 0;
 }
 

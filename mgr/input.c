@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "input_priv.h"
@@ -190,6 +191,9 @@ static struct src *src_add(struct mgr *m, const char *sysname)
 		close(fd);
 		return NULL;
 	}
+	/* Event times on the monotonic clock: a hotkey's switch is logged
+	 * with the time since the key went down. */
+	ioctl(fd, EVIOCSCLOCKID, &(int){CLOCK_MONOTONIC});
 	memset(s, 0, sizeof(*s));
 	s->fd = fd;
 	s->slot = i;
@@ -456,20 +460,30 @@ static bool switchable(const struct cell *c)
 	return cell_is_active(c) && cell_has_input(c);
 }
 
-static void switch_to(struct mgr *m, struct cell *c)
+static void switch_to(struct mgr *m, struct cell *c, const char *key)
 {
+	struct timespec now;
+	uint64_t us;
 	char err[256];
 
-	if (devmux_switch_to(m, c, err, sizeof(err)) < 0)
-		log_warn("input: switch to %s: %s", c->cfg.name, err);
+	if (devmux_switch_to(m, c, err, sizeof(err)) < 0) {
+		log_warn("input: %s: switch to %s: %s", key, c->cfg.name, err);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u - IN(m)->key_us;
+	log_info("input: %s: switched to %s %llu.%03llu ms after the key", key, c->cfg.name,
+		 (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
 }
 
 static void hotkey_vt(struct mgr *m, unsigned vt)
 {
 	for (size_t i = 0; i < m->n_cells; i++)
 		if (vt_of(m, m->cells[i]) == vt && switchable(m->cells[i])) {
-			log_info("input: Ctrl-Alt-F%u: switching to %s", vt, m->cells[i]->cfg.name);
-			switch_to(m, m->cells[i]);
+			char key[16];
+
+			snprintf(key, sizeof(key), "Ctrl-Alt-F%u", vt);
+			switch_to(m, m->cells[i], key);
 			return;
 		}
 	log_info("input: Ctrl-Alt-F%u: no running cell on VT %u", vt, vt);
@@ -487,8 +501,7 @@ static void hotkey_next(struct mgr *m)
 		struct cell *c = m->cells[(start + j) % m->n_cells];
 
 		if (c != front && switchable(c)) {
-			log_info("input: Ctrl-Alt-Right: switching to %s", c->cfg.name);
-			switch_to(m, c);
+			switch_to(m, c, "Ctrl-Alt-Right");
 			return;
 		}
 	}
@@ -595,8 +608,11 @@ static void on_src(struct mgr *m, struct src *s)
 					in->mods = e->value ? in->mods | mod : in->mods & ~mod;
 				if (e->code >= KEY_CNT || e->value == 2)
 					continue; /* repeats: the copy makes its own */
-				if (e->value == 1)
+				if (e->value == 1) {
 					flush_out(s); /* a hotkey may switch */
+					in->key_us = (uint64_t)e->input_event_sec * 1000000u +
+						     (uint64_t)e->input_event_usec;
+				}
 				if (e->value == 1 && host_key(m, e->code)) {
 					bit_set(s->swallow, e->code, true);
 					continue;

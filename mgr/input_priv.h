@@ -6,6 +6,7 @@
 #include <linux/input.h>
 #include <linux/uinput.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "input.h"
 #include "mgr.h"
@@ -85,7 +86,8 @@ struct input {
 	struct item uevent;
 	int uevent_fd;
 	struct cell *front;
-	unsigned mods; /* held modifiers, over all sources */
+	unsigned mods;	 /* held modifiers, over all sources */
+	uint64_t key_us; /* CLOCK_MONOTONIC time of the hotkey being acted on */
 };
 
 #define MOD_CTRL_L 1u
