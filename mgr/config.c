@@ -464,64 +464,25 @@ static int on_lexer_error(struct parser *p, const struct ini_reader *r, const st
 	return 0;
 }
 
-/* Whether two cells' addresses clash: the same address, both reached
- * through the host (bridged or routed) or both macvlans on one parent. */
-static bool nets_clash(const struct cell_net *a, const struct cell_net *b)
-{
-	bool a_host = a->mode == CELL_NET_BRIDGE || a->mode == CELL_NET_ROUTED;
-	bool b_host = b->mode == CELL_NET_BRIDGE || b->mode == CELL_NET_ROUTED;
-
-	if (a->mode == CELL_NET_NONE || b->mode == CELL_NET_NONE)
-		return false;
-	if (a_host != b_host)
-		return false;
-	if (!a_host && strcmp(a->parent, b->parent) != 0)
-		return false;
-	return a->addr.family == b->addr.family && memcmp(a->addr.addr, b->addr.addr, 16) == 0;
-}
-
 /*
- * Once the whole file is read (its [host] may come after the cells): a
- * bridged cell must name the bridge [host] defines, and its address must
- * be neither the bridge's nor an earlier kept cell's.  Such a cell is
- * dropped, reported at its 'net' line.
+ * Once the whole file is read (its [host] may come after the cells): each
+ * cell's network keys against each other, the [host] bridge and the
+ * cells kept before it (config_net.c).  Such a cell is dropped, reported
+ * at the line of the key at fault.
  */
 static void check_nets(struct parser *p)
 {
 	struct config *cfg = p->cfg;
-	const struct host_config *h = &cfg->host;
 	size_t kept = 0;
+	char msg[512];
 
 	for (size_t i = 0; i < cfg->n_cells; i++) {
 		const struct cell_config *c = &cfg->cells[i];
-		const struct cell_net *n = &c->net;
-		const struct cell_config *clash = NULL;
-		bool ok = true;
+		unsigned line = net_check_cell(&cfg->host, c, cfg->cells, kept, msg, sizeof(msg));
 
-		if (n->mode != CELL_NET_NONE) {
-			for (size_t j = 0; j < kept && !clash; j++)
-				if (nets_clash(&cfg->cells[j].net, n))
-					clash = &cfg->cells[j];
-		}
-		if (n->mode == CELL_NET_BRIDGE && strcmp(n->bridge, h->bridge) != 0) {
-			report_error(p, n->line,
-				     "cell %s: 'net' names bridge '%s', which [host] does "
-				     "not define (expected 'bridge = %s ADDR/PREFIX' there)",
-				     c->name, n->bridge, n->bridge);
-			ok = false;
-		} else if ((n->mode == CELL_NET_BRIDGE || n->mode == CELL_NET_ROUTED) &&
-			   h->bridge[0] && h->bridge_addr.family == n->addr.family &&
-			   memcmp(h->bridge_addr.addr, n->addr.addr, 16) == 0) {
-			report_error(p, n->line, "cell %s: 'net' address is the bridge %s's own",
-				     c->name, h->bridge);
-			ok = false;
-		} else if (clash) {
-			report_error(p, n->line,
-				     "cell %s: 'net' address is also cell %s's (line %u)", c->name,
-				     clash->name, clash->net.line);
-			ok = false;
-		}
-		if (ok)
+		if (line)
+			report_error(p, line, "cell %s: %s", c->name, msg);
+		else
 			cfg->cells[kept++] = *c;
 	}
 	cfg->n_cells = kept;

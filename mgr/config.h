@@ -59,6 +59,11 @@
 #define NET_IFNAME_MAX 15    /* IFNAMSIZ less the NUL */
 #define NET_HOST_PREFIX "c-" /* the host side of a cell's veth: c-NAME */
 #define NET_CELL_NAME_MAX (NET_IFNAME_MAX - 2)
+#define NET_CELL_IFNAME "eth0" /* the cell's interface unless net_ifname says */
+#define NET_ADDRS_MAX 8	       /* net_address: further addresses */
+#define NET_MTU_MIN 68	       /* IPv4's minimum (RFC 791) */
+#define NET_MTU_MAX 65535      /* the kernel's ETH_MAX_MTU */
+#define NET_MTU_MIN6 1280      /* IPv6's minimum (RFC 8200) */
 
 enum cell_net_mode {
 	CELL_NET_NONE,	  /* loopback only (the default) */
@@ -85,11 +90,20 @@ struct net_cidr {
 struct cell_net {
 	enum cell_net_mode mode;
 	char bridge[NET_IFNAME_MAX + 1];
-	struct net_cidr addr;
+	struct net_cidr addr;		     /* the one 'net' names */
 	struct net_cidr gw;		     /* family 0: no default route */
 	unsigned line;			     /* of its 'net' key, 0 = not set */
 	char parent[NET_IFNAME_MAX + 1];     /* macvlan: the host interface */
 	enum cell_macvlan_mode macvlan_mode; /* macvlan only */
+
+	/* The per-cell keys next to 'net' (0 lines: not set). */
+	struct net_cidr more[NET_ADDRS_MAX]; /* net_address */
+	unsigned n_more, more_line;
+	struct net_cidr gateways[2]; /* net_gateway: at most one per family */
+	unsigned n_gateways, gateways_line;
+	unsigned mtu, mtu_line;		 /* net_mtu; 0 = the kernel's default */
+	char ifname[NET_IFNAME_MAX + 1]; /* net_ifname; "" = NET_CELL_IFNAME */
+	unsigned ifname_line;
 };
 
 struct cell_rlimit {

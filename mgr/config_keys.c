@@ -461,6 +461,11 @@ void cell_key_defaults(struct cell_config *c, const unsigned set_line[CK_COUNT])
 		r->backoff_max_ms = r->backoff_ms;
 	if (!set_line[CK_RESTART_DELAY] && r->backoff_ms > r->backoff_max_ms)
 		r->backoff_ms = r->backoff_max_ms;
+	/* Where the network keys are, for net_check_cell()'s messages. */
+	c->net.more_line = set_line[CK_NET_ADDRESS];
+	c->net.gateways_line = set_line[CK_NET_GATEWAY];
+	c->net.mtu_line = set_line[CK_NET_MTU];
+	c->net.ifname_line = set_line[CK_NET_IFNAME];
 }
 
 static const char *set_host_hostname(struct host_config *h, const char *value)
@@ -609,6 +614,10 @@ const struct cell_key_def cell_keys[CK_COUNT] = {
     [CK_DEVICES] = {"devices", set_devices, 0},
     [CK_VT] = {"vt", set_vt, 0},
     [CK_NET] = {"net", set_net, 0},
+    [CK_NET_ADDRESS] = {"net_address", set_net_address, 0},
+    [CK_NET_GATEWAY] = {"net_gateway", set_net_gateway, 0},
+    [CK_NET_MTU] = {"net_mtu", set_net_mtu, 0},
+    [CK_NET_IFNAME] = {"net_ifname", set_net_ifname, 0},
     RLIMIT_KEY(as, AS),
     RLIMIT_KEY(core, CORE),
     RLIMIT_KEY(cpu, CPU),

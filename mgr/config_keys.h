@@ -46,6 +46,10 @@ enum cell_key {
 	CK_DEVICES,
 	CK_VT,
 	CK_NET,
+	CK_NET_ADDRESS,
+	CK_NET_GATEWAY,
+	CK_NET_MTU,
+	CK_NET_IFNAME,
 	CK_RLIMIT, /* CELL_RLIMITS_MAX keys rlimit_NAME from here */
 	CK_COUNT = CK_RLIMIT + CELL_RLIMITS_MAX
 };
@@ -81,7 +85,8 @@ bool cell_name_valid(const char *s);
 /* Once a good [cell] section has ended, the defaults that depend on other
  * keys: the hostname from the name; restart_delay_max follows a longer
  * restart_delay, restart_delay a shorter restart_delay_max, when the other
- * is not set.  set_line[k] is non-zero when key k was set. */
+ * is not set; the lines of the net_ keys.  set_line[k] is non-zero when
+ * key k was set. */
 void cell_key_defaults(struct cell_config *c, const unsigned set_line[CK_COUNT]);
 
 /* Copies s into dst (size bytes) with control characters shown as '?',
@@ -90,6 +95,17 @@ const char *printable(char *dst, size_t size, const char *s);
 
 /* config_net.c: the network keys' setters. */
 const char *set_net(struct cell_config *c, const char *value, int arg, char *hint);
+const char *set_net_address(struct cell_config *c, const char *value, int arg, char *hint);
+const char *set_net_gateway(struct cell_config *c, const char *value, int arg, char *hint);
+const char *set_net_mtu(struct cell_config *c, const char *value, int arg, char *hint);
+const char *set_net_ifname(struct cell_config *c, const char *value, int arg, char *hint);
 const char *set_bridge(struct host_config *h, const char *value);
+
+/* Once the whole file is read: a cell's network keys against each other,
+ * against the [host] bridge and against the cells kept before it (kept,
+ * n_kept).  Returns 0 when all fit, else the line to report the first
+ * problem at, its text ("'net_mtu' needs a network ...") in msg. */
+unsigned net_check_cell(const struct host_config *h, const struct cell_config *c,
+			const struct cell_config *kept, size_t n_kept, char *msg, size_t msglen);
 
 #endif

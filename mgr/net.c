@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "net.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
@@ -102,8 +103,14 @@ void net_cell_mac(const char *cell, unsigned char mac[6])
 	mac[5] = (unsigned char)h;
 }
 
-static int veth_create(struct mnl_socket *nl, const char *host, int master, const char *cell,
-		       int netns, char *msg, size_t msglen)
+/* The cell's interface: net_ifname, or eth0. */
+static const char *cell_ifname(const struct cell_net *n)
+{
+	return n->ifname[0] ? n->ifname : NET_CELL_IFNAME;
+}
+
+static int veth_create(struct mnl_socket *nl, const char *host, int master,
+		       const struct cell_config *cfg, int netns, char *msg, size_t msglen)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
@@ -114,6 +121,8 @@ static int veth_create(struct mnl_socket *nl, const char *host, int master, cons
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, host);
 	if (master > 0) /* routed: no bridge */
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	if (cfg->net.mtu) /* both ends alike, or the larger one drops frames */
+		mnl_attr_put_u32(nlh, IFLA_MTU, cfg->net.mtu);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
@@ -121,9 +130,11 @@ static int veth_create(struct mnl_socket *nl, const char *host, int master, cons
 	/* The peer's attributes follow an ifinfomsg of its own. */
 	pifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*pifm));
 	pifm->ifi_family = AF_UNSPEC;
-	net_cell_mac(cell, mac);
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, NET_CELL_IFNAME);
+	net_cell_mac(cfg->name, mac);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, cell_ifname(&cfg->net));
 	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(mac), mac);
+	if (cfg->net.mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, cfg->net.mtu);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)netns);
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, data);
@@ -144,11 +155,13 @@ static int macvlan_create(struct mnl_socket *nl, int parent, const struct cell_c
 	struct nlattr *info, *data;
 	unsigned char mac[6];
 
-	/* Made in cellmgr's namespace, on its parent there, and moved into
-	 * the cell's at once: eth0 never exists on the host. */
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, NET_CELL_IFNAME);
+	/* Asked for in cellmgr's namespace, on its parent there, and made
+	 * in the cell's (IFLA_NET_NS_FD): it never exists on the host. */
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, cell_ifname(&cfg->net));
 	mnl_attr_put_u32(nlh, IFLA_LINK, (uint32_t)parent);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)netns);
+	if (cfg->net.mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, cfg->net.mtu);
 	/* passthru takes over the parent's MAC; the others get the cell's. */
 	if (cfg->net.macvlan_mode != CELL_MACVLAN_PASSTHRU) {
 		net_cell_mac(cfg->name, mac);
@@ -163,32 +176,100 @@ static int macvlan_create(struct mnl_socket *nl, int parent, const struct cell_c
 	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
 }
 
-/* The host side: for bridge and routed a veth pair c-NAME / eth0, for
- * macvlan eth0 on its parent; eth0 ends up in the cell. */
+/* The cell's i-th address: 0 the one 'net' names, then net_address's. */
+static const struct net_cidr *cell_addr(const struct cell_net *n, unsigned i)
+{
+	return i == 0 ? &n->addr : &n->more[i - 1];
+}
+
+static bool has_family(const struct cell_net *n, int family)
+{
+	for (unsigned i = 0; i <= n->n_more; i++)
+		if (cell_addr(n, i)->family == family)
+			return true;
+	return false;
+}
+
+static const char *addr_text(char out[INET6_ADDRSTRLEN], const struct net_cidr *a)
+{
+	if (!inet_ntop(a->family, a->addr, out, INET6_ADDRSTRLEN))
+		snprintf(out, INET6_ADDRSTRLEN, "?");
+	return out;
+}
+
+static int macvlan_side(struct mnl_socket *nl, const struct cell_config *cfg, int netns, char *what,
+			size_t whatlen, char *msg, size_t msglen)
+{
+	const struct cell_net *n = &cfg->net;
+	unsigned mtu = 0;
+	int parent, r;
+
+	snprintf(what, whatlen, "parent interface '%s' not found", n->parent);
+	if ((r = parent = link_lookup(nl, n->parent, &mtu, msg, msglen)) < 0) {
+		msg[0] = '\0'; /* "not found" says it */
+		return r;
+	}
+	snprintf(what, whatlen, "create macvlan %s (%s) on %s in the cell", cell_ifname(n),
+		 net_macvlan_mode_name(n->macvlan_mode), n->parent);
+	if (n->mtu > mtu) { /* the kernel says EINVAL, and nothing more */
+		snprintf(msg, msglen, "net_mtu %u is above %s's MTU %u", n->mtu, n->parent, mtu);
+		return -EINVAL;
+	}
+	r = macvlan_create(nl, parent, cfg, netns, msg, msglen);
+	if (r == -EINVAL && !msg[0] && n->macvlan_mode == CELL_MACVLAN_PASSTHRU)
+		snprintf(msg, msglen, "a passthru macvlan must be %s's only one", n->parent);
+	else if (r == -EINVAL && !msg[0])
+		snprintf(msg, msglen, "%s may have a passthru macvlan already", n->parent);
+	return r;
+}
+
+/* Routed: on c-NAME the cell's gateway of each family it uses, and a host
+ * route to each of the cell's addresses. */
+static int routed_side(struct mnl_socket *nl, const struct cell_net *n, const char *host,
+		       char *what, size_t whatlen, char *msg, size_t msglen)
+{
+	char a[INET6_ADDRSTRLEN];
+	int index, r;
+
+	snprintf(what, whatlen, "find %s", host);
+	if ((r = index = link_index(nl, host, msg, msglen)) < 0)
+		return r;
+	for (int family = AF_INET; family; family = family == AF_INET ? AF_INET6 : 0) {
+		struct net_cidr gw = {.family = family};
+
+		if (!has_family(n, family))
+			continue;
+		memcpy(gw.addr, family == AF_INET ? routed_gw4 : routed_gw6,
+		       family == AF_INET ? 4 : 16);
+		gw.prefix = family == AF_INET ? 32 : 64;
+		snprintf(what, whatlen, "set the %s gateway address of %s",
+			 family == AF_INET ? "IPv4" : "IPv6", host);
+		if ((r = addr_add(nl, index, &gw, msg, msglen)) < 0)
+			return r;
+	}
+	for (unsigned i = 0; i <= n->n_more; i++) {
+		const struct net_cidr *to = cell_addr(n, i);
+
+		snprintf(what, whatlen, "add the host route to %s via %s", addr_text(a, to), host);
+		if ((r = route_add(nl, to->family, to->addr, to->prefix, NULL, index, RT_SCOPE_LINK,
+				   msg, msglen)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The host side: for bridge and routed a veth pair c-NAME / the cell's
+ * interface, for macvlan a macvlan on its parent; the latter ends up in
+ * the cell. */
 static int host_side(struct mnl_socket *nl, const struct cell_config *cfg, int netns, char *what,
 		     size_t whatlen, char *msg, size_t msglen)
 {
 	const struct cell_net *n = &cfg->net;
 	char host[NET_IFNAME_MAX + 1];
-	struct net_cidr link = {0};
-	int master = 0, parent, index, r;
+	int master = 0, r;
 
-	if (n->mode == CELL_NET_MACVLAN) {
-		snprintf(what, whatlen, "parent interface '%s' not found", n->parent);
-		if ((r = parent = link_index(nl, n->parent, msg, msglen)) < 0) {
-			msg[0] = '\0'; /* "not found" says it */
-			return r;
-		}
-		snprintf(what, whatlen, "create macvlan %s (%s) on %s in the cell", NET_CELL_IFNAME,
-			 net_macvlan_mode_name(n->macvlan_mode), n->parent);
-		r = macvlan_create(nl, parent, cfg, netns, msg, msglen);
-		if (r == -EINVAL && !msg[0] && n->macvlan_mode == CELL_MACVLAN_PASSTHRU)
-			snprintf(msg, msglen, "a passthru macvlan must be %s's only one",
-				 n->parent);
-		else if (r == -EINVAL && !msg[0])
-			snprintf(msg, msglen, "%s may have a passthru macvlan already", n->parent);
-		return r;
-	}
+	if (n->mode == CELL_NET_MACVLAN)
+		return macvlan_side(nl, cfg, netns, what, whatlen, msg, msglen);
 	net_host_ifname(cfg->name, host);
 	if (n->mode == CELL_NET_BRIDGE) {
 		snprintf(what, whatlen, "bridge %s", n->bridge);
@@ -204,44 +285,90 @@ static int host_side(struct mnl_socket *nl, const struct cell_config *cfg, int n
 		return r;
 	if (n->mode == CELL_NET_BRIDGE)
 		snprintf(what, whatlen, "create veth %s on bridge %s, peer %s in the cell", host,
-			 n->bridge, NET_CELL_IFNAME);
+			 n->bridge, cell_ifname(n));
 	else
 		snprintf(what, whatlen, "create veth %s, peer %s in the cell", host,
-			 NET_CELL_IFNAME);
-	if ((r = veth_create(nl, host, master, cfg->name, netns, msg, msglen)) < 0)
+			 cell_ifname(n));
+	if ((r = veth_create(nl, host, master, cfg, netns, msg, msglen)) < 0)
 		return r;
 	snprintf(what, whatlen, "bring %s up", host);
 	if ((r = link_up(nl, host, msg, msglen)) < 0 || n->mode != CELL_NET_ROUTED)
 		return r;
-	/* Routed: the cell's gateway on c-NAME and a host route to the cell. */
-	snprintf(what, whatlen, "find %s", host);
-	if ((r = index = link_index(nl, host, msg, msglen)) < 0)
-		return r;
-	link.family = n->addr.family;
-	if (link.family == AF_INET) {
-		memcpy(link.addr, routed_gw4, 4);
-		link.prefix = 32;
-	} else {
-		memcpy(link.addr, routed_gw6, 16);
-		link.prefix = 64;
-	}
-	snprintf(what, whatlen, "set the gateway address of %s", host);
-	if ((r = addr_add(nl, index, &link, msg, msglen)) < 0)
-		return r;
-	snprintf(what, whatlen, "add the host route to the cell via %s", host);
-	return route_add(nl, n->addr.family, n->addr.addr, n->addr.prefix, NULL, index,
-			 RT_SCOPE_LINK, msg, msglen);
+	return routed_side(nl, n, host, what, whatlen, msg, msglen);
 }
+
+/* Inside the cell: its interface up, its addresses, its default routes. */
+static int cell_side(struct mnl_socket *cnl, const struct cell_net *n, char *what, size_t whatlen,
+		     char *msg, size_t msglen)
+{
+	const char *ifn = cell_ifname(n);
+	char a[INET6_ADDRSTRLEN];
+	int index, r;
+
+	snprintf(what, whatlen, "bring %s up in the cell", ifn);
+	if ((r = link_up(cnl, ifn, msg, msglen)) < 0)
+		return r;
+	snprintf(what, whatlen, "find %s in the cell", ifn);
+	if ((r = index = link_index(cnl, ifn, msg, msglen)) < 0)
+		return r;
+	for (unsigned i = 0; i <= n->n_more; i++) {
+		snprintf(what, whatlen, "add address %s to %s in the cell",
+			 addr_text(a, cell_addr(n, i)), ifn);
+		if ((r = addr_add(cnl, index, cell_addr(n, i), msg, msglen)) < 0)
+			return r;
+	}
+	if (n->mode == CELL_NET_ROUTED) {
+		/* IPv4: the gateway is on the link; IPv6's fe80::/64 is anyway. */
+		if (has_family(n, AF_INET)) {
+			snprintf(what, whatlen, "add the route to 169.254.1.1 in the cell");
+			if ((r = route_add(cnl, AF_INET, routed_gw4, 32, NULL, index, RT_SCOPE_LINK,
+					   msg, msglen)) < 0)
+				return r;
+			snprintf(what, whatlen,
+				 "add the default route via 169.254.1.1 in the cell");
+			if ((r = route_add(cnl, AF_INET, NULL, 0, routed_gw4, index,
+					   RT_SCOPE_UNIVERSE, msg, msglen)) < 0)
+				return r;
+		}
+		if (has_family(n, AF_INET6)) {
+			snprintf(what, whatlen, "add the default route via fe80::1 in the cell");
+			if ((r = route_add(cnl, AF_INET6, NULL, 0, routed_gw6, index,
+					   RT_SCOPE_UNIVERSE, msg, msglen)) < 0)
+				return r;
+		}
+		return 0;
+	}
+	for (unsigned i = 0; i < 1 + n->n_gateways; i++) {
+		const struct net_cidr *gw = i == 0 ? &n->gw : &n->gateways[i - 1];
+
+		if (!gw->family)
+			continue;
+		snprintf(what, whatlen, "add the default route via %s in the cell",
+			 addr_text(a, gw));
+		if ((r = route_default(cnl, index, gw, msg, msglen)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+static const char *const mode_names[] = {
+    [CELL_NET_NONE] = "none",
+    [CELL_NET_BRIDGE] = "bridge",
+    [CELL_NET_ROUTED] = "routed",
+    [CELL_NET_MACVLAN] = "macvlan",
+};
 
 int net_cell_setup(const struct cell_config *cfg, int netns, char *step, size_t steplen)
 {
 	const struct cell_net *n = &cfg->net;
 	char msg[200], what[120];
 	struct mnl_socket *nl, *cnl = NULL;
-	int index, r;
+	struct timespec t0, t1;
+	int r;
 
 	if (n->mode == CELL_NET_NONE)
 		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	nl = rtnl_open(-1);
 	if (!nl)
 		return fail(neg_errno(), step, steplen, "rtnetlink socket", "");
@@ -255,37 +382,19 @@ int net_cell_setup(const struct cell_config *cfg, int netns, char *step, size_t 
 		r = neg_errno();
 		goto out;
 	}
-	snprintf(what, sizeof(what), "bring %s up in the cell", NET_CELL_IFNAME);
-	if ((r = link_up(cnl, NET_CELL_IFNAME, msg, sizeof(msg))) < 0)
-		goto out;
-	snprintf(what, sizeof(what), "find %s in the cell", NET_CELL_IFNAME);
-	if ((r = index = link_index(cnl, NET_CELL_IFNAME, msg, sizeof(msg))) < 0)
-		goto out;
-	snprintf(what, sizeof(what), "set the address of %s in the cell", NET_CELL_IFNAME);
-	if ((r = addr_add(cnl, index, &n->addr, msg, sizeof(msg))) < 0)
-		goto out;
-	if (n->mode == CELL_NET_ROUTED) {
-		const void *gw = n->addr.family == AF_INET ? routed_gw4 : routed_gw6;
-
-		/* IPv4: the gateway is on the link; IPv6's fe80::/64 is anyway. */
-		if (n->addr.family == AF_INET) {
-			snprintf(what, sizeof(what), "add the route to the gateway in the cell");
-			if ((r = route_add(cnl, AF_INET, gw, 32, NULL, index, RT_SCOPE_LINK, msg,
-					   sizeof(msg))) < 0)
-				goto out;
-		}
-		snprintf(what, sizeof(what), "add the default route in the cell");
-		r = route_add(cnl, n->addr.family, NULL, 0, gw, index, RT_SCOPE_UNIVERSE, msg,
-			      sizeof(msg));
-	} else if (n->gw.family) {
-		snprintf(what, sizeof(what), "add the default route in the cell");
-		r = route_default(cnl, index, &n->gw, msg, sizeof(msg));
-	}
+	r = cell_side(cnl, n, what, sizeof(what), msg, sizeof(msg));
 out:
 	if (cnl)
 		mnl_socket_close(cnl);
 	mnl_socket_close(nl);
-	return r < 0 ? fail(r, step, steplen, what, msg) : 0;
+	if (r < 0)
+		return fail(r, step, steplen, what, msg);
+	/* What the network adds to a start (tests/bench/bench-net reads it). */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	log_msg(LOG_LVL_DEBUG, "cell %s: network (%s) set up in %ld us", cfg->name,
+		mode_names[n->mode],
+		(long)((t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000));
+	return 0;
 }
 
 /* ---- IP forwarding ----------------------------------------------------- */

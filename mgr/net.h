@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Cell networking over rtnetlink (libmnl), no helper process: loopback
- * (every cell), and for 'net = bridge ...' (docs/config.md) a veth pair
- * per cell, c-NAME on the host's bridge and eth0 inside, made by cellmgr
- * between the clone and "go" (mgr/spawn.h).  The pair goes away with the
- * cell's network namespace.
+ * (every cell), and for 'net = bridge|routed|macvlan ...' (docs/config.md)
+ * a veth pair per cell (c-NAME on the host, eth0 inside) or a macvlan,
+ * made by cellmgr between the clone and "go" (mgr/spawn.h).  The cell's
+ * end goes away with its network namespace, and a veth's host end with it.
  *
  * On failure the functions below return -errno and write "STEP: TEXT"
  * into step, TEXT being the kernel's extended-ack message, when it gave
@@ -18,8 +18,6 @@
 
 #include "config.h"
 
-#define NET_CELL_IFNAME "eth0"
-
 /* Brings "lo" up in the calling process's network namespace.  On failure
  * returns -errno and puts the kernel's extended-ack text, if any, in msg. */
 int net_loopback_up(char *msg, size_t msglen);
@@ -30,13 +28,16 @@ int net_bridge_ensure(const char *name, const struct net_cidr *addr, char *step,
 
 /* The cell's network from cfg->net, its namespace open as netns: nothing
  * for none; for bridge, the veth pair (a stale c-NAME deleted first),
- * c-NAME enslaved and up, eth0 with the cell's MAC, address, up, and the
- * default route when a gateway is set.  For routed, the same pair without
- * a bridge: c-NAME gets 169.254.1.1/32 (fe80::1/64) and a host route to
- * the cell's address; eth0 the address and a default route via that
- * gateway.  For macvlan, eth0 made on the parent in cellmgr's namespace
- * and moved into the cell's at once (step "parent interface 'X' not
- * found" when there is no such parent). */
+ * c-NAME enslaved and up, the cell's interface (net_ifname, else eth0)
+ * with the cell's MAC, the MTU on both ends (net_mtu), its addresses
+ * ('net' and net_address), up, and a default route per gateway ('net'
+ * gw, net_gateway).  For routed, the same pair without a bridge: c-NAME
+ * gets 169.254.1.1/32 and/or fe80::1/64 (the families the cell uses) and
+ * a host route to each of the cell's addresses; inside, default routes
+ * via those gateways.  For macvlan, the interface made on the parent in
+ * cellmgr's namespace and moved into the cell's at once (step "parent
+ * interface 'X' not found" when there is no such parent).  Logs the time
+ * it took (debug). */
 int net_cell_setup(const struct cell_config *cfg, int netns, char *step, size_t steplen);
 
 /* With [host] forward = yes, sets IPv4 (IPv6) forwarding in cellmgr's
@@ -44,7 +45,7 @@ int net_cell_setup(const struct cell_config *cfg, int netns, char *step, size_t 
  * logs what it did, or that it left forwarding alone. */
 int net_forwarding(const struct config *cfg);
 
-/* "c-NAME", and the cell's stable, locally administered MAC for eth0. */
+/* "c-NAME", and the cell's stable, locally administered MAC. */
 void net_host_ifname(const char *cell, char out[NET_IFNAME_MAX + 1]);
 void net_cell_mac(const char *cell, unsigned char mac[6]);
 

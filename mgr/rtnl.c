@@ -181,27 +181,50 @@ int link_delete(struct mnl_socket *nl, const char *name, char *msg, size_t msgle
 	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
 }
 
-static int index_cb(const struct nlmsghdr *nlh, void *data)
+struct link_facts {
+	int index;
+	unsigned mtu;
+};
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	struct link_facts *f = data;
+	const struct nlattr *attr;
 
-	if (nlh->nlmsg_type == RTM_NEWLINK)
-		*(int *)data = ifm->ifi_index;
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	f->index = ifm->ifi_index;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifm))
+	{
+		if (mnl_attr_get_type(attr) == IFLA_MTU &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			f->mtu = mnl_attr_get_u32(attr);
+	}
 	return MNL_CB_OK;
 }
 
-/* The index of the link named name, as nl's namespace knows it. */
-int link_index(struct mnl_socket *nl, const char *name, char *msg, size_t msglen)
+/* The index of the link named name, as nl's namespace knows it, and its
+ * MTU into *mtu when mtu is not NULL. */
+int link_lookup(struct mnl_socket *nl, const char *name, unsigned *mtu, char *msg, size_t msglen)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, 0, 0);
-	int index = 0, r;
+	struct link_facts f = {0};
+	int r;
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	r = rtnl_talk(nl, nlh, index_cb, &index, msg, msglen);
+	r = rtnl_talk(nl, nlh, link_cb, &f, msg, msglen);
 	if (r < 0)
 		return r;
-	return index > 0 ? index : -ENODEV;
+	if (mtu)
+		*mtu = f.mtu;
+	return f.index > 0 ? f.index : -ENODEV;
+}
+
+int link_index(struct mnl_socket *nl, const char *name, char *msg, size_t msglen)
+{
+	return link_lookup(nl, name, NULL, msg, msglen);
 }
 
 int addr_add(struct mnl_socket *nl, int index, const struct net_cidr *a, char *msg, size_t msglen)

@@ -31,6 +31,9 @@ int link_delete(struct mnl_socket *nl, const char *name, char *msg, size_t msgle
 
 int link_index(struct mnl_socket *nl, const char *name, char *msg, size_t msglen);
 
+/* link_index(), and the link's MTU into *mtu (when not NULL). */
+int link_lookup(struct mnl_socket *nl, const char *name, unsigned *mtu, char *msg, size_t msglen);
+
 int addr_add(struct mnl_socket *nl, int index, const struct net_cidr *a, char *msg, size_t msglen);
 
 int route_default(struct mnl_socket *nl, int index, const struct net_cidr *gw, char *msg,
