@@ -4,6 +4,9 @@
 #
 #   out/cells/work.erofs, out/cells/personal.erofs   images/busybox-cell.sh
 #   out/initramfs.cpio.gz, out/rootfs.ext4, out/vmlinuz   images/initramfs.sh
+#   out/cells/debian.erofs   images/debian-cell.sh, only with DEBIAN=1 (a
+#                            debootstrap: about a minute, once; cached in
+#                            out/cache/)
 #
 # It does not build init, cellmgr and cellctl (meson/ninja does: see
 # docs/images.md); it packs what is there.  FORCE=1 rebuilds everything.
@@ -45,6 +48,10 @@ for entry in "${cells[@]}"; do
         echo "build-all: $img is up to date"
     fi
 done
+
+if [ "${DEBIAN:-0}" = 1 ]; then
+    OUT_DIR="$out_dir" images/debian-cell.sh "$out_dir/cells/debian.erofs"
+fi
 
 init="${INIT:-$top/build-init/init/init}"
 cellmgr="${CELLMGR:-$top/build/mgr/cellmgr}"

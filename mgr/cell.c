@@ -58,6 +58,7 @@ struct cell *cell_new(const struct cell_config *cfg)
 void cell_free(struct cell *c)
 {
 	consolelog_close(&c->console_file);
+	free(c->next_cfg);
 	free(c);
 }
 
@@ -132,10 +133,12 @@ int cell_start(struct mgr *m, struct cell *c)
 	c->reason[0] = '\0';
 	c->restart_at_ms = 0;
 	c->setup_failed = false;
+	c->end_code = c->end_status = 0;
 	c->stop_requested = false;
-	if (c->has_next_cfg) {
-		c->cfg = c->next_cfg;
-		c->has_next_cfg = false;
+	if (c->next_cfg) {
+		c->cfg = *c->next_cfg;
+		free(c->next_cfg);
+		c->next_cfg = NULL;
 	}
 	if (c->console_file.fd < 0)
 		consolelog_open(&c->console_file, m->state_dir, c->cfg.name,
@@ -259,6 +262,9 @@ void cell_on_errpipe(struct mgr *m, struct cell *c)
 	struct child_error e;
 	ssize_t n;
 
+	/* Read already (cell_on_exit), with its event still in this batch. */
+	if (c->errpipe < 0)
+		return;
 	do
 		n = read(c->errpipe, &e, sizeof(e));
 	while (n < 0 && errno == EINTR);
@@ -289,6 +295,8 @@ void cell_on_notify(struct mgr *m, struct cell *c)
 	struct notify_msg msg;
 	int r;
 
+	if (c->notify < 0) /* the cell ended earlier in this batch of events */
+		return;
 	while ((r = notify_read(c->notify, c->pid, &msg)) != -EAGAIN) {
 		if (r < 0)
 			continue; /* dropped: not from the cell's init, or malformed */
@@ -433,6 +441,16 @@ void cell_on_exit(struct mgr *m, struct cell *c)
 		}
 		si.si_code = code;
 		si.si_status = status;
+	}
+	c->end_code = si.si_code;
+	c->end_status = si.si_status;
+	/* The setup report (or the end of file of an exec) may still wait
+	 * in the pipe, behind this event: read it first. */
+	if (c->errpipe >= 0) {
+		struct pollfd pfd = {.fd = c->errpipe, .events = POLLIN};
+
+		if (poll(&pfd, 1, 0) == 1)
+			cell_on_errpipe(m, c);
 	}
 	/* Output written just before the end is still in the pty. */
 	cell_on_console(m, c);

@@ -61,6 +61,8 @@ struct cell {
 	int errpipe;	    /* setup errors from the child until exec */
 	int notify;	    /* its sd_notify socket (READY=1, STATUS=) */
 	char status[256];   /* its last STATUS= */
+	int end_code;	    /* how its init last ended, as waitid() says: */
+	int end_status;	    /* CLD_EXITED + status or CLD_KILLED + signal */
 	uint64_t started_ms;
 	uint64_t stop_deadline_ms;	/* while stopping: when to SIGKILL */
 	struct ring console_log;	/* recent console output */
@@ -75,8 +77,9 @@ struct cell {
 	bool stop_requested;	/* stopped on request: never restarted */
 	bool start_after_stop;	/* restart or changed config: start once gone */
 	bool removed;		/* no longer in the cell list: freed once gone */
-	bool has_next_cfg;	/* reload changed it: next_cfg applies at start */
-	struct cell_config next_cfg;
+	/* A reload changed it: applies at its next start.  Allocated only
+	 * then: a cell_config is some 13 KiB, most cells never need one. */
+	struct cell_config *next_cfg;
 };
 
 struct cell *cell_new(const struct cell_config *cfg);

@@ -4,10 +4,13 @@
  * runs inside), plus an allowlist of socket families.  The policy, with a
  * reason per entry, is the table at the top of seccomp.c.
  *
- * cellmgr compiles the filter once per configuration with libseccomp
- * (seccomp_prog_build); each cell's child installs the ready classic-BPF
- * program with one syscall as the last step before execve
- * (seccomp_prog_install), so starting a cell costs no filter compile.
+ * The filter is compiled at build time: cellar-seccomp-gen (seccomp_gen.c,
+ * a build-machine program linked with libseccomp) writes the classic-BPF
+ * program for the target architecture into cell_seccomp_bpf.h, which
+ * cellmgr carries as a constant (seccomp_prog_cell, seccomp_bpf.c).  Each
+ * cell's child installs it with one syscall as the last step before
+ * execve (seccomp_prog_install), so starting a cell costs no compile, and
+ * cellmgr needs no libseccomp at run time.
  *
  * no_new_privs is NOT set: setuid sudo/su must work inside the cell.  The
  * kernel then requires CAP_SYS_ADMIN in the caller's user namespace, which
@@ -17,8 +20,12 @@
 #ifndef CELLAR_CELL_SECCOMP_H
 #define CELLAR_CELL_SECCOMP_H
 
+#include <errno.h>
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stddef.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 /* Extensions of the default policy.  All-zero (or a NULL pointer) means
  * the default policy alone. */
@@ -36,19 +43,36 @@ struct seccomp_options {
 extern const struct seccomp_options seccomp_vt_fence;
 
 struct seccomp_prog {
-	struct sock_filter *insns;
+	const struct sock_filter *insns;
 	unsigned short len;
 };
 
-/* Builds the filter for the native architecture and its compat ABIs
- * (x86_64: i386 and x32; aarch64: arm).  opts may be NULL.  Returns 0 or
- * a negative errno (logged).  Free with seccomp_prog_free(). */
+/* Builds the filter with libseccomp (seccomp.c: the generator and tests
+ * link it, cellmgr does not) for an architecture, given as meson names its
+ * CPU families ("x86_64", "aarch64", "arm", "x86", "riscv64", ...; NULL:
+ * the one this program runs on), and its compat ABIs (x86_64: i386 and
+ * x32; aarch64: arm).  opts may be NULL.  Returns 0 or a negative errno
+ * (logged; -EINVAL for an architecture it does not know).  Free with
+ * seccomp_prog_free(). */
+int seccomp_prog_build_for(struct seccomp_prog *out, const struct seccomp_options *opts,
+			   const char *arch);
 int seccomp_prog_build(struct seccomp_prog *out, const struct seccomp_options *opts);
 
 void seccomp_prog_free(struct seccomp_prog *p);
 
+/* The cell's filter, compiled at build time with seccomp_vt_fence
+ * (seccomp_bpf.c). */
+void seccomp_prog_cell(struct seccomp_prog *out);
+
 /* In the cell's child: installs p for the calling thread.  Async-signal
  * safe, allocates nothing, logs nothing.  Returns 0 or a negative errno. */
-int seccomp_prog_install(const struct seccomp_prog *p);
+static inline int seccomp_prog_install(const struct seccomp_prog *p)
+{
+	struct sock_fprog fprog = {.len = p->len, .filter = (struct sock_filter *)p->insns};
+
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
+		return -errno;
+	return 0;
+}
 
 #endif

@@ -14,6 +14,9 @@
 
 #include "log.h"
 
+/* The board's state directory (mgr/main.c's default). */
+#define CGROUP_DEFAULT_STATE_DIR "/run/cellar"
+
 static const struct {
 	unsigned bit;
 	const char *name;
@@ -102,24 +105,66 @@ static unsigned enable_controllers(int dirfd, const char *path, unsigned want)
 	return got;
 }
 
+static bool is_cgroup2(const char *path)
+{
+	struct statfs sfs;
+
+	return statfs(path, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* The directory name of this cellmgr's cells: "cellar" for the board's
+ * (default) state directory; another state directory is another cellmgr
+ * on the same host (tests, a workstation), whose cells must never meet the
+ * first one's cgroups: "cellar-" and a hash of its path. */
+static void root_name(const char *state_dir, char *name, size_t len)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	if (!state_dir || !strcmp(state_dir, CGROUP_DEFAULT_STATE_DIR)) {
+		snprintf(name, len, "cellar");
+		return;
+	}
+	for (const char *p = state_dir; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	snprintf(name, len, "cellar-%08" PRIx32, h);
+}
+
 int cgroup_root_init(struct cgroup_root *root, const char *mount)
 {
-	char offered[256], names[64] = "";
+	return cgroup_root_init_for(root, mount, NULL);
+}
+
+int cgroup_root_init_for(struct cgroup_root *root, const char *mount, const char *state_dir)
+{
+	char offered[256], names[64] = "", name[32], v2[PATH_MAX];
 	unsigned want = 0;
-	struct statfs sfs;
 	int mfd, r;
 
 	memset(root, 0, sizeof(*root));
 	root->fd = -1;
-	if (statfs(mount, &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC) {
-		log_warn("cgroup v2 not mounted at %s (hybrid or v1 host): cells start without "
-			 "resource limits or device program",
-			 mount);
-		return 0;
+	root->parent_fd = -1;
+	root_name(state_dir, name, sizeof(name));
+	snprintf(v2, sizeof(v2), "%s", mount);
+	if (!is_cgroup2(v2)) {
+		/* A hybrid host (systemd's "unified" layout): the controllers
+		 * are on v1, and an empty cgroup2 sits at MOUNT/unified.  It
+		 * has no controller to give, but a cell still gets its own
+		 * delegated cgroup there, its cgroup namespace, cgroup.kill and
+		 * the device program: what systemd in a cell needs to boot. */
+		if ((size_t)snprintf(v2, sizeof(v2), "%s/unified", mount) >= sizeof(v2) ||
+		    !is_cgroup2(v2)) {
+			log_warn("cgroup v2 not mounted at %s or %s/unified (v1 host): cells "
+				 "start without cgroups, resource limits or device program",
+				 mount, mount);
+			return 0;
+		}
+		root->hybrid = true;
 	}
-	if ((size_t)snprintf(root->path, sizeof(root->path), "%s/cellar", mount) >=
+	if ((size_t)snprintf(root->path, sizeof(root->path), "%s/%s", v2, name) >=
 	    sizeof(root->path))
-		return log_errno(-ENAMETOOLONG, "cgroup: %s/cellar", mount);
+		return log_errno(-ENAMETOOLONG, "cgroup: %s/%s", v2, name);
+	snprintf(root->name, sizeof(root->name), "%s", name);
+	mount = v2;
 	mfd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (mfd < 0)
 		return log_errno(neg_errno(), "cgroup: open %s", mount);
@@ -132,14 +177,17 @@ int cgroup_root_init(struct cgroup_root *root, const char *mount)
 		if (has_word(offered, controllers[i].name))
 			want |= controllers[i].bit;
 	want = enable_controllers(mfd, mount, want);
-	if (mkdirat(mfd, "cellar", 0755) < 0 && errno != EEXIST) {
+	if (mkdirat(mfd, name, 0755) < 0 && errno != EEXIST) {
 		r = log_errno(neg_errno(), "cgroup: mkdir %s", root->path);
 		close(mfd);
 		return r;
 	}
-	root->fd = openat(mfd, "cellar", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	root->fd = openat(mfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	r = root->fd < 0 ? neg_errno() : 0;
-	close(mfd);
+	if (r == 0)
+		root->parent_fd = mfd;
+	else
+		close(mfd);
 	if (r < 0)
 		return log_errno(r, "cgroup: open %s", root->path);
 	root->controllers = enable_controllers(root->fd, root->path, want);
@@ -148,7 +196,14 @@ int cgroup_root_init(struct cgroup_root *root, const char *mount)
 		if (root->controllers & controllers[i].bit)
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), " %s",
 				 controllers[i].name);
-	log_info("cgroup v2: cells under %s, controllers:%s", root->path, *names ? names : " none");
+	if (root->hybrid)
+		log_info("cgroup v2: cells under %s (hybrid host: the controllers are on v1, so "
+			 "no resource limits; cells get a delegated cgroup, cgroup.kill and the "
+			 "device program)",
+			 root->path);
+	else
+		log_info("cgroup v2: cells under %s, controllers:%s", root->path,
+			 *names ? names : " none");
 	return 0;
 }
 
@@ -156,7 +211,14 @@ void cgroup_root_fini(struct cgroup_root *root)
 {
 	if (root->fd >= 0)
 		close(root->fd);
+	/* Another cellmgr's directory goes when its last cell has gone (a
+	 * cell still running, adopted later, keeps it: EBUSY). */
+	if (root->parent_fd >= 0 && strcmp(root->name, "cellar") != 0)
+		unlinkat(root->parent_fd, root->name, AT_REMOVEDIR);
+	if (root->parent_fd >= 0)
+		close(root->parent_fd);
 	root->fd = -1;
+	root->parent_fd = -1;
 	root->available = false;
 }
 
@@ -193,6 +255,8 @@ static int write_limits(const struct cgroup_root *root, const struct cell_config
 		if (!limits[i].value)
 			continue;
 		if (!(root->controllers & limits[i].controller)) {
+			if (root->hybrid)
+				continue; /* said once, by cgroup_cell_create() */
 			log_warn("cell %s: %s not set: the kernel offers no %.*s controller",
 				 cfg->name, limits[i].file, (int)strcspn(limits[i].file, "."),
 				 limits[i].file);
@@ -269,12 +333,13 @@ int cgroup_cell_create(struct cgroup_root *root, const struct cell_config *cfg, 
 	int fd, r;
 
 	*dirfd = -1;
-	if (!root->available) {
+	if (!root->available || root->hybrid) {
 		if (has_limits(cfg))
-			log_warn("cell %s: no cgroup v2: its memory, pids, cpu and io settings "
+			log_warn("cell %s: no cgroup v2%s: its memory, pids, cpu and io settings "
 				 "are not applied",
-				 name);
-		return 0;
+				 name, root->hybrid ? " controllers (hybrid host)" : "");
+		if (!root->available)
+			return 0;
 	}
 	if (!name_ok(name))
 		return log_errno(-EINVAL, "cell %s: not usable as a cgroup name", name);

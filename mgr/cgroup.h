@@ -5,9 +5,11 @@
  * cell's root so that the cell's own systemd manages its cgroups below
  * (the cell's cgroup namespace shows NAME as "/").
  *
- * Without cgroup v2 at the mount point (a v1 or hybrid host), cells start
- * without limits or device program: cgroup_root_init() says so once, and
- * the other calls do nothing.
+ * On a hybrid host (v1 controllers, an empty cgroup2 at MOUNT/unified)
+ * the cells' cgroups live in that cgroup2: no limits, but a delegated
+ * subtree, cgroup.kill and the device program.  Without any cgroup v2 (a
+ * v1 host), cells start without cgroups: cgroup_root_init() says so once,
+ * and the other calls do nothing.
  */
 #ifndef CELLAR_CGROUP_H
 #define CELLAR_CGROUP_H
@@ -33,18 +35,28 @@ enum {
 
 struct cgroup_root {
 	bool available;	      /* cgroup v2 and MOUNT/cellar are usable */
+	bool hybrid;	      /* the cgroup2 is MOUNT/unified: no controllers */
 	int fd;		      /* MOUNT/cellar, or -1 */
+	int parent_fd;	      /* its parent, or -1 */
+	char name[32];	      /* "cellar" or "cellar-HASH" */
 	char path[PATH_MAX];  /* "/sys/fs/cgroup/cellar" */
 	unsigned controllers; /* CGROUP_* enabled for the cells */
 };
 
-/* mount is the cgroup2 mount point, "/sys/fs/cgroup".  Creates
- * MOUNT/cellar and enables cpu, io, memory and pids (those the kernel
- * offers) for it and below.  Returns 0 (root->available tells whether cells
- * get cgroups) or a negative errno, logged, when cgroup v2 is there but
- * cellar/ cannot be set up; root->available is then false, and cells still
- * start, without limits. */
+/* mount is where cgroups are mounted, "/sys/fs/cgroup": a cgroup2, or a
+ * hybrid layout's tmpfs with the cgroup2 at MOUNT/unified.  Creates
+ * MOUNT/cellar (MOUNT/unified/cellar) and enables cpu, io, memory and pids
+ * (those the kernel offers) for it and below.  Returns 0 (root->available
+ * tells whether cells get cgroups) or a negative errno, logged, when
+ * cgroup v2 is there but cellar/ cannot be set up; root->available is then
+ * false, and cells still start, without limits. */
 int cgroup_root_init(struct cgroup_root *root, const char *mount);
+/* The same for the cellmgr whose run-time state is state_dir (absolute):
+ * the board's, /run/cellar, gets cellar/; any other gets cellar-HASH/
+ * (FNV-1a of the path, 8 hex digits), so that two cellmgrs on one host
+ * never share a cell's cgroup. */
+int cgroup_root_init_for(struct cgroup_root *root, const char *mount, const char *state_dir);
+/* Closes; removes a cellar-HASH/ directory that no cell uses any more. */
 void cgroup_root_fini(struct cgroup_root *root);
 
 /* Creates cellar/NAME (a leftover from a previous run is removed first if

@@ -113,7 +113,7 @@ void console_status(struct mgr *m, bool ok, const char *fmt, ...)
 
 void console_output(struct mgr *m, struct cell *c, const char *buf, size_t len)
 {
-	if (m->console.attached && m->console.front == c)
+	if ((m->console.attached && m->console.front == c) || m->once == c)
 		write_all(STDOUT_FILENO, buf, len);
 }
 

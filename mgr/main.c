@@ -21,6 +21,7 @@
 #include "log.h"
 #include "mgr.h"
 #include "net.h"
+#include "once.h"
 #include "ops.h"
 
 #define DEFAULT_CONFIG "/etc/cellar/cells.conf"
@@ -53,25 +54,28 @@ void mgr_unwatch(struct mgr *m, int fd)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: cellmgr [--config FILE] [--state-dir DIR] [--socket PATH] [--board]\n"
+		   "       cellmgr [--config FILE] [--state-dir DIR] --once NAME\n"
 		   "  --config FILE     the cell list (default " DEFAULT_CONFIG ")\n"
 		   "  --state-dir DIR   run-time state (default " DEFAULT_STATE_DIR ")\n"
 		   "  --socket PATH     control socket (default <state-dir>/ctl.sock)\n"
 		   "  --data-dir DIR    persistent state such as id ranges (default: the\n"
 		   "                    cell list's [host] data_dir, /var/lib/cellar)\n"
 		   "  --board           run as the board's manager under cellar's init:\n"
-		   "                    attach the console, handle the power key\n");
+		   "                    attach the console, handle the power key\n"
+		   "  --once NAME       start that cell alone in the foreground, its console\n"
+		   "                    on stdout, never restarted; exit with its init's\n"
+		   "                    status (128+N if killed by signal N, 125 if it could\n"
+		   "                    not be started). No control socket; its state goes\n"
+		   "                    to a private directory under the state directory\n");
 }
 
 static int parse_args(struct mgr *m, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"config", required_argument, NULL, 'c'},
-	    {"state-dir", required_argument, NULL, 's'},
-	    {"socket", required_argument, NULL, 'S'},
-	    {"data-dir", required_argument, NULL, 'd'},
-	    {"board", no_argument, NULL, 'b'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'}, {"state-dir", required_argument, NULL, 's'},
+	    {"socket", required_argument, NULL, 'S'}, {"data-dir", required_argument, NULL, 'd'},
+	    {"board", no_argument, NULL, 'b'},	      {"once", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
 	};
 	int opt;
 
@@ -84,6 +88,7 @@ static int parse_args(struct mgr *m, int argc, char **argv)
 		case 'S': m->socket_path = optarg; break;
 		case 'd': m->data_dir = optarg; break;
 		case 'b': m->board = true; break;
+		case 'o': m->once_name = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}
@@ -91,6 +96,11 @@ static int parse_args(struct mgr *m, int argc, char **argv)
 	if (optind != argc) {
 		fprintf(stderr, "cellmgr: unexpected argument '%s'\n", argv[optind]);
 		usage(stderr);
+		return -EINVAL;
+	}
+	if (m->once_name && (m->board || m->socket_path)) {
+		fprintf(stderr, "cellmgr: --once runs without %s\n",
+			m->board ? "the board (--board)" : "a control socket (--socket)");
 		return -EINVAL;
 	}
 	return 0;
@@ -148,11 +158,9 @@ static void setup_isolation(struct mgr *m)
 	if (r < 0)
 		log_errno(r, "id ranges in %s/%s: user-namespaced cells will not start",
 			  m->data_dir, IDMAP_FILE_NAME);
-	r = seccomp_prog_build(&m->seccomp, &seccomp_vt_fence);
-	m->have_seccomp = r == 0;
-	if (r < 0)
-		log_errno(r, "seccomp filter: cells will not start");
-	cgroup_root_init(&m->cgroups, "/sys/fs/cgroup");
+	seccomp_prog_cell(&m->seccomp); /* compiled at build time */
+	m->have_seccomp = true;
+	cgroup_root_init_for(&m->cgroups, "/sys/fs/cgroup", m->state_dir);
 	devprog_init(&m->devices);
 	if (m->cgroups.available &&
 	    (devprog_add_defaults(&m->devices) < 0 || devprog_load(&m->devices, "cells") < 0))
@@ -219,6 +227,8 @@ static int setup(struct mgr *m)
 			 m->n_cells);
 	setup_isolation(m);
 	m->ctl_fd = -1;
+	if (m->once_name)
+		return 0; /* one cell, no one to serve */
 	ctl_listen(m);
 	admin_open(m);
 	return 0;
@@ -280,7 +290,7 @@ static bool any_active(const struct mgr *m)
 	return false;
 }
 
-static void run(struct mgr *m)
+void mgr_run(struct mgr *m)
 {
 	struct epoll_event ev[32];
 	int n, i, timeout, ctl_timeout;
@@ -307,6 +317,8 @@ static void run(struct mgr *m)
 			log_info("all cells stopped");
 			m->quit = true;
 		}
+		if (m->once && !cell_is_active(m->once) && !m->once->restart_at_ms)
+			m->quit = true;
 	}
 }
 
@@ -322,11 +334,42 @@ static bool cell_running(void *ctx, const char *name)
 	return false;
 }
 
+void mgr_host_network(struct mgr *m)
+{
+	if (m->cfg.host.bridge[0]) {
+		char step[200];
+		int r = net_bridge_ensure(m->cfg.host.bridge, &m->cfg.host.bridge_addr, step,
+					  sizeof(step));
+
+		if (r < 0) /* its cells fail at start, each with its reason */
+			log_errno(r, "%s", step);
+	}
+	net_forwarding(&m->cfg);
+}
+
+static void teardown(struct mgr *m)
+{
+	if (!m->once_name) { /* --once opens neither */
+		admin_close(m);
+		ctl_close(m);
+	}
+	input_fini(m);
+	console_detach(m);
+	vt_close(m);
+	devprog_free(&m->devices);
+	cgroup_root_fini(&m->cgroups);
+	config_free(&m->cfg);
+	for (size_t i = 0; i < m->n_cells; i++)
+		cell_free(m->cells[i]);
+	free(m->cells);
+}
+
 int main(int argc, char **argv)
 {
 	static struct mgr m;
 	const struct cell_config *front;
 	size_t i;
+	int status;
 
 	m.vt.tty0 = -1;
 	if (parse_args(&m, argc, argv) < 0)
@@ -336,21 +379,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (setup(&m) < 0)
-		return 1;
+		return m.once_name ? ONCE_EXIT_ERROR : 1;
+	if (m.once_name) {
+		status = once_run(&m);
+		teardown(&m);
+		return status;
+	}
 	if (m.board) {
 		console_attach(&m);
 		input_init(&m);
 		vt_open(&m);
 	}
-	if (m.cfg.host.bridge[0]) {
-		char step[200];
-		int r = net_bridge_ensure(m.cfg.host.bridge, &m.cfg.host.bridge_addr, step,
-					  sizeof(step));
-
-		if (r < 0) /* its cells fail at start, each with its reason */
-			log_errno(r, "%s", step);
-	}
-	net_forwarding(&m.cfg);
+	mgr_host_network(&m);
 	front = config_foreground(&m.cfg);
 	for (i = 0; i < m.n_cells; i++) {
 		struct cell *c = m.cells[i];
@@ -367,19 +407,7 @@ int main(int argc, char **argv)
 
 		devmux_switch_to(&m, m.console.front, err, sizeof(err));
 	}
-	run(&m);
-	admin_close(&m);
-	input_fini(&m);
-	ctl_close(&m);
-	console_detach(&m);
-	vt_close(&m);
-	devprog_free(&m.devices);
-	cgroup_root_fini(&m.cgroups);
-	if (m.have_seccomp)
-		seccomp_prog_free(&m.seccomp);
-	config_free(&m.cfg);
-	for (i = 0; i < m.n_cells; i++)
-		cell_free(m.cells[i]);
-	free(m.cells);
+	mgr_run(&m);
+	teardown(&m);
 	return 0;
 }

@@ -32,8 +32,10 @@ struct mgr {
 	const char *config_path;
 	const char *state_dir;
 	const char *socket_path;
-	const char *data_dir; /* persistent state: --data-dir, else [host] data_dir */
-	bool board;	      /* started by cellar's init as the board's manager */
+	const char *data_dir;  /* persistent state: --data-dir, else [host] data_dir */
+	bool board;	       /* started by cellar's init as the board's manager */
+	const char *once_name; /* --once NAME: run that cell alone (once.h) */
+	struct cell *once;     /* ... and here it is; its console goes to stdout */
 
 	struct config cfg;
 	struct cell **cells; /* in cell-list order; each allocated on its own */
@@ -65,6 +67,13 @@ struct mgr {
 };
 
 uint64_t now_ms(void);
+
+/* The event loop: returns when every cell has stopped after SIGTERM, or,
+ * with --once, when that cell has ended. */
+void mgr_run(struct mgr *m);
+
+/* [host] bridge and forwarding, before any cell starts. */
+void mgr_host_network(struct mgr *m);
 
 /* Adds fd to the event loop, its events reported against w. */
 int mgr_watch(struct mgr *m, int fd, struct watch *w, enum watch_kind kind, void *obj);

@@ -123,72 +123,14 @@ int notify_open(const char *path, int *fd)
 	return 0;
 }
 
-/* root/run, a directory of the cell's (created if missing), with a tmpfs
- * on it unless something is mounted there already. */
-static int mount_run(const char *root, uid_t uid, gid_t gid, struct child_error *e)
-{
-	char fdpath[64], opts[128];
-	struct stat rst, st;
-	int rootfd, run = -1, r = 0;
-
-	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return child_error_set(e, neg_errno(), "open %s", root);
-	if (mkdirat(rootfd, "run", 0755) == 0) {
-		/* Made by the host's root in the cell's layer: give it to the
-		 * cell's root, as the image's own /run would be. */
-		if (fchownat(rootfd, "run", uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
-			r = child_error_set(e, neg_errno(), "chown %s/run", root);
-			goto out;
-		}
-	} else if (errno != EEXIST) {
-		r = child_error_set(e, neg_errno(), "mkdir %s/run", root);
-		goto out;
-	}
-	/* The layer is the cell's: a symlink here would point cellmgr at a
-	 * host path. */
-	run = openat(rootfd, "run", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (run < 0) {
-		r = child_error_set(e, neg_errno(), "%s/run (must be a directory)", root);
-		goto out;
-	}
-	if (fstat(rootfd, &rst) < 0 || fstat(run, &st) < 0) {
-		r = child_error_set(e, neg_errno(), "stat %s/run", root);
-		goto out;
-	}
-	if (st.st_dev != rst.st_dev)
-		goto out; /* a mount point already */
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", run);
-	/* systemd-nspawn's limits for /run. */
-	snprintf(opts, sizeof(opts), "mode=0755,uid=%u,gid=%u,size=20%%,nr_inodes=800k",
-		 (unsigned)uid, (unsigned)gid);
-	if (mount("tmpfs", fdpath, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
-		r = child_error_set(e, neg_errno(), "mount tmpfs on %s/run", root);
-out:
-	if (run >= 0)
-		close(run);
-	close(rootfd);
-	return r;
-}
-
-int notify_bind_into(const char *sock_path, const char *root, uid_t root_uid, gid_t root_gid,
+int notify_bind_into(const char *sock_path, const char *host, uid_t root_uid, gid_t root_gid,
 		     struct child_error *e)
 {
 	const unsigned long safe = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	char run[PATH_MAX], host[PATH_MAX], target[PATH_MAX], opts[96];
+	char target[PATH_MAX];
 	int fd, r;
 
-	if ((r = mount_run(root, root_uid, root_gid, e)) < 0)
-		return r;
-	if ((r = path_join(e, run, sizeof(run), root, "run")) < 0 ||
-	    (r = path_join(e, host, sizeof(host), run, "host")) < 0 ||
-	    (r = path_join(e, target, sizeof(target), host, "notify")) < 0)
-		return r;
-	if (mkdir(host, 0755) < 0 && errno != EEXIST)
-		return child_error_set(e, neg_errno(), "mkdir %s", host);
-	snprintf(opts, sizeof(opts), "mode=0755,uid=%u,gid=%u,size=64k,nr_inodes=64",
-		 (unsigned)root_uid, (unsigned)root_gid);
-	if ((r = do_mount(e, "tmpfs", host, "tmpfs", safe, opts)) < 0)
+	if ((r = path_join(e, target, sizeof(target), host, "notify")) < 0)
 		return r;
 	fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -198,13 +140,9 @@ int notify_bind_into(const char *sock_path, const char *root, uid_t root_uid, gi
 	 * (its init) has it, nobody else of the cell. */
 	if (chown(sock_path, root_uid, root_gid) < 0)
 		return child_error_set(e, neg_errno(), "chown %s", sock_path);
-	if ((r = do_mount(e, sock_path, target, NULL, MS_BIND, NULL)) < 0 ||
-	    (r = do_mount(e, NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | safe, NULL)) <
-		0)
+	if ((r = do_mount(e, sock_path, target, NULL, MS_BIND, NULL)) < 0)
 		return r;
-	/* The superblock read-only: the cell's root cannot undo that (the
-	 * tmpfs belongs to the host's user namespace). */
-	return do_mount(e, NULL, host, NULL, MS_REMOUNT | MS_RDONLY | safe, opts);
+	return do_mount(e, NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | safe, NULL);
 }
 
 /* Closes every fd a datagram brought; returns its sender's credentials. */

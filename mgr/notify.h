@@ -9,13 +9,8 @@
  * bind-mounts that socket at /run/host/notify and the cell's init gets
  * NOTIFY_SOCKET=/run/host/notify in its environment.
  *
- * /run: systemd mounts its own tmpfs on /run only when /run is not a mount
- * point yet.  So, as systemd-nspawn does, cellmgr mounts the cell's /run
- * (a tmpfs owned by the cell's root, nosuid, nodev) and below it
- * /run/host, a tiny tmpfs that is read-only once the socket is bound in
- * (the container interface's "/run/host/ hierarchy": read-only to the
- * payload).  A pre-mounted /run survives systemd's boot; a busybox init
- * does not mount /run at all.
+ * /run and /run/host are mounted by rootfs_run_host() (rootfs.h), which
+ * calls notify_bind_into() for the socket.
  *
  * Messages are newline-separated KEY=VALUE assignments; cellmgr takes
  * READY=1, STATUS=..., STOPPING=1, RELOADING=1 and WATCHDOG=1 and ignores
@@ -76,14 +71,12 @@ int notify_open(const char *path, int *fd);
 
 /*
  * Runs in cellmgr inside the cell's mount namespace before the cell starts
- * (like rootfs_build): mounts the tmpfs /run and /run/host under root
- * (the new root, <workdir>/root) owned by the cell's root, binds sock_path
- * at root/run/host/notify, hands the socket to the cell's root (the only
- * one who may send to it) and makes /run/host read-only.  root/run must
- * be a directory or missing, never a symlink (the cell owns its layer).
- * On error fills e.
+ * (rootfs_run_host()): binds sock_path at host/notify (host: the cell's
+ * /run/host as cellmgr sees it, still writable), read-only, and hands the
+ * socket to the cell's root (the only one who may send to it).  On error
+ * fills e.
  */
-int notify_bind_into(const char *sock_path, const char *root, uid_t root_uid, gid_t root_gid,
+int notify_bind_into(const char *sock_path, const char *host, uid_t root_uid, gid_t root_gid,
 		     struct child_error *e);
 
 /*

@@ -243,8 +243,14 @@ int mgr_reload(struct mgr *m, char *errors, size_t errlen)
 			continue;
 		log_info("reload: cell %s changed", nc->name);
 		if (cell_is_active(c)) {
-			c->next_cfg = *nc;
-			c->has_next_cfg = true;
+			if (!c->next_cfg)
+				c->next_cfg = malloc(sizeof(*c->next_cfg));
+			if (!c->next_cfg) {
+				log_error("reload: cell %s: out of memory: it keeps its settings",
+					  nc->name);
+				continue;
+			}
+			*c->next_cfg = *nc;
 			c->start_after_stop = true;
 			cell_stop(m, c);
 		} else {

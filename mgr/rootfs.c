@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "mountutil.h"
+#include "notify.h"
 
 /* Mounts the image read-only at <workdir>/lower, idmapped to the cell's
  * range when it has a user namespace. */
@@ -230,4 +231,126 @@ int rootfs_build(const struct rootfs_plan *p, struct child_error *e)
 	if ((r = do_mount(e, "overlay", root, "overlay", MS_NOSUID | MS_NODEV, opts)) < 0)
 		return r;
 	return populate_dev(p, root, e);
+}
+
+/* root/run, a directory of the cell's (created if missing), with a tmpfs
+ * on it unless something is mounted there already. */
+static int mount_run(const char *root, uid_t uid, gid_t gid, struct child_error *e)
+{
+	char fdpath[64], opts[128];
+	struct stat rst, st;
+	int rootfd, run = -1, r = 0;
+
+	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return child_error_set(e, neg_errno(), "open %s", root);
+	if (mkdirat(rootfd, "run", 0755) == 0) {
+		/* Made by the host's root in the cell's layer: give it to the
+		 * cell's root, as the image's own /run would be. */
+		if (fchownat(rootfd, "run", uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
+			r = child_error_set(e, neg_errno(), "chown %s/run", root);
+			goto out;
+		}
+	} else if (errno != EEXIST) {
+		r = child_error_set(e, neg_errno(), "mkdir %s/run", root);
+		goto out;
+	}
+	/* The layer is the cell's: a symlink here would point cellmgr at a
+	 * host path. */
+	run = openat(rootfd, "run", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (run < 0) {
+		r = child_error_set(e, neg_errno(), "%s/run (must be a directory)", root);
+		goto out;
+	}
+	if (fstat(rootfd, &rst) < 0 || fstat(run, &st) < 0) {
+		r = child_error_set(e, neg_errno(), "stat %s/run", root);
+		goto out;
+	}
+	if (st.st_dev != rst.st_dev)
+		goto out; /* a mount point already */
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", run);
+	/* systemd-nspawn's limits for /run. */
+	snprintf(opts, sizeof(opts), "mode=0755,uid=%u,gid=%u,size=20%%,nr_inodes=800k",
+		 (unsigned)uid, (unsigned)gid);
+	if (mount("tmpfs", fdpath, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		r = child_error_set(e, neg_errno(), "mount tmpfs on %s/run", root);
+out:
+	if (run >= 0)
+		close(run);
+	close(rootfd);
+	return r;
+}
+
+/* Writes len bytes of text to dir/name, mode 0444, owned by the cell's
+ * root. */
+static int write_host_file(const struct rootfs_plan *p, const char *dir, const char *name,
+			   const char *text, size_t len, struct child_error *e)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd, r;
+
+	if ((r = path_join(e, path, sizeof(path), dir, name)) < 0)
+		return r;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (fd < 0)
+		return child_error_set(e, neg_errno(), "create %s", path);
+	n = write(fd, text, len);
+	r = n < 0 ? neg_errno() : (size_t)n != len ? -EIO : 0;
+	if (r == 0 && fchown(fd, p->root_uid, p->root_gid) < 0)
+		r = neg_errno();
+	close(fd);
+	return r < 0 ? child_error_set(e, r, "write %s", path) : 0;
+}
+
+/* The host's os-release (the cell's mount namespace still shows the
+ * host's files: the root is pivoted later, by the child).  A host without
+ * one (the board's initramfs) gives the cell none. */
+static int copy_os_release(const struct rootfs_plan *p, const char *dir, struct child_error *e)
+{
+	static const char *const sources[] = {"/etc/os-release", "/usr/lib/os-release"};
+	char buf[ROOTFS_OS_RELEASE_MAX];
+	size_t len = 0;
+	ssize_t n;
+	int fd = -1;
+
+	for (size_t i = 0; fd < 0 && i < sizeof(sources) / sizeof(sources[0]); i++)
+		fd = open(sources[i], O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	while (len < sizeof(buf) && (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (len == sizeof(buf))
+		return 0; /* not an os-release: too big to be one */
+	return write_host_file(p, dir, "os-release", buf, len, e);
+}
+
+int rootfs_run_host(const struct rootfs_plan *p, struct child_error *e)
+{
+	const unsigned long safe = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	char root[PATH_MAX], run[PATH_MAX], host[PATH_MAX], opts[96];
+	int r;
+
+	if ((r = path_join(e, root, sizeof(root), p->workdir, "root")) < 0 ||
+	    (r = path_join(e, run, sizeof(run), root, "run")) < 0 ||
+	    (r = path_join(e, host, sizeof(host), run, "host")) < 0)
+		return r;
+	if ((r = mount_run(root, p->root_uid, p->root_gid, e)) < 0)
+		return r;
+	if (mkdir(host, 0755) < 0 && errno != EEXIST)
+		return child_error_set(e, neg_errno(), "mkdir %s", host);
+	snprintf(opts, sizeof(opts), "mode=0755,uid=%u,gid=%u,size=64k,nr_inodes=64",
+		 (unsigned)p->root_uid, (unsigned)p->root_gid);
+	if ((r = do_mount(e, "tmpfs", host, "tmpfs", safe, opts)) < 0)
+		return r;
+	if ((r = write_host_file(p, host, "container-manager", ROOTFS_CONTAINER_MANAGER "\n",
+				 strlen(ROOTFS_CONTAINER_MANAGER) + 1, e)) < 0 ||
+	    (r = copy_os_release(p, host, e)) < 0)
+		return r;
+	if ((r = notify_bind_into(p->notify_path, host, p->root_uid, p->root_gid, e)) < 0)
+		return r;
+	/* The superblock read-only: the cell's root cannot undo that (the
+	 * tmpfs belongs to the host's user namespace). */
+	return do_mount(e, NULL, host, NULL, MS_REMOUNT | MS_RDONLY | safe, opts);
 }

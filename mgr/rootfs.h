@@ -48,6 +48,23 @@ struct rootfs_plan {
  * the root at <workdir>/root.  On error fills e. */
 int rootfs_build(const struct rootfs_plan *p, struct child_error *e);
 
+/* What the cell's init finds in $container and /run/host/container-manager
+ * (systemd's container interface). */
+#define ROOTFS_CONTAINER_MANAGER "cellar"
+/* The most of the host's os-release that is copied. */
+#define ROOTFS_OS_RELEASE_MAX 16384
+
+/* Runs right after rootfs_build(), in the same place: the cell's /run (a
+ * tmpfs owned by the cell's root, unless the image mounts something there
+ * already: systemd mounts its own /run only when /run is not a mount point,
+ * so a pre-mounted one survives its boot, as under systemd-nspawn) and
+ * /run/host, systemd's container interface: a tiny tmpfs with
+ * container-manager ("cellar"), os-release (the host's, when it has one)
+ * and the notify socket (notify.h), read-only once filled.  root/run must
+ * be a directory or missing, never a symlink (the cell owns its layer).
+ * On error fills e. */
+int rootfs_run_host(const struct rootfs_plan *p, struct child_error *e);
+
 /* Child side, in the cell's namespaces, with the new root as its working
  * directory: mounts /proc (the host's sensitive files masked, /proc/sys
  * read-only but for net), /sys read-only, the cgroup2 tree (if

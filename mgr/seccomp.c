@@ -63,6 +63,7 @@
 #include <linux/seccomp.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -220,7 +221,35 @@ static int add_policy(scmp_filter_ctx ctx, const struct seccomp_options *opts)
 	return 0;
 }
 
-static int add_compat_arches(scmp_filter_ctx ctx)
+/* Meson's CPU family names (host_machine.cpu_family()). */
+static int arch_token(const char *arch, uint32_t *token)
+{
+	static const struct {
+		const char *name;
+		uint32_t token;
+	} arches[] = {
+	    {"x86_64", SCMP_ARCH_X86_64},   {"x86", SCMP_ARCH_X86},
+	    {"aarch64", SCMP_ARCH_AARCH64}, {"arm", SCMP_ARCH_ARM},
+	    {"mips", SCMP_ARCH_MIPS},	    {"mips64", SCMP_ARCH_MIPS64},
+	    {"ppc", SCMP_ARCH_PPC},	    {"ppc64", SCMP_ARCH_PPC64LE},
+	    {"riscv64", SCMP_ARCH_RISCV64}, {"s390x", SCMP_ARCH_S390X},
+	};
+
+	if (!arch) {
+		*token = seccomp_arch_native();
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+		if (strcmp(arch, arches[i].name) == 0) {
+			*token = arches[i].token;
+			return 0;
+		}
+	return log_errno(-EINVAL, "seccomp: unknown architecture '%s'", arch);
+}
+
+/* The filter covers the target ABI and its compat ABIs, and nothing else:
+ * a syscall through another ABI kills the process. */
+static int set_arches(scmp_filter_ctx ctx, uint32_t target)
 {
 	static const uint32_t x86_64[] = {SCMP_ARCH_X86, SCMP_ARCH_X32};
 	static const uint32_t aarch64[] = {SCMP_ARCH_ARM};
@@ -228,7 +257,12 @@ static int add_compat_arches(scmp_filter_ctx ctx)
 	size_t n = 0;
 	int r;
 
-	switch (seccomp_arch_native()) {
+	if (target != seccomp_arch_native()) {
+		if ((r = seccomp_arch_add(ctx, target)) < 0 ||
+		    (r = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE)) < 0)
+			return log_errno(r, "seccomp: target architecture %#x", target);
+	}
+	switch (target) {
 	case SCMP_ARCH_X86_64:
 		extra = x86_64;
 		n = 2;
@@ -293,13 +327,17 @@ out:
 	return r;
 }
 
-int seccomp_prog_build(struct seccomp_prog *out, const struct seccomp_options *opts)
+int seccomp_prog_build_for(struct seccomp_prog *out, const struct seccomp_options *opts,
+			   const char *arch)
 {
 	scmp_filter_ctx ctx;
+	uint32_t target = 0;
 	int r;
 
 	out->insns = NULL;
 	out->len = 0;
+	if ((r = arch_token(arch, &target)) < 0)
+		return r;
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return log_errno(-ENOMEM, "seccomp: seccomp_init");
@@ -313,7 +351,7 @@ int seccomp_prog_build(struct seccomp_prog *out, const struct seccomp_options *o
 		log_errno(r, "seccomp: filter attributes");
 		goto out;
 	}
-	if ((r = add_compat_arches(ctx)) < 0 || (r = add_policy(ctx, opts)) < 0)
+	if ((r = set_arches(ctx, target)) < 0 || (r = add_policy(ctx, opts)) < 0)
 		goto out;
 	r = export_to_memory(ctx, out);
 out:
@@ -321,18 +359,14 @@ out:
 	return r;
 }
 
-void seccomp_prog_free(struct seccomp_prog *p)
+int seccomp_prog_build(struct seccomp_prog *out, const struct seccomp_options *opts)
 {
-	free(p->insns);
-	p->insns = NULL;
-	p->len = 0;
+	return seccomp_prog_build_for(out, opts, NULL);
 }
 
-int seccomp_prog_install(const struct seccomp_prog *p)
+void seccomp_prog_free(struct seccomp_prog *p)
 {
-	struct sock_fprog fprog = {.len = p->len, .filter = p->insns};
-
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
-		return neg_errno();
-	return 0;
+	free((void *)p->insns);
+	p->insns = NULL;
+	p->len = 0;
 }

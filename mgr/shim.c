@@ -27,7 +27,9 @@ static void write_exit(const char *exit_file, int code, int status)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
-	if (write(fd, line, (size_t)n) == n && fsync(fd) == 0)
+	/* Run-time state (/run is a tmpfs, gone at power loss anyway): no
+	 * fsync; the rename makes the record whole for a reader. */
+	if (write(fd, line, (size_t)n) == n)
 		rename(tmp, exit_file);
 	close(fd);
 }

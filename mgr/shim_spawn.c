@@ -22,9 +22,13 @@ struct shim_report {
 	char reason[256];
 };
 
+/* The fds it hands over: the console pty (master, slave), the notify
+ * socket, the setup-error pipe and the cell's pidfd. */
+#define REPORT_FDS 5
+
 static int send_report(int sock, const struct shim_report *rep, const int *fds, int nfds)
 {
-	char ctrl[CMSG_SPACE(4 * sizeof(int))];
+	char ctrl[CMSG_SPACE(REPORT_FDS * sizeof(int))];
 	struct iovec iov = {.iov_base = (void *)rep, .iov_len = sizeof(*rep)};
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	struct cmsghdr *cm;
@@ -44,7 +48,7 @@ static int send_report(int sock, const struct shim_report *rep, const int *fds, 
 
 static int recv_report(int sock, struct shim_report *rep, int *fds, int nfds)
 {
-	char ctrl[CMSG_SPACE(4 * sizeof(int))];
+	char ctrl[CMSG_SPACE(REPORT_FDS * sizeof(int))];
 	struct iovec iov = {.iov_base = rep, .iov_len = sizeof(*rep)};
 	struct msghdr msg = {
 	    .msg_iov = &iov,
@@ -101,12 +105,15 @@ int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *
 {
 	struct clone_args ca;
 	struct shim_report rep;
-	int sv[2], fds[4], pidfd = -1, r;
+	int sv[2], fds[REPORT_FDS], pidfd = -1, r;
 	pid_t pid;
 
 	unlink(exit_file);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return neg_errno();
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		r = neg_errno();
+		snprintf(out->reason, sizeof(out->reason), "shim: socketpair: %s", strerror(-r));
+		return r;
+	}
 	memset(&ca, 0, sizeof(ca));
 	ca.flags = CLONE_PIDFD;
 	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
@@ -114,6 +121,7 @@ int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 	if (pid < 0) {
 		r = neg_errno();
+		snprintf(out->reason, sizeof(out->reason), "shim: clone3: %s", strerror(-r));
 		close(sv[0]);
 		close(sv[1]);
 		return r;
@@ -134,7 +142,10 @@ int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *
 		fds[1] = s.pty_slave;
 		fds[2] = s.notify;
 		fds[3] = s.errpipe;
-		if (send_report(sv[1], &rep, fds, 4) < 0) {
+		/* Its pidfd, not its pid: an init that exits at once is reaped
+		 * by this shim before cellmgr could pidfd_open() the pid. */
+		fds[4] = s.pidfd;
+		if (send_report(sv[1], &rep, fds, REPORT_FDS) < 0) {
 			/* cellmgr is gone: nobody would supervise the cell. */
 			kill(s.pid, SIGKILL);
 		}
@@ -143,7 +154,7 @@ int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *
 		become_shim(&s, shim_exe, exit_file);
 	}
 	close(sv[1]);
-	r = recv_report(sv[0], &rep, fds, 4);
+	r = recv_report(sv[0], &rep, fds, REPORT_FDS);
 	close(sv[0]);
 	if (r == 0 && rep.r < 0) {
 		snprintf(out->reason, sizeof(out->reason), "%s", rep.reason);
@@ -159,23 +170,11 @@ int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *
 		return r;
 	}
 	out->pid = rep.pid;
-	out->pidfd = (int)syscall(SYS_pidfd_open, rep.pid, 0);
 	out->pty_master = fds[0];
 	out->pty_slave = fds[1];
 	out->notify = fds[2];
 	out->errpipe = fds[3];
-	if (out->pidfd < 0) {
-		r = neg_errno();
-		snprintf(out->reason, sizeof(out->reason), "pidfd_open %d: %s", (int)rep.pid,
-			 strerror(-r));
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		kill(rep.pid, SIGKILL);
-		waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
-		close(pidfd);
-		for (int i = 0; i < 4; i++)
-			close(fds[i]);
-		return r;
-	}
+	out->pidfd = fds[4];
 	fcntl(out->pty_master, F_SETFL, O_NONBLOCK);
 	*shim_pid = pid;
 	*shim_pidfd = pidfd;

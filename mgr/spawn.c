@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -115,9 +116,12 @@ static __attribute__((noreturn)) void child_main(const struct child_args *a)
 	const struct cell_config *cfg = a->sp->cfg;
 	struct child_error e = {0};
 	char *const argv[] = {(char *)cfg->init, NULL};
-	char *const envp[] = {"container=cellar", "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-			      "TERM=linux",	  "HOME=/",
-			      NOTIFY_SOCKET_ENV,  NULL};
+	char *const envp[] = {"container=" ROOTFS_CONTAINER_MANAGER,
+			      "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+			      "TERM=linux",
+			      "HOME=/",
+			      NOTIFY_SOCKET_ENV,
+			      NULL};
 	sigset_t none;
 
 	/* cellmgr blocks the signals it takes through signalfd: the cell's
@@ -204,6 +208,24 @@ static int open_ns(pid_t pid, const char *ns)
 	return fd < 0 ? neg_errno() : fd;
 }
 
+/* The cell's rlimits, set on its init from the host side.  Raising a hard
+ * limit above cellmgr's takes CAP_SYS_RESOURCE in the initial user
+ * namespace, which a user-namespaced child never has (systemd in a cell
+ * wants RLIMIT_NOFILE 1024:524288, as it has on a board of its own, and
+ * dbus-daemon raises its soft limit to 65536).  The child sets the same
+ * values again (confine.c), which is then no raise. */
+static int set_rlimits(const struct cell_config *cfg, pid_t pid, struct child_error *e)
+{
+	for (unsigned i = 0; i < cfg->n_rlimits; i++) {
+		const struct cell_rlimit *l = &cfg->rlimits[i];
+		struct rlimit rl = {.rlim_cur = l->soft, .rlim_max = l->hard};
+
+		if (prlimit(pid, l->resource, &rl, NULL) < 0)
+			return child_error_set(e, neg_errno(), "setrlimit %d", l->resource);
+	}
+	return 0;
+}
+
 /* Parent side between clone and "go": the maps, then the root, built in
  * the cell's mount namespace.  Returns the root's directory fd. */
 static int prepare_child(const struct spawn_params *sp, pid_t pid, struct rootfs_plan *plan,
@@ -213,6 +235,8 @@ static int prepare_child(const struct spawn_params *sp, pid_t pid, struct rootfs
 	int mntns, rootfd, r;
 
 	plan->userns_fd = -1;
+	if ((r = set_rlimits(sp->cfg, pid, e)) < 0)
+		return r;
 	if (sp->cfg->userns) {
 		snprintf(map, sizeof(map), "0 %u %u\n", sp->id_base, ID_RANGE);
 		/* setgroups stays allowed: a full OS needs it (login, su). */
@@ -253,12 +277,8 @@ static int prepare_child(const struct spawn_params *sp, pid_t pid, struct rootfs
 	}
 	close(mntns);
 	r = rootfs_build(plan, e);
-	if (r == 0) {
-		char root[PATH_MAX];
-
-		snprintf(root, sizeof(root), "%s/root", plan->workdir);
-		r = notify_bind_into(plan->notify_path, root, plan->root_uid, plan->root_gid, e);
-	}
+	if (r == 0)
+		r = rootfs_run_host(plan, e);
 	rootfd = -1;
 	if (r == 0) {
 		char root[PATH_MAX];

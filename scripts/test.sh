@@ -7,6 +7,8 @@
 #   supervise    restart policies, crash loop, reboot/poweroff inside, stop, readiness
 #   ctl          the control socket and cellctl against the real cellmgr
 #   attach       cellctl exec: a command lands in the cell's full context
+#   debian       Debian with systemd in a cell: boot, container interface, reboot, poweroff, stop
+#   once         cellmgr --once: one cell in the foreground, its exit status
 #   qemu-cgroup  cellmgr's cgroup v2 code and device program in a QEMU guest
 #   e2e          the QEMU board booted under TCG
 # Each layer ends with "LAYER: N passed, N failed[, N skipped]"; this
@@ -61,6 +63,8 @@ layer net tests/integration/net
 layer net-modes tests/integration/net-modes
 layer ctl tests/integration/ctl
 layer attach tests/integration/attach
+layer debian tests/integration/debian
+layer once tests/integration/once
 layer qemu-cgroup tests/qemu-cgroup/run
 layer e2e tests/e2e/run
 

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: MIT
+/* cellmgr --once NAME: see once.h. */
+#include "once.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "fileutil.h"
+#include "log.h"
+#include "ops.h"
+#include "shim.h"
+
+/* Whether the cellmgr of state_dir runs the cell now: its record
+ * (adopt.c) names a shim that still lives. */
+static bool run_by_manager(const char *state_dir, const char *name)
+{
+	char path[PATH_MAX], buf[256];
+	int version, shim_pid;
+	uint64_t recorded, now;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/cells/%s.state", state_dir, name) >=
+	    sizeof(path))
+		return false;
+	if (read_text_file(path, buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%d %d %" SCNu64, &version, &shim_pid, &recorded) != 3 || shim_pid <= 0)
+		return false;
+	return proc_start_time(shim_pid, &now) == 0 && now == recorded;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	if (remove(path) < 0 && errno != ENOENT)
+		log_errno(neg_errno(), "remove %s", path);
+	return 0;
+}
+
+/* The cell's exit status as a shell reports it; ONCE_EXIT_ERROR when its
+ * init never ran. */
+static int exit_status(const struct cell *c)
+{
+	if (c->setup_failed || c->end_code == 0)
+		return ONCE_EXIT_ERROR;
+	if (c->end_code == CLD_EXITED)
+		return c->end_status & 0xff;
+	return 128 + c->end_status;
+}
+
+int once_run(struct mgr *m)
+{
+	static char dir[PATH_MAX];
+	struct cell *c;
+	int status;
+
+	if (m->cfg.n_errors) {
+		log_error("%s: %u error(s): --once runs no cell from it", m->config_path,
+			  m->cfg.n_errors);
+		return ONCE_EXIT_ERROR;
+	}
+	c = mgr_find_cell(m, m->once_name);
+	if (!c) {
+		log_error("%s: no cell %s", m->config_path, m->once_name);
+		return ONCE_EXIT_ERROR;
+	}
+	if (run_by_manager(m->state_dir, c->cfg.name)) {
+		log_error("cell %s runs under the cellmgr of %s: stop it there first", c->cfg.name,
+			  m->state_dir);
+		return ONCE_EXIT_ERROR;
+	}
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/once-%s.XXXXXX", m->state_dir, c->cfg.name) >=
+	    sizeof(dir)) {
+		log_errno(-ENAMETOOLONG, "state directory %s", m->state_dir);
+		return ONCE_EXIT_ERROR;
+	}
+	if (!mkdtemp(dir)) {
+		log_errno(neg_errno(), "mkdtemp %s", dir);
+		return ONCE_EXIT_ERROR;
+	}
+	m->state_dir = dir;
+	c->cfg.restart.mode = RESTART_NEVER;
+	m->once = c;
+	mgr_host_network(m);
+	cell_start(m, c);
+	mgr_run(m);
+	status = exit_status(c);
+	/* Its mounts died with its mount namespace: only files remain. */
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	return status;
+}

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: MIT
+/* The cell's seccomp filter as cellmgr carries it: compiled at build time
+ * (cell_seccomp.h, seccomp_gen.c). */
+#include "cell_seccomp.h"
+
+#include "cell_seccomp_bpf.h"
+
+void seccomp_prog_cell(struct seccomp_prog *out)
+{
+	out->insns = cell_seccomp_bpf;
+	out->len = (unsigned short)(sizeof(cell_seccomp_bpf) / sizeof(cell_seccomp_bpf[0]));
+}
