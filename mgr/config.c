@@ -150,15 +150,22 @@ static int append_cell(struct parser *p)
 	return 0;
 }
 
-/* idmap_base and idmap_ranges are checked together once [host] ends: the
- * ranges must end at IDMAP_END_MAX at the latest.  When they do not, both
- * go back to their defaults (which fit), reported at the later key. */
+/* Checked once [host] ends: bridge_port needs a bridge; idmap_base and
+ * idmap_ranges together: the ranges must end at IDMAP_END_MAX at the
+ * latest.  When they do not, both go back to their defaults (which fit),
+ * reported at the later key. */
 static void host_end(struct parser *p)
 {
 	struct host_config *h = &p->cfg->host;
 	uint64_t end = (uint64_t)h->idmap_base + (uint64_t)h->idmap_ranges * IDMAP_RANGE_SIZE;
 	unsigned a = p->host_good_line[HK_IDMAP_BASE], b = p->host_good_line[HK_IDMAP_RANGES];
 
+	if (h->n_bridge_ports && !h->bridge[0]) {
+		report_error(p, p->host_good_line[HK_BRIDGE_PORT],
+			     "host: 'bridge_port' needs a bridge: 'bridge = NAME ADDR/PREFIX' in "
+			     "[host]");
+		h->n_bridge_ports = 0;
+	}
 	if (end <= IDMAP_END_MAX)
 		return;
 	report_error(p, a > b ? a : b,

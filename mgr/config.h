@@ -61,6 +61,7 @@
 #define NET_CELL_NAME_MAX (NET_IFNAME_MAX - 2)
 #define NET_CELL_IFNAME "eth0" /* the cell's interface unless net_ifname says */
 #define NET_ADDRS_MAX 8	       /* net_address: further addresses */
+#define NET_BRIDGE_PORTS_MAX 4 /* [host] bridge_port: physical links */
 #define NET_MTU_MIN 68	       /* IPv4's minimum (RFC 791) */
 #define NET_MTU_MAX 65535      /* the kernel's ETH_MAX_MTU */
 #define NET_MTU_MIN6 1280      /* IPv6's minimum (RFC 8200) */
@@ -159,7 +160,10 @@ struct host_config {
 	char admin_console[PATH_MAX]; /* the admin console's terminal; "" = none (off) */
 	char bridge[NET_IFNAME_MAX + 1]; /* the cells' bridge; "" = none */
 	struct net_cidr bridge_addr;	 /* its address on the host */
-	bool forward;			 /* 'forward': set IP forwarding for routed/bridged cells */
+	/* bridge_port: host interfaces enslaved to it (the board's links) */
+	char bridge_ports[NET_BRIDGE_PORTS_MAX][NET_IFNAME_MAX + 1];
+	unsigned n_bridge_ports;
+	bool forward; /* 'forward': set IP forwarding for routed/bridged cells */
 };
 
 struct config {

@@ -645,4 +645,5 @@ const struct host_key_def host_keys[HK_COUNT] = {
     [HK_ADMIN_CONSOLE] = {"admin_console", set_admin_console},
     [HK_BRIDGE] = {"bridge", set_bridge},
     [HK_FORWARD] = {"forward", set_forward},
+    [HK_BRIDGE_PORT] = {"bridge_port", set_bridge_port},
 };

@@ -62,6 +62,7 @@ enum host_key {
 	HK_ADMIN_CONSOLE,
 	HK_BRIDGE,
 	HK_FORWARD,
+	HK_BRIDGE_PORT,
 	HK_COUNT
 };
 
@@ -100,6 +101,7 @@ const char *set_net_gateway(struct cell_config *c, const char *value, int arg, c
 const char *set_net_mtu(struct cell_config *c, const char *value, int arg, char *hint);
 const char *set_net_ifname(struct cell_config *c, const char *value, int arg, char *hint);
 const char *set_bridge(struct host_config *h, const char *value);
+const char *set_bridge_port(struct host_config *h, const char *value);
 
 /* Once the whole file is read: a cell's network keys against each other,
  * against the [host] bridge and against the cells kept before it (kept,

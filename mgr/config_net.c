@@ -280,6 +280,36 @@ const char *set_bridge(struct host_config *h, const char *value)
 	return NULL;
 }
 
+/* bridge_port = IFACE ...: host interfaces enslaved to the bridge */
+const char *set_bridge_port(struct host_config *h, const char *value)
+{
+	static char hint[HINT_MAX];
+	char buf[1100], *w[NET_BRIDGE_PORTS_MAX + 1];
+	size_t n = split_words(buf, sizeof(buf), value, w, NET_BRIDGE_PORTS_MAX);
+
+	if (n == 0 || n > NET_BRIDGE_PORTS_MAX)
+		return "(expected 1 to 4 host interface names separated by blanks, such as eth1)";
+	for (size_t i = 0; i < n; i++) {
+		if (!ifname_valid(w[i]))
+			return bad_ifname("interface", w[i], hint);
+		if (strncmp(w[i], NET_HOST_PREFIX, strlen(NET_HOST_PREFIX)) == 0) {
+			snprintf(hint, HINT_MAX,
+				 "(interface '%s': the c- names are the cells' veths, not links)",
+				 w[i]);
+			return hint;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(w[i], w[j]) == 0) {
+				snprintf(hint, HINT_MAX, "(interface '%s' named twice)", w[i]);
+				return hint;
+			}
+	}
+	for (size_t i = 0; i < n; i++)
+		strcpy(h->bridge_ports[i], w[i]);
+	h->n_bridge_ports = (unsigned)n;
+	return NULL;
+}
+
 /* ---- the net_ keys ---------------------------------------------------- */
 
 static bool same_addr(const struct net_cidr *a, const struct net_cidr *b)

@@ -338,8 +338,7 @@ void mgr_host_network(struct mgr *m)
 {
 	if (m->cfg.host.bridge[0]) {
 		char step[200];
-		int r = net_bridge_ensure(m->cfg.host.bridge, &m->cfg.host.bridge_addr, step,
-					  sizeof(step));
+		int r = net_bridge_ensure(&m->cfg.host, step, sizeof(step));
 
 		if (r < 0) /* its cells fail at start, each with its reason */
 			log_errno(r, "%s", step);

@@ -48,8 +48,26 @@ static int fail(int r, char *step, size_t steplen, const char *what, const char 
 
 /* ---- the host's bridge ----------------------------------------------- */
 
-int net_bridge_ensure(const char *name, const struct net_cidr *addr, char *step, size_t steplen)
+/* Enslaves the host interface port to the bridge (index master) and
+ * brings it up, in one request. */
+static int port_enslave(struct mnl_socket *nl, const char *port, int master, char *msg,
+			size_t msglen)
 {
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, 0);
+	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+
+	ifm->ifi_flags = IFF_UP;
+	ifm->ifi_change = IFF_UP;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, port);
+	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+}
+
+int net_bridge_ensure(const struct host_config *h, char *step, size_t steplen)
+{
+	const char *name = h->bridge;
+	const struct net_cidr *addr = &h->bridge_addr;
 	char buf[NL_BUF_SIZE], msg[200], what[80];
 	struct mnl_socket *nl = rtnl_open(-1);
 	struct nlmsghdr *nlh;
@@ -75,6 +93,17 @@ int net_bridge_ensure(const char *name, const struct net_cidr *addr, char *step,
 	snprintf(what, sizeof(what), "find bridge %s", name);
 	if ((r = index = link_index(nl, name, msg, sizeof(msg))) < 0)
 		goto out;
+	/* A missing link (an unplugged USB gadget) is left out: the cells
+	 * still have the bridge, the host and each other. */
+	for (unsigned i = 0; i < h->n_bridge_ports; i++) {
+		const char *port = h->bridge_ports[i];
+
+		if ((r = port_enslave(nl, port, index, msg, sizeof(msg))) < 0)
+			log_errno(r, "network: enslave %s to bridge %s%s%s: left out", port, name,
+				  *msg ? ": " : "", msg);
+		else
+			log_info("network: %s is a port of bridge %s", port, name);
+	}
 	snprintf(what, sizeof(what), "set the address of bridge %s", name);
 	r = addr_add(nl, index, addr, msg, sizeof(msg));
 out:

@@ -22,9 +22,10 @@
  * returns -errno and puts the kernel's extended-ack text, if any, in msg. */
 int net_loopback_up(char *msg, size_t msglen);
 
-/* Creates the bridge name in cellmgr's namespace unless it exists, brings
- * it up and gives it addr (replacing the same address of an earlier run). */
-int net_bridge_ensure(const char *name, const struct net_cidr *addr, char *step, size_t steplen);
+/* Creates h's bridge in cellmgr's namespace unless it exists, brings it
+ * up, enslaves h's bridge_port interfaces (up, too) and gives it its
+ * address (replacing the same address of an earlier run). */
+int net_bridge_ensure(const struct host_config *h, char *step, size_t steplen);
 
 /* The cell's network from cfg->net, its namespace open as netns: nothing
  * for none; for bridge, the veth pair (a stale c-NAME deleted first),

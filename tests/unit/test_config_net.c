@@ -364,6 +364,57 @@ static void test_clashes(void **state)
 	expect_cells("b", NULL);
 }
 
+/* [host] bridge_port: the board's links enslaved to the bridge. */
+static void test_bridge_port(void **state)
+{
+	(void)state;
+	parse("[host]\n"
+	      "bridge = br0 10.0.0.1/24\n"
+	      "bridge_port = eth1 eth2\n");
+	expect_messages(NULL);
+	assert_int_equal(cfg.host.n_bridge_ports, 2);
+	assert_string_equal(cfg.host.bridge_ports[0], "eth1");
+	assert_string_equal(cfg.host.bridge_ports[1], "eth2");
+
+	/* Without a bridge: reported when [host] ends, at the key's line. */
+	parse("[host]\n"
+	      "bridge_port = eth1\n"
+	      "hostname = b\n");
+	expect_messages("cells.conf:2: host: 'bridge_port' needs a bridge: 'bridge = NAME "
+			"ADDR/PREFIX' in [host]",
+			NULL);
+	assert_int_equal(cfg.host.n_bridge_ports, 0);
+
+	parse("[host]\n"
+	      "bridge = br0 10.0.0.1/24\n"
+	      "bridge_port = eth1 eth1\n");
+	expect_messages("cells.conf:3: host: bad value for 'bridge_port': 'eth1 eth1' (interface "
+			"'eth1' named twice)",
+			NULL);
+	assert_int_equal(cfg.host.n_bridge_ports, 0);
+
+	parse("[host]\n"
+	      "bridge = br0 10.0.0.1/24\n"
+	      "bridge_port = c-work\n");
+	expect_messages("cells.conf:3: host: bad value for 'bridge_port': 'c-work' (interface "
+			"'c-work': the c- names are the cells' veths, not links)",
+			NULL);
+
+	parse("[host]\n"
+	      "bridge = br0 10.0.0.1/24\n"
+	      "bridge_port = a b c d e\n");
+	expect_messages("cells.conf:3: host: bad value for 'bridge_port': 'a b c d e' (expected 1 "
+			"to 4 host interface names separated by blanks, such as eth1)",
+			NULL);
+
+	parse("[host]\n"
+	      "bridge = br0 10.0.0.1/24\n"
+	      "bridge_port = averyveryverylongname\n");
+	expect_messages("cells.conf:3: host: bad value for 'bridge_port': 'averyveryverylongname' "
+			"(interface name 'averyveryverylongname' is longer than 15 characters)",
+			NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +422,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_bad_values, teardown),
 	    cmocka_unit_test_teardown(test_cross_checks, teardown),
 	    cmocka_unit_test_teardown(test_clashes, teardown),
+	    cmocka_unit_test_teardown(test_bridge_port, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
