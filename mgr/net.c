@@ -48,22 +48,6 @@ static int fail(int r, char *step, size_t steplen, const char *what, const char 
 
 /* ---- the host's bridge ----------------------------------------------- */
 
-/* Enslaves the host interface port to the bridge (index master) and
- * brings it up, in one request. */
-static int port_enslave(struct mnl_socket *nl, const char *port, int master, char *msg,
-			size_t msglen)
-{
-	char buf[NL_BUF_SIZE];
-	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, 0);
-	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-
-	ifm->ifi_flags = IFF_UP;
-	ifm->ifi_change = IFF_UP;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, port);
-	mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
-	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
-}
-
 int net_bridge_ensure(const struct host_config *h, char *step, size_t steplen)
 {
 	const char *name = h->bridge;
@@ -98,7 +82,7 @@ int net_bridge_ensure(const struct host_config *h, char *step, size_t steplen)
 	for (unsigned i = 0; i < h->n_bridge_ports; i++) {
 		const char *port = h->bridge_ports[i];
 
-		if ((r = port_enslave(nl, port, index, msg, sizeof(msg))) < 0)
+		if ((r = link_up_master(nl, port, index, msg, sizeof(msg))) < 0)
 			log_errno(r, "network: enslave %s to bridge %s%s%s: left out", port, name,
 				  *msg ? ": " : "", msg);
 		else

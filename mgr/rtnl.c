@@ -159,8 +159,7 @@ struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags, int index)
 	return nlh;
 }
 
-/* Brings the link named name up (on nl). */
-int link_up(struct mnl_socket *nl, const char *name, char *msg, size_t msglen)
+int link_up_master(struct mnl_socket *nl, const char *name, int master, char *msg, size_t msglen)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, 0);
@@ -169,7 +168,14 @@ int link_up(struct mnl_socket *nl, const char *name, char *msg, size_t msglen)
 	ifm->ifi_flags = IFF_UP;
 	ifm->ifi_change = IFF_UP;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	if (master > 0)
+		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
 	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+}
+
+int link_up(struct mnl_socket *nl, const char *name, char *msg, size_t msglen)
+{
+	return link_up_master(nl, name, 0, msg, msglen);
 }
 
 int link_delete(struct mnl_socket *nl, const char *name, char *msg, size_t msglen)

@@ -25,7 +25,10 @@ int rtnl_request(struct nlmsghdr *req, char *msg, size_t msglen);
 
 struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags, int index);
 
+/* Brings the link named name up (on nl). */
 int link_up(struct mnl_socket *nl, const char *name, char *msg, size_t msglen);
+/* The same, enslaving it to the link of index master (> 0) in one request. */
+int link_up_master(struct mnl_socket *nl, const char *name, int master, char *msg, size_t msglen);
 
 int link_delete(struct mnl_socket *nl, const char *name, char *msg, size_t msglen);
 

@@ -16,84 +16,11 @@
 #include <sys/socket.h>
 
 #include "config.h"
-
-#define MAX_MSGS 16
-
-static char *msgs[MAX_MSGS];
-static size_t n_msgs, total_msgs;
-static struct config cfg;
-
-static void collect(void *ctx, const char *msg)
-{
-	(void)ctx;
-	if (n_msgs < MAX_MSGS)
-		msgs[n_msgs++] = strdup(msg);
-	total_msgs++;
-}
-
-static void reset(void)
-{
-	for (size_t i = 0; i < n_msgs; i++)
-		free(msgs[i]);
-	n_msgs = total_msgs = 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	config_free(&cfg);
-	reset();
-	return 0;
-}
-
-static void parse(const char *text)
-{
-	config_free(&cfg);
-	reset();
-	assert_int_equal(config_parse(&cfg, "cells.conf", text, strlen(text), collect, NULL), 0);
-	assert_int_equal(cfg.n_errors, total_msgs);
-}
-
-/* The messages, exactly and in order; the list ends with NULL. */
-static void expect_messages(const char *first, ...)
-{
-	va_list ap;
-	size_t i = 0;
-
-	va_start(ap, first);
-	for (const char *want = first; want; want = va_arg(ap, const char *), i++) {
-		if (i >= n_msgs)
-			fail_msg("missing message %zu: %s", i, want);
-		assert_string_equal(msgs[i], want);
-	}
-	va_end(ap);
-	if (n_msgs != i)
-		fail_msg("unexpected message: %s", msgs[i]);
-}
-
-/* The names of the cells that were kept, in order, ending with NULL. */
-static void expect_cells(const char *first, ...)
-{
-	va_list ap;
-	size_t i = 0;
-
-	va_start(ap, first);
-	for (const char *want = first; want; want = va_arg(ap, const char *), i++) {
-		if (i >= cfg.n_cells)
-			fail_msg("missing cell %s", want);
-		assert_string_equal(cfg.cells[i].name, want);
-	}
-	va_end(ap);
-	assert_int_equal(cfg.n_cells, i);
-}
+#include "config_harness.h"
 
 static const struct cell_net *net_of(const char *name)
 {
-	for (size_t i = 0; i < cfg.n_cells; i++)
-		if (strcmp(cfg.cells[i].name, name) == 0)
-			return &cfg.cells[i].net;
-	fail_msg("no cell %s", name);
-	return NULL;
+	return &cell(name)->net;
 }
 
 static void assert_addr(const struct net_cidr *a, const char *text, unsigned prefix)

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/* What the cell list's unit tests share (test_config.c, test_config_net.c):
+ * parse a text, collect the messages, compare them and the kept cells.
+ * Static: each test program includes it once. */
+#ifndef CELLAR_TEST_CONFIG_HARNESS_H
+#define CELLAR_TEST_CONFIG_HARNESS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#define MAX_MSGS 64
+
+struct messages {
+	char *msg[MAX_MSGS];
+	size_t n;
+	size_t total;
+};
+
+static struct messages msgs;
+static struct config cfg;
+
+static void collect(void *ctx, const char *msg)
+{
+	struct messages *m = ctx;
+
+	if (m->n < MAX_MSGS)
+		m->msg[m->n++] = strdup(msg);
+	m->total++;
+}
+
+static void reset(void)
+{
+	for (size_t i = 0; i < msgs.n; i++)
+		free(msgs.msg[i]);
+	memset(&msgs, 0, sizeof(msgs));
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	config_free(&cfg);
+	reset();
+	return 0;
+}
+
+static void parse(const char *text)
+{
+	config_free(&cfg);
+	reset();
+	assert_int_equal(config_parse(&cfg, "cells.conf", text, strlen(text), collect, &msgs), 0);
+	assert_int_equal(cfg.n_errors, msgs.total);
+}
+
+/* The messages, exactly and in order; the list ends with NULL. */
+static void expect_messages(const char *first, ...)
+{
+	va_list ap;
+	size_t i = 0;
+
+	va_start(ap, first);
+	for (const char *want = first; want; want = va_arg(ap, const char *), i++) {
+		if (i >= msgs.n)
+			fail_msg("missing message %zu: %s", i, want);
+		assert_string_equal(msgs.msg[i], want);
+	}
+	va_end(ap);
+	if (msgs.n != i)
+		fail_msg("unexpected message: %s", msgs.msg[i]);
+}
+
+/* The names of the cells that were kept, in order, ending with NULL. */
+static void expect_cells(const char *first, ...)
+{
+	va_list ap;
+	size_t i = 0;
+
+	va_start(ap, first);
+	for (const char *want = first; want; want = va_arg(ap, const char *), i++) {
+		if (i >= cfg.n_cells)
+			fail_msg("missing cell %s", want);
+		assert_string_equal(cfg.cells[i].name, want);
+	}
+	va_end(ap);
+	assert_int_equal(cfg.n_cells, i);
+}
+
+static const struct cell_config *cell(const char *name)
+{
+	for (size_t i = 0; i < cfg.n_cells; i++)
+		if (strcmp(cfg.cells[i].name, name) == 0)
+			return &cfg.cells[i];
+	fail_msg("no cell %s", name);
+	return NULL;
+}
+
+#endif
