@@ -4,6 +4,10 @@
 #
 #   out/cells/work.erofs, out/cells/personal.erofs   images/busybox-cell.sh
 #   out/initramfs.cpio.gz, out/rootfs.ext4, out/vmlinuz   images/initramfs.sh
+#   out/data.ext4            images/data-disk.sh, only when it is missing:
+#                            the board's data disk keeps what the cells and
+#                            cellmgr wrote from one run to the next
+#                            (board/qemu/run --fresh-data makes a new one)
 #   out/cells/debian.erofs   images/debian-cell.sh, only with DEBIAN=1 (a
 #                            debootstrap: about a minute, once; cached in
 #                            out/cache/)
@@ -66,5 +70,11 @@ if stale "$out_dir/initramfs.cpio.gz" "${inputs[@]}" ||
     images/initramfs.sh
 else
     echo "build-all: $out_dir/initramfs.cpio.gz, rootfs.ext4 and vmlinuz are up to date"
+fi
+# Never rebuilt (FORCE=1 included): it holds the demo's persistent data.
+if [ -e "$out_dir/data.ext4" ]; then
+    echo "build-all: $out_dir/data.ext4 is kept (board/qemu/run --fresh-data makes a new one)"
+else
+    images/data-disk.sh "$out_dir/data.ext4"
 fi
 echo "build-all: done; boot with board/qemu/run (or test with tests/e2e/run)"

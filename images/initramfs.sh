@@ -76,7 +76,9 @@ copy_exec() { # SRC DEST-in-stage
 
 rm -rf "$stage"
 mkdir -p "$stage"
-for d in proc sys dev run tmp newroot sbin etc/cellar cells; do
+# data: the data disk's mount point (cellar.data=), there already for a
+# read-only root=.
+for d in proc sys dev run tmp newroot data sbin etc/cellar cells; do
     mkdir -p "$stage/$d"
 done
 chmod 1777 "$stage/tmp"

@@ -6,6 +6,7 @@
  */
 #include "init.h"
 
+#include <errno.h>
 #include <string.h>
 
 static bool is_blank(char c)
@@ -64,4 +65,34 @@ bool cmdline_has(const char *cmdline, const char *word)
 		if (len == wlen && strncmp(w, word, len) == 0)
 			return true;
 	return false;
+}
+
+/* A "/" followed by "/", "./" or "../" (or "." / ".." at the end). */
+static bool bad_component(const char *c)
+{
+	if (c[1] == '/' || c[1] == '\0')
+		return true;
+	if (c[1] != '.')
+		return false;
+	if (c[2] == '.')
+		c++;
+	return c[2] == '/' || c[2] == '\0';
+}
+
+int cmdline_path(const char *cmdline, const char *key, const char *prefix, char *val, size_t size)
+{
+	size_t plen = strlen(prefix), len;
+
+	if (!cmdline_get(cmdline, key, val, size))
+		return 0;
+	len = strlen(val);
+	/* A value that fills the buffer may have been cut: refuse it. */
+	if (len + 1 >= size)
+		return -ENAMETOOLONG;
+	if (len <= plen || strncmp(val, prefix, plen) != 0 || val[0] != '/')
+		return -EINVAL;
+	for (const char *c = val; *c; c++)
+		if (*c == '/' && bad_component(c))
+			return -EINVAL;
+	return 1;
 }

@@ -20,6 +20,7 @@
 #define INIT_CONFIG "/etc/cellar/cells.conf"
 #define INIT_CELLMGR "/sbin/cellmgr"
 #define INIT_NEWROOT "/newroot"
+#define INIT_DATA "/data"
 
 /* log.c: "cellar-init: " lines on the console and in the kernel log. */
 void log_open_console(void);
@@ -33,9 +34,16 @@ int file_read(const char *path, char **buf, size_t *len);
 /* cmdline.c: the kernel command line (/proc/cmdline). */
 bool cmdline_get(const char *cmdline, const char *key, char *val, size_t size);
 bool cmdline_has(const char *cmdline, const char *word);
+/* key=PATH where PATH is absolute, starts with prefix ("/dev/", "/") and has
+ * more after it, and has no empty, "." or ".." component nor a trailing
+ * "/".  Returns 1 (val set), 0 (no such key) or -EINVAL / -ENAMETOOLONG
+ * (val holds what was given, maybe cut, for the log). */
+int cmdline_path(const char *cmdline, const char *key, const char *prefix, char *val, size_t size);
 
 /* mount.c: the early API file systems, and unmounting at shutdown. */
 int mkdir_p(const char *path, mode_t mode);
+/* Waits up to 10 s for a device node; what ("root", "data") leads the log. */
+int mount_wait_device(const char *what, const char *dev);
 void mount_early(void);
 bool mount_root_is_rootfs(void);
 void mount_unmount_all(void);
@@ -49,6 +57,11 @@ unsigned movetree(int src_dir, int dst_dir);
 /* switchroot.c: leaves the initramfs for root= or a tmpfs copy of it. */
 void switchroot(const char *cmdline);
 
+/* data.c: the data disk (cellar.data=) on /data, mounted after the switch,
+ * unmounted (or made read-only) at shutdown. */
+void data_mount(const char *cmdline);
+void data_unmount(void);
+
 /* supervise.c: starts cellmgr, restarts it with back-off, reaps orphans. */
 struct cellmgr {
 	pid_t pid;	       /* 0: not running */
@@ -56,9 +69,10 @@ struct cellmgr {
 	int64_t restart_at_ms; /* next start; -1: none planned */
 	unsigned backoff_s;    /* delay before the next restart */
 	bool stopping;	       /* shutting down: never restart */
+	const char *config;    /* cellar.config=: --config PATH; NULL: default */
 };
 
-void cellmgr_init(struct cellmgr *mgr);
+void cellmgr_init(struct cellmgr *mgr, const char *config);
 void cellmgr_tick(struct cellmgr *mgr, int64_t now_ms);
 bool children_reap(struct cellmgr *mgr);
 

@@ -3,10 +3,11 @@
  * cellar-init: the board's PID 1.
  *
  * Boot: mount the API file systems, open the console, load the kernel
- * modules of the [host] section, leave the initramfs, start cellmgr.  Then
- * one loop, tini/sinit style: every signal is blocked and taken with
- * sigtimedwait(), so there are no handlers and no races; SIGCHLD reaps,
- * the power signals shut down, the only timer is cellmgr's next restart.
+ * modules of the [host] section, leave the initramfs, mount the data disk,
+ * start cellmgr.  Then one loop, tini/sinit style: every signal is blocked
+ * and taken with sigtimedwait(), so there are no handlers and no races;
+ * SIGCHLD reaps, the power signals shut down, the only timer is cellmgr's
+ * next restart.
  *
  * PID 1 never returns, exits or aborts (the kernel would panic): failures
  * are logged and the loop goes on.  See docs/init.md.
@@ -82,6 +83,22 @@ static unsigned shutdown_timeout(const char *cmdline)
 	return s;
 }
 
+/* cellar.config=/PATH: the cell list cellmgr is started with. */
+static const char *config_path(const char *cmdline)
+{
+	static char path[256];
+	int r = cmdline_path(cmdline, "cellar.config", "/", path, sizeof(path));
+
+	if (r == 0)
+		return NULL;
+	if (r < 0) {
+		log_errno(r, "cellar.config=%s: want an absolute path: using " INIT_CONFIG, path);
+		return NULL;
+	}
+	log_info("cell list: %s (cellar.config=)", path);
+	return path;
+}
+
 static void boot(struct init_ctx *ctx)
 {
 	mount_early();
@@ -98,6 +115,7 @@ static void boot(struct init_ctx *ctx)
 	ctx->shutdown_timeout_s = shutdown_timeout(ctx->cmdline);
 	modules_load(INIT_CONFIG); /* before the switch: root= may need them */
 	switchroot(ctx->cmdline);
+	data_mount(ctx->cmdline); /* after the switch: on the real root */
 }
 
 int main(void)
@@ -122,7 +140,7 @@ int main(void)
 	umask(022);
 
 	boot(&ctx);
-	cellmgr_init(&ctx.mgr);
+	cellmgr_init(&ctx.mgr, config_path(ctx.cmdline));
 
 	for (;;) {
 		enum power_action act;

@@ -10,6 +10,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <time.h>
+
+#define DEVICE_WAIT_TICKS 200 /* of 50 ms: 10 s */
 
 struct early_mount {
 	const char *source, *target, *fstype;
@@ -54,6 +57,23 @@ int mkdir_p(const char *path, mode_t mode)
 			return 0;
 		*p = c;
 	}
+}
+
+int mount_wait_device(const char *what, const char *dev)
+{
+	const struct timespec tick = {0, 50 * 1000 * 1000};
+	struct stat st;
+
+	/* devtmpfs creates the node when the driver finds the disk; a plain
+	 * poll is enough here, nothing else needs init yet. */
+	for (int i = 0; stat(dev, &st) < 0; i++) {
+		if (i == 0)
+			log_info("%s: waiting up to 10 s for %s", what, dev);
+		if (i == DEVICE_WAIT_TICKS)
+			return log_errno(-errno, "%s: %s did not appear", what, dev);
+		nanosleep(&tick, NULL);
+	}
+	return 0;
 }
 
 void mount_early(void)

@@ -8,9 +8,10 @@
  *
  * The sequence: cellmgr gets SIGTERM and up to cellar.shutdown_timeout
  * seconds (30) to stop the cells in parallel; then every process gets
- * SIGTERM and 2 s, then SIGKILL; sync, unmount everything, sync, and the
- * reboot(2) call.  Children are reaped all along.  A second request while
- * this runs is ignored, except that power off upgrades a halt.
+ * SIGTERM and 2 s, then SIGKILL; sync, unmount the data disk (or remount
+ * it read-only), unmount everything else, sync, and the reboot(2) call.
+ * Children are reaped all along.  A second request while this runs is
+ * ignored, except that power off upgrades a halt.
  */
 #include "init.h"
 
@@ -102,6 +103,7 @@ _Noreturn void power_shutdown(struct init_ctx *ctx, enum power_action act)
 		wait_children(ctx, &act, false, monotonic_ms() + KILL_GRACE_MS);
 
 	sync();
+	data_unmount(); /* first, and on its own: its outcome is logged */
 	mount_unmount_all();
 	sync();
 	log_info("%s now", action_verb[act]);

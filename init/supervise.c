@@ -19,8 +19,9 @@
 #define BACKOFF_MAX_S 30
 #define STABLE_MS 60000 /* a run this long resets the back-off */
 
-void cellmgr_init(struct cellmgr *mgr)
+void cellmgr_init(struct cellmgr *mgr, const char *config)
 {
+	mgr->config = config;
 	mgr->pid = 0;
 	mgr->started_ms = 0;
 	mgr->restart_at_ms = 0; /* now */
@@ -37,12 +38,16 @@ static void schedule_restart(struct cellmgr *mgr, int64_t now_ms)
 
 /* The child: a session of its own, the console on 0-2, a clean
  * environment, no blocked signals.  Only _exit() here, never return. */
-static _Noreturn void cellmgr_exec(const sigset_t *none)
+static _Noreturn void cellmgr_exec(const sigset_t *none, const char *config)
 {
-	static char *const argv[] = {INIT_CELLMGR, "--board", NULL};
+	char *argv[] = {INIT_CELLMGR, "--board", NULL, NULL, NULL};
 	static char *const envp[] = {"PATH=/sbin:/bin:/usr/sbin:/usr/bin", "TERM=linux", NULL};
 	int fd;
 
+	if (config) {
+		argv[2] = "--config";
+		argv[3] = (char *)config;
+	}
 	sigprocmask(SIG_SETMASK, none, NULL);
 	setsid();
 	fd = open("/dev/console", O_RDWR | O_NOCTTY);
@@ -58,8 +63,22 @@ static _Noreturn void cellmgr_exec(const sigset_t *none)
 	_exit(127);
 }
 
+/* cellar.config=, if it can be read now; else cellmgr's default file, so
+ * that a missing data disk still leaves the board its built-in cells. */
+static const char *cellmgr_config(const struct cellmgr *mgr)
+{
+	if (!mgr->config)
+		return NULL;
+	if (access(mgr->config, R_OK) == 0)
+		return mgr->config;
+	log_errno(-errno, "cellar.config=%s", mgr->config);
+	log_info("cellmgr gets its default cell list " INIT_CONFIG " instead");
+	return NULL;
+}
+
 static void cellmgr_start(struct cellmgr *mgr, int64_t now_ms)
 {
+	const char *config = cellmgr_config(mgr);
 	sigset_t none;
 	pid_t pid;
 
@@ -67,7 +86,7 @@ static void cellmgr_start(struct cellmgr *mgr, int64_t now_ms)
 	mgr->restart_at_ms = -1;
 	pid = fork();
 	if (pid == 0)
-		cellmgr_exec(&none);
+		cellmgr_exec(&none, config);
 	if (pid < 0) {
 		log_errno(-errno, "fork for cellmgr");
 		schedule_restart(mgr, now_ms);
@@ -75,7 +94,10 @@ static void cellmgr_start(struct cellmgr *mgr, int64_t now_ms)
 	}
 	mgr->pid = pid;
 	mgr->started_ms = now_ms;
-	log_info("started cellmgr (pid %d)", (int)pid);
+	if (config)
+		log_info("started cellmgr (pid %d) with --config %s", (int)pid, config);
+	else
+		log_info("started cellmgr (pid %d)", (int)pid);
 }
 
 void cellmgr_tick(struct cellmgr *mgr, int64_t now_ms)

@@ -28,26 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define ROOT_WAIT_TICKS 200 /* of 50 ms: 10 s */
-
 static const char *const api_mounts[] = {"/dev", "/proc", "/sys", "/run"};
-
-static int wait_for_device(const char *dev)
-{
-	const struct timespec tick = {0, 50 * 1000 * 1000};
-	struct stat st;
-
-	/* devtmpfs creates the node when the driver finds the disk; a plain
-	 * poll is enough here, nothing else needs init yet. */
-	for (int i = 0; stat(dev, &st) < 0; i++) {
-		if (i == 0)
-			log_info("root: waiting up to 10 s for %s", dev);
-		if (i == ROOT_WAIT_TICKS)
-			return log_errno(-errno, "root: %s did not appear", dev);
-		nanosleep(&tick, NULL);
-	}
-	return 0;
-}
 
 static int mount_root_device(const char *cmdline, const char *dev)
 {
@@ -58,7 +39,7 @@ static int mount_root_device(const char *cmdline, const char *dev)
 
 	if (strncmp(dev, "/dev/", 5) != 0)
 		return log_errno(-EINVAL, "root: root=%s: only /dev/ paths are supported", dev);
-	err = wait_for_device(dev);
+	err = mount_wait_device("root", dev);
 	if (err)
 		return err;
 	cmdline_get(cmdline, "rootfstype", types, sizeof(types));

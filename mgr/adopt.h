@@ -28,4 +28,11 @@ void adopt_forget(struct mgr *m, struct cell *c);
  * that still run.  Returns true when it did. */
 bool adopt_cell(struct mgr *m, struct cell *c);
 
+/* A stop the user asked for outlives cellmgr: <state>/cells/NAME.stopped
+ * while it holds, so that a cellmgr restarted after a crash neither starts
+ * the cell again nor lets a half-done stop be forgotten.  The state
+ * directory is a tmpfs: a reboot starts every cell again. */
+void adopt_mark_stopped(const struct mgr *m, const struct cell *c, bool stopped);
+bool adopt_stopped_by_user(const struct mgr *m, const struct cell *c);
+
 #endif

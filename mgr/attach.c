@@ -33,6 +33,7 @@
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static char *const default_env[] = {
+    /* One string.  NOLINTNEXTLINE(bugprone-suspicious-missing-comma) */
     "PATH=" DEFAULT_PATH, "TERM=linux", "HOME=/root", "container=cellar", NULL,
 };
 
@@ -235,7 +236,7 @@ static int command_cgroup(const struct attach_request *rq, bool *owned)
 	    .resolve =
 		RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
 	};
-	char rel[PATH_MAX];
+	char rel[PATH_MAX] = "";
 	int fd, r;
 
 	*owned = false;

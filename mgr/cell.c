@@ -128,7 +128,7 @@ int cell_start(struct mgr *m, struct cell *c)
 	struct devprog own;
 	struct spawned s;
 	uid_t root_uid = 0;
-	int r;
+	int r, ack;
 
 	c->reason[0] = '\0';
 	c->restart_at_ms = 0;
@@ -178,7 +178,7 @@ int cell_start(struct mgr *m, struct cell *c)
 	if (r < 0)
 		return cell_fail(m, c, "cgroup: %s", strerror(-r));
 	adopt_path(m, c, "exit", exit_file, sizeof(exit_file));
-	r = shim_spawn(&sp, m->shim_exe, exit_file, &s, &c->shim_pid, &c->shim_pidfd);
+	r = shim_spawn(&sp, m->shim_exe, exit_file, &s, &c->shim_pid, &c->shim_pidfd, &ack);
 	if (sp.cgroup_fd >= 0)
 		close(sp.cgroup_fd);
 	if (r < 0) {
@@ -205,6 +205,7 @@ int cell_start(struct mgr *m, struct cell *c)
 		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
 	}
 	adopt_save(m, c);
+	shim_confirm(ack);
 	return 0;
 }
 

@@ -105,6 +105,8 @@ struct cell_net {
 	unsigned mtu, mtu_line;		 /* net_mtu; 0 = the kernel's default */
 	char ifname[NET_IFNAME_MAX + 1]; /* net_ifname; "" = NET_CELL_IFNAME */
 	unsigned ifname_line;
+	bool unfiltered; /* net_filter = no: no anti-spoofing filter */
+	unsigned filter_line;
 };
 
 struct cell_rlimit {

@@ -75,7 +75,7 @@ static bool copy_path(char *dst, const char *value)
 	return true;
 }
 
-static int parse_bool(const char *s)
+int parse_bool(const char *s)
 {
 	static const char *const yes[] = {"yes", "true", "on", "1"};
 	static const char *const no[] = {"no", "false", "off", "0"};
@@ -466,6 +466,7 @@ void cell_key_defaults(struct cell_config *c, const unsigned set_line[CK_COUNT])
 	c->net.gateways_line = set_line[CK_NET_GATEWAY];
 	c->net.mtu_line = set_line[CK_NET_MTU];
 	c->net.ifname_line = set_line[CK_NET_IFNAME];
+	c->net.filter_line = set_line[CK_NET_FILTER];
 }
 
 static const char *set_host_hostname(struct host_config *h, const char *value)
@@ -618,6 +619,7 @@ const struct cell_key_def cell_keys[CK_COUNT] = {
     [CK_NET_GATEWAY] = {"net_gateway", set_net_gateway, 0},
     [CK_NET_MTU] = {"net_mtu", set_net_mtu, 0},
     [CK_NET_IFNAME] = {"net_ifname", set_net_ifname, 0},
+    [CK_NET_FILTER] = {"net_filter", set_net_filter, 0},
     RLIMIT_KEY(as, AS),
     RLIMIT_KEY(core, CORE),
     RLIMIT_KEY(cpu, CPU),

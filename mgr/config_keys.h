@@ -50,6 +50,7 @@ enum cell_key {
 	CK_NET_GATEWAY,
 	CK_NET_MTU,
 	CK_NET_IFNAME,
+	CK_NET_FILTER,
 	CK_RLIMIT, /* CELL_RLIMITS_MAX keys rlimit_NAME from here */
 	CK_COUNT = CK_RLIMIT + CELL_RLIMITS_MAX
 };
@@ -94,12 +95,16 @@ void cell_key_defaults(struct cell_config *c, const unsigned set_line[CK_COUNT])
  * for quoting a value in a message.  Returns dst. */
 const char *printable(char *dst, size_t size, const char *s);
 
+/* yes, true, on, 1: 1; no, false, off, 0: 0 (any case); else -EINVAL. */
+int parse_bool(const char *s);
+
 /* config_net.c: the network keys' setters. */
 const char *set_net(struct cell_config *c, const char *value, int arg, char *hint);
 const char *set_net_address(struct cell_config *c, const char *value, int arg, char *hint);
 const char *set_net_gateway(struct cell_config *c, const char *value, int arg, char *hint);
 const char *set_net_mtu(struct cell_config *c, const char *value, int arg, char *hint);
 const char *set_net_ifname(struct cell_config *c, const char *value, int arg, char *hint);
+const char *set_net_filter(struct cell_config *c, const char *value, int arg, char *hint);
 const char *set_bridge(struct host_config *h, const char *value);
 const char *set_bridge_port(struct host_config *h, const char *value);
 

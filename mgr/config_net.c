@@ -418,6 +418,20 @@ const char *set_net_ifname(struct cell_config *c, const char *value, int arg, ch
 	return NULL;
 }
 
+/* net_filter = yes|no: the anti-spoofing filter on c-NAME (mgr/netguard.h),
+ * yes by default; no for a cell that forwards others' traffic. */
+const char *set_net_filter(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	int b = parse_bool(value);
+
+	(void)arg;
+	(void)hint;
+	if (b < 0)
+		return "(expected yes or no)";
+	c->net.unfiltered = !b;
+	return NULL;
+}
+
 /* ---- a cell's network against its other keys and the other cells ------- */
 
 /* "10.0.0.2" or, with prefix, "10.0.0.2/24". */
@@ -467,10 +481,9 @@ static unsigned check_keys(const struct cell_net *n, char *msg, size_t msglen)
 		const char *key;
 		unsigned line;
 	} keys[] = {
-	    {"net_address", n->more_line},
-	    {"net_gateway", n->gateways_line},
-	    {"net_mtu", n->mtu_line},
-	    {"net_ifname", n->ifname_line},
+	    {"net_address", n->more_line},  {"net_gateway", n->gateways_line},
+	    {"net_mtu", n->mtu_line},	    {"net_ifname", n->ifname_line},
+	    {"net_filter", n->filter_line},
 	};
 	char a[INET6_ADDRSTRLEN + 4];
 
@@ -484,6 +497,12 @@ static unsigned check_keys(const struct cell_net *n, char *msg, size_t msglen)
 			return 0;
 		snprintf(msg, msglen, "'%s' needs a network: 'net' is none", keys[first].key);
 		return keys[first].line;
+	}
+	if (n->mode == CELL_NET_MACVLAN && n->filter_line) {
+		snprintf(msg, msglen,
+			 "'net_filter' is for bridge and routed cells: a macvlan's frames do not "
+			 "pass the host end it filters");
+		return n->filter_line;
 	}
 	for (unsigned i = 0; i < n->n_more; i++) {
 		if (n->mode == CELL_NET_ROUTED &&

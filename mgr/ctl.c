@@ -126,6 +126,29 @@ static void refuse(int fd, const char *text)
 	close(fd);
 }
 
+/* Every slot taken: the connection that has waited longest without sending
+ * its request makes room (it had its chance; a flood of silent clients
+ * would otherwise lock every legitimate one out for CTL_REQUEST_TIMEOUT_MS
+ * at a time).  Log followers and exec keep theirs.  Returns the freed slot
+ * or NULL. */
+static struct ctl_client *evict_idle(struct mgr *m)
+{
+	struct ctl_client *oldest = NULL;
+
+	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++) {
+		struct ctl_client *cl = &m->ctl_clients[i];
+
+		if (cl->fd >= 0 && cl->mode == CTL_CLIENT_REQUEST && cl->exec_pidfd < 0 &&
+		    (!oldest || cl->deadline_ms < oldest->deadline_ms))
+			oldest = cl;
+	}
+	if (oldest) {
+		send_text(oldest->fd, "error: busy\n");
+		client_close(m, oldest);
+	}
+	return oldest;
+}
+
 void ctl_on_connection(struct mgr *m)
 {
 	struct ctl_client *cl = NULL;
@@ -148,6 +171,8 @@ void ctl_on_connection(struct mgr *m)
 			cl = &m->ctl_clients[i];
 			break;
 		}
+	if (!cl)
+		cl = evict_idle(m);
 	if (!cl) {
 		refuse(fd, "error: busy\n");
 		return;
@@ -484,6 +509,8 @@ void ctl_on_exec_exit(struct mgr *m, struct ctl_client *cl)
 	n = ctl_exec_result_format(text + 3, sizeof(text) - 3, si.si_code != CLD_EXITED,
 				   si.si_status);
 	if (n > 0) {
+		/* A reply has a length, it is no C string.
+		 * NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 		memcpy(text, "ok\n", 3);
 		send(cl->fd, text, (size_t)n + 3, MSG_NOSIGNAL | MSG_DONTWAIT);
 	}

@@ -37,6 +37,7 @@
 #include "mgr.h"
 #include "rootfs.h"
 #include "devmux.h"
+#include "uevent.h"
 
 #define SYSRQ_VALUE "0" /* docs/devices-input.md, "sysrq" */
 
@@ -320,26 +321,14 @@ static void on_uevent(struct mgr *m)
 	char buf[8192];
 	ssize_t n;
 
-	while ((n = recv(in->uevent_fd, buf, sizeof(buf) - 1, 0)) > 0) {
-		const char *action = NULL, *devname = NULL, *subsystem = NULL;
-		char *p = buf, *end = buf + n;
+	while ((n = recv(in->uevent_fd, buf, sizeof(buf), 0)) > 0) {
+		struct uevent ev;
+		const char *node;
 
-		buf[n] = '\0';
-		if (!strchr(buf, '@'))
-			continue; /* not from the kernel (udev's "libudev" header) */
-		for (p += strlen(p) + 1; p < end; p += strlen(p) + 1) {
-			if (!strncmp(p, "ACTION=", 7))
-				action = p + 7;
-			else if (!strncmp(p, "DEVNAME=", 8))
-				devname = p + 8;
-			else if (!strncmp(p, "SUBSYSTEM=", 10))
-				subsystem = p + 10;
-		}
-		if (!action || !devname || !subsystem || strcmp(subsystem, "input") != 0 ||
-		    strncmp(devname, "input/event", 11) != 0)
+		if (uevent_parse(buf, (size_t)n, &ev) < 0 || !(node = uevent_input_node(&ev)))
 			continue;
-		if (strcmp(action, "add") == 0) {
-			struct src *s = src_add(m, devname + 6);
+		if (ev.action == UEVENT_ADD) {
+			struct src *s = src_add(m, node);
 
 			if (!s || !s->copyable)
 				continue;
@@ -352,8 +341,8 @@ static void on_uevent(struct mgr *m)
 				if (copy_create(m, s, c, &k) == 0 && copy_bind_running(m, k) < 0)
 					copy_destroy(m, k);
 			}
-		} else if (strcmp(action, "remove") == 0) {
-			struct src *s = src_by_sysname(in, devname + 6);
+		} else if (ev.action == UEVENT_REMOVE) {
+			struct src *s = src_by_sysname(in, node);
 
 			if (s)
 				src_remove(m, s);

@@ -25,7 +25,8 @@ int neg_errno(void)
 	return errno > 0 ? -errno : -EIO;
 }
 
-static void log_write(enum log_level level, const char *fmt, va_list ap, int err)
+__attribute__((format(printf, 2, 0))) static void log_write(enum log_level level, const char *fmt,
+							    va_list ap, int err)
 {
 	char buf[1024];
 	int n;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "adopt.h"
 #include "ctl_proto.h"
 #include "devmux.h"
 #include "input.h"
@@ -211,6 +212,7 @@ static int setup(struct mgr *m)
 	if (r == -ENOMEM)
 		return log_errno(r, "%s", m->config_path);
 	/* An unreadable or empty list still leaves cellmgr up and reachable. */
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers. */
 	m->cells = calloc(CONFIG_CELLS_MAX, sizeof(*m->cells));
 	if (!m->cells)
 		return log_errno(-ENOMEM, "cells");
@@ -396,8 +398,19 @@ int main(int argc, char **argv)
 
 		if (front && strcmp(front->name, c->cfg.name) == 0)
 			console_switch(&m, c);
-		if (!cell_adopt(&m, c))
+		if (cell_adopt(&m, c)) {
+			/* killed while it stopped the cell: finish the stop */
+			if (adopt_stopped_by_user(&m, c))
+				cell_stop(&m, c);
+		} else if (adopt_stopped_by_user(&m, c)) {
+			c->stop_requested = true;
+			log_info("cell %s: stopped by request before this cellmgr: not started",
+				 c->cfg.name);
+			/* its cgroup, if a killed cellmgr left it behind */
+			cgroup_cell_remove(&m.cgroups, c->cfg.name);
+		} else {
 			cell_start(&m, c);
+		}
 	}
 	/* After the adoptions: a c-NAME of a cell that runs now is its own. */
 	net_cleanup_stale(cell_running, &m);

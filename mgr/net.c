@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "netguard.h"
 #include "rtnl.h"
 
 int net_loopback_up(char *msg, size_t msglen)
@@ -279,7 +280,7 @@ static int host_side(struct mnl_socket *nl, const struct cell_config *cfg, int n
 {
 	const struct cell_net *n = &cfg->net;
 	char host[NET_IFNAME_MAX + 1];
-	int master = 0, r;
+	int master = 0, index, r;
 
 	if (n->mode == CELL_NET_MACVLAN)
 		return macvlan_side(nl, cfg, netns, what, whatlen, msg, msglen);
@@ -304,6 +305,21 @@ static int host_side(struct mnl_socket *nl, const struct cell_config *cfg, int n
 			 cell_ifname(n));
 	if ((r = veth_create(nl, host, master, cfg, netns, msg, msglen)) < 0)
 		return r;
+	/* The filter before c-NAME is up: no frame of the cell passes
+	 * unchecked (the cell's end is down, and the cell not yet running). */
+	if (!n->unfiltered) {
+		unsigned char mac[6];
+
+		net_cell_mac(cfg->name, mac);
+		snprintf(what, whatlen, "find %s", host);
+		if ((r = index = link_index(nl, host, msg, msglen)) < 0 ||
+		    (r = netguard_attach(nl, index, host, n, mac, what, whatlen, msg, msglen)) < 0)
+			return r;
+	} else {
+		log_info("cell %s: network filter off (net_filter = no): it may send as any "
+			 "address and MAC",
+			 cfg->name);
+	}
 	snprintf(what, whatlen, "bring %s up", host);
 	if ((r = link_up(nl, host, msg, msglen)) < 0 || n->mode != CELL_NET_ROUTED)
 		return r;

@@ -30,7 +30,9 @@ int net_bridge_ensure(const struct host_config *h, char *step, size_t steplen);
 /* The cell's network from cfg->net, its namespace open as netns: nothing
  * for none; for bridge, the veth pair (a stale c-NAME deleted first),
  * c-NAME enslaved and up, the cell's interface (net_ifname, else eth0)
- * with the cell's MAC, the MTU on both ends (net_mtu), its addresses
+ * with the cell's MAC, the MTU on both ends (net_mtu), unless net_filter =
+ * no the anti-spoofing filter on c-NAME's ingress before it is up
+ * (mgr/netguard.h; routed too), its addresses
  * ('net' and net_address), up, and a default route per gateway ('net'
  * gw, net_gateway).  For routed, the same pair without a bridge: c-NAME
  * gets 169.254.1.1/32 and/or fe80::1/64 (the families the cell uses) and

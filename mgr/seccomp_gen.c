@@ -15,14 +15,13 @@ int main(int argc, char **argv)
 {
 	struct seccomp_prog prog;
 	FILE *f;
-	int r;
 
 	log_set_prefix("cellar-seccomp-gen");
 	if (argc != 3) {
 		fprintf(stderr, "usage: cellar-seccomp-gen ARCH OUT.h\n");
 		return 2;
 	}
-	if ((r = seccomp_prog_build_for(&prog, &seccomp_vt_fence, argv[1])) < 0)
+	if (seccomp_prog_build_for(&prog, &seccomp_vt_fence, argv[1]) < 0)
 		return 1;
 	f = fopen(argv[2], "w");
 	if (!f) {

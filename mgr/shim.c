@@ -74,6 +74,7 @@ int shim_read_exit(const char *exit_file, int *code, int *status)
 
 	if (n < 0)
 		return (int)n;
+	/* NOLINTNEXTLINE(cert-err34-c): the line the shim wrote (write_exit). */
 	if (sscanf(buf, "%15s %d", word, status) != 2)
 		return -EINVAL;
 	*code = strcmp(word, "exited") == 0 ? CLD_EXITED : CLD_KILLED;
@@ -98,6 +99,7 @@ int proc_start_time(pid_t pid, uint64_t *ticks)
 		return -EINVAL;
 	for (field = 2; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
+	/* NOLINTNEXTLINE(cert-err34-c): the kernel's own number. */
 	if (!p || sscanf(p + 1, "%llu", &v) != 1)
 		return -EINVAL;
 	*ticks = v;

@@ -32,9 +32,15 @@ enum { SHIM_FD_PTY_MASTER = 3, SHIM_FD_PTY_SLAVE = 4, SHIM_FD_NOTIFY = 5 };
 __attribute__((noreturn)) void shim_run(pid_t cell, const char *exit_file);
 
 /* Starts a cell under a shim.  out as spawn_cell(); *shim_pidfd is the
- * shim's pidfd (a child of the caller) and out->pidfd the cell's. */
+ * shim's pidfd (a child of the caller) and out->pidfd the cell's.  The
+ * shim-to-be then waits for shim_confirm(*ack), which the caller sends once
+ * the cell is recorded (adopt_save): a caller that dies before kills the
+ * cell instead of leaving it running unknown to any later cellmgr. */
 int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *exit_file,
-	       struct spawned *out, pid_t *shim_pid, int *shim_pidfd);
+	       struct spawned *out, pid_t *shim_pid, int *shim_pidfd, int *ack);
+
+/* Lets the shim-to-be go on, and closes ack (-1: nothing to do). */
+void shim_confirm(int ack);
 
 /* Reads the end a shim recorded: CLD_EXITED/CLD_KILLED and the status or
  * signal, as waitid() reports them.  -ENOENT when there is none. */

@@ -93,19 +93,49 @@ static __attribute__((noreturn)) void become_shim(const struct spawned *s, const
 	snprintf(pid, sizeof(pid), "%d", (int)s->pid);
 	if (shim_exe) {
 		char *const argv[] = {"cellar-shim", pid, (char *)exit_file, NULL};
-		char *const envp[] = {NULL};
+		char *envp[4] = {NULL};
 
+#ifdef __SANITIZE_ADDRESS__
+		/* A sanitizer build (tests/sanitize/run) keeps the sanitizers'
+		 * options, so that the shim's reports land where cellmgr's do. */
+		size_t n = 0;
+
+		for (char **e = environ; *e && n < 3; e++)
+			if (!strncmp(*e, "ASAN_OPTIONS=", 13) ||
+			    !strncmp(*e, "UBSAN_OPTIONS=", 14) || !strncmp(*e, "LSAN_OPTIONS=", 13))
+				envp[n++] = *e;
+#endif
 		execve(shim_exe, argv, envp);
 	}
 	shim_run(s->pid, exit_file);
 }
 
+/* The caller's go-ahead: one byte.  End of file means cellmgr died. */
+static bool confirmed(int sock)
+{
+	ssize_t n;
+	char b;
+
+	do
+		n = recv(sock, &b, 1, 0);
+	while (n < 0 && errno == EINTR);
+	return n == 1;
+}
+
+void shim_confirm(int ack)
+{
+	if (ack < 0)
+		return;
+	send(ack, "", 1, MSG_NOSIGNAL);
+	close(ack);
+}
+
 int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *exit_file,
-	       struct spawned *out, pid_t *shim_pid, int *shim_pidfd)
+	       struct spawned *out, pid_t *shim_pid, int *shim_pidfd, int *ack)
 {
 	struct clone_args ca;
 	struct shim_report rep;
-	int sv[2], fds[REPORT_FDS], pidfd = -1, r;
+	int sv[2], fds[REPORT_FDS] = {-1, -1, -1, -1, -1}, pidfd = -1, r;
 	pid_t pid;
 
 	unlink(exit_file);
@@ -145,17 +175,22 @@ int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *
 		/* Its pidfd, not its pid: an init that exits at once is reaped
 		 * by this shim before cellmgr could pidfd_open() the pid. */
 		fds[4] = s.pidfd;
-		if (send_report(sv[1], &rep, fds, REPORT_FDS) < 0) {
+		/* Then wait until cellmgr has recorded the cell (shim_confirm):
+		 * if it dies before, no later cellmgr would know the cell, which
+		 * would run on unsupervised, holding its cgroup, veth and
+		 * persistent layer. */
+		if (send_report(sv[1], &rep, fds, REPORT_FDS) < 0 || !confirmed(sv[1])) {
 			/* cellmgr is gone: nobody would supervise the cell. */
 			kill(s.pid, SIGKILL);
 		}
+		close(sv[1]);
 		close(s.errpipe);
 		close(s.pidfd);
 		become_shim(&s, shim_exe, exit_file);
 	}
 	close(sv[1]);
+	*ack = -1;
 	r = recv_report(sv[0], &rep, fds, REPORT_FDS);
-	close(sv[0]);
 	if (r == 0 && rep.r < 0) {
 		snprintf(out->reason, sizeof(out->reason), "%s", rep.reason);
 		r = rep.r;
@@ -163,6 +198,7 @@ int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *
 		snprintf(out->reason, sizeof(out->reason), "shim: %s", strerror(-r));
 	}
 	if (r < 0) {
+		close(sv[0]);
 		/* The shim-to-be exits (or is killed) and is reaped here. */
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
@@ -178,5 +214,6 @@ int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *
 	fcntl(out->pty_master, F_SETFL, O_NONBLOCK);
 	*shim_pid = pid;
 	*shim_pidfd = pidfd;
+	*ack = sv[0];
 	return 0;
 }

@@ -9,6 +9,7 @@ packages=(
 	busybox-static erofs-utils cpio e2fsprogs kmod file
 	qemu-system-x86 linux-image-amd64 python3 clang-format
 	iproute2 procps util-linux
+	clang-14 libclang-rt-14-dev clang-tidy-14 valgrind
 )
 
 missing=()

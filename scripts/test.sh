@@ -2,11 +2,15 @@
 # The second command of the README: every test layer, one summary line.
 #   format       clang-format over every C file
 #   unit         cmocka, pure logic
+#   sanitize     unit and integration tests under ASan+UBSan, cellmgr under valgrind
+#   fuzz         libFuzzer over every parser of outside input, 18 s each + regressions
 #   integration  the real cellmgr starting real cells on this host (root)
 #   isolation    the probe inside two cells: every attack of the threat model
 #   supervise    restart policies, crash loop, reboot/poweroff inside, stop, readiness
 #   ctl          the control socket and cellctl against the real cellmgr
 #   attach       cellctl exec: a command lands in the cell's full context
+#   fault        kill -9 of cellmgr at random points, crash loop, corrupt reload, disk full, socket flood
+#   escape       every attack of the threat model from inside a cell, each must fail
 #   debian       Debian with systemd in a cell: boot, container interface, reboot, poweroff, stop
 #   once         cellmgr --once: one cell in the foreground, its exit status
 #   qemu-cgroup  cellmgr's cgroup v2 code and device program in a QEMU guest
@@ -56,6 +60,8 @@ layer() { # LAYER COMMAND...: run one layer, echoing its output
 
 layer format scripts/format.sh --check
 layer unit tests/unit/run build
+layer sanitize tests/sanitize/run
+layer fuzz tests/fuzz/run
 layer integration tests/integration/run
 layer isolation tests/integration/isolation
 layer supervise tests/integration/supervise
@@ -63,6 +69,8 @@ layer net tests/integration/net
 layer net-modes tests/integration/net-modes
 layer ctl tests/integration/ctl
 layer attach tests/integration/attach
+layer fault tests/fault/run
+layer escape tests/escape/run
 layer debian tests/integration/debian
 layer once tests/integration/once
 layer qemu-cgroup tests/qemu-cgroup/run

@@ -197,6 +197,40 @@ static void test_bad_values(void **state)
 	}
 }
 
+/* net_filter: yes by default, no for a router, only where c-NAME is. */
+static void test_net_filter(void **state)
+{
+	(void)state;
+	parse("[host]\nbridge = br0 10.0.0.1/24\n"
+	      "[cell a]\nimage = /a\nnet = bridge br0 10.0.0.2/24\n"
+	      "[cell gw]\nimage = /g\nnet_filter = no\nnet = bridge br0 10.0.0.3/24\n"
+	      "[cell r]\nimage = /r\nnet = routed 10.1.0.2\nnet_filter = Yes\n"
+	      "[cell r2]\nimage = /r\nnet = routed 10.1.0.3\nnet_filter = off\n");
+	expect_messages(NULL);
+	assert_false(net_of("a")->unfiltered);
+	assert_int_equal(net_of("a")->filter_line, 0);
+	assert_true(net_of("gw")->unfiltered);
+	assert_int_equal(net_of("gw")->filter_line, 8);
+	assert_false(net_of("r")->unfiltered);
+	assert_true(net_of("r2")->unfiltered);
+
+	parse("[cell a]\nimage = /a\nnet = bridge br0 10.0.0.2/24\nnet_filter = maybe\n"
+	      "[cell ok]\nimage = /ok\n");
+	expect_messages("cells.conf:4: cell a: bad value for 'net_filter': 'maybe' "
+			"(expected yes or no)",
+			NULL);
+	expect_cells("ok", NULL);
+	parse("[cell a]\nimage = /a\nnet_filter = no\n[cell ok]\nimage = /ok\n");
+	expect_messages("cells.conf:3: cell a: 'net_filter' needs a network: 'net' is none", NULL);
+	expect_cells("ok", NULL);
+	parse("[cell a]\nimage = /a\nnet = macvlan eth0 bridge 10.2.0.1/24\nnet_filter = yes\n"
+	      "[cell ok]\nimage = /ok\n");
+	expect_messages("cells.conf:4: cell a: 'net_filter' is for bridge and routed cells: a "
+			"macvlan's frames do not pass the host end it filters",
+			NULL);
+	expect_cells("ok", NULL);
+}
+
 /* ---- the keys against each other, once the file is read ----------------- */
 
 static void test_cross_checks(void **state)
@@ -350,6 +384,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_cross_checks, teardown),
 	    cmocka_unit_test_teardown(test_clashes, teardown),
 	    cmocka_unit_test_teardown(test_bridge_port, teardown),
+	    cmocka_unit_test_teardown(test_net_filter, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

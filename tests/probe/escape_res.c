@@ -1,0 +1,130 @@
+/* Resource hogs for the escape suite: run inside a cell, they must stop at
+ * the cell's own limits (rlimits here; cgroup v2 limits in the QEMU guest).
+ *
+ *   probe escape-forkbomb [--max N] [--hold-ms MS]
+ *       forks children that only wait, until fork fails or N are alive;
+ *       holds them MS ms (default 500), then kills them all.
+ *   probe escape-memhog [--max-mb N]
+ *       allocates and touches 1 MiB at a time until that fails or N MiB.
+ *
+ * Lines: forkbomb.forked=N, forkbomb.stop=ENAME|max, forkbomb.rlimit_nproc=
+ * SOFT:HARD; memhog.mb=N, memhog.stop=ENAME|max, memhog.rlimit_as=SOFT:HARD;
+ * then probe.end=1.  Exit status 0 when it ran, 2 for a usage error. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "escape.h"
+
+static int parse_opts(int argc, char **argv, const char *name, long *a, long *b)
+{
+	static const struct option longopts[] = {
+	    {"max", required_argument, NULL, 'm'},
+	    {"hold-ms", required_argument, NULL, 'h'},
+	    {"max-mb", required_argument, NULL, 'm'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c == 'm')
+			*a = atol(optarg);
+		else if (c == 'h' && b)
+			*b = atol(optarg);
+		else
+			goto bad;
+	}
+	if (optind == argc && *a > 0)
+		return 0;
+bad:
+	fprintf(stderr, "usage: probe %s [--max N] [--hold-ms MS] | [--max-mb N]\n", name);
+	return -1;
+}
+
+static void print_limit(const char *key, int resource)
+{
+	struct rlimit r;
+
+	if (getrlimit(resource, &r) < 0) {
+		printf("%s=error:%s\n", key, errno_name(errno));
+		return;
+	}
+	printf("%s=", key);
+	if (r.rlim_cur == RLIM_INFINITY)
+		printf("unlimited:");
+	else
+		printf("%lu:", (unsigned long)r.rlim_cur);
+	if (r.rlim_max == RLIM_INFINITY)
+		printf("unlimited\n");
+	else
+		printf("%lu\n", (unsigned long)r.rlim_max);
+}
+
+int escape_forkbomb(int argc, char **argv)
+{
+	long max = 100000, hold_ms = 500, n = 0;
+	const char *stop = "max";
+	pid_t *kids;
+
+	if (parse_opts(argc, argv, "escape-forkbomb", &max, &hold_ms) < 0)
+		return 2;
+	kids = calloc((size_t)max, sizeof(*kids));
+	if (!kids)
+		return 2;
+	while (n < max) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			stop = errno_name(errno);
+			break;
+		}
+		if (pid == 0) {
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			for (;;)
+				pause();
+		}
+		kids[n++] = pid;
+	}
+	usleep((useconds_t)hold_ms * 1000);
+	for (long i = 0; i < n; i++)
+		kill(kids[i], SIGKILL);
+	for (long i = 0; i < n; i++)
+		waitpid(kids[i], NULL, 0);
+	printf("forkbomb.forked=%ld\nforkbomb.stop=%s\n", n, stop);
+	print_limit("forkbomb.rlimit_nproc", RLIMIT_NPROC);
+	printf("probe.end=1\n");
+	free(kids);
+	return 0;
+}
+
+int escape_memhog(int argc, char **argv)
+{
+	long max = 1024, mb = 0;
+	const char *stop = "max";
+
+	if (parse_opts(argc, argv, "escape-memhog", &max, NULL) < 0)
+		return 2;
+	while (mb < max) {
+		char *chunk =
+		    mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (chunk == MAP_FAILED) {
+			stop = errno_name(errno);
+			break;
+		}
+		memset(chunk, 0x5a, 1 << 20);
+		mb++;
+	}
+	printf("memhog.mb=%ld\nmemhog.stop=%s\n", mb, stop);
+	print_limit("memhog.rlimit_as", RLIMIT_AS);
+	printf("probe.end=1\n");
+	return 0;
+}
