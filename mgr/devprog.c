@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bpfprog.h"
 #include "log.h"
 
 /* Registers of the program. */
@@ -134,49 +135,21 @@ static unsigned assemble(const struct devprog *dp, struct bpf_insn *p)
 	return n;
 }
 
-static int prog_load(const struct bpf_insn *insns, unsigned n, char *log, unsigned log_size)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
-	attr.expected_attach_type = BPF_CGROUP_DEVICE;
-	attr.insns = (uint64_t)(uintptr_t)insns;
-	attr.insn_cnt = n;
-	attr.license = (uint64_t)(uintptr_t) "MIT"; /* no GPL-only helper is used */
-	if (log) {
-		attr.log_buf = (uint64_t)(uintptr_t)log;
-		attr.log_size = log_size;
-		attr.log_level = 1;
-	}
-	memcpy(attr.prog_name, "cellar_devices", sizeof("cellar_devices"));
-	return (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
-}
-
 int devprog_load(struct devprog *dp, const char *what)
 {
 	struct bpf_insn prog[PROG_INSNS_MAX];
-	unsigned n;
-	char *log;
-	int fd, r;
+	char why[256];
+	int fd;
 
 	if (dp->fd >= 0)
 		return dp->fd;
-	n = assemble(dp, prog);
-	fd = prog_load(prog, n, NULL, 0);
+	fd = bpfprog_load(BPF_PROG_TYPE_CGROUP_DEVICE, BPF_CGROUP_DEVICE, "cellar_devices", prog,
+			  assemble(dp, prog), why, sizeof(why));
 	if (fd >= 0)
 		return dp->fd = fd;
-	r = neg_errno();
-	/* Again with the verifier's log, only to say why. */
-	log = calloc(1, 65536);
-	if (log && prog_load(prog, n, log, 65536) < 0 && *log) {
-		log[strcspn(log, "\n")] = '\0';
-		r = log_errno(r, "%s: load the device program (verifier: %s)", what, log);
-	} else {
-		r = log_errno(r, "%s: load the device program", what);
-	}
-	free(log);
-	return r;
+	if (*why)
+		return log_errno(fd, "%s: load the device program (verifier: %s)", what, why);
+	return log_errno(fd, "%s: load the device program", what);
 }
 
 int devprog_attach(const struct devprog *dp, int cgroup_fd)

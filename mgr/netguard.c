@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bpfprog.h"
 #include "log.h"
 #include "rtnl.h"
 
@@ -343,45 +344,20 @@ int netguard_assemble(const struct cell_net *n, const unsigned char mac[6], stru
 	return (int)as.n;
 }
 
-static int prog_load(const struct bpf_insn *insns, unsigned n, char *log, unsigned log_size)
-{
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_SCHED_CLS;
-	attr.insns = (uint64_t)(uintptr_t)insns;
-	attr.insn_cnt = n;
-	attr.license = (uint64_t)(uintptr_t) "MIT"; /* no GPL-only helper is used */
-	if (log) {
-		attr.log_buf = (uint64_t)(uintptr_t)log;
-		attr.log_size = log_size;
-		attr.log_level = 1;
-	}
-	memcpy(attr.prog_name, "cellar_guard", sizeof("cellar_guard"));
-	return (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
-}
-
 int netguard_load(const struct cell_net *n, const unsigned char mac[6], char *msg, size_t msglen)
 {
 	struct bpf_insn prog[NETGUARD_INSNS_MAX];
-	char *log;
-	int len, fd, r;
+	char why[256];
+	int len, fd;
 
 	msg[0] = '\0';
 	if ((len = netguard_assemble(n, mac, prog)) < 0)
 		return len;
-	fd = prog_load(prog, (unsigned)len, NULL, 0);
-	if (fd >= 0)
-		return fd;
-	r = neg_errno();
-	/* Again with the verifier's log, only to say why. */
-	log = calloc(1, 65536);
-	if (log && prog_load(prog, (unsigned)len, log, 65536) < 0 && *log) {
-		log[strcspn(log, "\n")] = '\0';
-		snprintf(msg, msglen, "verifier: %s", log);
-	}
-	free(log);
-	return r;
+	fd = bpfprog_load(BPF_PROG_TYPE_SCHED_CLS, 0, "cellar_guard", prog, (unsigned)len, why,
+			  sizeof(why));
+	if (fd < 0 && *why)
+		snprintf(msg, msglen, "verifier: %s", why);
+	return fd;
 }
 
 static struct nlmsghdr *tc_msg(char *buf, uint16_t type, int ifindex, uint32_t parent,
