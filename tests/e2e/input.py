@@ -63,12 +63,15 @@ def events(text):
 
 
 def switch_console(b, n, cell):
+    """Ctrl-a N on the serial console; waits for cellmgr's line and returns
+    where the serial text stood before."""
     since = b.serial.pos()
     b.serial.send(b"\x01")
     time.sleep(0.2)
     b.serial.send(str(n).encode())
     b.expect(rf"cellmgr: console: cell {cell}", since, 60)
     time.sleep(0.5)
+    return since
 
 
 def find_kbd(b, marker):

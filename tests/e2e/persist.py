@@ -30,6 +30,8 @@ import shutil
 import subprocess
 import time
 
+from input import switch_console as switch  # tests/e2e/ is on sys.path
+
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.environ.get("OUT_DIR", os.path.join(TOP, "out"))
 DEBIAN = os.path.join(OUT, "cells", "debian.erofs")
@@ -119,17 +121,6 @@ def prepare(tmp, st):
     f = dict(re.findall(r"^(Free blocks|Block size):\s+(\d+)", out, re.M))
     free = int(f["Free blocks"]) * int(f["Block size"]) >> 20
     return f"{size} MiB ext4: debian.erofs {img_mib} MiB, {free} MiB free"
-
-
-def switch(b, n, cell):
-    """Ctrl-a N on the serial console; waits for cellmgr's line."""
-    since = b.serial.pos()
-    b.serial.send(b"\x01")
-    time.sleep(0.2)
-    b.serial.send(str(n).encode())
-    b.expect(rf"cellmgr: console: cell {cell}", since, 60)
-    time.sleep(0.5)
-    return since
 
 
 def sh(b, line, marker, timeout=60):
