@@ -62,6 +62,7 @@
 #define NET_CELL_IFNAME "eth0" /* the cell's interface unless net_ifname says */
 #define NET_ADDRS_MAX 8	       /* net_address: further addresses */
 #define NET_BRIDGE_PORTS_MAX 4 /* [host] bridge_port: physical links */
+#define NET_BRIDGE_ADDRS_MAX 4 /* [host] bridge: the board's addresses on it */
 #define NET_MTU_MIN 68	       /* IPv4's minimum (RFC 791) */
 #define NET_MTU_MAX 65535      /* the kernel's ETH_MAX_MTU */
 #define NET_MTU_MIN6 1280      /* IPv6's minimum (RFC 8200) */
@@ -160,8 +161,9 @@ struct host_config {
 	uint32_t idmap_base;	      /* first host id of the first cell range; default 1000000 */
 	uint32_t idmap_ranges;	      /* how many 65536-id ranges may be given out; default 1024 */
 	char admin_console[PATH_MAX]; /* the admin console's terminal; "" = none (off) */
-	char bridge[NET_IFNAME_MAX + 1]; /* the cells' bridge; "" = none */
-	struct net_cidr bridge_addr;	 /* its address on the host */
+	char bridge[NET_IFNAME_MAX + 1];		    /* the cells' bridge; "" = none */
+	struct net_cidr bridge_addrs[NET_BRIDGE_ADDRS_MAX]; /* the host's addresses on it */
+	unsigned n_bridge_addrs;
 	/* bridge_port: host interfaces enslaved to it (the board's links) */
 	char bridge_ports[NET_BRIDGE_PORTS_MAX][NET_IFNAME_MAX + 1];
 	unsigned n_bridge_ports;

@@ -261,22 +261,35 @@ const char *set_net(struct cell_config *c, const char *value, int arg, char *hin
 	return NULL;
 }
 
-/* bridge = NAME ADDR/PREFIX */
+static bool same_addr(const struct net_cidr *a, const struct net_cidr *b);
+
+/* bridge = NAME ADDR/PREFIX [ADDR/PREFIX...]: up to NET_BRIDGE_ADDRS_MAX
+ * addresses of the host on it, IPv4 and IPv6 mixed. */
 const char *set_bridge(struct host_config *h, const char *value)
 {
 	static char hint[HINT_MAX]; /* host setters have no hint buffer */
-	char buf[1100], *w[2];
-	size_t n = split_words(buf, sizeof(buf), value, w, 2);
-	struct net_cidr addr;
+	char buf[1100], *w[NET_BRIDGE_ADDRS_MAX + 1];
+	size_t n = split_words(buf, sizeof(buf), value, w, NET_BRIDGE_ADDRS_MAX + 1);
+	struct net_cidr addrs[NET_BRIDGE_ADDRS_MAX];
 
-	if (n != 2)
-		return "(expected NAME ADDR/PREFIX, such as cellbr0 10.0.0.1/24)";
+	if (n < 2)
+		return "(expected NAME ADDR/PREFIX [ADDR/PREFIX...], such as cellbr0 10.0.0.1/24)";
+	if (n > NET_BRIDGE_ADDRS_MAX + 1)
+		return "(at most 4 addresses)";
 	if (!ifname_valid(w[0]))
 		return bad_ifname("bridge", w[0], hint);
-	if (cidr_parse(w[1], true, &addr) < 0)
-		return bad_cidr(w[1], hint);
+	for (size_t i = 1; i < n; i++) {
+		if (cidr_parse(w[i], true, &addrs[i - 1]) < 0)
+			return bad_cidr(w[i], hint);
+		for (size_t j = 0; j + 1 < i; j++)
+			if (same_addr(&addrs[j], &addrs[i - 1])) {
+				snprintf(hint, HINT_MAX, "(address '%s' given twice)", w[i]);
+				return hint;
+			}
+	}
 	strcpy(h->bridge, w[0]);
-	h->bridge_addr = addr;
+	memcpy(h->bridge_addrs, addrs, sizeof(addrs[0]) * (n - 1));
+	h->n_bridge_addrs = (unsigned)(n - 1);
 	return NULL;
 }
 
@@ -589,11 +602,13 @@ unsigned net_check_cell(const struct host_config *h, const struct cell_config *c
 	for (unsigned i = 0; i <= n->n_more; i++) {
 		const struct net_cidr *mine = nth_addr(n, i);
 
-		if ((n->mode == CELL_NET_BRIDGE || n->mode == CELL_NET_ROUTED) && h->bridge[0] &&
-		    same_addr(&h->bridge_addr, mine)) {
-			snprintf(who, sizeof(who), "the bridge %s's own", h->bridge);
-			return taken(n, i, who, msg, msglen);
-		}
+		for (unsigned b = 0; (n->mode == CELL_NET_BRIDGE || n->mode == CELL_NET_ROUTED) &&
+				     h->bridge[0] && b < h->n_bridge_addrs;
+		     b++)
+			if (same_addr(&h->bridge_addrs[b], mine)) {
+				snprintf(who, sizeof(who), "the bridge %s's own", h->bridge);
+				return taken(n, i, who, msg, msglen);
+			}
 		for (size_t k = 0; k < n_kept; k++) {
 			const struct cell_net *o = &kept[k].net;
 

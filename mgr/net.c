@@ -49,10 +49,38 @@ static int fail(int r, char *step, size_t steplen, const char *what, const char 
 
 /* ---- the host's bridge ----------------------------------------------- */
 
+/* The bridge's MAC, stable, derived from its name.  Left to itself, a
+ * bridge takes the lowest MAC of its ports, and that changes whenever a
+ * cell's veth with a lower random MAC joins: the cells that cached the old
+ * one then lose the board for seconds (frames to a port's MAC that is not
+ * the bridge's are dropped as "other host").  A MAC that was set stays. */
+static int bridge_pin_mac(struct mnl_socket *nl, const char *name, int index, char *msg,
+			  size_t msglen)
+{
+	char buf[NL_BUF_SIZE], path[64], type[8] = "";
+	unsigned char mac[6];
+	struct nlmsghdr *nlh;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/addr_assign_type", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, type, sizeof(type) - 1);
+
+		close(fd);
+		if (n > 0 && type[0] == '3') /* NET_ADDR_SET: chosen by the board */
+			return 0;
+	}
+	net_cell_mac(name, mac);
+	mac[1] = 0xcb; /* 02:cb:...: not a cell's 02:ce:... */
+	nlh = link_msg(buf, RTM_NEWLINK, 0, index);
+	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(mac), mac);
+	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+}
+
 int net_bridge_ensure(const struct host_config *h, char *step, size_t steplen)
 {
 	const char *name = h->bridge;
-	const struct net_cidr *addr = &h->bridge_addr;
 	char buf[NL_BUF_SIZE], msg[200], what[80];
 	struct mnl_socket *nl = rtnl_open(-1);
 	struct nlmsghdr *nlh;
@@ -78,6 +106,9 @@ int net_bridge_ensure(const struct host_config *h, char *step, size_t steplen)
 	snprintf(what, sizeof(what), "find bridge %s", name);
 	if ((r = index = link_index(nl, name, msg, sizeof(msg))) < 0)
 		goto out;
+	snprintf(what, sizeof(what), "set a stable MAC on bridge %s", name);
+	if ((r = bridge_pin_mac(nl, name, index, msg, sizeof(msg))) < 0)
+		goto out;
 	/* A missing link (an unplugged USB gadget) is left out: the cells
 	 * still have the bridge, the host and each other. */
 	for (unsigned i = 0; i < h->n_bridge_ports; i++) {
@@ -89,8 +120,11 @@ int net_bridge_ensure(const struct host_config *h, char *step, size_t steplen)
 		else
 			log_info("network: %s is a port of bridge %s", port, name);
 	}
-	snprintf(what, sizeof(what), "set the address of bridge %s", name);
-	r = addr_add(nl, index, addr, msg, sizeof(msg));
+	for (unsigned i = 0; i < h->n_bridge_addrs; i++) {
+		snprintf(what, sizeof(what), "set the address of bridge %s", name);
+		if ((r = addr_add(nl, index, &h->bridge_addrs[i], msg, sizeof(msg))) < 0)
+			goto out;
+	}
 out:
 	mnl_socket_close(nl);
 	return r < 0 ? fail(r, step, steplen, what, msg) : 0;

@@ -1667,9 +1667,10 @@ static void test_net(void **state)
 	      "[cell thirteen-char]\nimage = /e\nnet = bridge cellbr0 10.0.0.3/24\n");
 	expect_messages(NULL);
 	assert_string_equal(cfg.host.bridge, "cellbr0");
-	assert_int_equal(cfg.host.bridge_addr.family, AF_INET);
-	assert_int_equal(cfg.host.bridge_addr.prefix, 24);
-	assert_memory_equal(cfg.host.bridge_addr.addr, "\x0a\x00\x00\x01", 4);
+	assert_int_equal(cfg.host.bridge_addrs[0].family, AF_INET);
+	assert_int_equal(cfg.host.bridge_addrs[0].prefix, 24);
+	assert_memory_equal(cfg.host.bridge_addrs[0].addr, "\x0a\x00\x00\x01", 4);
+	assert_int_equal(cfg.host.n_bridge_addrs, 1);
 	c = cell("a");
 	assert_int_equal(c->net.mode, CELL_NET_BRIDGE);
 	assert_string_equal(c->net.bridge, "cellbr0");
@@ -1735,7 +1736,7 @@ static void test_net(void **state)
 	expect_cells(NULL);
 	parse("[host]\nbridge = br0\n[cell a]\nimage = /a\nnet = bridge br0 10.0.0.2/24\n");
 	expect_messages("cells.conf:2: host: bad value for 'bridge': 'br0' (expected NAME "
-			"ADDR/PREFIX, such as cellbr0 10.0.0.1/24)",
+			"ADDR/PREFIX [ADDR/PREFIX...], such as cellbr0 10.0.0.1/24)",
 			"cells.conf:5: cell a: 'net' names bridge 'br0', which [host] does not "
 			"define (expected 'bridge = br0 ADDR/PREFIX' there)",
 			NULL);

@@ -325,6 +325,31 @@ static void test_clashes(void **state)
 	expect_cells("b", NULL);
 }
 
+/* [host] bridge with several addresses: all of them are the bridge's. */
+static void test_bridge_addrs(void **state)
+{
+	(void)state;
+	parse("[host]\n"
+	      "bridge = br0 10.0.0.1/24 fd00::1/64\n"
+	      "[cell a]\nimage = /a\nnet = bridge br0 fd00::1/64\n"
+	      "[cell b]\nimage = /b\nnet = bridge br0 10.0.0.2/24\n");
+	expect_messages("cells.conf:5: cell a: 'net' address is the bridge br0's own", NULL);
+	expect_cells("b", NULL);
+	assert_int_equal(cfg.host.n_bridge_addrs, 2);
+	assert_int_equal(cfg.host.bridge_addrs[1].family, AF_INET6);
+	assert_int_equal(cfg.host.bridge_addrs[1].prefix, 64);
+
+	parse("[host]\nbridge = br0 10.0.0.1/24 10.0.0.1/16\n");
+	expect_messages("cells.conf:2: host: bad value for 'bridge': 'br0 10.0.0.1/24 "
+			"10.0.0.1/16' (address '10.0.0.1/16' given twice)",
+			NULL);
+	parse("[host]\nbridge = br0 10.0.0.1/24 10.0.1.1/24 10.0.2.1/24 10.0.3.1/24 "
+	      "10.0.4.1/24\n");
+	expect_messages("cells.conf:2: host: bad value for 'bridge': 'br0 10.0.0.1/24 10.0.1.1/24 "
+			"10.0.2.1/24 10.0.3.1/24 10.0.4.1/24' (at most 4 addresses)",
+			NULL);
+}
+
 /* [host] bridge_port: the board's links enslaved to the bridge. */
 static void test_bridge_port(void **state)
 {
@@ -384,6 +409,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_cross_checks, teardown),
 	    cmocka_unit_test_teardown(test_clashes, teardown),
 	    cmocka_unit_test_teardown(test_bridge_port, teardown),
+	    cmocka_unit_test_teardown(test_bridge_addrs, teardown),
 	    cmocka_unit_test_teardown(test_net_filter, teardown),
 	};
 
