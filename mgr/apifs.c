@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Child side of the cell's root (rootfs.h): the API filesystems a full OS
- * expects, mounted by the cell's init itself so that they belong to its
- * namespaces (its proc shows its pid namespace, its sysfs its network
- * namespace, its devpts and mqueue are its own), then pivot_root.
- *
- * Paths are relative: the child's working directory is the new root, which
- * cellmgr handed over as a directory fd (the staging path above it is
- * closed to the cell's ids).
+ * The API file systems of the cell's root (rootfs.h): made by the cell's
+ * child so that they belong to its namespaces (its proc shows its pid
+ * namespace, its sysfs its network namespace, its devpts and mqueue are
+ * its own), attached and masked by the host side, then entered.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/mount.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -22,101 +20,201 @@
 #include "mountutil.h"
 #include "rootfs.h"
 
+#define SAFE (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC)
+
 /*
  * Host-wide information a cell has no business reading, hidden as Docker
  * does (its "masked paths"): files under an empty read-only bind of
  * /dev/null, directories under an empty read-only tmpfs.  The kernel's own
  * permission checks are the wall (a cell's root has no capability outside
- * its user namespace); the masks are a second one.
+ * its user namespace); the masks are a second one, and they are locked:
+ * made in a mount namespace of the host's user namespace, of which the
+ * cell only gets a copy, they cannot be unmounted or moved from inside
+ * (and a fresh proc or sysfs, which would show what they hide, cannot be
+ * mounted while the only one visible is masked).
  */
-static const char *const masked_files[] = {
-    "proc/kcore",	"proc/keys",	      "proc/timer_list",
-    "proc/sched_debug", "proc/latency_stats", "proc/sysrq-trigger",
-    "proc/kallsyms",	"proc/kmsg",	      "proc/config.gz",
+static const char *const masked_proc_files[] = {
+    "kcore",	     "keys",	 "timer_list", "sched_debug", "latency_stats",
+    "sysrq-trigger", "kallsyms", "kmsg",       "config.gz",
 };
-static const char *const masked_dirs[] = {
-    "proc/acpi",    "proc/scsi",	"proc/asound",	      "proc/fs/nfsd",
-    "sys/firmware", "sys/kernel/debug", "sys/kernel/tracing", "sys/kernel/security",
-};
+static const char *const masked_proc_dirs[] = {"acpi", "scsi", "asound", "fs/nfsd"};
+static const char *const masked_sys_dirs[] = {"firmware", "kernel/debug", "kernel/tracing",
+					      "kernel/security"};
 
-static int mkdir_if_missing(const char *path, mode_t mode, struct child_error *e)
+int apifs_make(bool with_cgroup, int fds[APIFS_N], struct child_error *e)
 {
-	if (mkdir(path, mode) == 0 || errno == EEXIST)
-		return 0;
-	return child_error_set(e, neg_errno(), "mkdir /%s", path);
+	static const struct {
+		const char *type, *opts;
+		unsigned attr;
+	} fs[APIFS_N] = {
+	    [APIFS_PROC] = {"proc", NULL, SAFE},
+	    [APIFS_SYS] = {"sysfs", NULL, SAFE | MOUNT_ATTR_RDONLY},
+	    [APIFS_PTS] = {"devpts", "newinstance,ptmxmode=0666,mode=0620",
+			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC},
+	    [APIFS_MQUEUE] = {"mqueue", NULL, SAFE},
+	    [APIFS_SHM] = {"tmpfs", "mode=1777", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV},
+	    /* The cgroup namespace shows the cell's own cgroup as the root;
+	     * it is delegated, so systemd can manage its subtree. */
+	    [APIFS_CGROUP] = {"cgroup2", NULL, SAFE},
+	};
+	int i;
+
+	for (i = 0; i < APIFS_N; i++)
+		fds[i] = -1;
+	/* fsopen() needs a mount namespace of the caller's user namespace. */
+	if (unshare(CLONE_NEWNS) < 0)
+		return child_error_set(e, neg_errno(), "unshare the mount namespace");
+	for (i = 0; i < APIFS_N; i++) {
+		if (i == APIFS_CGROUP && !with_cgroup)
+			continue;
+		fds[i] = fs_new(fs[i].type, fs[i].opts, fs[i].attr);
+		if (fds[i] < 0) {
+			int r = child_error_set(e, fds[i], "make a %s", fs[i].type);
+
+			while (i-- > 0)
+				if (fds[i] >= 0)
+					close(fds[i]);
+			for (i = 0; i < APIFS_N; i++)
+				fds[i] = -1;
+			return r;
+		}
+	}
+	return 0;
 }
 
-static int mask_paths(struct child_error *e)
+/* A new empty mask: a read-only bind of /dev/null for a file (nodev: not
+ * even a usable device), a read-only empty tmpfs for a directory.  (A
+ * detached mount cannot be cloned on Linux 6.1: one each.) */
+static int mask_new(bool dir)
+{
+	if (dir)
+		return fs_new("tmpfs", "size=0,mode=0555", SAFE | MOUNT_ATTR_RDONLY);
+	return tree_clone(AT_FDCWD, "/dev/null", false, SAFE | MOUNT_ATTR_RDONLY, 0, false);
+}
+
+/* Masks each of dir/names (those missing, or of the other kind, are left
+ * alone). */
+static int mask(int dir, const char *const *names, size_t n, bool want_dir, const char *where,
+		struct child_error *e)
 {
 	struct stat st;
-	size_t i;
-	int r;
 
-	for (i = 0; i < sizeof(masked_files) / sizeof(masked_files[0]); i++) {
-		if (lstat(masked_files[i], &st) < 0 || S_ISDIR(st.st_mode))
+	for (size_t i = 0; i < n; i++) {
+		int tree, r;
+
+		if (fstatat(dir, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    S_ISDIR(st.st_mode) != want_dir)
 			continue;
-		/* nodev on the bind: the mask is not even a usable device. */
-		if ((r = do_mount(e, "dev/null", masked_files[i], NULL, MS_BIND, NULL)) < 0 ||
-		    (r = do_mount(e, NULL, masked_files[i], NULL,
-				  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
-				      MS_NOEXEC,
-				  NULL)) < 0)
-			return r;
-	}
-	for (i = 0; i < sizeof(masked_dirs) / sizeof(masked_dirs[0]); i++) {
-		if (lstat(masked_dirs[i], &st) < 0 || !S_ISDIR(st.st_mode))
-			continue;
-		r = do_mount(e, "tmpfs", masked_dirs[i], "tmpfs",
-			     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=0555");
+		tree = mask_new(want_dir);
+		if (tree < 0)
+			return child_error_set(e, tree, "a mask for %s/%s", where, names[i]);
+		r = mount_beneath(e, tree, dir, names[i], "a mask");
+		close(tree);
 		if (r < 0)
-			return r;
+			return child_error_set(e, r, "mask %s/%s", where, names[i]);
 	}
 	return 0;
 }
 
 /* /proc/sys read-only, but for the cell's own network namespace's knobs. */
-static int proc_sys_read_only(struct child_error *e)
+static int proc_sys_read_only(int proc, struct child_error *e)
 {
-	int r;
+	int ro, net, r;
 
-	if ((r = do_mount(e, "proc/sys", "proc/sys", NULL, MS_BIND | MS_REC, NULL)) < 0 ||
-	    (r = do_mount(e, NULL, "proc/sys", NULL,
-			  MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			  NULL)) < 0)
+	ro = tree_clone(proc, "sys", true, SAFE | MOUNT_ATTR_RDONLY, 0, false);
+	if (ro < 0)
+		return child_error_set(e, ro, "bind /proc/sys");
+	r = mount_beneath(e, ro, proc, "sys", "/proc/sys read-only");
+	close(ro);
+	if (r < 0)
 		return r;
-	if ((r = do_mount(e, "proc/sys/net", "proc/sys/net", NULL, MS_BIND | MS_REC, NULL)) < 0)
-		return r;
-	return do_mount(e, NULL, "proc/sys/net", NULL,
-			MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	net = tree_clone(proc, "sys/net", true, SAFE, MOUNT_ATTR_RDONLY, false);
+	if (net < 0)
+		return child_error_set(e, net, "bind /proc/sys/net");
+	r = mount_beneath(e, net, proc, "sys/net", "/proc/sys/net read-write");
+	close(net);
+	return r;
 }
 
-int rootfs_enter(bool with_cgroup, struct child_error *e)
+/* Attaches fs on root/name (a directory of the cell's, made if missing). */
+static int attach_dir(const struct rootfs_plan *p, int fs, int root, const char *name,
+		      struct child_error *e)
 {
-	const unsigned long safe = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	int dir = dir_make_beneath(root, name, 0555, p->root_uid, p->root_gid), r;
+
+	if (dir < 0)
+		return child_error_set(e, dir, "/%s in the cell's root (must be a directory)",
+				       name);
+	r = mount_on_fd(fs, dir);
+	close(dir);
+	return r < 0 ? child_error_set(e, r, "mount /%s", name) : 0;
+}
+
+static int masks(int proc, int sys, struct child_error *e)
+{
 	int r;
 
-	/* proc and sysfs are mounted while the old root is still attached:
-	 * the kernel allows a new instance only where a full one is visible. */
-	if ((r = mkdir_if_missing("proc", 0555, e)) < 0 ||
-	    (r = do_mount(e, "proc", "proc", "proc", safe, NULL)) < 0 ||
-	    (r = proc_sys_read_only(e)) < 0)
+	r = mask(proc, masked_proc_files, sizeof(masked_proc_files) / sizeof(masked_proc_files[0]),
+		 false, "/proc", e);
+	if (r == 0)
+		r = mask(proc, masked_proc_dirs,
+			 sizeof(masked_proc_dirs) / sizeof(masked_proc_dirs[0]), true, "/proc", e);
+	if (r == 0)
+		r = mask(sys, masked_sys_dirs, sizeof(masked_sys_dirs) / sizeof(masked_sys_dirs[0]),
+			 true, "/sys", e);
+	return r;
+}
+
+int apifs_attach(const struct rootfs_plan *p, const struct rootfs_fds *t, const int fds[APIFS_N],
+		 struct child_error *e)
+{
+	int r;
+
+	if ((r = attach_dir(p, fds[APIFS_PROC], t->root, "proc", e)) < 0 ||
+	    (r = proc_sys_read_only(fds[APIFS_PROC], e)) < 0 ||
+	    (r = attach_dir(p, fds[APIFS_SYS], t->root, "sys", e)) < 0)
 		return r;
-	if ((r = mkdir_if_missing("sys", 0555, e)) < 0 ||
-	    (r = do_mount(e, "sysfs", "sys", "sysfs", safe | MS_RDONLY, NULL)) < 0)
+	if (fds[APIFS_CGROUP] >= 0 &&
+	    (r = mount_beneath(e, fds[APIFS_CGROUP], fds[APIFS_SYS], "fs/cgroup", "cgroup2")) < 0)
 		return r;
-	if (with_cgroup) {
-		/* The cgroup namespace shows the cell's own cgroup as the root;
-		 * it is delegated, so systemd can manage its subtree. */
-		if ((r = do_mount(e, "cgroup2", "sys/fs/cgroup", "cgroup2", safe, NULL)) < 0)
-			return r;
-	}
-	if ((r = mask_paths(e)) < 0)
+	if ((r = masks(fds[APIFS_PROC], fds[APIFS_SYS], e)) < 0)
 		return r;
-	if ((r = do_mount(e, "devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
-			  "newinstance,ptmxmode=0666,mode=0620")) < 0 ||
-	    (r = do_mount(e, "shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777")) < 0 ||
-	    (r = do_mount(e, "mqueue", "dev/mqueue", "mqueue", safe, NULL)) < 0)
+	if ((r = mount_beneath(e, fds[APIFS_PTS], t->dev, "pts", "devpts")) < 0 ||
+	    (r = mount_beneath(e, fds[APIFS_SHM], t->dev, "shm", "/dev/shm")) < 0 ||
+	    (r = mount_beneath(e, fds[APIFS_MQUEUE], t->dev, "mqueue", "mqueue")) < 0)
 		return r;
+	return 0;
+}
+
+int rootfs_enter(int root, struct child_error *e)
+{
+	int top, r;
+
+	/* The cwd follows into the copy made next. */
+	if (fchdir(root) < 0)
+		return child_error_set(e, neg_errno(), "chdir to the new root");
+	/* A copy of the namespace the root was built in.  With a user
+	 * namespace of its own, every mount copied is locked (MNT_LOCKED):
+	 * the cell's root can neither unmount nor move it. */
+	if (unshare(CLONE_NEWNS) < 0)
+		return child_error_set(e, neg_errno(), "unshare the mount namespace");
+	/* Slaves of the shim's namespace: what cellmgr binds there (input
+	 * hot-plug) reaches the cell, nothing of the cell's goes back.  (With
+	 * a user namespace the copy is made so already; userns = no keeps
+	 * shared peers, which pivot_root would refuse.) */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return child_error_set(e, neg_errno(), "make the mounts slaves");
+	/* pivot_root refuses a locked new root: a recursive bind of it is
+	 * not (its own top is unlocked; what it carries stays locked). */
+	top = tree_clone(AT_FDCWD, ".", true, 0, 0, true);
+	if (top < 0)
+		return child_error_set(e, top, "bind the new root");
+	r = mount_on_fd(top, AT_FDCWD);
+	if (r == 0 && fchdir(top) < 0)
+		r = neg_errno();
+	close(top);
+	if (r < 0)
+		return child_error_set(e, r, "bind the new root");
 	/* pivot_root(".", ".") stacks the old root under the new one; the
 	 * lazy unmount then detaches it, and nothing of the host remains. */
 	if (syscall(SYS_pivot_root, ".", ".") < 0)

@@ -120,7 +120,6 @@ int cell_start(struct mgr *m, struct cell *c)
 	    .cfg = &c->cfg,
 	    .state_dir = m->state_dir,
 	    .cgroup_fd = -1,
-	    .own_mntns = m->own_mntns,
 	};
 	char exit_file[PATH_MAX], err[160];
 	struct dev_bind devs[CELL_DEV_BINDS_MAX];

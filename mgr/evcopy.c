@@ -13,13 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <linux/magic.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "input_priv.h"
 #include "log.h"
+#include "mountutil.h"
 
 /* --------------------------------------------------------------- copies */
 
@@ -249,68 +252,118 @@ void input_cell_gone(struct mgr *m, struct cell *c)
 
 /* ------------------------------------------------- running cells' /dev */
 
-/* Enters the cell's mount namespace (through its init's pidfd), runs fn,
- * and comes back.  The host's /dev is not visible in there: the node
- * travels as a detached mount (open_tree) made before the setns. */
-static int in_cell_mntns(struct mgr *m, struct copy *k, bool bind)
+/*
+ * A running cell's /dev is never entered through the cell's own mount
+ * namespace (which the cell controls: it could swap /dev/input for a
+ * symlink to a host file) nor through a path.  cellmgr enters the
+ * namespace the cell's shim built the root in (rootfs.h), where the cell
+ * changes no mount, opens the cell's /dev there from the staging
+ * directory, and works from directory fds: /dev/input must be a real
+ * directory of that tmpfs, the node a new file.  The bind made there
+ * reaches the cell by propagation (its /dev is a slave of that one).
+ */
+static int open_cell_dev(struct mgr *m, struct cell *c)
 {
-	char target[64];
-	int tree = -1, r = 0;
+	char path[PATH_MAX];
+	struct statfs sfs;
+	int root, dev;
 
-	snprintf(target, sizeof(target), "/dev/input/event%u", k->src->slot);
-	if (k->cell->pidfd < 0)
-		return -ESRCH;
-	if (bind) {
-		tree = (int)syscall(SYS_open_tree, AT_FDCWD, k->node,
-				    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		if (tree < 0)
-			return log_errno(neg_errno(), "input: open_tree %s", k->node);
+	if ((size_t)snprintf(path, sizeof(path), "%s/cells/%s/root", m->state_dir, c->cfg.name) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	root = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (root < 0)
+		return neg_errno();
+	dev = dir_open_beneath(root, "dev", false);
+	close(root);
+	if (dev >= 0 && (fstatfs(dev, &sfs) < 0 || sfs.f_type != TMPFS_MAGIC)) {
+		close(dev);
+		return -EXDEV; /* not the tmpfs cellmgr made */
 	}
-	if (setns(k->cell->pidfd, CLONE_NEWNS) < 0) {
-		r = log_errno(neg_errno(), "input: cell %s: enter its mount namespace",
-			      k->cell->cfg.name);
-		goto out;
-	}
-	if (bind) {
+	return dev;
+}
+
+static int bind_node(struct copy *k, int dev, const char *name)
+{
+	int dir, file, tree, r;
+
+	dir = dir_open_beneath(dev, "input", true);
+	if (dir == -ENOENT) {
 		struct stat st;
-		int fd;
 
-		if (stat("/dev", &st) < 0) {
-			r = neg_errno();
-		} else {
-			if (mkdir("/dev/input", 0755) == 0 &&
-			    chown("/dev/input", st.st_uid, st.st_gid) < 0)
-				r = neg_errno();
-			fd = open(target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-			if (fd < 0)
-				r = neg_errno();
-			else
-				close(fd);
-			if (r == 0 && syscall(SYS_move_mount, tree, "", AT_FDCWD, target,
-					      MOVE_MOUNT_F_EMPTY_PATH) < 0)
-				r = neg_errno();
-		}
-		if (r < 0)
-			log_errno(r, "input: cell %s: bind %s on its %s", k->cell->cfg.name,
-				  k->node, target);
-	} else {
-		umount2(target, MNT_DETACH);
-		unlink(target);
+		/* Made for the cell's root, who owns its /dev. */
+		if (fstat(dev, &st) < 0)
+			return neg_errno();
+		dir = dir_make_beneath(dev, "input", 0755, st.st_uid, st.st_gid);
 	}
+	if (dir < 0)
+		return dir;
+	file = file_make_beneath(dir, name);
+	if (file == -EEXIST && unlinkat(dir, name, 0) == 0)
+		file = file_make_beneath(dir, name);
+	close(dir);
+	if (file < 0)
+		return file;
+	tree = tree_clone(AT_FDCWD, k->node, false, 0, 0, false);
+	r = tree < 0 ? tree : mount_on_fd(tree, file);
+	if (tree >= 0)
+		close(tree);
+	close(file);
+	return r;
+}
+
+static int unbind_node(int dev, const char *name)
+{
+	char fdpath[32];
+	int dir, node, r = 0;
+
+	dir = dir_open_beneath(dev, "input", true);
+	if (dir < 0)
+		return dir;
+	node = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (node >= 0) {
+		/* The fd is the bound node itself (the mount on top). */
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", node);
+		if (umount2(fdpath, MNT_DETACH) < 0)
+			r = neg_errno();
+		close(node);
+	}
+	if (unlinkat(dir, name, 0) < 0 && errno != ENOENT && r == 0)
+		r = neg_errno();
+	close(dir);
+	return r;
+}
+
+static int in_cell_dev(struct mgr *m, struct copy *k, bool bind)
+{
+	struct cell *c = k->cell;
+	char name[24];
+	int dev, r;
+
+	snprintf(name, sizeof(name), "event%u", k->src->slot);
+	if (c->shim_pidfd < 0)
+		return -ESRCH;
+	if (setns(c->shim_pidfd, CLONE_NEWNS) < 0)
+		return log_errno(neg_errno(), "input: cell %s: enter its shim's mount namespace",
+				 c->cfg.name);
+	dev = open_cell_dev(m, c);
+	r = dev < 0 ? dev : bind ? bind_node(k, dev, name) : unbind_node(dev, name);
+	if (dev >= 0)
+		close(dev);
 	if (setns(m->own_mntns, CLONE_NEWNS) < 0) {
 		/* Cannot happen with our own namespace's fd; nothing sane is left. */
 		log_errno(neg_errno(), "input: back to cellmgr's mount namespace");
 		abort();
 	}
-out:
-	if (tree >= 0)
-		close(tree);
+	if (r < 0)
+		log_errno(r, "input: cell %s: %s %s %s its /dev/input/%s", c->cfg.name,
+			  bind ? "bind" : "unbind", k->node, bind ? "on" : "from", name);
 	return r;
 }
 
 int copy_bind_running(struct mgr *m, struct copy *k)
 {
-	int r = in_cell_mntns(m, k, true);
+	int r = in_cell_dev(m, k, true);
 
 	if (r == 0) {
 		k->bound = true;
@@ -323,6 +376,6 @@ int copy_bind_running(struct mgr *m, struct copy *k)
 static void copy_unbind_running(struct mgr *m, struct copy *k)
 {
 	if (cell_is_active(k->cell))
-		in_cell_mntns(m, k, false);
+		in_cell_dev(m, k, false);
 	k->bound = false;
 }

@@ -7,14 +7,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "log.h"
-#include "mountutil.h"
 
 /* A value copied into status: printable, at most NOTIFY_STATUS_MAX - 1
  * bytes, never ending inside a UTF-8 sequence. */
@@ -121,28 +119,6 @@ int notify_open(const char *path, int *fd)
 	}
 	*fd = s;
 	return 0;
-}
-
-int notify_bind_into(const char *sock_path, const char *host, uid_t root_uid, gid_t root_gid,
-		     struct child_error *e)
-{
-	const unsigned long safe = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	char target[PATH_MAX];
-	int fd, r;
-
-	if ((r = path_join(e, target, sizeof(target), host, "notify")) < 0)
-		return r;
-	fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return child_error_set(e, neg_errno(), "create %s", target);
-	close(fd);
-	/* Sending needs write permission on the socket: the cell's root
-	 * (its init) has it, nobody else of the cell. */
-	if (chown(sock_path, root_uid, root_gid) < 0)
-		return child_error_set(e, neg_errno(), "chown %s", sock_path);
-	if ((r = do_mount(e, sock_path, target, NULL, MS_BIND, NULL)) < 0)
-		return r;
-	return do_mount(e, NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | safe, NULL);
 }
 
 /* Closes every fd a datagram brought; returns its sender's credentials. */

@@ -5,12 +5,9 @@
  *
  * Per cell, cellmgr owns a SOCK_DGRAM unix socket (SO_PASSCRED on) on the
  * host, <state>/cells/NAME.notify.  While building the cell's root
- * (rootfs.h, from the host side, in the cell's mount namespace) it
- * bind-mounts that socket at /run/host/notify and the cell's init gets
- * NOTIFY_SOCKET=/run/host/notify in its environment.
- *
- * /run and /run/host are mounted by rootfs_run_host() (rootfs.h), which
- * calls notify_bind_into() for the socket.
+ * (rootfs_run_host(), rootfs.h) it bind-mounts that socket at
+ * /run/host/notify and the cell's init gets NOTIFY_SOCKET=/run/host/notify
+ * in its environment.
  *
  * Messages are newline-separated KEY=VALUE assignments; cellmgr takes
  * READY=1, STATUS=..., STOPPING=1, RELOADING=1 and WATCHDOG=1 and ignores
@@ -26,8 +23,6 @@
 
 #include <stddef.h>
 #include <sys/types.h>
-
-#include "spawn.h"
 
 /* Where the cell sees the socket, and its init's environment entry. */
 #define NOTIFY_CELL_PATH "/run/host/notify"
@@ -68,16 +63,6 @@ int notify_parse(const char *buf, size_t len, struct notify_msg *out);
  * on.  Returns 0 with *fd, or a negative errno (not logged: the caller
  * names the cell). */
 int notify_open(const char *path, int *fd);
-
-/*
- * Runs in cellmgr inside the cell's mount namespace before the cell starts
- * (rootfs_run_host()): binds sock_path at host/notify (host: the cell's
- * /run/host as cellmgr sees it, still writable), read-only, and hands the
- * socket to the cell's root (the only one who may send to it).  On error
- * fills e.
- */
-int notify_bind_into(const char *sock_path, const char *host, uid_t root_uid, gid_t root_gid,
-		     struct child_error *e);
 
 /*
  * Reads one datagram from fd, never blocking.  Returns 0 with out parsed;

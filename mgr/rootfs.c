@@ -14,7 +14,6 @@
 
 #include "log.h"
 #include "mountutil.h"
-#include "notify.h"
 
 /* Mounts the image read-only at <workdir>/lower, idmapped to the cell's
  * range when it has a user namespace. */
@@ -64,7 +63,9 @@ static int mount_lower(const struct rootfs_plan *p, const char *lower, struct ch
 	return r;
 }
 
-/* mkdir -p: the last component with mode, missing parents 0755. */
+/* mkdir -p: the last component with mode, missing parents 0755.  The
+ * persistent layer's path comes from the cell list: the host's, not the
+ * cell's. */
 static int mkdir_parents(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
@@ -94,7 +95,7 @@ static int prepare_upper(const struct rootfs_plan *p, char *upper, char *work, s
 	const char *base = p->persist;
 	char rw[PATH_MAX], opts[64];
 	struct stat st;
-	int r;
+	int basefd, up, wk, r;
 
 	if (!*base) {
 		if ((r = path_join(e, rw, sizeof(rw), p->workdir, "rw")) < 0)
@@ -112,33 +113,55 @@ static int prepare_upper(const struct rootfs_plan *p, char *upper, char *work, s
 	if ((r = path_join(e, upper, len, base, "upper")) < 0 ||
 	    (r = path_join(e, work, len, base, "work")) < 0)
 		return r;
-	if ((mkdir(upper, 0755) < 0 && errno != EEXIST) ||
-	    (mkdir(work, 0700) < 0 && errno != EEXIST))
-		return child_error_set(e, neg_errno(), "mkdir %s/{upper,work}", base);
-	if (stat(upper, &st) < 0)
-		return child_error_set(e, neg_errno(), "stat %s", upper);
-	/* A new layer is given to the cell's root; an existing one keeps the
-	 * owner it has (a persistent layer made for this cell's range). */
-	if (st.st_uid == 0 && p->root_uid != 0 && chown(upper, p->root_uid, p->root_gid) < 0)
-		return child_error_set(e, neg_errno(), "chown %s", upper);
-	return 0;
+	basefd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (basefd < 0)
+		return child_error_set(e, neg_errno(), "open %s", base);
+	/* upper and work must be real directories: never a symlink out. */
+	up = dir_make_beneath(basefd, "upper", 0755, p->root_uid, p->root_gid);
+	wk = dir_make_beneath(basefd, "work", 0700, 0, 0);
+	close(basefd);
+	r = up < 0 ? up : wk < 0 ? wk : 0;
+	if (r < 0)
+		child_error_set(e, r, "%s/{upper,work} (must be directories)", base);
+	/* An existing layer keeps the owner it has (one made for this cell's
+	 * range); one that host root made is given to the cell's root. */
+	else if (fstat(up, &st) < 0)
+		r = child_error_set(e, neg_errno(), "stat %s", upper);
+	else if (st.st_uid == 0 && p->root_uid != 0 &&
+		 fchownat(up, "", p->root_uid, p->root_gid, AT_EMPTY_PATH) < 0)
+		r = child_error_set(e, neg_errno(), "chown %s", upper);
+	if (up >= 0)
+		close(up);
+	if (wk >= 0)
+		close(wk);
+	return r;
 }
 
 /* Device nodes a cell gets: bind-mounted from the host's /dev, so they work
  * in a user namespace, where mknod does not. */
 static const char *const cell_devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
-static int bind_file(struct child_error *e, const char *src, const char *dst)
+/* Binds the host node src on the new empty file dev/name. */
+static int bind_node(struct child_error *e, const char *src, int dev, const char *name)
 {
-	int fd = open(dst, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int tree, file = file_make_beneath(dev, name), r;
 
-	if (fd < 0)
-		return child_error_set(e, neg_errno(), "create %s", dst);
-	close(fd);
-	return do_mount(e, src, dst, NULL, MS_BIND, NULL);
+	if (file < 0)
+		return child_error_set(e, file, "create /dev/%s", name);
+	tree = tree_clone(AT_FDCWD, src, false, 0, 0, false);
+	if (tree < 0) {
+		close(file);
+		return child_error_set(e, tree, "open_tree %s", src);
+	}
+	r = mount_on_fd(tree, file);
+	close(tree);
+	close(file);
+	return r < 0 ? child_error_set(e, r, "bind %s on /dev/%s", src, name) : 0;
 }
 
-static int populate_dev(const struct rootfs_plan *p, const char *root, struct child_error *e)
+/* Fills the cell's new /dev (dev: its tmpfs, not yet attached, so nothing
+ * of the cell can be in it) with what needs no mount. */
+static int fill_dev(const struct rootfs_plan *p, int dev, struct child_error *e)
 {
 	static const struct {
 		const char *target, *link;
@@ -148,73 +171,98 @@ static int populate_dev(const struct rootfs_plan *p, const char *root, struct ch
 	    {"pts/ptmx", "ptmx"},
 	};
 	static const char *const dirs[] = {"pts", "shm", "mqueue"};
-	char dev[PATH_MAX], path[PATH_MAX], src[64], opts[80];
 	size_t i;
-	int r;
+	int fd;
 
-	if ((r = path_join(e, dev, sizeof(dev), root, "dev")) < 0)
-		return r;
-	if (mkdir(dev, 0755) < 0 && errno != EEXIST)
-		return child_error_set(e, neg_errno(), "mkdir %s", dev);
-	/* Not nodev: this is the one place of the cell with device nodes. */
-	snprintf(opts, sizeof(opts), "mode=0755,size=512k,uid=%u,gid=%u", (unsigned)p->root_uid,
-		 (unsigned)p->root_gid);
-	if ((r = do_mount(e, "tmpfs", dev, "tmpfs", MS_NOSUID | MS_NOEXEC, opts)) < 0)
-		return r;
-	for (i = 0; i < sizeof(cell_devices) / sizeof(cell_devices[0]); i++) {
-		snprintf(src, sizeof(src), "/dev/%s", cell_devices[i]);
-		if ((r = path_join(e, path, sizeof(path), dev, cell_devices[i])) < 0 ||
-		    (r = bind_file(e, src, path)) < 0)
-			return r;
-	}
-	if ((r = path_join(e, path, sizeof(path), dev, "console")) < 0 ||
-	    (r = bind_file(e, p->console, path)) < 0)
-		return r;
-	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
-		if ((r = path_join(e, path, sizeof(path), dev, links[i].link)) < 0)
-			return r;
-		if (symlink(links[i].target, path) < 0 ||
-		    lchown(path, p->root_uid, p->root_gid) < 0)
-			return child_error_set(e, neg_errno(), "symlink %s", path);
-	}
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (symlinkat(links[i].target, dev, links[i].link) < 0 ||
+		    fchownat(dev, links[i].link, p->root_uid, p->root_gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return child_error_set(e, neg_errno(), "symlink /dev/%s", links[i].link);
 	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-		if ((r = path_join(e, path, sizeof(path), dev, dirs[i])) < 0)
-			return r;
-		if (mkdir(path, 0755) < 0 || chown(path, p->root_uid, p->root_gid) < 0)
-			return child_error_set(e, neg_errno(), "mkdir %s", path);
+		fd = dir_make_beneath(dev, dirs[i], 0755, p->root_uid, p->root_gid);
+		if (fd < 0)
+			return child_error_set(e, fd, "mkdir /dev/%s", dirs[i]);
+		close(fd);
 	}
 	for (i = 0; i < p->n_devs; i++) {
-		char *slash;
+		const char *slash = strchr(p->devs[i].cell, '/');
+		char sub[64];
 
-		if ((r = path_join(e, path, sizeof(path), dev, p->devs[i].cell)) < 0)
-			return r;
 		/* One level of directory ("input/event0") is all a cell gets. */
-		slash = strrchr(path, '/');
-		if (slash && slash > path + strlen(dev)) {
-			*slash = '\0';
-			if ((mkdir(path, 0755) < 0 && errno != EEXIST) ||
-			    chown(path, p->root_uid, p->root_gid) < 0)
-				return child_error_set(e, neg_errno(), "mkdir %s", path);
-			*slash = '/';
-		}
-		if ((r = bind_file(e, p->devs[i].host, path)) < 0)
-			return r;
+		if (!slash)
+			continue;
+		snprintf(sub, sizeof(sub), "%.*s", (int)(slash - p->devs[i].cell), p->devs[i].cell);
+		fd = dir_make_beneath(dev, sub, 0755, p->root_uid, p->root_gid);
+		if (fd < 0)
+			return child_error_set(e, fd, "mkdir /dev/%s", sub);
+		close(fd);
 	}
 	return 0;
 }
 
-int rootfs_build(const struct rootfs_plan *p, struct child_error *e)
+/* The cell's /dev: a tmpfs of its own, filled, attached on root/dev (a
+ * real directory of the cell's layer: a symlink there is refused), then
+ * the device nodes bound in.  Returns the tmpfs's mount fd. */
+static int populate_dev(const struct rootfs_plan *p, int root, struct child_error *e)
+{
+	char opts[80];
+	size_t i;
+	int dev, dir, r;
+
+	/* Not nodev: this is the one place of the cell with device nodes. */
+	snprintf(opts, sizeof(opts), "mode=0755,size=512k,uid=%u,gid=%u", (unsigned)p->root_uid,
+		 (unsigned)p->root_gid);
+	dev = fs_new("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	if (dev < 0)
+		return child_error_set(e, dev, "a tmpfs for /dev");
+	if ((r = fill_dev(p, dev, e)) < 0)
+		goto fail;
+	dir = dir_make_beneath(root, "dev", 0755, p->root_uid, p->root_gid);
+	if (dir < 0) {
+		r = child_error_set(e, dir, "/dev in the cell's root (must be a directory)");
+		goto fail;
+	}
+	r = mount_on_fd(dev, dir);
+	close(dir);
+	if (r < 0) {
+		child_error_set(e, r, "mount /dev");
+		goto fail;
+	}
+	for (i = 0; i < sizeof(cell_devices) / sizeof(cell_devices[0]); i++) {
+		char src[64];
+
+		snprintf(src, sizeof(src), "/dev/%s", cell_devices[i]);
+		if ((r = bind_node(e, src, dev, cell_devices[i])) < 0)
+			goto fail;
+	}
+	if ((r = bind_node(e, p->console, dev, "console")) < 0)
+		goto fail;
+	for (i = 0; i < p->n_devs; i++)
+		if ((r = bind_node(e, p->devs[i].host, dev, p->devs[i].cell)) < 0)
+			goto fail;
+	return dev;
+fail:
+	close(dev);
+	return r;
+}
+
+int rootfs_build(const struct rootfs_plan *p, struct rootfs_fds *out, struct child_error *e)
 {
 	char lower[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], root[PATH_MAX];
 	char opts[3 * PATH_MAX + 64];
 	int r;
 
+	out->root = out->dev = -1;
 	/* Nothing mounted here may propagate back to the host. */
 	if ((r = do_mount(e, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) < 0)
 		return r;
-	/* A tmpfs private to the cell's mount namespace holds the staging
-	 * mounts: nothing of them is visible on the host. */
-	if ((r = do_mount(e, "tmpfs", p->workdir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700")) < 0)
+	/* A tmpfs private to this mount namespace holds the staging mounts:
+	 * nothing of them is visible on the host.  Shared, so that the cell's
+	 * copy of what is built under it stays a slave of it: a device bound
+	 * into the cell's /dev later (input hot-plug) is bound here. */
+	if ((r = do_mount(e, "tmpfs", p->workdir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700")) <
+		0 ||
+	    (r = do_mount(e, NULL, p->workdir, NULL, MS_SHARED, NULL)) < 0)
 		return r;
 	if ((r = path_join(e, lower, sizeof(lower), p->workdir, "lower")) < 0 ||
 	    (r = path_join(e, root, sizeof(root), p->workdir, "root")) < 0)
@@ -230,83 +278,69 @@ int rootfs_build(const struct rootfs_plan *p, struct child_error *e)
 		return child_error_set(e, -ENAMETOOLONG, "overlay options for %s", p->workdir);
 	if ((r = do_mount(e, "overlay", root, "overlay", MS_NOSUID | MS_NODEV, opts)) < 0)
 		return r;
-	return populate_dev(p, root, e);
+	/* From here on, the tree is the cell's: fds only. */
+	out->root = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (out->root < 0)
+		return child_error_set(e, neg_errno(), "open %s", root);
+	out->dev = populate_dev(p, out->root, e);
+	return out->dev < 0 ? out->dev : 0;
 }
 
 /* root/run, a directory of the cell's (created if missing), with a tmpfs
- * on it unless something is mounted there already. */
-static int mount_run(const char *root, uid_t uid, gid_t gid, struct child_error *e)
+ * on it unless something is mounted there already.  Returns the fd of the
+ * directory the cell will see as /run. */
+static int mount_run(int root, uid_t uid, gid_t gid, struct child_error *e)
 {
-	char fdpath[64], opts[128];
+	char opts[128];
 	struct stat rst, st;
-	int rootfd, run = -1, r = 0;
+	int run, tmp, r;
 
-	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return child_error_set(e, neg_errno(), "open %s", root);
-	if (mkdirat(rootfd, "run", 0755) == 0) {
-		/* Made by the host's root in the cell's layer: give it to the
-		 * cell's root, as the image's own /run would be. */
-		if (fchownat(rootfd, "run", uid, gid, AT_SYMLINK_NOFOLLOW) < 0) {
-			r = child_error_set(e, neg_errno(), "chown %s/run", root);
-			goto out;
-		}
-	} else if (errno != EEXIST) {
-		r = child_error_set(e, neg_errno(), "mkdir %s/run", root);
-		goto out;
-	}
-	/* The layer is the cell's: a symlink here would point cellmgr at a
-	 * host path. */
-	run = openat(rootfd, "run", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (run < 0) {
-		r = child_error_set(e, neg_errno(), "%s/run (must be a directory)", root);
-		goto out;
-	}
-	if (fstat(rootfd, &rst) < 0 || fstat(run, &st) < 0) {
-		r = child_error_set(e, neg_errno(), "stat %s/run", root);
-		goto out;
+	run = dir_make_beneath(root, "run", 0755, uid, gid);
+	if (run < 0)
+		return child_error_set(e, run, "/run in the cell's root (must be a directory)");
+	if (fstat(root, &rst) < 0 || fstat(run, &st) < 0) {
+		r = child_error_set(e, neg_errno(), "stat /run");
+		close(run);
+		return r;
 	}
 	if (st.st_dev != rst.st_dev)
-		goto out; /* a mount point already */
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", run);
+		return run; /* a mount point already */
 	/* systemd-nspawn's limits for /run. */
 	snprintf(opts, sizeof(opts), "mode=0755,uid=%u,gid=%u,size=20%%,nr_inodes=800k",
 		 (unsigned)uid, (unsigned)gid);
-	if (mount("tmpfs", fdpath, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
-		r = child_error_set(e, neg_errno(), "mount tmpfs on %s/run", root);
-out:
-	if (run >= 0)
-		close(run);
-	close(rootfd);
-	return r;
+	tmp = fs_new("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	r = tmp < 0 ? tmp : mount_on_fd(tmp, run);
+	close(run);
+	if (r < 0) {
+		if (tmp >= 0)
+			close(tmp);
+		return child_error_set(e, r, "mount tmpfs on /run");
+	}
+	return tmp;
 }
 
 /* Writes len bytes of text to dir/name, mode 0444, owned by the cell's
  * root. */
-static int write_host_file(const struct rootfs_plan *p, const char *dir, const char *name,
-			   const char *text, size_t len, struct child_error *e)
+static int write_host_file(const struct rootfs_plan *p, int dir, const char *name, const char *text,
+			   size_t len, struct child_error *e)
 {
-	char path[PATH_MAX];
 	ssize_t n;
 	int fd, r;
 
-	if ((r = path_join(e, path, sizeof(path), dir, name)) < 0)
-		return r;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
 	if (fd < 0)
-		return child_error_set(e, neg_errno(), "create %s", path);
+		return child_error_set(e, neg_errno(), "create /run/host/%s", name);
 	n = write(fd, text, len);
 	r = n < 0 ? neg_errno() : (size_t)n != len ? -EIO : 0;
 	if (r == 0 && fchown(fd, p->root_uid, p->root_gid) < 0)
 		r = neg_errno();
 	close(fd);
-	return r < 0 ? child_error_set(e, r, "write %s", path) : 0;
+	return r < 0 ? child_error_set(e, r, "write /run/host/%s", name) : 0;
 }
 
-/* The host's os-release (the cell's mount namespace still shows the
- * host's files: the root is pivoted later, by the child).  A host without
- * one (the board's initramfs) gives the cell none. */
-static int copy_os_release(const struct rootfs_plan *p, const char *dir, struct child_error *e)
+/* The host's os-release (this mount namespace shows the host's files).  A
+ * host without one (the board's initramfs) gives the cell none. */
+static int copy_os_release(const struct rootfs_plan *p, int dir, struct child_error *e)
 {
 	static const char *const sources[] = {"/etc/os-release", "/usr/lib/os-release"};
 	char buf[ROOTFS_OS_RELEASE_MAX];
@@ -326,31 +360,59 @@ static int copy_os_release(const struct rootfs_plan *p, const char *dir, struct 
 	return write_host_file(p, dir, "os-release", buf, len, e);
 }
 
-int rootfs_run_host(const struct rootfs_plan *p, struct child_error *e)
+/* /run/host: a tiny tmpfs, filled while detached, attached, then the
+ * notify socket bound in (sending to it needs write permission on the
+ * socket: the cell's root, its init, has it) and everything read-only. */
+static int mount_run_host(const struct rootfs_plan *p, int run, struct child_error *e)
 {
-	const unsigned long safe = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	char root[PATH_MAX], run[PATH_MAX], host[PATH_MAX], opts[96];
-	int r;
+	char opts[96];
+	int host = -1, dir = -1, r;
 
-	if ((r = path_join(e, root, sizeof(root), p->workdir, "root")) < 0 ||
-	    (r = path_join(e, run, sizeof(run), root, "run")) < 0 ||
-	    (r = path_join(e, host, sizeof(host), run, "host")) < 0)
-		return r;
-	if ((r = mount_run(root, p->root_uid, p->root_gid, e)) < 0)
-		return r;
-	if (mkdir(host, 0755) < 0 && errno != EEXIST)
-		return child_error_set(e, neg_errno(), "mkdir %s", host);
 	snprintf(opts, sizeof(opts), "mode=0755,uid=%u,gid=%u,size=64k,nr_inodes=64",
 		 (unsigned)p->root_uid, (unsigned)p->root_gid);
-	if ((r = do_mount(e, "tmpfs", host, "tmpfs", safe, opts)) < 0)
-		return r;
+	host = fs_new("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (host < 0)
+		return child_error_set(e, host, "a tmpfs for /run/host");
 	if ((r = write_host_file(p, host, "container-manager", ROOTFS_CONTAINER_MANAGER "\n",
 				 strlen(ROOTFS_CONTAINER_MANAGER) + 1, e)) < 0 ||
 	    (r = copy_os_release(p, host, e)) < 0)
-		return r;
-	if ((r = notify_bind_into(p->notify_path, host, p->root_uid, p->root_gid, e)) < 0)
-		return r;
-	/* The superblock read-only: the cell's root cannot undo that (the
-	 * tmpfs belongs to the host's user namespace). */
-	return do_mount(e, NULL, host, NULL, MS_REMOUNT | MS_RDONLY | safe, opts);
+		goto out;
+	dir = dir_make_beneath(run, "host", 0755, 0, 0);
+	if (dir < 0) {
+		r = child_error_set(e, dir, "/run/host (must be a directory)");
+		goto out;
+	}
+	if ((r = mount_on_fd(host, dir)) < 0) {
+		child_error_set(e, r, "mount /run/host");
+		goto out;
+	}
+	if (chown(p->notify_path, p->root_uid, p->root_gid) < 0) {
+		r = child_error_set(e, neg_errno(), "chown %s", p->notify_path);
+		goto out;
+	}
+	if ((r = bind_node(e, p->notify_path, host, "notify")) < 0)
+		goto out;
+	/* Read-only, and so it stays: in the cell's copy of this mount
+	 * namespace the flag is locked (the tmpfs belongs to the host). */
+	if ((r = tree_set_attr(
+		 host, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+		 -1)) < 0)
+		child_error_set(e, r, "make /run/host read-only");
+out:
+	if (dir >= 0)
+		close(dir);
+	close(host);
+	return r;
+}
+
+int rootfs_run_host(const struct rootfs_plan *p, int root, struct child_error *e)
+{
+	int run, r;
+
+	run = mount_run(root, p->root_uid, p->root_gid, e);
+	if (run < 0)
+		return run;
+	r = mount_run_host(p, run, e);
+	close(run);
+	return r;
 }

@@ -2,14 +2,22 @@
 /*
  * The cell's root filesystem, built by cellmgr from the host side.
  *
- * cellmgr enters the new cell's mount namespace (setns) and, with the
- * host's privileges, mounts there: a private tmpfs for staging, the image
- * read-only and idmapped to the cell's id range, the writable layer (tmpfs
- * or a persistent directory) owned by the cell's root, the overlay of the
- * two, and /dev.  Overlayfs mounted by the host's root over an idmapped
- * lower is what makes copy-up, whiteouts and directory renames work for a
- * user-namespaced cell (ENVIRONMENT.md).  Everything lives in the cell's
- * mount namespace only: it goes away with the cell.
+ * The cell's shim-to-be (shim.h) makes a mount namespace of its own, in
+ * the host's user namespace, and with the host's privileges mounts there:
+ * a private tmpfs for staging, the image read-only and idmapped to the
+ * cell's id range, the writable layer (tmpfs or a persistent directory)
+ * owned by the cell's root, the overlay of the two, /dev, /run, /run/host
+ * and the API file systems the cell's child made for it.  Overlayfs
+ * mounted by the host's root over an idmapped lower is what makes copy-up,
+ * whiteouts and directory renames work for a user-namespaced cell
+ * (ENVIRONMENT.md).  The cell's init then copies that namespace into one
+ * of its own user namespace, which locks every mount in it.  The shim
+ * stays in the namespace it built, so that cellmgr can bind devices into
+ * the running cell's /dev from there (input hot-plug), never entering a
+ * namespace the cell controls.
+ *
+ * Everything inside the overlay is the cell's: it is reached from
+ * directory fds only (mountutil.h), never through a path string.
  */
 #ifndef CELLAR_ROOTFS_H
 #define CELLAR_ROOTFS_H
@@ -44,9 +52,18 @@ struct rootfs_plan {
 	gid_t root_gid;
 };
 
-/* Runs in cellmgr while it is inside the cell's mount namespace.  Leaves
- * the root at <workdir>/root.  On error fills e. */
-int rootfs_build(const struct rootfs_plan *p, struct child_error *e);
+/* The fds rootfs_build() leaves: the cell's root (the overlay) and its
+ * /dev (the tmpfs mount), both O_PATH. */
+struct rootfs_fds {
+	int root;
+	int dev;
+};
+
+/* Runs in the cell's shim-to-be, inside the mount namespace it made for
+ * the cell (owned by the host's user namespace, so that the cell's copy of
+ * it is locked: see spawn.h).  Leaves the root at <workdir>/root and its
+ * fds in out (the caller closes them, also on error).  On error fills e. */
+int rootfs_build(const struct rootfs_plan *p, struct rootfs_fds *out, struct child_error *e);
 
 /* What the cell's init finds in $container and /run/host/container-manager
  * (systemd's container interface). */
@@ -63,13 +80,31 @@ int rootfs_build(const struct rootfs_plan *p, struct child_error *e);
  * and the notify socket (notify.h), read-only once filled.  root/run must
  * be a directory or missing, never a symlink (the cell owns its layer).
  * On error fills e. */
-int rootfs_run_host(const struct rootfs_plan *p, struct child_error *e);
+int rootfs_run_host(const struct rootfs_plan *p, int root, struct child_error *e);
 
-/* Child side, in the cell's namespaces, with the new root as its working
- * directory: mounts /proc (the host's sensitive files masked, /proc/sys
- * read-only but for net), /sys read-only, the cgroup2 tree (if
- * with_cgroup), devpts, shm and mqueue, then pivots into the new root and
- * detaches the old one. */
-int rootfs_enter(bool with_cgroup, struct child_error *e);
+/* The API file systems a full OS expects, in the order apifs_make() hands
+ * them over.  They must be made by a process in the cell's namespaces (a
+ * proc shows the pid namespace of its maker, a sysfs its network
+ * namespace, an mqueue its ipc namespace). */
+enum { APIFS_PROC, APIFS_SYS, APIFS_PTS, APIFS_MQUEUE, APIFS_SHM, APIFS_CGROUP, APIFS_N };
+
+/* Child side, in a throwaway mount namespace of the cell's user namespace:
+ * makes each of them as a detached mount (fsopen/fsmount); the cgroup2
+ * only when with_cgroup (else fds[APIFS_CGROUP] is -1).  On error fills e
+ * and closes what it made. */
+int apifs_make(bool with_cgroup, int fds[APIFS_N], struct child_error *e);
+
+/* Host side, after rootfs_build(): attaches them in the cell's root (proc,
+ * sys, sys/fs/cgroup, dev/pts, dev/mqueue, dev/shm), masks the host's
+ * sensitive files in proc and sys, and makes /proc/sys read-only but for
+ * net.  On error fills e. */
+int apifs_attach(const struct rootfs_plan *p, const struct rootfs_fds *t, const int fds[APIFS_N],
+		 struct child_error *e);
+
+/* Child side, last: takes a copy of the mount namespace the root was built
+ * in (which locks every mount of it: the cell's root cannot unmount or move
+ * a mask), pivots into root (its directory fd, which the host side
+ * opened) and detaches the old root. */
+int rootfs_enter(int root, struct child_error *e);
 
 #endif

@@ -48,8 +48,15 @@ struct child_args {
 	int sync;
 };
 
-/* Waits for the parent's "go" and the new root's directory fd. */
-static int receive_root(int sock, int *rootfd)
+/* The API file systems, from the cell's child to the host side. */
+struct apifs_msg {
+	struct child_error e;
+	unsigned mask; /* which of fds[APIFS_N] follow, in order */
+};
+
+/* One byte from the parent: 'm' (the id maps are written), then 'g' (the
+ * root is built: go) with the root's directory fd (rootfd not NULL). */
+static int wait_parent(int sock, char want, int *rootfd)
 {
 	char byte, ctrl[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
@@ -65,12 +72,69 @@ static int receive_root(int sock, int *rootfd)
 	do
 		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	if (n <= 0)
-		return n < 0 ? neg_errno() : -ECANCELED;
+	if (n < 0)
+		return neg_errno();
+	if (n != 1 || byte != want)
+		return -ECANCELED;
+	if (!rootfd)
+		return 0;
 	cm = CMSG_FIRSTHDR(&msg);
 	if (!cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int)))
 		return -EPROTO;
 	memcpy(rootfd, CMSG_DATA(cm), sizeof(int));
+	return 0;
+}
+
+static int send_fds(int sock, const void *buf, size_t len, const int *fds, unsigned n)
+{
+	char ctrl[CMSG_SPACE(APIFS_N * sizeof(int))];
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct cmsghdr *cm;
+
+	if (n) {
+		memset(ctrl, 0, sizeof(ctrl));
+		msg.msg_control = ctrl;
+		msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
+		cm = CMSG_FIRSTHDR(&msg);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	}
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : neg_errno();
+}
+
+/* In a child of the cell's init-to-be (it is in all of the cell's
+ * namespaces but the mount namespace, which belongs to the host): makes
+ * the API file systems and sends them to the host side. */
+static __attribute__((noreturn)) void apifs_child(const struct child_args *a)
+{
+	struct apifs_msg m = {.mask = 0};
+	int fds[APIFS_N], out[APIFS_N];
+	unsigned n = 0;
+
+	if (apifs_make(a->sp->cgroup_fd >= 0, fds, &m.e) == 0)
+		for (int i = 0; i < APIFS_N; i++)
+			if (fds[i] >= 0) {
+				m.mask |= 1u << i;
+				out[n++] = fds[i];
+			}
+	_exit(send_fds(a->sync, &m, sizeof(m), out, n) < 0 ? 1 : 0);
+}
+
+static int make_apifs(const struct child_args *a, struct child_error *e)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return child_error_set(e, neg_errno(), "fork");
+	if (pid == 0)
+		apifs_child(a);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return child_error_set(e, neg_errno(), "wait for the API file systems");
 	return 0;
 }
 
@@ -80,10 +144,9 @@ static int child_setup(const struct child_args *a, struct child_error *e)
 	char msg[200];
 	int rootfd = -1, r;
 
-	r = receive_root(a->sync, &rootfd);
+	r = wait_parent(a->sync, 'm', NULL);
 	if (r < 0)
 		return child_error_set(e, r, "wait for cellmgr");
-	close(a->sync);
 	/* In its new user namespace the child is nobody until it takes the
 	 * cell's root, now that the maps exist; files it creates would
 	 * otherwise fail with EOVERFLOW. */
@@ -91,6 +154,12 @@ static int child_setup(const struct child_args *a, struct child_error *e)
 		return child_error_set(e, neg_errno(), "become root of the user namespace");
 	if (setgroups(0, NULL) < 0)
 		return child_error_set(e, neg_errno(), "setgroups");
+	if ((r = make_apifs(a, e)) < 0)
+		return r;
+	r = wait_parent(a->sync, 'g', &rootfd);
+	if (r < 0)
+		return child_error_set(e, r, "wait for cellmgr");
+	close(a->sync);
 	/* The console pty becomes the stdin, stdout and stderr of the cell's
 	 * init, but not its controlling tty: like the kernel's /dev/console
 	 * for a real init, so that the getty or shell the init starts on it
@@ -99,10 +168,9 @@ static int child_setup(const struct child_args *a, struct child_error *e)
 		return child_error_set(e, neg_errno(), "setsid");
 	if (dup2(a->slave, 0) < 0 || dup2(a->slave, 1) < 0 || dup2(a->slave, 2) < 0)
 		return child_error_set(e, neg_errno(), "dup2 console");
-	if (fchdir(rootfd) < 0)
-		return child_error_set(e, neg_errno(), "chdir to the new root");
+	r = rootfs_enter(rootfd, e);
 	close(rootfd);
-	if ((r = rootfs_enter(a->sp->cgroup_fd >= 0, e)) < 0)
+	if (r < 0)
 		return r;
 	if (sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
 		return child_error_set(e, neg_errno(), "sethostname %s", cfg->hostname);
@@ -169,8 +237,10 @@ static pid_t clone_cell(const struct spawn_params *sp, int *pidfd)
 	struct clone_args ca;
 
 	memset(&ca, 0, sizeof(ca));
-	ca.flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
-		   CLONE_NEWCGROUP | CLONE_PIDFD;
+	/* No CLONE_NEWNS: the child starts in the caller's mount namespace,
+	 * where its root is built, and copies it at the end (rootfs_enter). */
+	ca.flags = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP |
+		   CLONE_PIDFD;
 	if (sp->cfg->userns)
 		ca.flags |= CLONE_NEWUSER;
 	if (sp->cgroup_fd >= 0) {
@@ -226,13 +296,81 @@ static int set_rlimits(const struct cell_config *cfg, pid_t pid, struct child_er
 	return 0;
 }
 
-/* Parent side between clone and "go": the maps, then the root, built in
- * the cell's mount namespace.  Returns the root's directory fd. */
-static int prepare_child(const struct spawn_params *sp, pid_t pid, struct rootfs_plan *plan,
-			 struct child_error *e)
+/* The child's API file systems (apifs_child()), in fds[APIFS_N]. */
+static int receive_apifs(int sock, int fds[APIFS_N], struct child_error *e)
+{
+	char ctrl[CMSG_SPACE(APIFS_N * sizeof(int))];
+	struct apifs_msg m;
+	struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+	struct msghdr msg = {
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = ctrl,
+	    .msg_controllen = sizeof(ctrl),
+	};
+	/* The child runs cellar's code only, but never wait for ever. */
+	struct timeval tv = {.tv_sec = 10};
+	struct cmsghdr *cm;
+	unsigned n = 0;
+	ssize_t got;
+
+	for (int i = 0; i < APIFS_N; i++)
+		fds[i] = -1;
+	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	do
+		got = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (got < 0 && errno == EINTR);
+	if (got != (ssize_t)sizeof(m))
+		return child_error_set(e, got < 0 ? neg_errno() : -ECANCELED,
+				       "receive the API file systems");
+	cm = CMSG_FIRSTHDR(&msg);
+	for (int i = 0; i < APIFS_N; i++)
+		if (m.mask & (1u << i))
+			n++;
+	if (n && (!cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(n * sizeof(int))))
+		return child_error_set(e, -EPROTO, "receive the API file systems");
+	for (int i = 0, k = 0; i < APIFS_N; i++)
+		if (m.mask & (1u << i))
+			memcpy(&fds[i], CMSG_DATA(cm) + (size_t)k++ * sizeof(int), sizeof(int));
+	if (m.e.err < 0) {
+		*e = m.e;
+		return e->err;
+	}
+	if (fds[APIFS_PROC] < 0 || fds[APIFS_SYS] < 0 || fds[APIFS_PTS] < 0 ||
+	    fds[APIFS_MQUEUE] < 0 || fds[APIFS_SHM] < 0)
+		return child_error_set(e, -EPROTO, "receive the API file systems");
+	return 0;
+}
+
+/* The root: built in the mount namespace this process made for the cell,
+ * with the API file systems the child made.  Returns the root's fd. */
+static int build_root(const struct spawn_params *sp, int sync, struct rootfs_plan *plan,
+		      struct child_error *e)
+{
+	struct rootfs_fds t = {-1, -1};
+	int fds[APIFS_N], r;
+
+	if ((r = receive_apifs(sync, fds, e)) == 0 && (r = rootfs_build(plan, &t, e)) == 0 &&
+	    (r = rootfs_run_host(plan, t.root, e)) == 0)
+		r = apifs_attach(plan, &t, fds, e);
+	for (int i = 0; i < APIFS_N; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (t.dev >= 0)
+		close(t.dev);
+	if (r < 0 && t.root >= 0)
+		close(t.root);
+	(void)sp;
+	return r < 0 ? r : t.root;
+}
+
+/* Parent side between clone and "go": the maps, the network, then the
+ * root.  Returns the root's directory fd. */
+static int prepare_child(const struct spawn_params *sp, pid_t pid, int sync,
+			 struct rootfs_plan *plan, struct child_error *e)
 {
 	char map[64];
-	int mntns, rootfd, r;
+	int r;
 
 	plan->userns_fd = -1;
 	if ((r = set_rlimits(sp->cfg, pid, e)) < 0)
@@ -247,6 +385,10 @@ static int prepare_child(const struct spawn_params *sp, pid_t pid, struct rootfs
 		plan->userns_fd = open_ns(pid, "user");
 		if (plan->userns_fd < 0)
 			return child_error_set(e, plan->userns_fd, "open its user namespace");
+	}
+	if (send(sync, "m", 1, MSG_NOSIGNAL) != 1) {
+		r = child_error_set(e, neg_errno(), "wake the child");
+		goto out;
 	}
 	if (sp->cfg->net.mode != CELL_NET_NONE) {
 		char step[200];
@@ -263,61 +405,21 @@ static int prepare_child(const struct spawn_params *sp, pid_t pid, struct rootfs
 			goto out;
 		}
 	}
-	mntns = open_ns(pid, "mnt");
-	if (mntns < 0) {
-		r = child_error_set(e, mntns, "open its mount namespace");
-		goto out;
-	}
-	/* cellmgr is single-threaded, so it may enter another mount
-	 * namespace and come back. */
-	if (setns(mntns, CLONE_NEWNS) < 0) {
-		r = child_error_set(e, neg_errno(), "enter its mount namespace");
-		close(mntns);
-		goto out;
-	}
-	close(mntns);
-	r = rootfs_build(plan, e);
-	if (r == 0)
-		r = rootfs_run_host(plan, e);
-	rootfd = -1;
-	if (r == 0) {
-		char root[PATH_MAX];
-
-		snprintf(root, sizeof(root), "%s/root", plan->workdir);
-		rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (rootfd < 0)
-			r = child_error_set(e, neg_errno(), "open %s", root);
-	}
-	if (setns(sp->own_mntns, CLONE_NEWNS) < 0) {
-		/* Should never happen; cellmgr would now see the cell's mounts. */
-		log_errno(neg_errno(), "return to cellmgr's mount namespace");
-	}
-	if (r == 0)
-		r = rootfd;
+	r = build_root(sp, sync, plan, e);
 out:
 	if (plan->userns_fd >= 0)
 		close(plan->userns_fd);
 	return r;
 }
 
-static int send_root(int sock, int rootfd)
+/* Reads the child's own error, if it wrote one before it died. */
+static void child_reason(int errpipe, struct child_error *e)
 {
-	char byte = 'g', ctrl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = ctrl,
-	    .msg_controllen = sizeof(ctrl),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	struct child_error ce;
 
-	memset(ctrl, 0, sizeof(ctrl));
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &rootfd, sizeof(int));
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : neg_errno();
+	if (fcntl(errpipe, F_SETFL, O_NONBLOCK) == 0 &&
+	    read(errpipe, &ce, sizeof(ce)) == sizeof(ce))
+		*e = ce;
 }
 
 int spawn_cell(const struct spawn_params *sp, struct spawned *out)
@@ -329,7 +431,7 @@ int spawn_cell(const struct spawn_params *sp, struct spawned *out)
 	struct rootfs_plan plan = {.persist = cfg->persist, .devs = sp->devs, .n_devs = sp->n_devs};
 	struct child_error e = {0};
 	int pipefd[2] = {-1, -1}, sync[2] = {-1, -1};
-	int loop = -1, master = -1, slave = -1, pidfd = -1, notify = -1, rootfd, r;
+	int loop = -1, master = -1, slave = -1, pidfd = -1, notify = -1, r;
 	pid_t pid;
 
 	out->reason[0] = '\0';
@@ -389,6 +491,13 @@ int spawn_cell(const struct spawn_params *sp, struct spawned *out)
 		goto fail;
 	}
 
+	/* A mount namespace of the host's user namespace to build the cell's
+	 * root in: this process (the shim-to-be) stays in it for the cell's
+	 * life, and the child copies it (rootfs.h). */
+	if (unshare(CLONE_NEWNS) < 0) {
+		r = child_error_set(&e, neg_errno(), "a mount namespace for the cell");
+		goto fail;
+	}
 	pid = clone_cell(sp, &pidfd);
 	if (pid < 0) {
 		r = child_error_set(&e, neg_errno(), "clone");
@@ -401,19 +510,24 @@ int spawn_cell(const struct spawn_params *sp, struct spawned *out)
 	pipefd[1] = -1;
 	close(sync[1]);
 	sync[1] = -1;
-	rootfd = prepare_child(sp, pid, &plan, &e);
+	r = prepare_child(sp, pid, sync[0], &plan, &e);
+	if (r == -ECANCELED)
+		child_reason(pipefd[0], &e); /* the child died: it may say why */
 	/* The loop device now belongs to the mount made from it (autoclear). */
 	if (loop >= 0)
 		close(loop);
 	loop = -1;
-	r = rootfd < 0 ? rootfd : send_root(sync[0], rootfd);
-	if (rootfd >= 0)
-		close(rootfd);
+	if (r >= 0) {
+		int root = r;
+
+		r = send_fds(sync[0], "g", 1, &root, 1);
+		close(root);
+		if (r < 0)
+			child_error_set(&e, r, "hand the root to the cell");
+	}
 	close(sync[0]);
 	sync[0] = -1;
 	if (r < 0) {
-		if (rootfd >= 0)
-			child_error_set(&e, r, "hand the root to the cell");
 		/* The child waits for "go": it dies at once and is reaped here. */
 		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 		waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);

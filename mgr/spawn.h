@@ -2,21 +2,25 @@
 /*
  * Starting a cell.
  *
- *  cellmgr                                   child (the cell's init-to-be)
- *  ------------------------------------      ------------------------------
+ *  shim-to-be (cellmgr's child, shim.h)       child (the cell's init-to-be)
+ *  -------------------------------------     -------------------------------
  *  loop device, console pty, sync socket
- *  clone3(NEWUSER|NEWPID|NEWNS|NEWUTS|
- *         NEWIPC|NEWNET|NEWCGROUP|
- *         INTO_CGROUP|PIDFD)  ------------>  waits on the sync socket
- *  writes uid_map / gid_map
- *  setns() into the cell's mount ns,
- *  builds the root there (rootfs.h),
- *  setns() back
- *  sends "go" + the root's dir fd  ------->  becomes root of its user ns,
- *                                            mounts proc/sys/devpts...,
- *                                            pivot_root, hostname, lo up,
- *                                            rlimits, bounding set,
- *                                            seccomp, execve(init)
+ *  unshare(NEWNS): a mount ns of the host's
+ *  user ns, where it stays
+ *  clone3(NEWUSER|NEWPID|NEWUTS|NEWIPC|
+ *         NEWNET|NEWCGROUP|INTO_CGROUP|
+ *         PIDFD)  ------------------------>  waits on the sync socket
+ *  writes uid_map / gid_map, "m" -------->  becomes root of its user ns;
+ *                                            a helper child makes proc,
+ *                                            sysfs, cgroup2, devpts, mqueue,
+ *  network                      <---------  shm (fsmount) and sends them
+ *  builds the root (rootfs.h), attaches
+ *  and masks the API file systems
+ *  "g" + the root's dir fd  -------------->  fchdir, unshare(NEWNS): a
+ *                                            locked copy; pivot_root,
+ *                                            hostname, lo up, rlimits,
+ *                                            bounding set, seccomp,
+ *                                            execve(init)
  *
  * A failure in the child reaches cellmgr as one struct child_error through
  * a close-on-exec pipe; end of file on that pipe means the exec succeeded.
@@ -46,7 +50,6 @@ struct spawn_params {
 	uint32_t id_base;		    /* host id of the cell's root (userns) */
 	int cgroup_fd;			    /* the cell's cgroup, or -1 */
 	const struct seccomp_prog *seccomp; /* built once per configuration, or NULL */
-	int own_mntns;			    /* cellmgr's mount namespace */
 	const struct dev_bind *devs;	    /* extra device nodes (VT, input) */
 	unsigned n_devs;
 };

@@ -261,3 +261,32 @@ def checks(b):
             raise _Fail(f"after the unplug, work's PS/2 copy delivered {ev}")
         return f"copies gone: work {seen['work']}, personal {seen['personal']}; the PS/2 keyboard still types"
     b.case("the hot-added keyboard removed with QMP device_del: its copies leave both cells", wrap(unplug))
+
+    def symlinked_input():
+        # Finding 6 of issue 13: the front cell swaps its /dev/input for a
+        # symlink to a directory of its own before a keyboard is plugged
+        # in.  cellmgr must not follow it (it works from fds in the shim's
+        # namespace): no node appears behind the link, the refusal is
+        # logged, and the other cell still gets its copy.
+        run(b, "mv /dev/input /dev/input.real && mkdir -p /tmp/evil && ln -s /tmp/evil /dev/input",
+            "sym-1", 60)
+        since = b.serial.pos()
+        b.qmp.cmd("device_add", driver="virtio-keyboard-pci", id="e2ekbd2")
+        try:
+            b.expect(rf"cellmgr: input: grabbed (/dev/input/event\d+): {VIRTIO_KBD_NAME}", since, 60)
+            b.expect(r"cellmgr: input: cell personal: /dev/input/event\d+ is its /dev/input/event\d+",
+                     since, 30)
+            refused = b.expect(r"cellmgr: input: cell work: bind \S+ on its /dev/input/event\d+: [^\r\n]*",
+                               since, 30).group(0)
+            time.sleep(0.5)
+            out = run(b, "ls -A /tmp/evil | tr '\\n' ' '; echo listed-$((3))", "sym-2", 60)
+            if re.search(r"event\d", out):
+                raise _Fail(f"a node appeared behind work's symlinked /dev/input: {out!r}")
+        finally:
+            since = b.serial.pos()
+            b.qmp.cmd("device_del", id="e2ekbd2")
+            b.expect(rf"cellmgr: input: \S+ \({VIRTIO_KBD_NAME}\) gone", since, 60)
+            run(b, "rm /dev/input && mv /dev/input.real /dev/input", "sym-3", 60)
+        return f"{refused.split('cellmgr: ')[-1]}; nothing behind the link; personal got its copy"
+    b.case("finding 6: a cell's /dev/input swapped for a symlink: a hot-plugged device is not bound through it",
+           wrap(symlinked_input))

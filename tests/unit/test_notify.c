@@ -19,15 +19,6 @@
 
 #include "notify.h"
 
-/* notify_bind_into() records its errors with spawn.c's helper; this test
- * does not link spawn.c (and never calls notify_bind_into). */
-int child_error_set(struct child_error *e, int err, const char *fmt, ...)
-{
-	(void)fmt;
-	e->err = err;
-	return err;
-}
-
 static int parse(const char *s, struct notify_msg *m)
 {
 	return notify_parse(s, strlen(s), m);
