@@ -23,13 +23,28 @@
 
 /* Registers: R0 what a packet load gives, R1-R5 scratch (packet loads
  * clobber them), R6 the context (packet loads need it there), R7 the
- * frame's length, R8 an IPv6 next header, R9 an offset into the frame. */
+ * frame's length, R8 an IPv6 next header, then the ICMPv6 type, R9 an
+ * offset into the frame. */
 enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9 };
 
 /* Where the program goes: the verdicts and the per-protocol parts. */
-enum label { L_PASS, L_DROP, L_ARP, L_IPV4, L_IPV6, L_V6_SOURCE_OK, L_ICMP6, L_COUNT };
+enum label {
+	L_PASS,
+	L_DROP,
+	L_ARP,
+	L_ARP_PROBE,
+	L_IPV4,
+	L_IPV6,
+	L_V6_SOURCE_OK,
+	L_V6_FRAGMENT,
+	L_V6_UPPER,
+	L_ICMP6,
+	L_ICMP6_UNSPEC,
+	L_ND_TARGET,
+	L_COUNT
+};
 
-#define FIXUPS_MAX 64
+#define FIXUPS_MAX 256
 
 /* Offsets in the frame: Ethernet, then ARP or IPv4 or IPv6. */
 enum {
@@ -39,23 +54,48 @@ enum {
 	ARP_LENS = 18, /* hardware and protocol address lengths */
 	ARP_SHA = 22,
 	ARP_SPA = 28,
+	ARP_TPA = 38,
 	ARP_END = 42,
 	IP4_SRC = 26,
 	IP4_END = 34,
 	IP6_NEXT = 20,
 	IP6_SRC = 22,
 	IP6_END = 54, /* the upper header when there are no extension headers */
-	NA_TARGET = IP6_END + 8,
+	FRAG_LEN = 8,
+	NA_TARGET = IP6_END + 8, /* an NS's target too */
 	NA_END = NA_TARGET + 16,
 };
 
-/* The IPv6 extension headers the kernel reads before ICMPv6 in a packet
- * that is not a fragment (a fragmented ND message is dropped by the kernel
- * anyway, RFC 6980), and how many the program walks. */
+/* The IPv6 header chain, as the program reads it (issue 13, finding 4:
+ * whatever it does not know is dropped, since a receiver that knows it may
+ * find ICMPv6 behind it).  It walks at most EXT_WALK of these extension
+ * headers, ICMPv6 being read where the walk ends: */
 static const int ext_headers[] = {0 /* hop-by-hop */, 43 /* routing */, 60 /* destination */};
 #define EXT_WALK 2
 
-enum { ICMP6_RA = 134, ICMP6_NA = 136, ICMP6_REDIRECT = 137 };
+/* Where the chain may end instead, right behind the IPv6 header, the
+ * walked ones or a Fragment header (44): upper-layer protocols, behind
+ * which no receiver looks for ICMPv6 (a tunnel's inner packet is the
+ * business of the host that decapsulates it, as over IPv4).  Behind a
+ * Fragment header only these: ICMPv6 in any fragment is dropped (neighbour
+ * discovery is never fragmented, RFC 6980, and a fragment that is not the
+ * first cannot be read), so are extension headers, which could hide it. */
+static const int upper_layer[] = {
+    IPPROTO_TCP, IPPROTO_UDP, IPPROTO_DCCP, IPPROTO_SCTP, IPPROTO_UDPLITE,
+    IPPROTO_ESP, IPPROTO_GRE, IPPROTO_IPIP, IPPROTO_IPV6,
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+enum {
+	ICMP6_MLD1_REPORT = 131,
+	ICMP6_MLD1_DONE = 132,
+	ICMP6_RA = 134,
+	ICMP6_NS = 135,
+	ICMP6_NA = 136,
+	ICMP6_REDIRECT = 137,
+	ICMP6_MLD2_REPORT = 143,
+};
 
 struct addrs {
 	uint32_t v4[1 + NET_ADDRS_MAX];
@@ -231,7 +271,15 @@ static void assemble_arp(struct assembler *as, const struct addrs *a)
 	load_abs(as, BPF_H, ARP_SHA + 4);
 	unless_eq32(as, a->mac_lo, L_DROP);
 	load_abs(as, BPF_W, ARP_SPA);
-	if_eq32(as, 0, L_PASS); /* a probe: "who has X", from nobody yet */
+	if_eq32(as, 0, L_ARP_PROBE);
+	for (unsigned i = 0; i < a->n4; i++)
+		if_eq32(as, a->v4[i], L_PASS);
+	go(as, L_DROP);
+
+	/* A probe (RFC 5227), "who has X" from nobody yet: only for its own
+	 * X, since a host probing for X takes another's probe as a conflict. */
+	label(as, L_ARP_PROBE);
+	load_abs(as, BPF_W, ARP_TPA);
 	for (unsigned i = 0; i < a->n4; i++)
 		if_eq32(as, a->v4[i], L_PASS);
 	go(as, L_DROP);
@@ -247,10 +295,10 @@ static void assemble_ipv4(struct assembler *as, const struct addrs *a)
 	go(as, L_DROP);
 }
 
-static void if_ext_header(struct assembler *as, enum label to)
+/* R8 equal to v: go to label to. */
+static void if_r8(struct assembler *as, int32_t v, enum label to)
 {
-	for (size_t i = 0; i < sizeof(ext_headers) / sizeof(ext_headers[0]); i++)
-		jump(as, BPF_JMP | BPF_JEQ | BPF_K, R8, 0, ext_headers[i], to);
+	jump(as, BPF_JMP | BPF_JEQ | BPF_K, R8, 0, v, to);
 }
 
 static void assemble_ipv6(struct assembler *as, const struct addrs *a)
@@ -263,27 +311,28 @@ static void assemble_ipv6(struct assembler *as, const struct addrs *a)
 	emit(as, BPF_ALU64 | BPF_MOV | BPF_X, R8, R0, 0, 0);
 	for (unsigned i = 0; i < a->n6; i++)
 		match_v6(as, IP6_SRC, a->v6[i], L_V6_SOURCE_OK);
-	match_v6(as, IP6_SRC, unspecified, L_V6_SOURCE_OK); /* DAD, MLD before an address */
+	/* :: too, but only for DAD and MLD: L_V6_UPPER and L_ICMP6 look again. */
+	match_v6(as, IP6_SRC, unspecified, L_V6_SOURCE_OK);
 	go(as, L_DROP);
 
-	/* The source is the cell's: find ICMPv6 behind at most EXT_WALK
-	 * extension headers (R9 the offset of the header R8 names). */
+	/* The source is the cell's or ::: walk the chain (R9 the offset of
+	 * the header R8 names) to ICMPv6, a Fragment header or its end. */
 	label(as, L_V6_SOURCE_OK);
 	emit(as, BPF_ALU64 | BPF_MOV | BPF_K, R9, 0, 0, IP6_END);
 	for (int k = 0; k <= EXT_WALK; k++) {
 		unsigned not_ext;
 
-		jump(as, BPF_JMP | BPF_JEQ | BPF_K, R8, 0, IPPROTO_ICMPV6, L_ICMP6);
-		if (k == EXT_WALK) { /* deeper: dropped unread */
-			if_ext_header(as, L_DROP);
-			go(as, L_PASS);
+		if_r8(as, IPPROTO_ICMPV6, L_ICMP6);
+		if_r8(as, IPPROTO_FRAGMENT, L_V6_FRAGMENT);
+		if (k == EXT_WALK) { /* a third extension header: dropped there */
+			go(as, L_V6_UPPER);
 			break;
 		}
-		/* Anything but an extension header the walk reads: passes. */
+		/* Anything but an extension header the walk reads: the end. */
 		not_ext = as->n;
-		for (size_t i = 0; i < sizeof(ext_headers) / sizeof(ext_headers[0]); i++)
+		for (size_t i = 0; i < COUNT(ext_headers); i++)
 			emit(as, BPF_JMP | BPF_JEQ | BPF_K, R8, 0, 0, ext_headers[i]);
-		go(as, L_PASS);
+		go(as, L_V6_UPPER);
 		for (unsigned i = not_ext; i < as->n - 1; i++)
 			as->p[i].off = (int16_t)(as->n - i - 1);
 		/* next header, length in 8 octets less the first */
@@ -298,17 +347,51 @@ static void assemble_ipv6(struct assembler *as, const struct addrs *a)
 		emit(as, BPF_ALU64 | BPF_ADD | BPF_X, R9, R0, 0, 0);
 	}
 
-	/* ICMPv6 at R9: no router advertisements or redirects; a neighbour
-	 * advertisement only right behind the IPv6 header, for one of the
-	 * cell's own addresses. */
+	/* A Fragment header at R9, whole: what it names must be an upper
+	 * layer (so not ICMPv6, not an extension header), in every fragment. */
+	label(as, L_V6_FRAGMENT);
+	emit(as, BPF_ALU64 | BPF_MOV | BPF_X, R2, R9, 0, 0);
+	emit(as, BPF_ALU64 | BPF_ADD | BPF_K, R2, 0, 0, FRAG_LEN);
+	jump(as, BPF_JMP | BPF_JGT | BPF_X, R2, R7, 0, L_DROP);
+	load_ind(as, BPF_B, R9, 0);
+	emit(as, BPF_ALU64 | BPF_MOV | BPF_X, R8, R0, 0, 0);
+
+	/* The chain ends in R8: one of the listed upper layers, from the
+	 * cell's own address (never ::), passes. */
+	label(as, L_V6_UPPER);
+	match_v6(as, IP6_SRC, unspecified, L_DROP);
+	for (size_t i = 0; i < COUNT(upper_layer); i++)
+		if_r8(as, upper_layer[i], L_PASS);
+	go(as, L_DROP);
+
+	/* ICMPv6 at R9 (its type into R8), not behind a Fragment header.
+	 * From the cell's addresses: no router advertisements or redirects; a
+	 * neighbour advertisement only right behind the IPv6 header, for one
+	 * of the cell's own addresses. */
 	label(as, L_ICMP6);
 	emit(as, BPF_ALU64 | BPF_MOV | BPF_X, R2, R9, 0, 0);
 	emit(as, BPF_ALU64 | BPF_ADD | BPF_K, R2, 0, 0, 1);
 	jump(as, BPF_JMP | BPF_JGT | BPF_X, R2, R7, 0, L_DROP);
 	load_ind(as, BPF_B, R9, 0);
-	if_eq32(as, ICMP6_RA, L_DROP);
-	if_eq32(as, ICMP6_REDIRECT, L_DROP);
-	unless_eq32(as, ICMP6_NA, L_PASS);
+	emit(as, BPF_ALU64 | BPF_MOV | BPF_X, R8, R0, 0, 0);
+	match_v6(as, IP6_SRC, unspecified, L_ICMP6_UNSPEC);
+	if_r8(as, ICMP6_RA, L_DROP);
+	if_r8(as, ICMP6_REDIRECT, L_DROP);
+	if_r8(as, ICMP6_NA, L_ND_TARGET);
+	go(as, L_PASS);
+
+	/* From :: (no address yet): MLD reports (RFC 3590, v1 and v2) and
+	 * DAD, a neighbour solicitation right behind the IPv6 header for one
+	 * of the cell's own addresses (a host testing an address gives it
+	 * up on another's, RFC 4862 5.4.3). */
+	label(as, L_ICMP6_UNSPEC);
+	if_r8(as, ICMP6_MLD2_REPORT, L_PASS);
+	if_r8(as, ICMP6_MLD1_REPORT, L_PASS);
+	if_r8(as, ICMP6_MLD1_DONE, L_PASS);
+	jump(as, BPF_JMP | BPF_JNE | BPF_K, R8, 0, ICMP6_NS, L_DROP);
+
+	/* An NA's or a DAD NS's target: one of the cell's own addresses. */
+	label(as, L_ND_TARGET);
 	jump(as, BPF_JMP | BPF_JNE | BPF_K, R9, 0, IP6_END, L_DROP);
 	need(as, NA_END);
 	for (unsigned i = 0; i < a->n6; i++)
