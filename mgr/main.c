@@ -24,6 +24,7 @@
 #include "net.h"
 #include "once.h"
 #include "ops.h"
+#include "statelock.h"
 
 #define DEFAULT_CONFIG "/etc/cellar/cells.conf"
 #define DEFAULT_STATE_DIR "/run/cellar"
@@ -171,6 +172,7 @@ static void setup_isolation(struct mgr *m)
 static int setup(struct mgr *m)
 {
 	static char state_buf[PATH_MAX], socket_buf[PATH_MAX];
+	pid_t holder;
 	sigset_t mask;
 	size_t i;
 	int r;
@@ -198,6 +200,18 @@ static int setup(struct mgr *m)
 	if (!realpath(m->state_dir, state_buf))
 		return log_errno(neg_errno(), "state directory %s", m->state_dir);
 	m->state_dir = state_buf;
+	m->lock_fd = statelock_take(m->state_dir, &holder);
+	if (m->lock_fd == -EBUSY) {
+		if (holder > 0)
+			log_error("state directory %s is in use by cellmgr pid %d: one cellmgr per "
+				  "state directory (--state-dir)",
+				  m->state_dir, (int)holder);
+		else
+			log_error("state directory %s is in use by another cellmgr", m->state_dir);
+		return -EBUSY;
+	}
+	if (m->lock_fd < 0)
+		return log_errno(m->lock_fd, "lock %s/lock", m->state_dir);
 	if (!m->socket_path) {
 		if ((size_t)snprintf(socket_buf, sizeof(socket_buf), "%s/ctl.sock", m->state_dir) >=
 		    sizeof(socket_buf))

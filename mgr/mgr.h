@@ -42,7 +42,8 @@ struct mgr {
 	size_t n_cells;
 
 	/* Built once per configuration, used by every cell start. */
-	int own_mntns;	      /* to come back after building a cell's root */
+	int own_mntns;	      /* to come back from a shim's mount namespace */
+	int lock_fd;	      /* <state>/lock, held for life (statelock.h) */
 	const char *shim_exe; /* cellar-shim next to cellmgr, or NULL: in place */
 	struct cgroup_root cgroups;
 	struct devprog devices; /* the cells' device allow-list program */
