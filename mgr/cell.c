@@ -144,7 +144,10 @@ int cell_start(struct mgr *m, struct cell *c)
 				CONSOLELOG_CAP_DEFAULT);
 	if (!m->have_seccomp)
 		return cell_fail(m, c, "no seccomp filter: refusing to start it unconfined");
-	sp.seccomp = &m->seccomp;
+	sp.seccomp = mgr_seccomp_for(m, &c->cfg);
+	if (c->cfg.io_uring)
+		log_info("cell %s: io_uring = yes: io_uring allowed (docs/security.md)",
+			 c->cfg.name);
 	if (c->cfg.userns) {
 		if ((r = cell_id_base(m, c, &sp.id_base)) < 0)
 			return r;

@@ -6,8 +6,9 @@
  *
  * The filter is compiled at build time: cellar-seccomp-gen (seccomp_gen.c,
  * a build-machine program linked with libseccomp) writes the classic-BPF
- * program for the target architecture into cell_seccomp_bpf.h, which
- * cellmgr carries as a constant (seccomp_prog_cell, seccomp_bpf.c).  Each
+ * programs for the target architecture into cell_seccomp_bpf.h, which
+ * cellmgr carries as constants (seccomp_prog_cell, seccomp_bpf.c): one
+ * per variant of the policy a cell can choose (today: io_uring or not).  Each
  * cell's child installs it with one syscall as the last step before
  * execve (seccomp_prog_install), so starting a cell costs no compile, and
  * cellmgr needs no libseccomp at run time.
@@ -23,6 +24,7 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -36,6 +38,9 @@ struct seccomp_options {
 	 * be bypassed by setting bit 32. */
 	const unsigned long *deny_ioctls;
 	size_t n_deny_ioctls;
+	/* io_uring_setup, _enter and _register work (a cell's io_uring = yes);
+	 * false: they fail with ENOSYS. */
+	bool allow_io_uring;
 };
 
 /* The VT and keyboard fence (seccomp.c; docs/security.md, "VT and
@@ -61,8 +66,8 @@ int seccomp_prog_build(struct seccomp_prog *out, const struct seccomp_options *o
 void seccomp_prog_free(struct seccomp_prog *p);
 
 /* The cell's filter, compiled at build time with seccomp_vt_fence
- * (seccomp_bpf.c). */
-void seccomp_prog_cell(struct seccomp_prog *out);
+ * (seccomp_bpf.c); with io_uring, the variant that allows it. */
+void seccomp_prog_cell(struct seccomp_prog *out, bool io_uring);
 
 /* In the cell's child: installs p for the calling thread.  Async-signal
  * safe, allocates nothing, logs nothing.  Returns 0 or a negative errno. */

@@ -134,6 +134,7 @@ struct cell_config {
 	char persist[PATH_MAX]; /* writable layer's directory; "" = tmpfs */
 	uint64_t caps_drop;	/* extra capabilities to drop (bit = CAP_*) */
 	uint64_t caps_keep;	/* of cellar's default drops, keep these */
+	bool io_uring;		/* io_uring's syscalls work (seccomp); default no */
 
 	/* Resources: 0 = not set (no limit written). */
 	uint64_t memory_max;  /* bytes: memory.max */

@@ -212,6 +212,16 @@ static const char *set_userns(struct cell_config *c, const char *value, int arg,
 	return NULL;
 }
 
+static const char *set_io_uring(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	int b = parse_bool(value);
+
+	if (b < 0)
+		return "(expected yes or no)";
+	c->io_uring = b;
+	return NULL;
+}
+
 static const char *set_persist(struct cell_config *c, const char *value, int arg, char *hint)
 {
 	return copy_dir_path(c->persist, value) ? NULL : hint_dir;
@@ -601,6 +611,7 @@ const struct cell_key_def cell_keys[CK_COUNT] = {
     [CK_PERSIST] = {"persist", set_persist, 0},
     [CK_CAPS_DROP] = {"caps_drop", set_caps_drop, 0},
     [CK_CAPS_KEEP] = {"caps_keep", set_caps_keep, 0},
+    [CK_IO_URING] = {"io_uring", set_io_uring, 0},
     [CK_MEMORY] = {"memory", set_memory, 0},
     [CK_MEMORY_HIGH] = {"memory_high", set_memory_high, 0},
     [CK_PIDS] = {"pids", set_pids, 0},

@@ -160,7 +160,9 @@ static void setup_isolation(struct mgr *m)
 	if (r < 0)
 		log_errno(r, "id ranges in %s/%s: user-namespaced cells will not start",
 			  m->data_dir, IDMAP_FILE_NAME);
-	seccomp_prog_cell(&m->seccomp); /* compiled at build time */
+	/* compiled at build time */
+	seccomp_prog_cell(&m->seccomp, false);
+	seccomp_prog_cell(&m->seccomp_io_uring, true);
 	m->have_seccomp = true;
 	cgroup_root_init_for(&m->cgroups, "/sys/fs/cgroup", m->state_dir);
 	devprog_init(&m->devices);

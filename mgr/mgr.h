@@ -46,8 +46,9 @@ struct mgr {
 	int lock_fd;	      /* <state>/lock, held for life (statelock.h) */
 	const char *shim_exe; /* cellar-shim next to cellmgr, or NULL: in place */
 	struct cgroup_root cgroups;
-	struct devprog devices; /* the cells' device allow-list program */
-	struct seccomp_prog seccomp;
+	struct devprog devices;		      /* the cells' device allow-list program */
+	struct seccomp_prog seccomp;	      /* the cells' filter */
+	struct seccomp_prog seccomp_io_uring; /* ... of a cell with io_uring = yes */
 	bool have_seccomp;
 	struct idmap_db idmap;
 	bool idmap_usable; /* false when the id file could not be read */
@@ -68,6 +69,16 @@ struct mgr {
 };
 
 uint64_t now_ms(void);
+
+/* The seccomp filter of a cell (and of what cellctl exec runs in it), as
+ * its configuration chooses; NULL without one. */
+static inline const struct seccomp_prog *mgr_seccomp_for(const struct mgr *m,
+							 const struct cell_config *cfg)
+{
+	if (!m->have_seccomp)
+		return NULL;
+	return cfg->io_uring ? &m->seccomp_io_uring : &m->seccomp;
+}
 
 /* The event loop: returns when every cell has stopped after SIGTERM, or,
  * with --once, when that cell has ended. */

@@ -146,7 +146,7 @@ int mgr_exec(struct mgr *m, struct cell *c, const int fds[3], char *const argv[]
 	    .cell_pidfd = c->pidfd,
 	    .cfg = &c->cfg,
 	    .cgroup_fd = -1,
-	    .seccomp = m->have_seccomp ? &m->seccomp : NULL,
+	    .seccomp = mgr_seccomp_for(m, &c->cfg),
 	    .fds = fds,
 	    .argv = argv,
 	};

@@ -29,6 +29,20 @@
  * |                                          | a base OS never uses it (QEMU/CRIU post-copy do)   |
  * | syslog                                   | the kernel log is the host's (CAP_SYSLOG dropped)  |
  *
+ * Denied with ENOSYS, as on a kernel built without them, so that programs
+ * fall back to plain system calls (liburing users, libuv, QEMU, RocksDB
+ * all do), unless the cell sets io_uring = yes (docs/config.md):
+ *
+ * | syscall                                  | why                                                |
+ * |------------------------------------------|----------------------------------------------------|
+ * | io_uring_setup, io_uring_enter,          | the ring runs operations in the kernel where this  |
+ * |   io_uring_register                      | filter never sees them: IORING_OP_SOCKET creates   |
+ * |                                          | the socket families refused below (AF_VSOCK, which |
+ * |                                          | is not namespaced, AF_XDP, ...); and io_uring has  |
+ * |                                          | been the largest recent source of kernel privilege |
+ * |                                          | escalations (Docker's default profile, ChromeOS    |
+ * |                                          | and Android block it too)                          |
+ *
  * Kept on purpose: reboot (in a pid namespace it ends the cell's own init:
  * that is how a cell reboots or powers off), kcmp (systemd), vhangup
  * (getty), mount/umount/pivot_root/unshare/setns (systemd sandboxes its
@@ -95,6 +109,13 @@ static const char *const denied_syscalls[] = {
 	"syslog",
 };
 /* clang-format on */
+
+/* ENOSYS unless opts->allow_io_uring: in the order of the table above. */
+static const char *const io_uring_syscalls[] = {
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+};
 
 /*
  * The VT and keyboard fence: ioctl requests that fail with EPERM on every
@@ -197,6 +218,23 @@ static int deny_families(scmp_filter_ctx ctx, const char *name)
 	return 0;
 }
 
+static int deny_io_uring(scmp_filter_ctx ctx)
+{
+	int nr, r;
+
+	for (size_t i = 0; i < sizeof(io_uring_syscalls) / sizeof(io_uring_syscalls[0]); i++) {
+		/* Every libseccomp this builds with (2.5+) knows them. */
+		nr = seccomp_syscall_resolve_name(io_uring_syscalls[i]);
+		if (nr == __NR_SCMP_ERROR)
+			return log_errno(-ENOSYS, "seccomp: libseccomp does not know %s",
+					 io_uring_syscalls[i]);
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+		if (r < 0)
+			return log_errno(r, "seccomp: rule %s", io_uring_syscalls[i]);
+	}
+	return 0;
+}
+
 static int add_policy(scmp_filter_ctx ctx, const struct seccomp_options *opts)
 {
 	int nr, r;
@@ -209,6 +247,8 @@ static int add_policy(scmp_filter_ctx ctx, const struct seccomp_options *opts)
 		if (r < 0)
 			return log_errno(r, "seccomp: rule %s", denied_syscalls[i]);
 	}
+	if ((!opts || !opts->allow_io_uring) && (r = deny_io_uring(ctx)) < 0)
+		return r;
 	if ((r = deny_families(ctx, "socket")) < 0 || (r = deny_families(ctx, "socketpair")) < 0)
 		return r;
 	for (size_t i = 0; opts && i < opts->n_deny_ioctls; i++) {

@@ -13,6 +13,7 @@ void escapes_proc(struct probe *p);
 void escapes_dev(struct probe *p);
 void escapes_kernel(struct probe *p);
 void escapes_net(struct probe *p);
+void escapes_io_uring(struct probe *p);
 
 /* probe escape-forkbomb / escape-memhog: exit status as main's. */
 int escape_forkbomb(int argc, char **argv);

@@ -1,9 +1,12 @@
 /* probe escape [--other-pid PID] [--timeout-ms MS]: the escape suite's own
  * attacks, printed like a report (attack.NAME=outcome, probe.end=1).
+ * probe escape-io-uring: only the io_uring attacks (escape_iouring.c), for
+ * a cell that opted in to io_uring.
  * probe escape-forkbomb / escape-memhog: escape_res.c. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +37,7 @@ int escape_main(int argc, char **argv)
 	};
 	struct report report;
 	struct probe p = {.opt = {.timeout_ms = 2000}, .report = &report};
+	bool io_uring_only = strcmp(argv[0], "escape-io-uring") == 0;
 	int c;
 
 	if (strcmp(argv[0], "escape-forkbomb") == 0)
@@ -57,14 +61,17 @@ int escape_main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	report_init(&report);
 	report_set(&report, "probe.version", "%d", PROBE_FORMAT_VERSION);
-	report_set(&report, "probe.mode", "escape");
+	report_set(&report, "probe.mode", "%s", argv[0]);
 	if (stat("/", &p.root_st) < 0)
 		memset(&p.root_st, 0, sizeof(p.root_st));
-	escapes_fs(&p);
-	escapes_proc(&p);
-	escapes_dev(&p);
-	escapes_kernel(&p);
-	escapes_net(&p);
+	if (!io_uring_only) {
+		escapes_fs(&p);
+		escapes_proc(&p);
+		escapes_dev(&p);
+		escapes_kernel(&p);
+		escapes_net(&p);
+	}
+	escapes_io_uring(&p);
 	report_print(&report);
 	report_free(&report);
 	return 0;

@@ -27,9 +27,11 @@ static void usage(FILE *f)
 		"  vt-fence  try every fenced VT/keyboard ioctl on TTY, plain and with bit 32\n"
 		"  vt-hold   hold TTY in VT_PROCESS without ever releasing it, N s (20)\n"
 		"usage: probe escape [--other-pid PID] [--timeout-ms MS]\n"
+		"       probe escape-io-uring [--timeout-ms MS]\n"
 		"       probe escape-forkbomb [--max N] [--hold-ms MS]\n"
 		"       probe escape-memhog [--max-mb N]\n"
-		"  escape    the escape suite's own attacks (tests/escape/run)\n",
+		"  escape    the escape suite's own attacks (tests/escape/run)\n"
+		"  escape-io-uring  only its io_uring attacks\n",
 		PROBE_ABSTRACT_NAME, PROBE_BAIT_FILE);
 }
 
@@ -39,7 +41,7 @@ int notify_main(int argc, char **argv);
 int input_main(int argc, char **argv);
 /* vt.c: `probe vt-fence ...` / `probe vt-hold ...`, argv[0] being the mode. */
 int vt_main(int argc, char **argv);
-/* escape_main.c: `probe escape ...`, `probe escape-forkbomb|escape-memhog ...`. */
+/* escape_main.c: `probe escape ...`, `probe escape-io-uring|escape-forkbomb|escape-memhog ...`. */
 int escape_main(int argc, char **argv);
 
 static int parse_long(const char *s, long min, long max, long *out)
@@ -154,7 +156,8 @@ int main(int argc, char **argv)
 	if (argc > 1 && (strcmp(argv[1], "vt-fence") == 0 || strcmp(argv[1], "vt-hold") == 0))
 		return vt_main(argc - 1, argv + 1);
 	if (argc > 1 && strncmp(argv[1], "escape", 6) == 0 &&
-	    (!argv[1][6] || !strcmp(argv[1] + 6, "-forkbomb") || !strcmp(argv[1] + 6, "-memhog")))
+	    (!argv[1][6] || !strcmp(argv[1] + 6, "-io-uring") ||
+	     !strcmp(argv[1] + 6, "-forkbomb") || !strcmp(argv[1] + 6, "-memhog")))
 		return escape_main(argc - 1, argv + 1);
 	mode = parse_args(argc, argv, &p.opt);
 	if (!mode)

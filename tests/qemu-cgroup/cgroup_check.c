@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -241,7 +242,8 @@ static void check_delegation(int cgroup_fd)
 static void check_seccomp(void)
 {
 	struct seccomp_prog prog;
-	int pipefd[2], res[4];
+	struct io_uring_params params;
+	int pipefd[2], res[5];
 	pid_t pid;
 
 	if (seccomp_prog_build(&prog, NULL) < 0) {
@@ -258,6 +260,8 @@ static void check_seccomp(void)
 		int s = socket(AF_VSOCK, SOCK_STREAM, 0);
 		res[2] = s < 0 ? -errno : 0;
 		res[3] = syscall(SYS_keyctl, 0, -3, 0) < 0 ? -errno : 0;
+		memset(&params, 0, sizeof(params));
+		res[4] = syscall(SYS_io_uring_setup, 1, &params) < 0 ? -errno : 0;
 		if (write(pipefd[1], res, sizeof(res)) < 0)
 			_exit(1);
 		_exit(0);
@@ -272,6 +276,7 @@ static void check_seccomp(void)
 	      "seccomp: installed in a user namespace without no_new_privs (%s)", en(res[1]));
 	check(res[2] == -EAFNOSUPPORT, "seccomp: socket(AF_VSOCK) fails (%s)", en(res[2]));
 	check(res[3] == -EPERM, "seccomp: keyctl fails (%s)", en(res[3]));
+	check(res[4] == -ENOSYS, "seccomp: io_uring_setup fails with ENOSYS (%s)", en(res[4]));
 }
 
 int main(void)

@@ -378,6 +378,7 @@ static void test_isolation_defaults(void **state)
 	expect_messages(NULL);
 	c = cell("a");
 	assert_true(c->userns);
+	assert_false(c->io_uring);
 	assert_string_equal(c->persist, "");
 	assert_int_equal(c->caps_drop, 0);
 	assert_int_equal(c->caps_keep, 0);
@@ -451,6 +452,25 @@ static void test_isolation_good(void **state)
 	assert_int_equal(c->memory_high, 1);
 	assert_int_equal(c->pids_max, 4194304);
 	assert_int_equal(cell("c")->memory_max, 16777215ull << 40);
+}
+
+/* Issue 13, finding 2: io_uring is off unless the cell opts in. */
+static void test_io_uring_opt_in(void **state)
+{
+	(void)state;
+	parse("[cell a]\nimage = /a\nio_uring = yes\n"
+	      "[cell b]\nimage = /b\nio_uring = no\n"
+	      "[cell c]\nimage = /c\n"
+	      "[cell d]\nimage = /d\nio_uring = sometimes\n"
+	      "[cell e]\nimage = /e\nio_uring = yes\nio_uring = no\n");
+	expect_messages("cells.conf:11: cell d: bad value for 'io_uring': 'sometimes' (expected "
+			"yes or no)",
+			"cells.conf:15: cell e: duplicate key 'io_uring' (first set at line 14)",
+			NULL);
+	expect_cells("a", "b", "c", NULL);
+	assert_true(cell("a")->io_uring);
+	assert_false(cell("b")->io_uring);
+	assert_false(cell("c")->io_uring);
 }
 
 static void test_every_rlimit(void **state)
@@ -1897,6 +1917,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_too_many_cells, teardown),
 	    cmocka_unit_test_teardown(test_isolation_defaults, teardown),
 	    cmocka_unit_test_teardown(test_isolation_good, teardown),
+	    cmocka_unit_test_teardown(test_io_uring_opt_in, teardown),
 	    cmocka_unit_test_teardown(test_every_rlimit, teardown),
 	    cmocka_unit_test_teardown(test_isolation_bad_values, teardown),
 	    cmocka_unit_test_teardown(test_caps_in_both_lists, teardown),
