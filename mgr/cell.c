@@ -21,6 +21,7 @@
 #include "shim.h"
 #include "mgr.h"
 #include "spawn.h"
+#include "subid.h"
 
 const char *cell_state_name(enum cell_state s)
 {
@@ -88,7 +89,37 @@ __attribute__((format(printf, 3, 4))) static int cell_fail(struct mgr *m, struct
 	return -ECANCELED;
 }
 
-/* The cell's id range: its recorded one, or a new one, recorded first. */
+/* A host user whose /etc/subuid or /etc/subgid entry shares an id with the
+ * cell's range could newuidmap into it, own its files, signal and ptrace
+ * its processes: such a range is refused (subid.h), a new one unrecorded. */
+static int cell_check_subids(struct mgr *m, struct cell *c, uint32_t base, bool is_new)
+{
+	static const char *const files[] = {SUBUID_FILE, SUBGID_FILE};
+	struct subid_entry hit;
+	int r;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		r = subid_check(files[i], base, IDMAP_RANGE_SIZE, &hit);
+		if (r == 0)
+			continue;
+		if (is_new)
+			idmap_forget(&m->idmap, c->cfg.name);
+		if (r < 0)
+			return cell_fail(m, c, "user id range: cannot read %s to check it: %s",
+					 files[i], strerror(-r));
+		return cell_fail(m, c,
+				 "host ids %u-%u overlap %s:%u (user %s: %llu-%llu): that user "
+				 "could map them with new%smap",
+				 base, base + IDMAP_RANGE_SIZE - 1, files[i], hit.line, hit.user,
+				 (unsigned long long)hit.start,
+				 (unsigned long long)(hit.start + hit.count - 1),
+				 i ? "gid" : "uid");
+	}
+	return 0;
+}
+
+/* The cell's id range: its recorded one, or a new one, recorded first;
+ * neither may overlap a host user's subordinate ids. */
 static int cell_id_base(struct mgr *m, struct cell *c, uint32_t *base)
 {
 	bool is_new = false;
@@ -103,6 +134,8 @@ static int cell_id_base(struct mgr *m, struct cell *c, uint32_t *base)
 				 m->idmap.ranges, m->data_dir, IDMAP_FILE_NAME);
 	if (r < 0)
 		return cell_fail(m, c, "user id range: %s", strerror(-r));
+	if ((r = cell_check_subids(m, c, *base, is_new)) < 0)
+		return r;
 	if (is_new) {
 		r = idmap_save(&m->idmap, m->data_dir);
 		if (r < 0)

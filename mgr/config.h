@@ -52,7 +52,12 @@
 
 #define HOST_DEFAULT_HOSTNAME "cellar"
 #define HOST_DEFAULT_DATA_DIR "/var/lib/cellar"
-#define HOST_DEFAULT_IDMAP_BASE 1000000u
+/* 0x70000000: above the ranges useradd gives out in /etc/subuid (100000 +
+ * k * 65536: below it for the first 28670 users), systemd-nspawn's pick range
+ * (0x00080000-0x6FFFFFFF), below 2^31 (no sign trouble in tools that keep
+ * ids in an int) and below systemd's foreign range (0x7FFE0000); with the
+ * default idmap_ranges the last range ends at 0x73FFFFFF. */
+#define HOST_DEFAULT_IDMAP_BASE 0x70000000u
 #define HOST_DEFAULT_IDMAP_RANGES 1024u
 
 /* Cell networking (docs/config.md, mgr/net.h). */
@@ -159,7 +164,7 @@ struct host_config {
 	char hostname[HOSTNAME_MAX + 1]; /* default "cellar" */
 	char modules[MODULES_MAX];	 /* space-separated module names */
 	char data_dir[PATH_MAX];	 /* persistent state (id ranges); default /var/lib/cellar */
-	uint32_t idmap_base;	      /* first host id of the first cell range; default 1000000 */
+	uint32_t idmap_base;		 /* first host id of the first range; default 0x70000000 */
 	uint32_t idmap_ranges;	      /* how many 65536-id ranges may be given out; default 1024 */
 	char admin_console[PATH_MAX]; /* the admin console's terminal; "" = none (off) */
 	char bridge[NET_IFNAME_MAX + 1];		    /* the cells' bridge; "" = none */

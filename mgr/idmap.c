@@ -64,11 +64,6 @@ static bool name_valid(const char *s, size_t n)
 	return true;
 }
 
-static uint64_t range_end(const struct idmap_db *db)
-{
-	return (uint64_t)db->base + (uint64_t)db->ranges * IDMAP_RANGE_SIZE;
-}
-
 int idmap_init(struct idmap_db *db, uint32_t base, uint32_t ranges)
 {
 	memset(db, 0, sizeof(*db));
@@ -88,11 +83,15 @@ const struct idmap_entry *idmap_find(const struct idmap_db *db, const char *cell
 	return NULL;
 }
 
-static const struct idmap_entry *holder(const struct idmap_db *db, uint32_t host_base)
+/* The entry whose range shares an id with the range at host_base. */
+static const struct idmap_entry *overlapping(const struct idmap_db *db, uint32_t host_base)
 {
-	for (size_t i = 0; i < db->n; i++)
-		if (db->entries[i].host_base == host_base)
+	for (size_t i = 0; i < db->n; i++) {
+		uint32_t hb = db->entries[i].host_base;
+
+		if ((hb > host_base ? hb - host_base : host_base - hb) < IDMAP_RANGE_SIZE)
 			return &db->entries[i];
+	}
 	return NULL;
 }
 
@@ -149,25 +148,22 @@ static void parse_line(struct idmap_db *db, struct reader *r, unsigned line, con
 			ent->name, other->line);
 		return;
 	}
-	if (hb < db->base || hb >= range_end(db)) {
+	/* Anywhere a range may be, not only among today's idmap_base ..
+	 * idmap_ranges: a range recorded under another base (the default
+	 * before 0x70000000 was 1000000) stays its cell's. */
+	if (hb < IDMAP_BASE_MIN || hb > IDMAP_END_MAX - IDMAP_RANGE_SIZE) {
 		problem(r, line,
-			"cell %s: host id %llu is outside the id ranges (%u to %llu); line ignored",
-			ent->name, (unsigned long long)hb, db->base,
-			(unsigned long long)(db->ranges ? range_end(db) - 1 : db->base));
+			"cell %s: host id %llu cannot start a range (from %u to %u); line ignored",
+			ent->name, (unsigned long long)hb, IDMAP_BASE_MIN,
+			IDMAP_END_MAX - IDMAP_RANGE_SIZE);
 		return;
 	}
-	if ((hb - db->base) % IDMAP_RANGE_SIZE) {
-		problem(r, line,
-			"cell %s: host id %llu is not the start of a range (%u + a multiple of "
-			"65536); line ignored",
-			ent->name, (unsigned long long)hb, db->base);
-		return;
-	}
-	other = holder(db, (uint32_t)hb);
+	other = overlapping(db, (uint32_t)hb);
 	if (other) {
 		problem(r, line,
-			"cell %s: host id %llu is already cell %s's (line %u); line ignored",
-			ent->name, (unsigned long long)hb, other->name, other->line);
+			"cell %s: host ids %llu-%llu overlap cell %s's (line %u); line ignored",
+			ent->name, (unsigned long long)hb,
+			(unsigned long long)hb + IDMAP_RANGE_SIZE - 1, other->name, other->line);
 		return;
 	}
 	ent->host_base = (uint32_t)hb;
@@ -241,11 +237,12 @@ int idmap_get(struct idmap_db *db, const char *cell, uint32_t *host_base, bool *
 	}
 	if (db->n == IDMAP_ENTRIES_MAX)
 		return -ENOSPC;
-	/* n entries hold at most n ranges: one of the first n + 1 is free. */
-	for (uint64_t k = 0; k < db->ranges && k <= db->n; k++) {
+	/* An entry overlaps at most two ranges of this base (one, when it is
+	 * one of them): one of the first 2n + 1 is free. */
+	for (uint64_t k = 0; k < db->ranges && k <= 2 * db->n; k++) {
 		uint32_t hb = (uint32_t)(db->base + k * IDMAP_RANGE_SIZE);
 
-		if (holder(db, hb))
+		if (overlapping(db, hb))
 			continue;
 		ent = &db->entries[db->n++];
 		strcpy(ent->name, cell);
@@ -256,6 +253,18 @@ int idmap_get(struct idmap_db *db, const char *cell, uint32_t *host_base, bool *
 		return 0;
 	}
 	return -ENOSPC;
+}
+
+void idmap_forget(struct idmap_db *db, const char *cell)
+{
+	for (size_t i = 0; i < db->n; i++) {
+		if (strcmp(db->entries[i].name, cell) != 0)
+			continue;
+		memmove(&db->entries[i], &db->entries[i + 1],
+			(db->n - i - 1) * sizeof(db->entries[0]));
+		db->n--;
+		return;
+	}
 }
 
 /* ---- files ------------------------------------------------------------ */

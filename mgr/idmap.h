@@ -4,13 +4,16 @@
  * ranges").
  *
  * Each cell that runs in a user namespace maps its ids 0..65535 onto a range
- * of 65536 host ids (uids and gids alike): range k starts at host id
- * base + k * 65536, k in 0..ranges-1.  A cell keeps its range for good: the
- * ranges given out are recorded in STATE_DIR/idmap, one "NAME HOSTBASE" line
- * per cell, and a range recorded for a cell is never given to another one,
- * even after that cell left the cell list (its files on disk still belong to
- * that range).  When every range is taken, idmap_get() fails with -ENOSPC;
- * nothing is ever reclaimed behind the administrator's back.
+ * of 65536 host ids (uids and gids alike): new ranges are given out at host
+ * ids base + k * 65536, k in 0..ranges-1.  A cell keeps its range for good:
+ * the ranges given out are recorded in STATE_DIR/idmap, one "NAME HOSTBASE"
+ * line per cell, and a range recorded for a cell is never given to another
+ * one, even after that cell left the cell list (its files on disk still
+ * belong to that range).  A recorded range stays its cell's wherever it
+ * lies, also outside today's base and ranges (a board set up under another
+ * idmap_base, or under the old default 1000000); new ones avoid every id of
+ * it.  When every range is taken, idmap_get() fails with -ENOSPC; nothing
+ * is ever reclaimed behind the administrator's back.
  *
  * idmap_parse(), idmap_format() and idmap_get() are pure (unit-tested);
  * idmap_load() and idmap_save() do the file I/O.
@@ -62,9 +65,10 @@ int idmap_init(struct idmap_db *db, uint32_t base, uint32_t ranges);
  * Replaces db's entries (not its base and ranges) with those of the file
  * text buf (len bytes, need not be NUL-terminated); file is used only in
  * messages.  A line that is not "NAME HOSTBASE", a second line for a name, a
- * range outside [base, base + ranges * 65536), not at a range start, or
- * already recorded for another cell is reported ("FILE:LINE: ...") and
- * ignored.  report may be NULL.  Returns the number of lines ignored.
+ * range that would hold an id below IDMAP_BASE_MIN or above
+ * IDMAP_END_MAX - 1, or one that shares an id with a range recorded on an
+ * earlier line is reported ("FILE:LINE: ...") and ignored.  report may be
+ * NULL.  Returns the number of lines ignored.
  */
 int idmap_parse(struct idmap_db *db, const char *file, const char *buf, size_t len,
 		idmap_report_fn report, void *ctx);
@@ -78,12 +82,17 @@ size_t idmap_format(const struct idmap_db *db, char *buf, size_t cap);
 const struct idmap_entry *idmap_find(const struct idmap_db *db, const char *cell);
 
 /*
- * The host base of cell's range: the recorded one, else the lowest range no
- * entry holds, recorded now (*is_new true: the caller must idmap_save()
- * before the cell uses it).  Returns 0, -EINVAL for a bad cell name, or
- * -ENOSPC when every range (or every entry slot) is taken.
+ * The host base of cell's range: the recorded one, else the lowest range of
+ * base .. ranges that shares no id with a recorded one, recorded now
+ * (*is_new true: the caller must idmap_save() before the cell uses it).
+ * Returns 0, -EINVAL for a bad cell name, or -ENOSPC when every range (or
+ * every entry slot) is taken.
  */
 int idmap_get(struct idmap_db *db, const char *cell, uint32_t *host_base, bool *is_new);
+
+/* Drops cell's entry (if any): for a range idmap_get() just gave out that
+ * the caller refuses before saving it. */
+void idmap_forget(struct idmap_db *db, const char *cell);
 
 /*
  * Reads DIR/idmap into db (initialised with idmap_init()).  A missing file

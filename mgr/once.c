@@ -92,7 +92,10 @@ int once_run(struct mgr *m)
 	m->once = c;
 	mgr_host_network(m);
 	cell_start(m, c);
-	mgr_run(m);
+	/* A start refused before anything was forked (its id range, say)
+	 * leaves nothing for the loop to wait for. */
+	if (cell_is_active(c))
+		mgr_run(m);
 	status = exit_status(c);
 	/* Its mounts died with its mount namespace: only files remain. */
 	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);

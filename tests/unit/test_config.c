@@ -76,7 +76,7 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg.host.hostname, "cellar");
 	assert_string_equal(cfg.host.modules, "");
 	assert_string_equal(cfg.host.data_dir, "/var/lib/cellar");
-	assert_int_equal(cfg.host.idmap_base, 1000000);
+	assert_int_equal(cfg.host.idmap_base, 1879048192);
 	assert_int_equal(cfg.host.idmap_ranges, 1024);
 	assert_string_equal(cfg.host.admin_console, "");
 	expect_cells(NULL);
@@ -849,7 +849,7 @@ static void test_host_isolation_keys(void **state)
 	expect_messages("cells.conf:3: host: bad value for 'idmap_base': '4294901759' (expected a "
 			"host id from 65536 to 4294901758)",
 			NULL);
-	assert_int_equal(cfg.host.idmap_base, 1000000);
+	assert_int_equal(cfg.host.idmap_base, 1879048192);
 	assert_int_equal(cfg.host.idmap_ranges, 1);
 
 	parse("[host]\ndata_dir = var/lib/cellar\ndata_dir = /x\nidmap_base = 65535\n"
@@ -863,7 +863,7 @@ static void test_host_isolation_keys(void **state)
 			"from 1 to 65535)",
 			NULL);
 	assert_string_equal(cfg.host.data_dir, "/var/lib/cellar");
-	assert_int_equal(cfg.host.idmap_base, 1000000);
+	assert_int_equal(cfg.host.idmap_base, 1879048192);
 	assert_int_equal(cfg.host.idmap_ranges, 1024);
 	expect_cells("a", NULL);
 
@@ -875,16 +875,16 @@ static void test_host_isolation_keys(void **state)
 	parse("[host]\nidmap_base = 4000000000\nhostname = b\nidmap_ranges = 5000\n[cell a]\n"
 	      "image = /a\n");
 	expect_messages("cells.conf:4: host: idmap_base 4000000000 + idmap_ranges 5000 * 65536 is "
-			"above 4294967294; both keep their defaults (1000000, 1024)",
+			"above 4294967294; both keep their defaults (1879048192, 1024)",
 			NULL);
-	assert_int_equal(cfg.host.idmap_base, 1000000);
+	assert_int_equal(cfg.host.idmap_base, 1879048192);
 	assert_int_equal(cfg.host.idmap_ranges, 1024);
 	assert_string_equal(cfg.host.hostname, "b");
 	expect_cells("a", NULL);
 
 	parse("[cell a]\nimage = /a\n[host]\nidmap_ranges = 65535\n");
-	expect_messages("cells.conf:4: host: idmap_base 1000000 + idmap_ranges 65535 * 65536 is "
-			"above 4294967294; both keep their defaults (1000000, 1024)",
+	expect_messages("cells.conf:4: host: idmap_base 1879048192 + idmap_ranges 65535 * 65536 is "
+			"above 4294967294; both keep their defaults (1879048192, 1024)",
 			NULL);
 	assert_int_equal(cfg.host.idmap_ranges, 1024);
 
@@ -893,7 +893,7 @@ static void test_host_isolation_keys(void **state)
 	expect_messages("cells.conf:3: host: bad value for 'idmap_ranges': 'lots' (expected a "
 			"number from 1 to 65535)",
 			"cells.conf:2: host: idmap_base 4290000000 + idmap_ranges 1024 * 65536 is "
-			"above 4294967294; both keep their defaults (1000000, 1024)",
+			"above 4294967294; both keep their defaults (1879048192, 1024)",
 			NULL);
 }
 
@@ -1493,7 +1493,7 @@ static void test_load_missing(void **state)
 	assert_int_equal(cfg.n_cells, 0);
 	assert_string_equal(cfg.host.hostname, "cellar");
 	assert_string_equal(cfg.host.data_dir, "/var/lib/cellar");
-	assert_int_equal(cfg.host.idmap_base, 1000000);
+	assert_int_equal(cfg.host.idmap_base, 1879048192);
 	assert_int_equal(cfg.host.idmap_ranges, 1024);
 
 	reset();

@@ -87,24 +87,47 @@ static uint32_t get(const char *cell, bool want_new)
 	return hb;
 }
 
-/* Every entry is a whole range of the db, none shares one, none holds
- * host id 0, names are unique. */
+/* No two entries share an id, none holds an id below 65536 or (uid_t)-2
+ * and above, names are unique.  Entries given out since the load (line 0)
+ * are whole ranges of the db. */
 static void assert_consistent(const struct idmap_db *d)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		const struct idmap_entry *e = &d->entries[i];
 
-		assert_true(e->host_base >= d->base);
 		assert_true(e->host_base >= IDMAP_BASE_MIN);
-		assert_int_equal((e->host_base - d->base) % R, 0);
-		assert_true((uint64_t)e->host_base + R <=
-			    (uint64_t)d->base + (uint64_t)d->ranges * R);
 		assert_true((uint64_t)e->host_base + R <= IDMAP_END_MAX);
+		if (e->line == 0) {
+			assert_true(e->host_base >= d->base);
+			assert_int_equal((e->host_base - d->base) % R, 0);
+			assert_true((uint64_t)e->host_base + R <=
+				    (uint64_t)d->base + (uint64_t)d->ranges * R);
+		}
 		for (size_t j = 0; j < i; j++) {
-			assert_true(d->entries[j].host_base != e->host_base);
+			uint32_t a = d->entries[j].host_base, b = e->host_base;
+
+			assert_true((a > b ? a - b : b - a) >= R);
 			assert_string_not_equal(d->entries[j].name, e->name);
 		}
 	}
+}
+
+/* Every range of the db shares an id with an entry. */
+static bool all_taken(const struct idmap_db *d)
+{
+	for (uint32_t k = 0; k < d->ranges; k++) {
+		uint32_t hb = d->base + k * R;
+		bool taken = false;
+
+		for (size_t i = 0; i < d->n && !taken; i++) {
+			uint32_t e = d->entries[i].host_base;
+
+			taken = (e > hb ? e - hb : hb - e) < R;
+		}
+		if (!taken)
+			return false;
+	}
+	return true;
 }
 
 /* ---- init and allocation --------------------------------------------- */
@@ -247,6 +270,53 @@ static void test_no_overlap(void **state)
 	}
 }
 
+/* Issue 13, finding 7: the default base moved from 1000000 (inside the
+ * ranges /etc/subuid and systemd-nspawn give out) to 0x70000000.  A board's
+ * file from before keeps its cells' ranges; new cells get new-style ones,
+ * and a range recorded anywhere (aligned or not) is never given again. */
+static void test_ranges_from_old_default_kept(void **state)
+{
+	(void)state;
+	assert_int_equal(idmap_init(&db, HOST_DEFAULT_IDMAP_BASE, HOST_DEFAULT_IDMAP_RANGES), 0);
+	assert_int_equal(db.base, 0x70000000u);
+	assert_int_equal(parse("work 1000000\npersonal 1065536\nodd 1879080960\n"), 0);
+	expect_messages(NULL);
+	assert_int_equal(get("work", false), 1000000);
+	assert_int_equal(get("personal", false), 1065536);
+	/* odd (0x70008000) holds parts of ranges 0 and 1 of the new base */
+	assert_int_equal(get("new", true), 0x70000000u + 2 * R);
+	assert_int_equal(get("newer", true), 0x70000000u + 3 * R);
+	assert_consistent(&db);
+
+	/* the same file under an idmap_base the admin set: kept too */
+	assert_int_equal(idmap_init(&db, 2000000, 16), 0);
+	assert_int_equal(parse("work 1000000\npersonal 1065536\n"), 0);
+	assert_int_equal(get("work", false), 1000000);
+	assert_int_equal(get("third", true), 2000000);
+	assert_consistent(&db);
+}
+
+/* idmap_forget: a range given out and refused before the save. */
+static void test_forget(void **state)
+{
+	(void)state;
+	assert_int_equal(idmap_init(&db, 1000000, 8), 0);
+	get("a", true);
+	get("b", true);
+	get("c", true);
+	idmap_forget(&db, "b");
+	idmap_forget(&db, "nobody");
+	assert_int_equal(db.n, 2);
+	assert_string_equal(db.entries[0].name, "a");
+	assert_string_equal(db.entries[1].name, "c");
+	assert_null(idmap_find(&db, "b"));
+	assert_int_equal(get("d", true), 1000000 + R);
+	idmap_forget(&db, "d");
+	idmap_forget(&db, "c");
+	idmap_forget(&db, "a");
+	assert_int_equal(db.n, 0);
+}
+
 /* ---- the file --------------------------------------------------------- */
 
 static void test_format_and_round_trip(void **state)
@@ -319,14 +389,15 @@ static void test_corrupt_lines(void **state)
 			       "work 1000000\n"
 			       "e 1065536\n"
 			       "f 1000001\n"
-			       "g 999999\n"
-			       "h 1262144\n"
+			       "g 1131071\n"
+			       "h 65535\n"
 			       "i 0\n"
 			       "j 1196608\n"
 			       "k 1000000\r\n"
 			       "l 1,000,000\n"
-			       "abcdefghijklmnop 1000000\n"),
-			 15);
+			       "abcdefghijklmnop 1000000\n"
+			       "m 4294901759\n"),
+			 16);
 	expect_messages(
 	    "idmap:2: expected 'NAME HOSTBASE' (a cell name and a host id); line ignored",
 	    "idmap:3: expected 'NAME HOSTBASE' (a cell name and a host id); line ignored",
@@ -335,18 +406,19 @@ static void test_corrupt_lines(void **state)
 	    "idmap:6: expected 'NAME HOSTBASE' (a cell name and a host id); line ignored",
 	    "idmap:7: expected 'NAME HOSTBASE' (a cell name and a host id); line ignored",
 	    "idmap:8: cell work: second entry (first at line 1); line ignored",
-	    "idmap:9: cell e: host id 1065536 is already cell work's (line 1); line ignored",
-	    "idmap:10: cell f: host id 1000001 is not the start of a range (1000000 + a multiple "
-	    "of 65536); line ignored",
-	    "idmap:11: cell g: host id 999999 is outside the id ranges (1000000 to 1262143); line "
+	    "idmap:9: cell e: host ids 1065536-1131071 overlap cell work's (line 1); line ignored",
+	    "idmap:10: cell f: host ids 1000001-1065536 overlap cell work's (line 1); line ignored",
+	    "idmap:11: cell g: host ids 1131071-1196606 overlap cell work's (line 1); line ignored",
+	    "idmap:12: cell h: host id 65535 cannot start a range (from 65536 to 4294901758); line "
 	    "ignored",
-	    "idmap:12: cell h: host id 1262144 is outside the id ranges (1000000 to 1262143); line "
-	    "ignored",
-	    "idmap:13: cell i: host id 0 is outside the id ranges (1000000 to 1262143); line "
+	    "idmap:13: cell i: host id 0 cannot start a range (from 65536 to 4294901758); line "
 	    "ignored",
 	    "idmap:15: expected 'NAME HOSTBASE' (a cell name and a host id); line ignored",
 	    "idmap:16: expected 'NAME HOSTBASE' (a cell name and a host id); line ignored",
-	    "idmap:17: expected 'NAME HOSTBASE' (a cell name and a host id); line ignored", NULL);
+	    "idmap:17: expected 'NAME HOSTBASE' (a cell name and a host id); line ignored",
+	    "idmap:18: cell m: host id 4294901759 cannot start a range (from 65536 to "
+	    "4294901758); line ignored",
+	    NULL);
 	assert_int_equal(db.n, 2);
 	assert_consistent(&db);
 	/* the ignored lines' cells get ranges nobody holds */
@@ -420,7 +492,7 @@ static void test_mangled_files(void **state)
 			char name[8];
 
 			snprintf(name, sizeof(name), "n%d", c);
-			assert_true(idmap_get(&db, name, &hb, &is_new) == 0 || db.n == db.ranges);
+			assert_true(idmap_get(&db, name, &hb, &is_new) == 0 || all_taken(&db));
 		}
 		assert_consistent(&db);
 	}
@@ -555,7 +627,8 @@ static void test_load_errors(void **state)
 	reset();
 	assert_int_equal(idmap_load(&db, top, collect, &msgs), 1);
 	snprintf(want, sizeof(want),
-		 "%s/idmap:2: cell b: host id 1000000 is already cell a's (line 1); line ignored",
+		 "%s/idmap:2: cell b: host ids 1000000-1065535 overlap cell a's (line 1); line "
+		 "ignored",
 		 top);
 	expect_messages(want, NULL);
 	assert_int_equal(db.n, 1);
@@ -583,6 +656,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_stale_entries_kept, teardown),
 	    cmocka_unit_test_teardown(test_exhaustion, teardown),
 	    cmocka_unit_test_teardown(test_no_overlap, teardown),
+	    cmocka_unit_test_teardown(test_ranges_from_old_default_kept, teardown),
+	    cmocka_unit_test_teardown(test_forget, teardown),
 	    cmocka_unit_test_teardown(test_format_and_round_trip, teardown),
 	    cmocka_unit_test_teardown(test_parse_tolerates_layout, teardown),
 	    cmocka_unit_test_teardown(test_corrupt_lines, teardown),
