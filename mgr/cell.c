@@ -154,7 +154,7 @@ int cell_start(struct mgr *m, struct cell *c)
 	    .state_dir = m->state_dir,
 	    .cgroup_fd = -1,
 	};
-	char exit_file[PATH_MAX], err[160];
+	char exit_file[PATH_MAX], err[160], cgroup_dir[PATH_MAX];
 	struct dev_bind devs[CELL_DEV_BINDS_MAX];
 	unsigned n_vt, n_input = 0;
 	struct devprog own;
@@ -212,6 +212,10 @@ int cell_start(struct mgr *m, struct cell *c)
 	devprog_free(&own);
 	if (r < 0)
 		return cell_fail(m, c, "cgroup: %s", strerror(-r));
+	if (sp.cgroup_fd >= 0 &&
+	    (size_t)snprintf(cgroup_dir, sizeof(cgroup_dir), "%s/%s", m->cgroups.path,
+			     c->cfg.name) < sizeof(cgroup_dir))
+		sp.cgroup_path = cgroup_dir;
 	adopt_path(m, c, "exit", exit_file, sizeof(exit_file));
 	r = shim_spawn(&sp, m->shim_exe, exit_file, &s, &c->shim_pid, &c->shim_pidfd, &ack);
 	if (sp.cgroup_fd >= 0)

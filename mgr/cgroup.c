@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cgroup.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -12,6 +11,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "cgroup_tree.h"
 #include "log.h"
 
 /* The board's state directory (mgr/main.c's default). */
@@ -34,10 +34,6 @@ static const char *const delegated_files[] = {
     "cgroup.threads",
     "cgroup.subtree_control",
 };
-
-/* Deeper than cgroup.max.depth allows the cell: bounds the recursion of
- * cgroup_cell_remove() over a tree the cell built. */
-#define REMOVE_DEPTH_MAX (CGROUP_CELL_MAX_DEPTH + 2)
 
 static int write_at(int dirfd, const char *file, const char *value)
 {
@@ -268,11 +264,18 @@ static int write_limits(const struct cgroup_root *root, const struct cell_config
 			return log_errno(r, "cell %s: write %s to %s/%s/%s", cfg->name, value,
 					 root->path, cfg->name, limits[i].file);
 	}
+	/* Core files of every cgroup2, hybrid hosts' too: how deep and how
+	 * many cgroups the cell may make below its own. */
 	snprintf(value, sizeof(value), "%d", CGROUP_CELL_MAX_DEPTH);
 	r = write_at(fd, "cgroup.max.depth", value);
 	if (r < 0)
 		return log_errno(r, "cell %s: write %s to %s/%s/cgroup.max.depth", cfg->name, value,
 				 root->path, cfg->name);
+	snprintf(value, sizeof(value), "%" PRIu32, cfg->cgroups_max);
+	r = write_at(fd, "cgroup.max.descendants", value);
+	if (r < 0)
+		return log_errno(r, "cell %s: write %s to %s/%s/cgroup.max.descendants", cfg->name,
+				 value, root->path, cfg->name);
 	return 0;
 }
 
@@ -287,43 +290,6 @@ static int delegate(const struct cgroup_root *root, const char *name, int fd, ui
 					 root->path, name, delegated_files[i], (unsigned)uid,
 					 (unsigned)gid);
 	return 0;
-}
-
-/* Removes parentfd/name and the cgroups below it, deepest first.  path
- * holds the directory's path relative to cellar/ (for messages): each level
- * appends its name and cuts it off again, so on error path names the
- * cgroup that failed. */
-static int remove_tree(int parentfd, const char *name, char *path, size_t size, unsigned depth)
-{
-	size_t len = strlen(path);
-	struct dirent *de;
-	DIR *dir;
-	int fd, r = 0;
-
-	snprintf(path + len, size - len, "%s%s", len ? "/" : "", name);
-	if (depth > REMOVE_DEPTH_MAX)
-		return -ELOOP;
-	fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : neg_errno();
-	dir = fdopendir(fd);
-	if (!dir) {
-		r = neg_errno();
-		close(fd);
-		return r;
-	}
-	while ((de = readdir(dir))) {
-		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if ((r = remove_tree(dirfd(dir), de->d_name, path, size, depth + 1)) < 0)
-			break;
-	}
-	closedir(dir);
-	if (r == 0 && unlinkat(parentfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		r = neg_errno();
-	if (r == 0)
-		path[len] = '\0';
-	return r;
 }
 
 int cgroup_cell_create(struct cgroup_root *root, const struct cell_config *cfg, uid_t owner_uid,
@@ -351,7 +317,7 @@ int cgroup_cell_create(struct cgroup_root *root, const struct cell_config *cfg, 
 		 * no stale owner, limit or program. */
 		char path[PATH_MAX] = "";
 
-		r = remove_tree(root->fd, name, path, sizeof(path), 0);
+		r = cgroup_tree_remove(root->fd, name, path, sizeof(path));
 		if (r == -EBUSY)
 			return log_errno(r,
 					 "cell %s: %s/%s is left from a previous run and "
@@ -418,7 +384,7 @@ int cgroup_cell_remove(struct cgroup_root *root, const char *name)
 		return 0;
 	if (!name_ok(name))
 		return log_errno(-EINVAL, "cell %s: not usable as a cgroup name", name);
-	r = remove_tree(root->fd, name, path, sizeof(path), 0);
+	r = cgroup_tree_remove(root->fd, name, path, sizeof(path));
 	if (r == -EBUSY)
 		return log_errno(r, "cell %s: rmdir %s/%s: processes are still in it", name,
 				 root->path, path);

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup_tree.h"
 #include "config.h"
 #include "devprog.h"
 
@@ -28,10 +29,6 @@ enum {
 	CGROUP_MEMORY = 1 << 2,
 	CGROUP_PIDS = 1 << 3,
 };
-
-/* How deep the cell may nest cgroups (cgroup.max.depth, root-owned).
- * systemd in a container uses 3 or 4 levels. */
-#define CGROUP_CELL_MAX_DEPTH 32
 
 struct cgroup_root {
 	bool available;	      /* cgroup v2 and MOUNT/cellar are usable */
@@ -62,7 +59,8 @@ void cgroup_root_fini(struct cgroup_root *root);
 /* Creates cellar/NAME (a leftover from a previous run is removed first if
  * it is empty; if it still has processes: -EBUSY), writes the limits the
  * cell sets (memory.max, memory.high, pids.max, cpu.weight, io.weight;
- * one whose controller is missing is skipped with a warning), attaches
+ * one whose controller is missing is skipped with a warning) and
+ * cgroup.max.depth and cgroup.max.descendants (the cell's cgroups), attaches
  * dev (if not NULL) and hands the directory, cgroup.procs, cgroup.threads
  * and cgroup.subtree_control to owner_uid:owner_gid; the limit files stay
  * host root's.  *dirfd: the directory (O_RDONLY | O_CLOEXEC) for
@@ -78,9 +76,12 @@ int cgroup_cell_create(struct cgroup_root *root, const struct cell_config *cfg, 
  * cell's init instead, which ends its pid namespace. */
 int cgroup_cell_kill(struct cgroup_root *root, const char *name);
 
-/* Removes cellar/NAME and every cgroup the cell made below it.  0 when it
- * does not exist or cgroups are not available; -EBUSY (logged) while a
- * process is still in it: call it after the cell's init was reaped. */
+/* Removes cellar/NAME and every cgroup the cell made below it (at most its
+ * cgroup.max.descendants: about 15-20 us each).  0 when it does not exist
+ * or cgroups are not available; -EBUSY (logged) while a process is still
+ * in it: call it after the cell's init was reaped.  A cell's shim removes
+ * the tree itself when the cell ends (shim.h), so that cellmgr's call
+ * normally finds nothing left. */
 int cgroup_cell_remove(struct cgroup_root *root, const char *name);
 
 #endif

@@ -233,6 +233,7 @@ static void cell_begin(struct parser *p, const struct ini_item *it)
 	p->cell.stop_timeout_ms = CELL_DEFAULT_STOP_TIMEOUT_MS;
 	p->cell.restart = (struct restart_policy)RESTART_POLICY_DEFAULT;
 	p->cell.userns = true;
+	p->cell.cgroups_max = CELL_DEFAULT_CGROUPS_MAX;
 
 	if (!cell_name_valid(name)) {
 		snprintf(p->label, sizeof(p->label), "cell '%s'", name);

@@ -44,6 +44,10 @@
 #define CELL_CAPS_KNOWN 41
 #define CELL_PIDS_MAX 4194304u /* the kernel's PID_MAX_LIMIT */
 #define CELL_WEIGHT_MAX 10000u /* cpu.weight, io.weight */
+/* cgroups: cgroup.max.descendants of the cell's cgroup (docs/config.md).
+ * A booted Debian with systemd has a few dozen, a desktop a few hundred. */
+#define CELL_DEFAULT_CGROUPS_MAX 4096u
+#define CELL_CGROUPS_MAX 65536u
 
 /* devices = display input */
 #define CELL_DEV_DISPLAY 0x1u /* owns a VT: its tty1, its screen */
@@ -145,6 +149,7 @@ struct cell_config {
 	uint64_t memory_max;  /* bytes: memory.max */
 	uint64_t memory_high; /* bytes: memory.high */
 	uint64_t pids_max;    /* pids.max */
+	uint32_t cgroups_max; /* cgroup.max.descendants; always written, default 4096 */
 	unsigned cpu_weight;  /* 1..10000: cpu.weight */
 	unsigned io_weight;   /* 1..10000: io.weight */
 	struct cell_rlimit rlimits[CELL_RLIMITS_MAX];

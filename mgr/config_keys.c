@@ -308,6 +308,17 @@ static const char *set_pids(struct cell_config *c, const char *value, int arg, c
 	return NULL;
 }
 
+static const char *set_cgroups(struct cell_config *c, const char *value, int arg, char *hint)
+{
+	uint64_t n;
+
+	_Static_assert(CELL_CGROUPS_MAX == 65536u, "the hint says 65536");
+	if (number_parse(value, 0, CELL_CGROUPS_MAX, &n) < 0)
+		return "(expected a number from 0 to 65536)";
+	c->cgroups_max = (uint32_t)n;
+	return NULL;
+}
+
 static const char *parse_weight(unsigned *out, const char *value)
 {
 	uint64_t n;
@@ -615,6 +626,7 @@ const struct cell_key_def cell_keys[CK_COUNT] = {
     [CK_MEMORY] = {"memory", set_memory, 0},
     [CK_MEMORY_HIGH] = {"memory_high", set_memory_high, 0},
     [CK_PIDS] = {"pids", set_pids, 0},
+    [CK_CGROUPS] = {"cgroups", set_cgroups, 0},
     [CK_CPU_WEIGHT] = {"cpu_weight", set_cpu_weight, 0},
     [CK_IO_WEIGHT] = {"io_weight", set_io_weight, 0},
     [CK_RESTART] = {"restart", set_restart, 0},

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup_tree.h"
 #include "fileutil.h"
 #include "log.h"
 
@@ -34,7 +35,7 @@ static void write_exit(const char *exit_file, int code, int status)
 	close(fd);
 }
 
-void shim_run(pid_t cell, const char *exit_file)
+void shim_run(pid_t cell, const char *exit_file, const char *cgroup_dir)
 {
 	struct rlimit no_core = {0, 0};
 	sigset_t all;
@@ -54,6 +55,11 @@ void shim_run(pid_t cell, const char *exit_file)
 			_exit(255);
 		}
 	}
+	/* The init of a pid namespace is reaped after every other process of
+	 * it: the cell's cgroups are empty now.  Removed here, before cellmgr
+	 * hears of the end, and so never in cellmgr's loop. */
+	if (cgroup_dir)
+		cgroup_tree_remove_path(cgroup_dir);
 	write_exit(exit_file, si.si_code == CLD_EXITED ? CLD_EXITED : CLD_KILLED, si.si_status);
 	if (si.si_code == CLD_EXITED)
 		_exit(si.si_status);

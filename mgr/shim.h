@@ -8,7 +8,9 @@
  * cellmgr forks a child that starts the cell (spawn_cell), hands cellmgr
  * the cell's fds (console pty, notify socket, setup-error pipe), and then
  * becomes the shim: it keeps the console pty and the notify socket open at
- * fds 3, 4 and 5, waits for the cell's init, records how it ended in
+ * fds 3, 4 and 5, waits for the cell's init, removes the cell's cgroup tree
+ * (cgroup_tree.h: the kernel takes some 20 us per cgroup, which cellmgr's
+ * loop must not wait for), records how the cell ended in
  * <state>/cells/NAME.exit and ends the same way (same exit status, or
  * killed by the same signal), so that cellmgr's waitid() on the shim reads
  * the cell's end directly.  When cellmgr dies, the shims and the cells go
@@ -27,9 +29,9 @@
 /* The fds the shim keeps for a later cellmgr. */
 enum { SHIM_FD_PTY_MASTER = 3, SHIM_FD_PTY_SLAVE = 4, SHIM_FD_NOTIFY = 5 };
 
-/* Waits for the cell's init, records its end in exit_file and mirrors it.
- * Never returns. */
-__attribute__((noreturn)) void shim_run(pid_t cell, const char *exit_file);
+/* Waits for the cell's init, removes cgroup_dir's tree (NULL: none),
+ * records the end in exit_file and mirrors it.  Never returns. */
+__attribute__((noreturn)) void shim_run(pid_t cell, const char *exit_file, const char *cgroup_dir);
 
 /* Starts a cell under a shim.  out as spawn_cell(); *shim_pidfd is the
  * shim's pidfd (a child of the caller) and out->pidfd the cell's.  The

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* cellar-shim PID EXIT_FILE: see shim.h.  Started only by cellmgr. */
+/* cellar-shim PID EXIT_FILE [CGROUP_DIR]: see shim.h.  Started only by
+ * cellmgr. */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "log.h"
 #include "shim.h"
 
 int main(int argc, char **argv)
@@ -10,8 +12,9 @@ int main(int argc, char **argv)
 	char *end;
 	long pid;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: cellar-shim PID EXIT_FILE (started by cellmgr)\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr,
+			"usage: cellar-shim PID EXIT_FILE [CGROUP_DIR] (started by cellmgr)\n");
 		return 2;
 	}
 	pid = strtol(argv[1], &end, 10);
@@ -19,5 +22,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cellar-shim: bad pid '%s'\n", argv[1]);
 		return 2;
 	}
-	shim_run((pid_t)pid, argv[2]);
+	log_set_prefix("cellar-shim");
+	shim_run((pid_t)pid, argv[2], argc == 4 ? argv[3] : NULL);
 }

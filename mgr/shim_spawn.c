@@ -78,7 +78,7 @@ static int recv_report(int sock, struct shim_report *rep, int *fds, int nfds)
  * is closed, and it becomes cellar-shim (or runs the same code in place if
  * that cannot be executed). */
 static __attribute__((noreturn)) void become_shim(const struct spawned *s, const char *shim_exe,
-						  const char *exit_file)
+						  const char *exit_file, const char *cgroup_dir)
 {
 	int keep[3] = {s->pty_master, s->pty_slave, s->notify};
 	char pid[16];
@@ -92,7 +92,8 @@ static __attribute__((noreturn)) void become_shim(const struct spawned *s, const
 	syscall(SYS_close_range, SHIM_FD_NOTIFY + 1, ~0U, 0);
 	snprintf(pid, sizeof(pid), "%d", (int)s->pid);
 	if (shim_exe) {
-		char *const argv[] = {"cellar-shim", pid, (char *)exit_file, NULL};
+		char *const argv[] = {"cellar-shim", pid, (char *)exit_file, (char *)cgroup_dir,
+				      NULL};
 		char *envp[4] = {NULL};
 
 #ifdef __SANITIZE_ADDRESS__
@@ -107,7 +108,7 @@ static __attribute__((noreturn)) void become_shim(const struct spawned *s, const
 #endif
 		execve(shim_exe, argv, envp);
 	}
-	shim_run(s->pid, exit_file);
+	shim_run(s->pid, exit_file, cgroup_dir);
 }
 
 /* The caller's go-ahead: one byte.  End of file means cellmgr died. */
@@ -186,7 +187,7 @@ int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *
 		close(sv[1]);
 		close(s.errpipe);
 		close(s.pidfd);
-		become_shim(&s, shim_exe, exit_file);
+		become_shim(&s, shim_exe, exit_file, sp->cgroup_path);
 	}
 	close(sv[1]);
 	*ack = -1;

@@ -49,6 +49,7 @@ struct spawn_params {
 	const char *state_dir;		    /* absolute */
 	uint32_t id_base;		    /* host id of the cell's root (userns) */
 	int cgroup_fd;			    /* the cell's cgroup, or -1 */
+	const char *cgroup_path;	    /* ... its path: the shim removes it, or NULL */
 	const struct seccomp_prog *seccomp; /* built once per configuration, or NULL */
 	const struct dev_bind *devs;	    /* extra device nodes (VT, input) */
 	unsigned n_devs;

@@ -18,3 +18,4 @@ void escapes_io_uring(struct probe *p);
 /* probe escape-forkbomb / escape-memhog: exit status as main's. */
 int escape_forkbomb(int argc, char **argv);
 int escape_memhog(int argc, char **argv);
+int escape_cgroupbomb(int argc, char **argv);

@@ -2,7 +2,7 @@
  * attacks, printed like a report (attack.NAME=outcome, probe.end=1).
  * probe escape-io-uring: only the io_uring attacks (escape_iouring.c), for
  * a cell that opted in to io_uring.
- * probe escape-forkbomb / escape-memhog: escape_res.c. */
+ * probe escape-forkbomb / escape-memhog / escape-cgroupbomb: escape_res.c. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -44,6 +44,8 @@ int escape_main(int argc, char **argv)
 		return escape_forkbomb(argc, argv);
 	if (strcmp(argv[0], "escape-memhog") == 0)
 		return escape_memhog(argc, argv);
+	if (strcmp(argv[0], "escape-cgroupbomb") == 0)
+		return escape_cgroupbomb(argc, argv);
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': p.opt.other_pid = (pid_t)atoi(optarg); break;

@@ -6,10 +6,18 @@
  *       holds them MS ms (default 500), then kills them all.
  *   probe escape-memhog [--max-mb N]
  *       allocates and touches 1 MiB at a time until that fails or N MiB.
+ *   probe escape-cgroupbomb [--max N]
+ *       mounts cgroup2 (in a mount namespace of its own: the cell's cgroup
+ *       namespace shows its own cgroup as the top) and makes empty cgroups
+ *       below the top until mkdir fails or N are made (issue 13, finding 8:
+ *       the kernel's cgroup.max.descendants answers EAGAIN).  They are left
+ *       in place: the cell's end removes them.
  *
  * Lines: forkbomb.forked=N, forkbomb.stop=ENAME|max, forkbomb.rlimit_nproc=
  * SOFT:HARD; memhog.mb=N, memhog.stop=ENAME|max, memhog.rlimit_as=SOFT:HARD;
- * then probe.end=1.  Exit status 0 when it ran, 2 for a usage error. */
+ * cgbomb.made=N, cgbomb.stop=ENAME|max, cgbomb.ms=MS (or cgbomb.error=STEP:
+ * ENAME); then probe.end=1.  Exit status 0 when it ran, 2 for a usage
+ * error. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -17,9 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "escape.h"
@@ -126,5 +137,45 @@ int escape_memhog(int argc, char **argv)
 	printf("memhog.mb=%ld\nmemhog.stop=%s\n", mb, stop);
 	print_limit("memhog.rlimit_as", RLIMIT_AS);
 	printf("probe.end=1\n");
+	return 0;
+}
+
+static long elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000L + (t1.tv_nsec - t0->tv_nsec) / 1000000L;
+}
+
+int escape_cgroupbomb(int argc, char **argv)
+{
+	char dir[128], path[192];
+	long max = 100000, n = 0;
+	const char *stop = "max";
+	struct timespec t0;
+
+	if (parse_opts(argc, argv, "escape-cgroupbomb", &max, NULL) < 0)
+		return 2;
+	if (escape_scratch(dir, sizeof(dir), "cgbomb") < 0 || mount_private_ns() < 0) {
+		printf("cgbomb.error=private-ns:%s\nprobe.end=1\n", errno_name(errno));
+		return 0;
+	}
+	if (mount("none", dir, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		printf("cgbomb.error=mount-cgroup2:%s\nprobe.end=1\n", errno_name(errno));
+		return 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (n < max) {
+		snprintf(path, sizeof(path), "%s/cgbomb-%ld", dir, n);
+		if (mkdir(path, 0755) < 0) {
+			stop = errno_name(errno);
+			break;
+		}
+		n++;
+	}
+	printf("cgbomb.made=%ld\ncgbomb.stop=%s\ncgbomb.ms=%ld\nprobe.end=1\n", n, stop,
+	       elapsed_ms(&t0));
+	umount2(dir, MNT_DETACH);
 	return 0;
 }

@@ -30,6 +30,7 @@ static void usage(FILE *f)
 		"       probe escape-io-uring [--timeout-ms MS]\n"
 		"       probe escape-forkbomb [--max N] [--hold-ms MS]\n"
 		"       probe escape-memhog [--max-mb N]\n"
+		"       probe escape-cgroupbomb [--max N]\n"
 		"  escape    the escape suite's own attacks (tests/escape/run)\n"
 		"  escape-io-uring  only its io_uring attacks\n",
 		PROBE_ABSTRACT_NAME, PROBE_BAIT_FILE);
@@ -41,7 +42,8 @@ int notify_main(int argc, char **argv);
 int input_main(int argc, char **argv);
 /* vt.c: `probe vt-fence ...` / `probe vt-hold ...`, argv[0] being the mode. */
 int vt_main(int argc, char **argv);
-/* escape_main.c: `probe escape ...`, `probe escape-io-uring|escape-forkbomb|escape-memhog ...`. */
+/* escape_main.c: `probe escape ...`, `probe escape-io-uring|escape-forkbomb|escape-memhog|
+ * escape-cgroupbomb ...`. */
 int escape_main(int argc, char **argv);
 
 static int parse_long(const char *s, long min, long max, long *out)
@@ -157,7 +159,8 @@ int main(int argc, char **argv)
 		return vt_main(argc - 1, argv + 1);
 	if (argc > 1 && strncmp(argv[1], "escape", 6) == 0 &&
 	    (!argv[1][6] || !strcmp(argv[1] + 6, "-io-uring") ||
-	     !strcmp(argv[1] + 6, "-forkbomb") || !strcmp(argv[1] + 6, "-memhog")))
+	     !strcmp(argv[1] + 6, "-forkbomb") || !strcmp(argv[1] + 6, "-memhog") ||
+	     !strcmp(argv[1] + 6, "-cgroupbomb")))
 		return escape_main(argc - 1, argv + 1);
 	mode = parse_args(argc, argv, &p.opt);
 	if (!mode)

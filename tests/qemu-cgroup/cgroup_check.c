@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Checks mgr/cgroup.c, mgr/devprog.c and mgr/seccomp.c against a real
- * cgroup v2 hierarchy: run by tests/qemu-cgroup/run as the guest's init
- * script, with cgroup2 mounted on /sys/fs/cgroup and devtmpfs on /dev.
+ * Checks mgr/cgroup.c (with mgr/cgroup_tree.c), mgr/devprog.c and
+ * mgr/seccomp.c against a real cgroup v2 hierarchy: run by
+ * tests/qemu-cgroup/run as the guest's init script, with cgroup2 mounted on
+ * /sys/fs/cgroup and devtmpfs on /dev.
  * Prints "ok - NAME" / "not ok - NAME: why", then
  * "qemu-cgroup: N passed, N failed"; exits 1 on any failure.
  */
@@ -32,6 +33,7 @@
 #define CELL "t1"
 #define CELLDIR "/sys/fs/cgroup/cellar/" CELL
 #define OWNER 100000
+#define CELL_CGROUPS 8 /* its cgroups key: cgroup.max.descendants */
 
 static int passed, failed;
 
@@ -201,7 +203,7 @@ static pid_t clone_into(int cgroup_fd)
  * the cell's cgroup: what the delegation allows and what it does not. */
 static void check_delegation(int cgroup_fd)
 {
-	int pipefd[2], res[5];
+	int pipefd[2], res[8];
 	pid_t pid;
 
 	if (pipe(pipefd) < 0)
@@ -220,6 +222,19 @@ static void check_delegation(int cgroup_fd)
 		/* Disabling works while processes are in it (enabling would
 		 * meet the no-internal-process rule, EBUSY, not a permission). */
 		res[4] = try_write(CELLDIR "/cgroup.subtree_control", "-pids");
+		/* Finding 8: more cgroups than cgroup.max.descendants (sub is
+		 * the first), and raising the limit. */
+		res[6] = 0;
+		for (res[5] = 1; res[5] < 100; res[5]++) {
+			char path[64];
+
+			snprintf(path, sizeof(path), CELLDIR "/bomb%d", res[5]);
+			if (mkdir(path, 0755) < 0) {
+				res[6] = -errno;
+				break;
+			}
+		}
+		res[7] = try_write(CELLDIR "/cgroup.max.descendants", "max");
 		if (write(pipefd[1], res, sizeof(res)) < 0)
 			_exit(1);
 		_exit(0);
@@ -237,6 +252,11 @@ static void check_delegation(int cgroup_fd)
 	check(res[3] == -EACCES, "delegation: cell root cannot move to cellar/ (%s)", en(res[3]));
 	check(res[4] == 0, "delegation: cell root writes its cgroup.subtree_control (%s)",
 	      en(res[4]));
+	check(res[5] == CELL_CGROUPS && res[6] == -EAGAIN,
+	      "cgroup.max.descendants %d: the cell root makes %d cgroups, then %s", CELL_CGROUPS,
+	      res[5], en(res[6]));
+	check(res[7] == -EACCES, "delegation: cell root cannot raise cgroup.max.descendants (%s)",
+	      en(res[7]));
 }
 
 static void check_seccomp(void)
@@ -316,6 +336,7 @@ int main(void)
 	cfg.pids_max = 20;
 	cfg.cpu_weight = 50;
 	cfg.io_weight = 50;
+	cfg.cgroups_max = CELL_CGROUPS;
 	r = cgroup_cell_create(&root, &cfg, OWNER, OWNER, &dp, &fd);
 	check(r == 0 && fd >= 0, "cgroup_cell_create over an empty leftover (%s)", en(r));
 	if (r < 0)
@@ -331,12 +352,15 @@ int main(void)
 	check(!strcmp(buf, "default 50"), "io.weight = %s", buf);
 	slurp(CELLDIR "/cgroup.max.depth", buf, sizeof(buf));
 	check(!strcmp(buf, "32"), "cgroup.max.depth = %s", buf);
+	slurp(CELLDIR "/cgroup.max.descendants", buf, sizeof(buf));
+	check(atoi(buf) == CELL_CGROUPS, "cgroup.max.descendants = %s", buf);
 	check(owned_by(CELLDIR, OWNER) && owned_by(CELLDIR "/cgroup.procs", OWNER) &&
 		  owned_by(CELLDIR "/cgroup.threads", OWNER) &&
 		  owned_by(CELLDIR "/cgroup.subtree_control", OWNER),
 	      "directory, cgroup.procs, .threads, .subtree_control owned by %d", OWNER);
 	check(owned_by(CELLDIR "/memory.max", 0) && owned_by(CELLDIR "/pids.max", 0) &&
-		  owned_by(CELLDIR "/cgroup.max.depth", 0),
+		  owned_by(CELLDIR "/cgroup.max.depth", 0) &&
+		  owned_by(CELLDIR "/cgroup.max.descendants", 0),
 	      "limit files stay root's");
 
 	/* Nodes made outside the cgroup, opened from inside. */

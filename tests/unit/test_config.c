@@ -385,6 +385,7 @@ static void test_isolation_defaults(void **state)
 	assert_int_equal(c->memory_max, 0);
 	assert_int_equal(c->memory_high, 0);
 	assert_int_equal(c->pids_max, 0);
+	assert_int_equal(c->cgroups_max, 4096);
 	assert_int_equal(c->cpu_weight, 0);
 	assert_int_equal(c->io_weight, 0);
 	assert_int_equal(c->n_rlimits, 0);
@@ -452,6 +453,32 @@ static void test_isolation_good(void **state)
 	assert_int_equal(c->memory_high, 1);
 	assert_int_equal(c->pids_max, 4194304);
 	assert_int_equal(cell("c")->memory_max, 16777215ull << 40);
+}
+
+/* Issue 13, finding 8: cgroup.max.descendants, 4096 unless the cell says. */
+static void test_cgroups_limit(void **state)
+{
+	static const char *const hint = "(expected a number from 0 to 65536)";
+	static const char *const bad[] = {"-1", "65537", "max", "4k", "", "1 2", "0x10"};
+	char text[256], want[256];
+
+	(void)state;
+	parse("[cell a]\nimage = /a\ncgroups = 0\n"
+	      "[cell b]\nimage = /b\ncgroups = 65536\n"
+	      "[cell c]\nimage = /c\n");
+	expect_messages(NULL);
+	assert_int_equal(cell("a")->cgroups_max, 0);
+	assert_int_equal(cell("b")->cgroups_max, 65536);
+	assert_int_equal(cell("c")->cgroups_max, CELL_DEFAULT_CGROUPS_MAX);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(text, sizeof(text),
+			 "[cell w]\nimage = /w\ncgroups = %s\n[cell ok]\nimage = /ok\n", bad[i]);
+		snprintf(want, sizeof(want),
+			 "cells.conf:3: cell w: bad value for 'cgroups': '%s' %s", bad[i], hint);
+		parse(text);
+		expect_messages(want, NULL);
+		expect_cells("ok", NULL);
+	}
 }
 
 /* Issue 13, finding 2: io_uring is off unless the cell opts in. */
@@ -1918,6 +1945,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_isolation_defaults, teardown),
 	    cmocka_unit_test_teardown(test_isolation_good, teardown),
 	    cmocka_unit_test_teardown(test_io_uring_opt_in, teardown),
+	    cmocka_unit_test_teardown(test_cgroups_limit, teardown),
 	    cmocka_unit_test_teardown(test_every_rlimit, teardown),
 	    cmocka_unit_test_teardown(test_isolation_bad_values, teardown),
 	    cmocka_unit_test_teardown(test_caps_in_both_lists, teardown),
