@@ -202,7 +202,9 @@ static int setup(struct mgr *m)
 	if (!realpath(m->state_dir, state_buf))
 		return log_errno(neg_errno(), "state directory %s", m->state_dir);
 	m->state_dir = state_buf;
-	m->lock_fd = statelock_take(m->state_dir, &holder);
+	/* --once runs one cell beside whatever runs there (once.h), and
+	 * takes no lock. */
+	m->lock_fd = m->once_name ? -ENOLCK : statelock_take(m->state_dir, &holder);
 	if (m->lock_fd == -EBUSY) {
 		if (holder > 0)
 			log_error("state directory %s is in use by cellmgr pid %d: one cellmgr per "
@@ -212,7 +214,7 @@ static int setup(struct mgr *m)
 			log_error("state directory %s is in use by another cellmgr", m->state_dir);
 		return -EBUSY;
 	}
-	if (m->lock_fd < 0)
+	if (m->lock_fd < 0 && !m->once_name)
 		return log_errno(m->lock_fd, "lock %s/lock", m->state_dir);
 	if (!m->socket_path) {
 		if ((size_t)snprintf(socket_buf, sizeof(socket_buf), "%s/ctl.sock", m->state_dir) >=

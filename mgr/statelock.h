@@ -7,6 +7,7 @@
  * with its holder (kill -9 included), so a cellmgr started after a crash
  * takes the cells over as before.  The lock's file descriptor is
  * close-on-exec and every shim closes it: no cell or shim ever holds it.
+ * cellmgr --once takes none (it runs one cell beside whatever runs there).
  */
 #ifndef CELLAR_STATELOCK_H
 #define CELLAR_STATELOCK_H
