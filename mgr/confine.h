@@ -9,8 +9,10 @@
 #ifndef CELLAR_CONFINE_H
 #define CELLAR_CONFINE_H
 
+#include "child_error.h"
 #include "config.h"
-#include "spawn.h"
+
+struct seccomp_prog;
 
 int confine_process(const struct cell_config *cfg, const struct seccomp_prog *seccomp,
 		    struct child_error *e);

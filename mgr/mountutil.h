@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "spawn.h"
+#include "child_error.h"
 
 /* mount(2); on failure fills e with "mount TYPE on DST" and the errno.
  * Only for paths the host alone controls (the staging directory). */

@@ -26,7 +26,7 @@
 #include <sys/types.h>
 
 #include "image.h"
-#include "spawn.h"
+#include "child_error.h"
 
 /* A host device node the cell gets in its /dev (its VT, its input
  * devices): bind-mounted from the host side, like the others. */

@@ -29,17 +29,6 @@
 
 #define ID_RANGE 65536u
 
-int child_error_set(struct child_error *e, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	e->err = err;
-	va_start(ap, fmt);
-	vsnprintf(e->step, sizeof(e->step), fmt, ap);
-	va_end(ap);
-	return err;
-}
-
 /* What the child needs; prepared by the parent before the clone. */
 struct child_args {
 	const struct spawn_params *sp;

@@ -31,15 +31,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "child_error.h"
 #include "config.h"
-
-struct child_error {
-	int err;	/* negative errno */
-	char step[240]; /* "mount overlay on /run/cellar/cells/work/root" */
-};
-
-__attribute__((format(printf, 3, 4))) int child_error_set(struct child_error *e, int err,
-							  const char *fmt, ...);
 
 struct seccomp_prog;
 struct dev_bind;

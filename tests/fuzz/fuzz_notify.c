@@ -7,15 +7,6 @@
 #include "fuzz.h"
 #include "notify.h"
 
-/* notify.c records notify_bind_into()'s errors with spawn.c's helper;
- * the harness does not link spawn.c and never calls that function. */
-int child_error_set(struct child_error *e, int err, const char *fmt, ...)
-{
-	(void)fmt;
-	e->err = err;
-	return err;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const unsigned known =
