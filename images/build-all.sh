@@ -54,7 +54,7 @@ for entry in "${cells[@]}"; do
 done
 
 if [ "${DEBIAN:-0}" = 1 ]; then
-    OUT_DIR="$out_dir" images/debian-cell.sh "$out_dir/cells/debian.erofs"
+    OUT_DIR="$out_dir" images/debian-cell.sh --demo-login "$out_dir/cells/debian.erofs"
 fi
 
 init="${INIT:-$top/build-init/init/init}"

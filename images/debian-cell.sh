@@ -2,7 +2,13 @@
 # Build a Debian bookworm root filesystem with systemd for one cellar cell and
 # pack it as a read-only erofs image.
 #
-#   images/debian-cell.sh [OUT.erofs]        (default: out/cells/debian.erofs)
+#   images/debian-cell.sh [--demo-login] [OUT.erofs]
+#                                   (default: out/cells/debian.erofs)
+#
+# Without --demo-login root's account is locked: nobody can log in until the
+# product's own build adds its users and passwords.  --demo-login lets root
+# log in without a password (on the cell's console and its screen), as in
+# the busybox demo cells: for the demo board and the tests, never a product.
 #
 # Two steps, each skipped when its output is up to date:
 #
@@ -31,7 +37,12 @@
 # with apt-get when they are missing.
 set -euo pipefail
 
-usage() { echo "usage: $0 [OUT.erofs]" >&2; exit 2; }
+usage() { echo "usage: $0 [--demo-login] [OUT.erofs]" >&2; exit 2; }
+demo_login=0
+if [ "${1:-}" = --demo-login ]; then
+    demo_login=1
+    shift
+fi
 [ "$#" -le 1 ] || usage
 
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -41,7 +52,7 @@ suite="${DEBIAN_SUITE:-bookworm}"
 mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 packages="${DEBIAN_PACKAGES:-systemd-sysv,dbus,libpam-systemd}"
 out="${1:-$out_dir/cells/debian.erofs}"
-base="$cache_dir/debian-$suite"
+base="$cache_dir/debian-$suite$([ "$demo_login" = 1 ] && echo -demo)"
 tree="$base/tree"
 
 log() { echo "debian-cell: $*" >&2; }
@@ -61,7 +72,7 @@ fi
 
 # One build at a time per cache (two test runs may start together).
 mkdir -p "$cache_dir"
-exec 9>"$cache_dir/debian-$suite.lock"
+exec 9>"$base.lock"
 flock 9
 
 # --- 1. the tree -------------------------------------------------------------
@@ -80,10 +91,13 @@ customize() {
     # carry one id for every cell made from it.
     : > "$t/etc/machine-id"
     ln -sf /etc/machine-id "$t/var/lib/dbus/machine-id"
-    # root logs in on the console without a password, as in the busybox
-    # cells (whoever has the board's console owns the cell); set one in a
-    # product image.
-    sed -i 's/^root:[^:]*:/root::/' "$t/etc/shadow"
+    # root: locked, or (--demo-login) no password at all, as in the
+    # busybox cells: whoever has the demo board's console owns the cell.
+    if [ "$demo_login" = 1 ]; then
+        sed -i 's/^root:[^:]*:/root::/' "$t/etc/shadow"
+    else
+        sed -i 's/^root:[^:]*:/root:*:/' "$t/etc/shadow"
+    fi
     # Build-time state that differs from one build to the next.
     rm -rf "$t"/var/cache/apt/*.bin "$t"/var/lib/apt/lists/* "$t"/var/cache/ldconfig/aux-cache \
            "$t"/var/log/bootstrap.log "$t"/var/log/alternatives.log "$t"/var/log/dpkg.log \
@@ -99,7 +113,7 @@ customize() {
 
 # The tree's key: what makes it (the customization included, not this
 # script's comments).
-key="$( { declare -f customize; echo "$suite $mirror $packages"; } | sha256sum | cut -d' ' -f1)"
+key="$( { declare -f customize; echo "$suite $mirror $packages $demo_login"; } | sha256sum | cut -d' ' -f1)"
 
 if [ "${FORCE:-0}" = 1 ] || [ ! -d "$tree" ] || [ "$(cat "$base/tree.key" 2>/dev/null)" != "$key" ]; then
     mkdir -p "$base"

@@ -130,18 +130,24 @@ int vt_cell_devs(struct mgr *m, struct cell *c, uid_t root_uid, gid_t root_gid,
 	}
 	if (vt == 0)
 		return 0;
-	d = &devs[(*n)++];
+	d = &devs[*n];
 	snprintf(d->host, sizeof(d->host), "/dev/tty%d", vt);
 	snprintf(d->cell, sizeof(d->cell), "tty1");
+	/* The same VT as its /dev/tty0 too: systemd's getty@tty1 and logind
+	 * want the "current VT" node, and in a cell the current VT is its
+	 * own (what the host's tty0 would switch or read is the board's
+	 * business; the VT fence stays on this node as on tty1). */
+	devs[*n + 1] = *d;
+	snprintf(devs[*n + 1].cell, sizeof(devs[*n + 1].cell), "tty0");
 	/* The cell's root must be able to open it (its getty does, and makes
 	 * it its controlling tty); mode as a login leaves a tty. */
 	if (chown(d->host, root_uid, root_gid) < 0 || chmod(d->host, 0620) < 0) {
 		int r = neg_errno();
 
 		snprintf(err, errlen, "hand %s to the cell: %s", d->host, strerror(-r));
-		(*n)--;
 		return r;
 	}
+	*n += 2;
 	return 0;
 }
 

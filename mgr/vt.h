@@ -64,8 +64,8 @@ unsigned vt_of(const struct mgr *m, const struct cell *c);
 struct cell *vt_cell(struct mgr *m, unsigned n);
 
 /* At cell start, after the id range is known: the cell's VT as its
- * /dev/tty1 (appended to devs, *n updated; room for one more is the
- * caller's), the host node handed to the cell's root.  Returns 0 (also
+ * /dev/tty1 and its /dev/tty0 (appended to devs, *n updated; room for two
+ * more is the caller's), the host node handed to the cell's root.  Returns 0 (also
  * for a cell without display) or a negative errno with err filled. */
 int vt_cell_devs(struct mgr *m, struct cell *c, uid_t root_uid, gid_t root_gid,
 		 struct dev_bind *devs, unsigned *n, char *err, size_t errlen);

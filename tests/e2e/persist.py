@@ -28,6 +28,7 @@ import re
 import secrets
 import shutil
 import subprocess
+import sys
 import time
 
 from input import switch_console as switch  # tests/e2e/ is on sys.path
@@ -42,8 +43,11 @@ DEBIAN_CELL = """
 [cell debian]
 # Debian bookworm with systemd (images/debian-cell.sh), from the data disk.
 image = /data/images/debian.erofs
-# Console only: no display, no input; no network.  systemd's defaults for
-# the rest (init, SIGRTMIN+3 to halt).
+# Its screen is VT 3 (Ctrl-Alt-F3, Ctrl-a 3), where systemd's getty@tty1
+# puts a login; no network.  systemd's defaults for the rest (init,
+# SIGRTMIN+3 to halt).
+devices = display input
+vt = 3
 stop_signal = SIGRTMIN+3
 stop_timeout = 20s
 memory = 256M
@@ -90,13 +94,14 @@ def disk_state(disk, tmp):
 
 def prepare(tmp, st):
     """The disk: cells.conf and images/debian.erofs, FREE_MIB free."""
-    if not os.path.exists(DEBIAN):
-        # debootstrap once (about a minute; then cached in OUT/cache).
-        r = subprocess.run([os.path.join(TOP, "images", "debian-cell.sh"), DEBIAN],
-                           env=dict(os.environ, OUT_DIR=OUT), stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT)
-        if r.returncode != 0:
-            raise _Fail(f"images/debian-cell.sh: {r.stdout.decode(errors='replace')[-600:]}")
+    # debootstrap once (about a minute; then cached in OUT/cache); a
+    # quick no-op when the image is up to date.  --demo-login: root
+    # logs in without a password (docs/images.md).
+    r = subprocess.run([os.path.join(TOP, "images", "debian-cell.sh"), "--demo-login", DEBIAN],
+                       env=dict(os.environ, OUT_DIR=OUT), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    if r.returncode != 0:
+        raise _Fail(f"images/debian-cell.sh: {r.stdout.decode(errors='replace')[-600:]}")
     src = os.path.join(tmp, "data4-src")
     shutil.rmtree(src, ignore_errors=True)
     os.makedirs(os.path.join(src, "images"))
@@ -210,6 +215,38 @@ def boot4(report, timeout, tmp, Boot, Fail):
             st["machine_id"] = ids[-1]
             return f"{note}; machine-id {st['machine_id']}"
         b.case("root logs in on debian's console; systemctl is-system-running: running", system_running)
+
+        def screen_login():
+            # Issue 22: debian is in front (Ctrl-a 3 above), so its VT is on
+            # the screen; getty@tty1 (it wants /dev/tty0: the cell's own VT)
+            # puts a login there, and the board's keyboard logs in.
+            e2e = sys.modules["__main__"]
+            e2e.wait_screen(b.qmp, ["debian login:"], ["Welcome to the work cell"], 120)
+            e2e.type_keys(b.qmp, "root\n")
+            e2e.wait_screen(b.qmp, ["root@debian"], [], 60)
+            e2e.type_keys(b.qmp, "tty; who; loginctl --no-pager --no-legend list-sessions\n")
+            text = e2e.wait_screen(b.qmp, ["/dev/tty1"], [], 30)
+            time.sleep(2)
+            text = e2e.vga_text(b.qmp)
+            if not re.search(r"^root\s+tty1\b", text, re.M):
+                raise Fail(f"who lists no root on tty1: {text!r}")
+            if not re.search(r"root\s+\S*\s*tty1", text.split("loginctl", 1)[-1]):
+                raise Fail(f"loginctl shows no session on tty1: {text!r}")
+            shot = e2e.screenshot(b.qmp, tmp, "screen-debian")
+            # Away to work: work's screen, none of debian's; and back: the
+            # session is still there.
+            switch(b, 1, "work")
+            e2e.wait_screen(b.qmp, ["root@work"], ["root@debian", "debian login:"], 30)
+            switch(b, 3, "debian")
+            e2e.wait_screen(b.qmp, ["root@debian"], ["root@work"], 30)
+            e2e.type_keys(b.qmp, "clear; echo again-$((6*7)) $(tty)\n")
+            e2e.wait_screen(b.qmp, ["again-42 /dev/tty1"], [], 30)
+            failed = sh(b, "systemctl --failed --plain --no-legend --no-pager", "failed2")
+            if "getty" in failed or "autovt" in failed:
+                raise Fail(f"failed units: {failed!r}")
+            return f"login: on VT 3, root logged in on tty1 (who, loginctl), kept across a switch; {shot}"
+        b.case("debian's screen (its VT) shows login:, root logs in with the board's keyboard; "
+               "who and loginctl show tty1; the session survives a switch away and back", screen_login)
 
         def write_files():
             switch(b, 1, "work")
