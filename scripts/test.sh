@@ -32,18 +32,27 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 count() { # LAYER: add the counts from the layer's summary line in $log
+	# Returns 1 when it counted a failure of its own (no summary, no test).
 	local line
 	line=$(grep -E "^$1: [0-9]+ passed, [0-9]+ failed" "$log" | tail -n 1)
 	if [ -z "$line" ]; then
 		echo "test: $1 printed no summary: counted as one failure"
 		failed=$((failed + 1))
-		return
+		return 1
 	fi
 	local p f s
 	p=$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")
 	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
 	s=$(sed -nE 's/.* ([0-9]+) skipped.*/\1/p' <<<"$line")
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
+	# A layer that checked nothing (no file, no test binary, every case
+	# skipped) proves nothing: it fails, whatever its exit status.
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+		echo "test: $1 ran no test ($line): counted as one failure"
+		failed=$((failed + 1))
+		return 1
+	fi
+	return 0
 }
 
 layer() { # LAYER COMMAND...: run one layer, echoing its output
@@ -51,7 +60,7 @@ layer() { # LAYER COMMAND...: run one layer, echoing its output
 	echo "== $name"
 	"$@" 2>&1 | tee "$log"
 	local rc=${PIPESTATUS[0]}
-	count "$name"
+	count "$name" || return 0
 	if [ "$rc" -ne 0 ] && ! grep -qE "^$name: [0-9]+ passed, [1-9][0-9]* failed" "$log"; then
 		echo "test: $name exited with status $rc"
 		failed=$((failed + 1))
