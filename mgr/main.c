@@ -231,7 +231,7 @@ static int setup(struct mgr *m)
 		return log_errno(r, "%s", m->config_path);
 	/* An unreadable or empty list still leaves cellmgr up and reachable. */
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers. */
-	m->cells = calloc(CONFIG_CELLS_MAX, sizeof(*m->cells));
+	m->cells = calloc(m->cfg.n_cells + 1, sizeof(*m->cells));
 	if (!m->cells)
 		return log_errno(-ENOMEM, "cells");
 	for (i = 0; i < m->cfg.n_cells; i++) {

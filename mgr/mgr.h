@@ -38,7 +38,8 @@ struct mgr {
 	struct cell *once;     /* ... and here it is; its console goes to stdout */
 
 	struct config cfg;
-	struct cell **cells; /* in cell-list order; each allocated on its own */
+	struct cell **cells; /* the list's order, then removed cells still stopping;
+			      * each allocated on its own, the array by mgr_reload */
 	size_t n_cells;
 
 	/* Built once per configuration, used by every cell start. */

@@ -223,8 +223,12 @@ int mgr_reload(struct mgr *m, char *errors, size_t errlen)
 		config_free(&next);
 		return r < 0 ? r : -EINVAL;
 	}
+	/* The new list holds every cell of the new file plus every cell of
+	 * the old list that it drops (still stopping until mgr_sweep frees
+	 * it): up to next.n_cells + m->n_cells, twice CONFIG_CELLS_MAX when
+	 * every cell is renamed, more while earlier removals still stop. */
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers. */
-	order = calloc(CONFIG_CELLS_MAX, sizeof(*order));
+	order = calloc(next.n_cells + m->n_cells + 1, sizeof(*order));
 	if (!order) {
 		config_free(&next);
 		collect(&mb, "out of memory");
@@ -281,10 +285,9 @@ int mgr_reload(struct mgr *m, char *errors, size_t errlen)
 		cell_stop(m, c);
 		order[n++] = c;
 	}
-	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers. */
-	memcpy(m->cells, order, n * sizeof(*order));
+	free(m->cells);
+	m->cells = order;
 	m->n_cells = n;
-	free(order);
 	config_free(&m->cfg);
 	m->cfg = next;
 	mgr_sweep(m);
