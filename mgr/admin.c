@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "mgr.h"
+#include "termsafe.h"
 
 #define PROMPT "cellar# "
 #define LINES_PER_EVENT 16 /* then back to the event loop */
@@ -69,6 +70,25 @@ static void out(struct admin *a, const char *s, size_t len)
 static void out_str(struct admin *a, const char *s)
 {
 	out(a, s, strlen(s));
+}
+
+/* A reply, through the filter of mgr/termsafe.h: `log` carries the cell's
+ * console bytes, `status` its STATUS= text.  The terminal turns \n into
+ * CR LF itself (OPOST, ONLCR). */
+static void out_safe(struct admin *a, const char *s, size_t len)
+{
+	char buf[TERMSAFE_OUT_MAX(1024)];
+	struct termsafe t;
+
+	termsafe_init(&t, false);
+	while (len > 0) {
+		size_t n = len < 1024 ? len : 1024;
+
+		out(a, buf, termsafe_filter(&t, s, n, buf, sizeof(buf)));
+		s += n;
+		len -= n;
+	}
+	out(a, buf, termsafe_finish(&t, buf, sizeof(buf)));
 }
 
 static void close_console(struct mgr *m, const char *why)
@@ -140,7 +160,7 @@ static void run_line(struct mgr *m, char *line)
 			reply += 3;
 			len -= 3;
 		}
-		out(a, reply, len);
+		out_safe(a, reply, len);
 		break;
 	}
 	out_str(a, PROMPT);

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "ctl_proto.h"
+#include "termsafe.h"
 
 #define EXIT_USAGE 2
 #define EXIT_EXEC_FAILED 125
@@ -35,8 +37,11 @@ static void usage(FILE *f)
 		"  stop NAME                 stop a cell (it stays stopped)\n"
 		"  restart NAME              stop a cell and start it again\n"
 		"  switch NAME               bring a cell to the foreground\n"
-		"  log NAME [-f]             the cell's recent console output; -f keeps\n"
-		"                            printing new output until interrupted\n"
+		"  log NAME [-f] [--raw]     the cell's recent console output; -f keeps\n"
+		"                            printing new output until interrupted; its\n"
+		"                            control bytes and escape sequences are shown\n"
+		"                            as text (\\x1b...), colours pass; --raw\n"
+		"                            writes the cell's bytes as they are\n"
 		"  exec NAME [--] CMD [ARG...]\n"
 		"                            run a command inside a running cell, with\n"
 		"                            cellctl's stdin, stdout and stderr\n"
@@ -67,7 +72,7 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 struct request {
 	const char *fields[CTL_FIELDS_MAX + 1];
 	unsigned n;
-	bool exec, follow;
+	bool exec, follow, raw;
 };
 
 static int add(struct request *rq, const char *field)
@@ -118,6 +123,8 @@ static int parse_command(int argc, char **args, bool json, struct request *rq)
 		else if ((!strcmp(args[i], "-f") || !strcmp(args[i], "--follow")) &&
 			 !strcmp(cmd, "log"))
 			rq->follow = true;
+		else if (strcmp(args[i], "--raw") == 0 && !strcmp(cmd, "log"))
+			rq->raw = true;
 		else
 			return usage_error("unexpected argument '%s'", args[i]);
 	}
@@ -198,6 +205,52 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+/* The cell's console output, as it comes: through the filter unless
+ * --raw (mgr/termsafe.h: the bytes are the cell's, the terminal the
+ * admin's). */
+static struct termsafe log_filter;
+static volatile sig_atomic_t log_coloured; /* for the signal handler */
+
+static void write_log(const struct request *rq, const char *buf, size_t len)
+{
+	static char safe[TERMSAFE_OUT_MAX(4096)];
+
+	if (rq->raw) {
+		write_all(STDOUT_FILENO, buf, len);
+		return;
+	}
+	while (len > 0) {
+		size_t n = len < 4096 ? len : 4096;
+
+		write_all(STDOUT_FILENO, safe,
+			  termsafe_filter(&log_filter, buf, n, safe, sizeof(safe)));
+		buf += n;
+		len -= n;
+	}
+	log_coloured = log_filter.coloured;
+}
+
+static void end_log(const struct request *rq)
+{
+	char tail[TERMSAFE_OUT_MAX(0)];
+
+	if (!rq->raw)
+		write_all(STDOUT_FILENO, tail, termsafe_finish(&log_filter, tail, sizeof(tail)));
+	log_coloured = 0;
+}
+
+/* log -f ends with Ctrl-C: colours the cell left on are reset first. */
+static void on_follow_signal(int sig)
+{
+	if (log_coloured) {
+		ssize_t r = write(STDOUT_FILENO, "\x1b[0m", 4);
+
+		(void)r; /* dying anyway */
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* "error: A\nerror: B\n" becomes "cellctl: A", "cellctl: B" on stderr. */
 static void print_errors(const char *text, size_t len)
 {
@@ -234,16 +287,17 @@ static ssize_t receive(int fd, char *buf, size_t cap, int flags)
 	return n;
 }
 
-static int follow(int fd, const char *name)
+static int follow(int fd, const struct request *rq)
 {
 	static char buf[CTL_REPLY_MAX];
 	ssize_t n;
 
 	while ((n = receive(fd, buf, sizeof(buf), 0)) > 0)
-		write_all(STDOUT_FILENO, buf, (size_t)n);
+		write_log(rq, buf, (size_t)n);
+	end_log(rq);
 	if (n < 0)
 		return fail("recv");
-	fprintf(stderr, "cellctl: log %s: cellmgr ended the stream\n", name);
+	fprintf(stderr, "cellctl: log %s: cellmgr ended the stream\n", rq->fields[1]);
 	return 1;
 }
 
@@ -316,9 +370,20 @@ int main(int argc, char **argv)
 			}
 			return r;
 		}
-		write_all(STDOUT_FILENO, reply + 3, (size_t)n - 3);
+		if (strcmp(rq.fields[0], "log") != 0) {
+			write_all(STDOUT_FILENO, reply + 3, (size_t)n - 3);
+			return 0;
+		}
+		if (rq.follow && !rq.raw) {
+			signal(SIGINT, on_follow_signal);
+			signal(SIGTERM, on_follow_signal);
+			signal(SIGHUP, on_follow_signal);
+		}
+		termsafe_init(&log_filter, false);
+		write_log(&rq, reply + 3, (size_t)n - 3);
 		if (rq.follow)
-			return follow(fd, rq.fields[1]);
+			return follow(fd, &rq);
+		end_log(&rq);
 		return 0;
 	}
 	if (n >= 7 && memcmp(reply, "error: ", 7) == 0) {

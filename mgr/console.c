@@ -15,6 +15,7 @@
 #include "devmux.h"
 #include "log.h"
 #include "mgr.h"
+#include "termsafe.h"
 
 #define ESCAPE_KEY 0x01 /* Ctrl-a */
 #define SWITCH_TAIL_LINES 8
@@ -78,18 +79,36 @@ void console_detach(struct mgr *m)
 	con->restore_termios = false;
 }
 
+/* The cell's last lines on a switch are a replay, not the cell talking to
+ * its terminal: through the filter of mgr/termsafe.h (CR LF: the console
+ * is in raw mode), so that escape sequences it printed while in the
+ * background do not act on the board's terminal. */
+static void replay_tail(const struct cell *c)
+{
+	char tail[2048], safe[TERMSAFE_OUT_MAX(512)];
+	struct termsafe t;
+	size_t n, off;
+
+	n = ring_tail_lines(&c->console_log, SWITCH_TAIL_LINES, tail, sizeof(tail));
+	termsafe_init(&t, true);
+	for (off = 0; off < n; off += 512) {
+		size_t len = n - off < 512 ? n - off : 512;
+
+		write_all(STDOUT_FILENO, safe,
+			  termsafe_filter(&t, tail + off, len, safe, sizeof(safe)));
+	}
+	write_all(STDOUT_FILENO, safe, termsafe_finish(&t, safe, sizeof(safe)));
+}
+
 void console_switch(struct mgr *m, struct cell *c)
 {
 	struct console *con = &m->console;
-	char tail[2048];
-	size_t n;
 
 	con->front = c;
 	if (!con->attached || !c)
 		return;
 	log_info("console: cell %s", c->cfg.name);
-	n = ring_tail_lines(&c->console_log, SWITCH_TAIL_LINES, tail, sizeof(tail));
-	write_all(STDOUT_FILENO, tail, n);
+	replay_tail(c);
 }
 
 void console_status(struct mgr *m, bool ok, const char *fmt, ...)
