@@ -8,6 +8,7 @@
 #include "ctl_proto.h"
 #include "mgr.h"
 #include "ops.h"
+#include "vt.h"
 
 static uint64_t uptime_s(const struct cell *c, uint64_t now)
 {
@@ -97,7 +98,7 @@ void ctl_list_json(struct mgr *m, struct ctl_buf *b)
 void ctl_status_text(struct mgr *m, struct cell *c, struct ctl_buf *b)
 {
 	uint64_t now = now_ms(), mem = mgr_cell_memory(m, c);
-	char up[32];
+	char up[32], vt[96];
 
 	format_duration(up, sizeof(up), c, uptime_s(c, now));
 	ctl_buf_printf(b, "name: %s\nstate: %s\npid: %d\nuptime: %s\nrestarts: %u\n", c->cfg.name,
@@ -105,6 +106,8 @@ void ctl_status_text(struct mgr *m, struct cell *c, struct ctl_buf *b)
 	ctl_buf_printf(b, "memory: %llu\nforeground: %s\nimage: %s\ninit: %s\n",
 		       (unsigned long long)mem, m->console.front == c ? "yes" : "no", c->cfg.image,
 		       c->cfg.init);
+	if (vt_describe(m, c, vt, sizeof(vt)))
+		ctl_buf_printf(b, "vt: %s\n", vt);
 	if (c->reason[0])
 		ctl_buf_printf(b, "reason: %s\n", c->reason);
 }

@@ -59,7 +59,20 @@ int input_write_file(const char *path, const char *val)
  * a cell typing Ctrl-Alt-Del, Alt-F2 or SAK into its copy would reboot
  * the board or switch the VT behind cellmgr.  Cells cannot change the
  * keymap (KDSKBENT needs CAP_SYS_TTY_CONFIG); the host takes those
- * actions out of it once.  cellmgr's own hotkeys do the same jobs. */
+ * actions out of it once.  cellmgr's own hotkeys do the same jobs.
+ * Removed: every console switch (F1-F63 with Alt and friends, Incr/
+ * Decr_Console, Last_Console), Boot (Ctrl-Alt-Del), SAK, Spawn_Console
+ * (signals whichever process took KDSIGACCEPT on the host), and
+ * Show_State, Show_Memory, Show_Registers (dump the kernel's task list,
+ * memory and registers on the console: the board's log flooded from a
+ * cell's keyboard, and the host's state printed where it is read). */
+static bool keymap_entry_hostile(unsigned short v)
+{
+	return KTYP(v) == KT_CONS || v == K_BOOT || v == K_SAK || v == K_INCRCONSOLE ||
+	       v == K_DECRCONSOLE || v == K_CONS || v == K_SPAWNCONSOLE || v == K_SH_REGS ||
+	       v == K_SH_MEM || v == K_SH_STAT;
+}
+
 static void keymap_sanitize(void)
 {
 	struct kbentry e;
@@ -83,8 +96,7 @@ static void keymap_sanitize(void)
 			if (ioctl(fd, KDGKBENT, &e) < 0)
 				continue;
 			v = e.kb_value;
-			if (KTYP(v) != KT_CONS && v != K_BOOT && v != K_SAK && v != K_INCRCONSOLE &&
-			    v != K_DECRCONSOLE)
+			if (!keymap_entry_hostile(v))
 				continue;
 			e.kb_value = K_HOLE;
 			if (ioctl(fd, KDSKBENT, &e) == 0)
@@ -92,7 +104,7 @@ static void keymap_sanitize(void)
 		}
 	}
 	close(fd);
-	log_info("input: %u console switch/boot/SAK entries removed from the kernel keymap", n);
+	log_info("input: kernel keymap: %u switch/boot/SAK/spawn/show entries removed", n);
 }
 
 static void read_bits(int fd, unsigned type, unsigned long *bits, size_t size)

@@ -21,7 +21,10 @@
 #include "rootfs.h"
 
 #define TTY_MAJOR_VT 4
-#define TTY_GID 5 /* the tty group of a VT node at rest, as devtmpfs makes it */
+/* A VT node as the cell gets it (its root's), as login leaves a tty; and
+ * at rest, root:tty, when its own state before is unknown. */
+#define TTY_MODE 0620
+#define TTY_GID 5
 
 static uint64_t now_us(void)
 {
@@ -113,6 +116,22 @@ int vt_assign(struct mgr *m, struct cell *c)
 	return (int)n;
 }
 
+/* The node as the host left it, before its first hand-out by this
+ * cellmgr: only when root owns it (a node a cell owns is one a cellmgr
+ * that died never took back: its state at rest is not known). */
+static void remember_rest(struct mgr *m, unsigned n, const char *path)
+{
+	struct vt_rest *r = &m->vt.rest[n];
+	struct stat st;
+
+	if (r->known || stat(path, &st) < 0 || st.st_uid != 0)
+		return;
+	r->known = true;
+	r->uid = st.st_uid;
+	r->gid = st.st_gid;
+	r->mode = st.st_mode & 07777;
+}
+
 int vt_cell_devs(struct mgr *m, struct cell *c, uid_t root_uid, gid_t root_gid,
 		 struct dev_bind *devs, unsigned *n, char *err, size_t errlen)
 {
@@ -133,6 +152,7 @@ int vt_cell_devs(struct mgr *m, struct cell *c, uid_t root_uid, gid_t root_gid,
 	d = &devs[*n];
 	snprintf(d->host, sizeof(d->host), "/dev/tty%d", vt);
 	snprintf(d->cell, sizeof(d->cell), "tty1");
+	remember_rest(m, (unsigned)vt, d->host);
 	/* The same VT as its /dev/tty0 too: systemd's getty@tty1 and logind
 	 * want the "current VT" node, and in a cell the current VT is its
 	 * own (what the host's tty0 would switch or read is the board's
@@ -141,7 +161,7 @@ int vt_cell_devs(struct mgr *m, struct cell *c, uid_t root_uid, gid_t root_gid,
 	snprintf(devs[*n + 1].cell, sizeof(devs[*n + 1].cell), "tty0");
 	/* The cell's root must be able to open it (its getty does, and makes
 	 * it its controlling tty); mode as a login leaves a tty. */
-	if (chown(d->host, root_uid, root_gid) < 0 || chmod(d->host, 0620) < 0) {
+	if (chown(d->host, root_uid, root_gid) < 0 || chmod(d->host, TTY_MODE) < 0) {
 		int r = neg_errno();
 
 		snprintf(err, errlen, "hand %s to the cell: %s", d->host, strerror(-r));
@@ -160,14 +180,42 @@ int vt_cell_devprog(struct mgr *m, struct cell *c, struct devprog *dp)
 
 void vt_cell_release(struct mgr *m, struct cell *c)
 {
+	struct vt_rest fallback = {.known = true, .uid = 0, .gid = TTY_GID, .mode = TTY_MODE};
+	const struct vt_rest *rest;
+	struct stat st;
 	char path[32];
 	unsigned n = vt_of(m, c);
 
 	if (!n)
 		return;
+	rest = m->vt.rest[n].known ? &m->vt.rest[n] : &fallback;
 	snprintf(path, sizeof(path), "/dev/tty%u", n);
-	if (chown(path, 0, TTY_GID) < 0)
-		log_errno(neg_errno(), "vt: give %s back to root", path);
+	if (stat(path, &st) == 0 && (st.st_mode & 07777) != TTY_MODE)
+		log_info("vt: cell %s left %s mode %04o: back to %04o", c->cfg.name, path,
+			 (unsigned)(st.st_mode & 07777), (unsigned)rest->mode);
+	if (chown(path, rest->uid, rest->gid) < 0)
+		log_errno(neg_errno(), "vt: cell %s: give %s back to %u:%u", c->cfg.name, path,
+			  (unsigned)rest->uid, (unsigned)rest->gid);
+	if (chmod(path, rest->mode) < 0)
+		log_errno(neg_errno(), "vt: cell %s: mode %04o on %s", c->cfg.name,
+			  (unsigned)rest->mode, path);
+}
+
+bool vt_describe(struct mgr *m, const struct cell *c, char *out, size_t len)
+{
+	unsigned n = vt_of(m, c);
+	char path[32];
+	struct stat st;
+
+	if (!n)
+		return false;
+	snprintf(path, sizeof(path), "/dev/tty%u", n);
+	if (stat(path, &st) < 0)
+		snprintf(out, len, "%u (%s: %s)", n, path, strerror(errno));
+	else
+		snprintf(out, len, "%u (%s uid %u gid %u mode %04o)", n, path, (unsigned)st.st_uid,
+			 (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777));
+	return true;
 }
 
 unsigned vt_active(struct mgr *m)

@@ -32,11 +32,20 @@ struct cell;
 struct dev_bind;
 struct devprog;
 
+/* A VT node's owner and mode before cellmgr first handed it to a cell. */
+struct vt_rest {
+	bool known;
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;
+};
+
 struct vt_state {
 	int tty0; /* the host's /dev/tty0, or -1: no VT switching */
 	/* Which cell each VT belongs to (by name: a cell keeps its VT across
 	 * restarts; a name no longer in the list frees it). */
 	char owner[CELL_VT_MAX + 1][CELL_NAME_MAX + 1];
+	struct vt_rest rest[CELL_VT_MAX + 1];
 	/* A switch in progress. */
 	unsigned target;      /* 0: none */
 	unsigned from;	      /* the VT that was active */
@@ -71,8 +80,14 @@ int vt_cell_devs(struct mgr *m, struct cell *c, uid_t root_uid, gid_t root_gid,
 		 struct dev_bind *devs, unsigned *n, char *err, size_t errlen);
 /* Adds c 4:N (its VT, "rw") to a cell's own device program. */
 int vt_cell_devprog(struct mgr *m, struct cell *c, struct devprog *dp);
-/* The cell ended: its VT node goes back to the host's root. */
+/* The cell ended: its VT node goes back to the owner and mode it had
+ * before cellmgr first handed it to a cell (the cell's root may have
+ * changed the mode: it owned the node); unknown (cellmgr was restarted
+ * meanwhile), root:tty 0620. */
 void vt_cell_release(struct mgr *m, struct cell *c);
+/* For status: "N (/dev/ttyN uid U gid G mode 0MMM)" as the node is now;
+ * returns false for a cell without a VT. */
+bool vt_describe(struct mgr *m, const struct cell *c, char *out, size_t len);
 
 /* Makes VT n the active one.  Returns 0 when it is active, 1 when the
  * switch is in progress (vt_check finishes it; then input is routed to

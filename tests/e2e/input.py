@@ -89,7 +89,7 @@ _Fail = Exception  # tests/e2e/run's Fail, set by boot3()
 def boot3(report, timeout, tmp, Boot, Fail):
     global _Fail
     _Fail = Fail
-    b = Boot(3, report, timeout, root_disk=False, vnc=True)
+    b = Boot(3, report, timeout, root_disk=False, vnc=True, admin=True)  # admin: vt.py
     st = {}
     try:
         b.case("QEMU starts", lambda: b.launch(tmp))

@@ -20,6 +20,17 @@ output going to a file in work's /tmp that the serial shell reads.
 2. `probe vt-hold /dev/tty1 --seconds 20 &` (VT_PROCESS, never releases),
    then Ctrl-a 2 on the serial console: personal's screen is on the VGA text
    buffer within 2 s anyway, and cellmgr logs the override (mgr/vt.c).
+3. `probe vt-keymap /dev/tty1` (KDGKBENT over the whole kernel keymap): no
+   console switch, Boot, SAK, Last_Console, Spawn_Console, Show_State,
+   Show_Memory or Show_Registers entry is left (issue 13, finding 10).
+4. work prints a window title (OSC) and a screen clear (CSI) to its console
+   while in the background; on Ctrl-a 1 the board's console replays them
+   as text (\x1b...), the raw serial bytes hold no such sequence (finding 10).
+5. work chmods its tty1 0666; the admin console's `status work` shows the
+   host's /dev/tty1 0666; once work is stopped, it shows root's node with
+   the mode it had before work got it (cellmgr logs it: `back to 0MMM`),
+   writable by no one else (finding 10); work is started again and brought
+   back to the front.
 """
 import re
 import time
@@ -79,6 +90,18 @@ def wait_file(b, path, pattern, marker):
     line matching the grep pattern; returns the file's text."""
     return run(b, f"for i in $(seq 100); do grep -q '{pattern}' {path} 2>/dev/null && break; "
                   f"sleep 0.2; done; cat {path}", marker, 60)
+
+
+def switch_console(b, n, cell):
+    """Ctrl-a N on the serial console (as input.py's); returns where the
+    serial text stood before."""
+    since = b.serial.pos()
+    b.serial.send(b"\x01")
+    time.sleep(0.2)
+    b.serial.send(str(n).encode())
+    b.expect(rf"cellmgr: console: cell {cell}", since, 60)
+    time.sleep(0.5)
+    return since
 
 
 def checks(b, Fail):
@@ -143,3 +166,87 @@ def checks(b, Fail):
                 f"cellmgr forced VT 1 after {m.group(1)} ms, VT 2 active {m2.group(1)} ms after the ask")
     b.case("a cell holding VT_PROCESS on its VT and never releasing it cannot stop a switch "
            "(Ctrl-a 2: personal's screen within 2 s; cellmgr logs the override)", hold)
+
+    def keymap():
+        out = run(b, "probe vt-keymap /dev/tty1", "vt-k")
+        kv = dict(re.findall(r"^vtkeymap\.(\w+)=(\S*)\s*$", out, re.M))
+        if kv.get("end") != "1" or "error" in kv:
+            raise Fail(f"probe vt-keymap did not finish: {out[-600:]!r}")
+        counts = {k: int(v) for k, v in kv.items() if k not in ("end", "tables", "entries")}
+        if int(kv.get("tables", 0)) < 1 or int(kv.get("entries", 0)) < 128 or len(counts) != 10:
+            raise Fail(f"the probe read too little of the keymap: {kv}")
+        left = {k: v for k, v in counts.items() if v}
+        if left:
+            raise Fail(f"entries left in the kernel keymap: {left}")
+        m = b.expect(r"cellmgr: input: kernel keymap: (\d+) switch/boot/SAK/spawn/show entries removed",
+                     0, 5)
+        return (f"{kv['tables']} tables, {kv['entries']} entries read: none of {len(counts)} "
+                f"kinds left (cellmgr removed {m.group(1)})")
+    b.case("the kernel keymap has no console switch, Boot, SAK, Last_Console, Spawn_Console, "
+           "Show_State/Memory/Registers entry (probe vt-keymap in work, KDGKBENT)", keymap)
+
+    def replay():
+        # Printed while work is in the background: only the replay on the
+        # switch back shows it on the board's console.
+        # (a computed marker: the typed line's echo, replayed too, must not match)
+        run(b, "(sleep 3; printf 'bg-%s=\\033]0;pwned\\007\\033[2J end\\n' $((40+2)) "
+               ">/dev/console) & true", "vt-r")
+        switch_console(b, 2, "personal")
+        time.sleep(5)
+        with open(b.serial.log.name, "rb") as f:
+            start = len(f.read())
+        since = switch_console(b, 1, "work")
+        b.expect(r"bg-42=", since, 10)
+        time.sleep(0.5)
+        with open(b.serial.log.name, "rb") as f:
+            raw = f.read()[start:]
+        shown = b"bg-42=\\x1b]0;pwned\\x07\\x1b[2J end"
+        if shown not in raw or b"\x1b]0;pwned" in raw or b"\x1b[2J" in raw:
+            i = raw.find(b"bg-42=")
+            raise Fail(f"the replay on the board's console: {raw[max(0, i - 40):i + 80]!r}")
+        return "replayed as " + shown.decode()
+    b.case("the board console's replay on Ctrl-a 1 shows work's background OSC/CSI "
+           "sequences as text, no ESC byte of theirs on the serial line", replay)
+
+    def vt_mode():
+        out = run(b, "chmod 0666 /dev/tty1; ls -ln /dev/tty1", "vt-m")
+        if "crw-rw-rw-" not in out:
+            raise Fail(f"work could not chmod its tty1 0666: {out[-300:]!r}")
+
+        def vt_field():
+            fields = dict(l.split(": ", 1) for l in b.admin_cmd("status work").splitlines()
+                          if ": " in l)
+            m = re.match(r"1 \(/dev/tty1 uid (\d+) gid (\d+) mode (0\d+)\)", fields.get("vt", ""))
+            if not m:
+                raise Fail(f"status work has no vt line for /dev/tty1: {fields}")
+            return int(m.group(1)), int(m.group(2)), int(m.group(3), 8)
+        uid, gid, mode = vt_field()
+        if mode != 0o666 or uid == 0:
+            raise Fail(f"while work runs, the host's /dev/tty1 is {uid}:{gid} {mode:04o}, "
+                       "expected work's root and 0666")
+        since = b.serial.pos()
+        if b.admin_cmd("stop work").strip():
+            raise Fail("stop work replied")
+        b.admin_until(lambda r: r.get("work", ("",))[0] == "stopped", "work stopped")
+        uid2, gid2, mode2 = vt_field()
+        if uid2 != 0 or mode2 & 0o002:
+            raise Fail(f"after work stopped, the host's /dev/tty1 is {uid2}:{gid2} {mode2:04o}: "
+                       "still writable by anyone")
+        # ... and exactly as before work first got it, which cellmgr read then.
+        m = b.expect(r"cellmgr: vt: cell work left /dev/tty1 mode 0666: back to (0\d+)", since, 10)
+        if mode2 != int(m.group(1), 8):
+            raise Fail(f"after work stopped, the host's /dev/tty1 is {uid2}:{gid2} "
+                       f"{mode2:04o}, cellmgr says back to {m.group(1)}")
+        since = b.serial.pos()
+        if b.admin_cmd("start work").strip():
+            raise Fail("start work replied")
+        b.admin_until(lambda r: r.get("work", ("",))[0] in ("running", "ready"), "work running")
+        b.admin_cmd("switch work")
+        b.expect(r"cellmgr: console: cell work", since, 30)
+        b.expect(r"Welcome to the work cell", since, 60)
+        run(b, "true", "vt-w", 60)
+        uid3, gid3, mode3 = vt_field()
+        return (f"running: {uid}:{gid} {mode:04o}; stopped: {uid2}:{gid2} {mode2:04o}; "
+                f"started again: {uid3}:{gid3} {mode3:04o}")
+    b.case("work chmods its tty1 0666; once work stops, the host's /dev/tty1 is root's with "
+           "its mode from before (admin console: status work)", vt_mode)

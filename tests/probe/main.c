@@ -23,9 +23,10 @@ static void usage(FILE *f)
 		"          then exec COMMAND if given\n"
 		"usage: probe input DEVICE [--count N] [--timeout-ms MS] [--write CODE[,CODE...]]\n"
 		"  input   print the evdev events DEVICE delivers (input.event=TYPE CODE VALUE)\n"
-		"usage: probe vt-fence TTY | probe vt-hold TTY [--seconds N]\n"
+		"usage: probe vt-fence TTY | probe vt-hold TTY [--seconds N] | probe vt-keymap TTY\n"
 		"  vt-fence  try every fenced VT/keyboard ioctl on TTY, plain and with bit 32\n"
 		"  vt-hold   hold TTY in VT_PROCESS without ever releasing it, N s (20)\n"
+		"  vt-keymap count the kernel keymap's entries that act on the host (KDGKBENT)\n"
 		"usage: probe escape [--other-pid PID] [--timeout-ms MS]\n"
 		"       probe escape-io-uring [--timeout-ms MS]\n"
 		"       probe escape-forkbomb [--max N] [--hold-ms MS]\n"
@@ -40,7 +41,7 @@ static void usage(FILE *f)
 int notify_main(int argc, char **argv);
 /* input.c: `probe input ...`, argv[0] being "input". */
 int input_main(int argc, char **argv);
-/* vt.c: `probe vt-fence ...` / `probe vt-hold ...`, argv[0] being the mode. */
+/* vt.c: `probe vt-fence|vt-hold|vt-keymap ...`, argv[0] being the mode. */
 int vt_main(int argc, char **argv);
 /* escape_main.c: `probe escape ...`, `probe escape-io-uring|escape-forkbomb|escape-memhog|
  * escape-cgroupbomb ...`. */
@@ -155,7 +156,8 @@ int main(int argc, char **argv)
 		return notify_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "input") == 0)
 		return input_main(argc - 1, argv + 1);
-	if (argc > 1 && (strcmp(argv[1], "vt-fence") == 0 || strcmp(argv[1], "vt-hold") == 0))
+	if (argc > 1 && (strcmp(argv[1], "vt-fence") == 0 || strcmp(argv[1], "vt-hold") == 0 ||
+			 strcmp(argv[1], "vt-keymap") == 0))
 		return vt_main(argc - 1, argv + 1);
 	if (argc > 1 && strncmp(argv[1], "escape", 6) == 0 &&
 	    (!argv[1][6] || !strcmp(argv[1] + 6, "-io-uring") ||

@@ -1,5 +1,6 @@
-/* probe vt-fence / vt-hold: the VT and keyboard ioctl fence and the
- * VT_PROCESS override, seen from inside a cell (README.md).
+/* probe vt-fence / vt-hold / vt-keymap: the VT and keyboard ioctl fence,
+ * the VT_PROCESS override and the kernel keymap, seen from inside a cell
+ * (README.md).
  *
  *   probe vt-fence TTY     every fenced request (docs/security.md, "VT and
  *                          keyboard ioctls"), plain and with bit 32 set, then
@@ -8,6 +9,9 @@
  *                          VT_SETMODE VT_PROCESS on TTY (relsig SIGUSR1,
  *                          acqsig SIGUSR2, both ignored), never VT_RELDISP;
  *                          after N s (default 20) back to VT_AUTO
+ *   probe vt-keymap TTY    reads the whole kernel keymap (KDGKBENT, every
+ *                          table and key) and counts the entries cellmgr
+ *                          must have removed (issue 13, finding 10)
  *
  * Most VT ioctls need the caller to have TTY as its controlling tty (else
  * the kernel itself answers EPERM, and a fence test proves nothing): the
@@ -29,6 +33,13 @@
  *   vthold.change=+MS mode=auto|process active=N   (each change seen)
  *   vthold.restore=ok | error:ENAME | not-needed
  *   vthold.end=1
+ *
+ *   vtkeymap.tables=N  vtkeymap.entries=N  (tables present, entries read)
+ *   vtkeymap.NAME=N    (entries of each kind: console_switch for every
+ *                      KT_CONS, boot, sak, incr_console, decr_console,
+ *                      last_console, spawn_console, show_registers,
+ *                      show_memory, show_state)
+ *   vtkeymap.end=1
  *
  * Exit status 0 when it ran, 2 for a usage error.
  */
@@ -218,10 +229,74 @@ static void hold_run(int fd, long seconds)
 	printf("vthold.end=1\n");
 }
 
+/* From linux/keyboard.h, which cannot come with sys/wait.h (its
+ * linux/wait.h defines P_ALL and friends as macros). */
+#define KEYMAPS_MAX 256 /* MAX_NR_KEYMAPS */
+#define KEYS_MAX 256	/* NR_KEYS */
+#define KEY_TYPE(v) ((v) >> 8)
+#define KT_SPECIAL 2
+#define KT_CONSOLE 5
+#define KSPEC(v) ((unsigned short)(KT_SPECIAL << 8 | (v)))
+#define K_NOSUCHMAP_ KSPEC(127)
+
+/* The keymap entries that act on the host, not on the cell's own VT. */
+static const struct {
+	const char *name;
+	unsigned short value; /* 0: every KT_CONS entry */
+} hostile_keys[] = {
+    {"console_switch", 0},	  /* every KT_CONS: Console_N */
+    {"boot", KSPEC(12)},	  /* K_BOOT */
+    {"sak", KSPEC(15)},		  /* K_SAK */
+    {"incr_console", KSPEC(17)},  /* K_INCRCONSOLE */
+    {"decr_console", KSPEC(16)},  /* K_DECRCONSOLE */
+    {"last_console", KSPEC(6)},	  /* K_CONS */
+    {"spawn_console", KSPEC(18)}, /* K_SPAWNCONSOLE */
+    {"show_registers", KSPEC(2)}, /* K_SH_REGS */
+    {"show_memory", KSPEC(3)},	  /* K_SH_MEM */
+    {"show_state", KSPEC(4)},	  /* K_SH_STAT */
+};
+#define N_HOSTILE (sizeof(hostile_keys) / sizeof(hostile_keys[0]))
+
+static void keymap_run(int fd)
+{
+	unsigned count[N_HOSTILE] = {0}, tables = 0, entries = 0;
+	struct kbentry e;
+	long r;
+
+	for (unsigned table = 0; table < KEYMAPS_MAX; table++) {
+		e.kb_table = (unsigned char)table;
+		e.kb_index = 0;
+		e.kb_value = 0;
+		r = raw_ioctl(fd, KDGKBENT, (unsigned long)&e);
+		if (r < 0) {
+			printf("vtkeymap.error=%s\n", errno_name((int)-r));
+			break;
+		}
+		if (e.kb_value == K_NOSUCHMAP_)
+			continue;
+		tables++;
+		for (unsigned key = 0; key < KEYS_MAX; key++) {
+			e.kb_table = (unsigned char)table;
+			e.kb_index = (unsigned char)key;
+			if (raw_ioctl(fd, KDGKBENT, (unsigned long)&e) < 0)
+				continue;
+			entries++;
+			for (size_t i = 0; i < N_HOSTILE; i++)
+				if (hostile_keys[i].value ? e.kb_value == hostile_keys[i].value
+							  : KEY_TYPE(e.kb_value) == KT_CONSOLE)
+					count[i]++;
+		}
+	}
+	printf("vtkeymap.tables=%u\nvtkeymap.entries=%u\n", tables, entries);
+	for (size_t i = 0; i < N_HOSTILE; i++)
+		printf("vtkeymap.%s=%u\n", hostile_keys[i].name, count[i]);
+	printf("vtkeymap.end=1\n");
+}
+
 int vt_main(int argc, char **argv)
 {
 	const char *cmd = argv[0], *path = NULL;
-	bool hold = strcmp(cmd, "vt-hold") == 0;
+	bool hold = strcmp(cmd, "vt-hold") == 0, keymap = strcmp(cmd, "vt-keymap") == 0;
 	long seconds = 20;
 	pid_t sid, child = 0;
 	struct stat st;
@@ -236,13 +311,18 @@ int vt_main(int argc, char **argv)
 			path = NULL, i = argc;
 	}
 	if (!path || seconds < 0 || seconds > 3600) {
-		fprintf(stderr, "usage: probe vt-fence TTY | probe vt-hold TTY [--seconds N]\n");
+		fprintf(stderr, "usage: probe vt-fence TTY | probe vt-hold TTY [--seconds N] | "
+				"probe vt-keymap TTY\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		printf("vt.open=error:%s\n%s.end=1\n", errno_name(errno), hold ? "vthold" : "vt");
+		return 0;
+	}
+	if (keymap) { /* reads only: no controlling tty needed */
+		keymap_run(fd);
 		return 0;
 	}
 	rdfd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
