@@ -8,16 +8,18 @@
 #include <limits.h>
 #include <linux/openat2.h>
 #include <linux/sched.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,7 +44,8 @@ struct attach_child {
 	const struct attach_request *rq;
 	char *const *envp;
 	bool join_user; /* the cell has a user namespace of its own */
-	int errpipe;	/* write end */
+	int errpipe;	/* the setup socket's child end */
+	int fds[3];	/* ATTACH_PIPES: the command's ends */
 };
 
 /* execvpe() without its /bin/sh fallback for ENOEXEC: argv[0] as a path,
@@ -89,23 +92,93 @@ static int exec_on_path(char *const argv[], char *const envp[])
 	return denied ? -EACCES : -ENOENT;
 }
 
-/* stdin, stdout and stderr from rq->fds; every other fd of cellmgr's closes
- * on exec. */
-static int take_fds(const struct attach_child *a, struct child_error *e)
+/* The pipes' ends onto 0-2 (ATTACH_PIPES). */
+static int take_fds(const int fds[3], struct child_error *e)
 {
 	int tmp[3];
 
 	for (int i = 0; i < 3; i++) {
 		/* Above 2 first: the three may be any of 0-2 in any order. */
-		tmp[i] = fcntl(a->rq->fds[i], F_DUPFD_CLOEXEC, 3);
+		tmp[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
 		if (tmp[i] < 0)
-			return child_error_set(e, neg_errno(), "take fd %d", a->rq->fds[i]);
+			return child_error_set(e, neg_errno(), "take fd %d", fds[i]);
 	}
 	for (int i = 0; i < 3; i++)
 		if (dup2(tmp[i], i) < 0)
-			return child_error_set(e, neg_errno(), "dup2 fd %d", a->rq->fds[i]);
-	/* cellmgr opens everything close-on-exec; this makes sure of it. */
-	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+			return child_error_set(e, neg_errno(), "dup2 fd %d", fds[i]);
+	return 0;
+}
+
+/* The cell chose what its /dev/ptmx is (a FIFO, a FUSE file, a symlink to
+ * anything it can reach).  Only the pty multiplexer itself passes: a
+ * character device 5:2 opened at all is the kernel's ptmx driver (the
+ * cell's filesystems but its /dev are nodev, and a FUSE file cannot
+ * pretend to be a device: the kernel fixes an inode's type at lookup). */
+static int check_ptmx(int fd, struct child_error *e)
+{
+	struct stat st;
+	unsigned n;
+
+	if (fstat(fd, &st) < 0)
+		return child_error_set(e, neg_errno(), "stat the cell's /dev/ptmx");
+	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(5, 2) || ioctl(fd, TIOCGPTN, &n) < 0)
+		return child_error_set(e, -ENOTTY,
+				       "the cell's /dev/ptmx is not the pty multiplexer");
+	return 0;
+}
+
+/* ATTACH_PTY: a new pty of the cell's own devpts (so that the command's
+ * terminal is /dev/pts/N inside the cell, as ttyname() expects).  Its
+ * master goes to cellmgr (which hands it to the client), its slave
+ * becomes fds 0-2 and the command's controlling terminal. */
+static int take_pty(const struct attach_child *a, struct child_error *e)
+{
+	struct winsize ws = {.ws_row = a->rq->rows, .ws_col = a->rq->cols};
+	struct child_error report = {.err = 0, .step = "pty"};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctrl;
+	struct iovec iov = {.iov_base = &report, .iov_len = sizeof(report)};
+	struct msghdr mh = {
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = ctrl.buf,
+	    .msg_controllen = sizeof(ctrl.buf),
+	};
+	struct cmsghdr *cm;
+	int master, slave, unlock = 0, r;
+
+	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return child_error_set(e, neg_errno(), "open the cell's /dev/ptmx");
+	if ((r = check_ptmx(master, e)) < 0)
+		return r;
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		return child_error_set(e, neg_errno(), "unlock the new pty");
+	if (ws.ws_row && ws.ws_col && ioctl(master, TIOCSWINSZ, &ws) < 0)
+		return child_error_set(e, neg_errno(), "set the new pty's size");
+	/* By the master, not by a path in the cell's /dev/pts (Linux 4.13). */
+	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		return child_error_set(e, neg_errno(), "open the new pty's slave");
+	memset(&ctrl, 0, sizeof(ctrl));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &master, sizeof(int));
+	if (sendmsg(a->errpipe, &mh, MSG_NOSIGNAL) < 0)
+		return child_error_set(e, neg_errno(), "send the pty to cellmgr");
+	close(master);
+	/* setsid() made this a session leader without a terminal. */
+	if (ioctl(slave, TIOCSCTTY, 0) < 0)
+		return child_error_set(e, neg_errno(), "make the pty the controlling terminal");
+	for (int i = 0; i < 3; i++)
+		if (dup2(slave, i) < 0)
+			return child_error_set(e, neg_errno(), "dup2 the pty to fd %d", i);
+	if (slave > 2)
+		close(slave);
 	return 0;
 }
 
@@ -121,7 +194,7 @@ static int child_setup(const struct attach_child *a, struct child_error *e)
 	 * makes it dumpable again, with nothing of cellmgr left. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return child_error_set(e, neg_errno(), "make the command not dumpable");
-	if ((r = take_fds(a, e)) < 0)
+	if (a->rq->io == ATTACH_PIPES && (r = take_fds(a->fds, e)) < 0)
 		return r;
 	/* Out of cellmgr's session (and away from its terminal, if any). */
 	if (setsid() < 0)
@@ -141,6 +214,11 @@ static int child_setup(const struct attach_child *a, struct child_error *e)
 		return child_error_set(e, neg_errno(), "setgroups");
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return child_error_set(e, neg_errno(), "become root of the cell");
+	/* As the cell's root, in the cell's mount namespace: its /dev/ptmx. */
+	if (a->rq->io == ATTACH_PTY && (r = take_pty(a, e)) < 0)
+		return r;
+	/* cellmgr opens everything close-on-exec; this makes sure of it. */
+	syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
 	return confine_process(cfg, a->rq->seccomp, e);
 }
 
@@ -183,77 +261,6 @@ static int cell_has_own_userns(pid_t pid)
 	if (stat("/proc/self/ns/user", &own) < 0 || stat(path, &cell) < 0)
 		return neg_errno();
 	return own.st_dev != cell.st_dev || own.st_ino != cell.st_ino;
-}
-
-/* "0::PATH" of /proc/PID/cgroup, read from inside the cell's cgroup
- * namespace, so that PATH is relative to the cell's cgroup. */
-static int read_init_cgroup(const struct attach_request *rq, char *out, size_t len)
-{
-	char path[64], buf[4096];
-	int own, fd, r = 0;
-	ssize_t n;
-
-	own = open("/proc/self/ns/cgroup", O_RDONLY | O_CLOEXEC);
-	if (own < 0)
-		return neg_errno();
-	if (setns(rq->cell_pidfd, CLONE_NEWCGROUP) < 0) {
-		r = neg_errno();
-		close(own);
-		return r;
-	}
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)rq->cell_pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (n < 0)
-		r = neg_errno();
-	if (fd >= 0)
-		close(fd);
-	if (setns(own, CLONE_NEWCGROUP) < 0) {
-		/* Only cellmgr's view of /proc/PID/cgroup changes. */
-		log_errno(neg_errno(), "return to cellmgr's cgroup namespace");
-	}
-	close(own);
-	if (r < 0)
-		return r;
-	buf[n] = '\0';
-	for (char *rest = buf, *line; (line = strsep(&rest, "\n"));) {
-		if (strncmp(line, "0::", 3) != 0)
-			continue;
-		if ((size_t)snprintf(out, len, "%s", line + 3) >= len)
-			return -ENAMETOOLONG;
-		return 0;
-	}
-	return -ENOENT;
-}
-
-/* The cgroup for the command (attach.h): the cell's init's, below
- * rq->cgroup_fd.  Returns an fd to close, rq->cgroup_fd itself (*owned
- * false), or -1 without cgroups. */
-static int command_cgroup(const struct attach_request *rq, bool *owned)
-{
-	struct open_how how = {
-	    .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-	    .resolve =
-		RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-	};
-	char rel[PATH_MAX] = "";
-	int fd, r;
-
-	*owned = false;
-	if (rq->cgroup_fd < 0)
-		return -1;
-	r = read_init_cgroup(rq, rel, sizeof(rel));
-	/* "/" is the cell's cgroup itself; "/.." would be outside it. */
-	if (r < 0 || rel[0] != '/' || strcmp(rel, "/") == 0 || strstr(rel, "/.."))
-		return rq->cgroup_fd;
-	fd = (int)syscall(SYS_openat2, rq->cgroup_fd, rel + 1, &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS)
-		fd =
-		    openat(rq->cgroup_fd, rel + 1, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return rq->cgroup_fd;
-	*owned = true;
-	return fd;
 }
 
 /* clone3 into the cell's pid namespace and cgroup.  Only the child's
@@ -299,47 +306,44 @@ static pid_t clone_into_cell(const struct attach_request *rq, int cgroup, int *p
 	return pid;
 }
 
-/* Waits for end of file on the error pipe (the exec happened) or for a
- * child_error.  Returns 0, 1 on a timeout, or the child's error. */
-static int wait_setup(int fd, struct child_error *e)
+static void close_all(int *fds, size_t n)
 {
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	ssize_t n;
-	int r;
-
-	do
-		r = poll(&p, 1, ATTACH_SETUP_TIMEOUT_MS);
-	while (r < 0 && errno == EINTR);
-	if (r == 0)
-		return 1;
-	if (r < 0)
-		return child_error_set(e, neg_errno(), "wait for the command's setup");
-	do
-		n = read(fd, e, sizeof(*e));
-	while (n < 0 && errno == EINTR);
-	if (n == 0)
-		return 0;
-	if (n != (ssize_t)sizeof(*e) || e->err >= 0) {
-		child_error_set(e, n < 0 ? neg_errno() : -EPROTO,
-				"read the command's setup report");
-		return e->err;
-	}
-	e->step[sizeof(e->step) - 1] = '\0';
-	return e->err;
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
 }
 
-int attach_spawn(const struct attach_request *rq, int *pidfd, char *err, size_t errlen)
+/* ATTACH_PIPES: the command's stdin, stdout and stderr.  The command's ends
+ * go into a->fds, the client's into out->client_fds. */
+static int make_pipes(struct attach_child *a, struct attach_started *out, struct child_error *e)
 {
-	struct attach_child a = {.rq = rq, .envp = rq->envp ? rq->envp : default_env};
+	for (int i = 0; i < 3; i++) {
+		int p[2];
+
+		if (pipe2(p, O_CLOEXEC) < 0)
+			return child_error_set(e, neg_errno(), "pipe");
+		/* stdin: the command reads; stdout, stderr: it writes. */
+		a->fds[i] = p[i == 0 ? 0 : 1];
+		out->client_fds[i] = p[i == 0 ? 1 : 0];
+	}
+	return 0;
+}
+
+int attach_spawn(const struct attach_request *rq, struct attach_started *out, char *err,
+		 size_t errlen)
+{
+	struct attach_child a = {
+	    .rq = rq, .envp = rq->envp ? rq->envp : default_env, .fds = {-1, -1, -1}};
 	struct child_error e = {0};
-	int pipefd[2] = {-1, -1}, cgroup, fd = -1, r;
-	bool cgroup_owned;
+	int sp[2] = {-1, -1}, fd = -1, r;
 	pid_t pid;
 
-	*pidfd = -1;
+	*out = (struct attach_started){.pidfd = -1, .setup_fd = -1, .client_fds = {-1, -1, -1}};
 	if (err && errlen)
 		err[0] = '\0';
-	if (!rq->argv || !rq->argv[0] || !rq->fds) {
+	if (!rq->argv || !rq->argv[0]) {
 		r = child_error_set(&e, -EINVAL, "no command");
 		goto fail;
 	}
@@ -349,54 +353,100 @@ int attach_spawn(const struct attach_request *rq, int *pidfd, char *err, size_t 
 		goto fail;
 	}
 	a.join_user = r;
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		r = child_error_set(&e, neg_errno(), "pipe");
+	/* Non-blocking: the loop must never wait on it (the child sends at
+	 * most two small messages). */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sp) < 0) {
+		r = child_error_set(&e, neg_errno(), "socketpair");
 		goto fail;
 	}
-	a.errpipe = pipefd[1];
-	cgroup = command_cgroup(rq, &cgroup_owned);
+	a.errpipe = sp[1];
+	if (rq->io == ATTACH_PIPES && (r = make_pipes(&a, out, &e)) < 0)
+		goto fail;
 	/* The /proc reads above were of the cell's init only while it lives:
 	 * a dead one's pid may have been reused. */
 	if (syscall(SYS_pidfd_send_signal, rq->cell_pidfd, 0, NULL, 0) < 0) {
 		r = child_error_set(&e, neg_errno(), "the cell's init");
-		if (cgroup_owned)
-			close(cgroup);
 		goto fail;
 	}
-	pid = clone_into_cell(rq, cgroup, &fd, &e);
+	pid = clone_into_cell(rq, rq->cgroup_fd, &fd, &e);
 	if (pid == 0)
 		child_main(&a);
-	if (cgroup_owned)
-		close(cgroup);
 	if (pid < 0) {
 		r = pid;
 		goto fail;
 	}
-	close(pipefd[1]);
-	pipefd[1] = -1;
-	r = wait_setup(pipefd[0], &e);
-	if (r == 1) {
-		log_warn(
-		    "cell %s: exec %s: its setup did not finish within %d ms; taken as started",
-		    rq->cfg->name, rq->argv[0], ATTACH_SETUP_TIMEOUT_MS);
-		r = 0;
-	}
-	if (r < 0) {
-		/* It exits 127 right after its report; make sure, and reap. */
-		syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0);
-		waitid(P_PIDFD, (id_t)fd, &(siginfo_t){0}, WEXITED);
-		close(fd);
-		goto fail;
-	}
-	close(pipefd[0]);
-	*pidfd = fd;
+	close_all(a.fds, 3);
+	close(sp[1]);
+	out->pidfd = fd;
+	out->setup_fd = sp[0];
 	return 0;
 
 fail:
 	if (err && errlen)
 		snprintf(err, errlen, "%s: %s", e.step, strerror(-e.err));
-	for (int i = 0; i < 2; i++)
-		if (pipefd[i] >= 0)
-			close(pipefd[i]);
+	close_all(sp, 2);
+	close_all(a.fds, 3);
+	close_all(out->client_fds, 3);
 	return r;
+}
+
+int attach_read_setup(int fd, int *pty_master, struct child_error *e)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 4)];
+		struct cmsghdr align;
+	} ctrl;
+	struct child_error report;
+	struct iovec iov = {.iov_base = &report, .iov_len = sizeof(report)};
+
+	for (;;) {
+		struct msghdr mh = {
+		    .msg_iov = &iov,
+		    .msg_iovlen = 1,
+		    .msg_control = ctrl.buf,
+		    .msg_controllen = sizeof(ctrl.buf),
+		};
+		int got = -1;
+		ssize_t n;
+
+		n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 1;
+		if (n < 0)
+			return child_error_set(e, neg_errno(), "read the command's setup report");
+		if (n == 0)
+			return 0;
+		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+			if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+				continue;
+			for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+				int f;
+
+				memcpy(&f, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+				if (got < 0)
+					got = f;
+				else
+					close(f);
+			}
+		}
+		if (n != (ssize_t)sizeof(report) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+			if (got >= 0)
+				close(got);
+			return child_error_set(e, -EPROTO, "read the command's setup report");
+		}
+		if (report.err < 0) {
+			if (got >= 0)
+				close(got);
+			*e = report;
+			e->step[sizeof(e->step) - 1] = '\0';
+			return e->err;
+		}
+		/* The pty's master (take_pty() checked it in the child). */
+		if (got >= 0 && *pty_master < 0)
+			*pty_master = got;
+		else if (got >= 0)
+			close(got);
+	}
 }

@@ -34,7 +34,9 @@ enum watch_kind {
 	WATCH_CELL_NOTIFY,
 	WATCH_CTL_LISTEN,
 	WATCH_CTL_CLIENT,
-	WATCH_CTL_EXEC, /* a command run by cellctl exec (ctl.c) */
+	WATCH_CTL_EXEC,	       /* a command run by cellctl exec: its pidfd (ctl_exec.c) */
+	WATCH_CTL_EXEC_SETUP,  /* ... its setup reports */
+	WATCH_CTL_EXEC_CGROUP, /* ... its cgroup's cgroup.events, once it ended */
 	WATCH_ADMIN,
 	WATCH_INPUT,
 	/* evdev sources and the uevent socket (input.c) */ /* the admin console's terminal

@@ -6,7 +6,8 @@
  *
  * Exit status: 0 on success; 1 when cellmgr cannot be reached or refuses
  * or fails the request; 2 on a usage error; for exec, the command's own
- * status (128+N when signal N ended it), or 125 when it could not be run.
+ * status (128+N when signal N ended it), or 125 when it could not be run
+ * (or cellmgr ended the session without its status).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +20,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cellctl_exec.h"
 #include "ctl_proto.h"
 #include "termsafe.h"
 
@@ -42,9 +44,11 @@ static void usage(FILE *f)
 		"                            control bytes and escape sequences are shown\n"
 		"                            as text (\\x1b...), colours pass; --raw\n"
 		"                            writes the cell's bytes as they are\n"
-		"  exec NAME [--] CMD [ARG...]\n"
-		"                            run a command inside a running cell, with\n"
-		"                            cellctl's stdin, stdout and stderr\n"
+		"  exec NAME [-t|-T] [--] CMD [ARG...]\n"
+		"                            run a command inside a running cell, on a\n"
+		"                            new pty when stdin and stdout are terminals\n"
+		"                            (-t: always, -T: never), else on pipes;\n"
+		"                            cellctl relays its stdin, stdout, stderr\n"
 		"  reload                    re-read the cell list: start new cells, stop\n"
 		"                            removed ones, restart changed ones\n"
 		"options:\n"
@@ -73,6 +77,8 @@ struct request {
 	const char *fields[CTL_FIELDS_MAX + 1];
 	unsigned n;
 	bool exec, follow, raw;
+	int tty; /* exec: -1 as stdin is, 1 -t, 0 -T */
+	char rows[8], cols[8];
 };
 
 static int add(struct request *rq, const char *field)
@@ -83,12 +89,55 @@ static int add(struct request *rq, const char *field)
 	return 0;
 }
 
+/* exec NAME [-t|-T] [--] CMD...: "pty ROWS COLS" or "pipes", then CMD... */
+static int exec_fields(int argc, char **args, int i, struct request *rq)
+{
+	unsigned short rows, cols;
+	bool pty;
+	int r;
+
+	rq->exec = true;
+	rq->tty = -1;
+	for (; i < argc && args[i][0] == '-'; i++) {
+		if (!strcmp(args[i], "-t") || !strcmp(args[i], "--tty"))
+			rq->tty = 1;
+		else if (!strcmp(args[i], "-T") || !strcmp(args[i], "--no-tty"))
+			rq->tty = 0;
+		else if (!strcmp(args[i], "--")) {
+			i++;
+			break;
+		} else
+			return usage_error("exec: unknown option '%s'", args[i]);
+	}
+	if (i >= argc)
+		return usage_error("exec: missing command to run");
+	/* Interactive when stdin is a terminal; not when stdout goes to a
+	 * file or a pipe, which a pty would fill with CR LF and the
+	 * command's stderr (ssh -t's trap). */
+	pty = rq->tty < 0 ? isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) : rq->tty;
+	if (pty) {
+		cellctl_term_size(&rows, &cols);
+		snprintf(rq->rows, sizeof(rq->rows), "%u", rows);
+		snprintf(rq->cols, sizeof(rq->cols), "%u", cols);
+		add(rq, "pty");
+		add(rq, rq->rows);
+		add(rq, rq->cols);
+	} else {
+		add(rq, "pipes");
+	}
+	rq->tty = pty;
+	for (; i < argc; i++)
+		if ((r = add(rq, args[i])) < 0)
+			return r;
+	return 0;
+}
+
 /* COMMAND and its arguments (args[0] is the command) into fields. */
 static int parse_command(int argc, char **args, bool json, struct request *rq)
 {
 	const char *cmd = args[0];
 	bool takes_name = true;
-	int i = 1, r;
+	int i = 1;
 
 	rq->n = 0;
 	add(rq, cmd);
@@ -105,17 +154,8 @@ static int parse_command(int argc, char **args, bool json, struct request *rq)
 			return usage_error("%s: missing cell name", cmd);
 		add(rq, args[i++]);
 	}
-	if (strcmp(cmd, "exec") == 0) {
-		rq->exec = true;
-		if (i < argc && strcmp(args[i], "--") == 0)
-			i++;
-		if (i >= argc)
-			return usage_error("%s: missing command to run", cmd);
-		for (; i < argc; i++)
-			if ((r = add(rq, args[i])) < 0)
-				return r;
-		return 0;
-	}
+	if (strcmp(cmd, "exec") == 0)
+		return exec_fields(argc, args, i, rq);
 	for (; i < argc; i++) {
 		if (strcmp(args[i], "--json") == 0 &&
 		    (!strcmp(cmd, "list") || !strcmp(cmd, "status")))
@@ -166,29 +206,51 @@ static int connect_to(const char *path)
 	return fd;
 }
 
-/* The request, with our stdin, stdout and stderr for exec. */
-static int send_request(int fd, const char *msg, size_t len, bool with_fds)
+/* The request; nothing of ours goes with it, not even for exec. */
+static int send_request(int fd, const char *msg, size_t len)
 {
-	static const int fds[CTL_EXEC_FDS] = {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO};
+	return send(fd, msg, len, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+/* exec's first reply, with the descriptors cellmgr sends along "ok"
+ * (close-on-exec): up to three, the rest are closed.  *n_fds says how many. */
+static ssize_t receive_with_fds(int fd, char *buf, size_t cap, int fds[3], unsigned *n_fds)
+{
 	union {
-		char buf[CMSG_SPACE(sizeof(fds))];
+		char buf[CMSG_SPACE(sizeof(int) * 3)];
 		struct cmsghdr align;
 	} ctrl;
-	struct iovec iov = {.iov_base = (void *)msg, .iov_len = len};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-	struct cmsghdr *cm;
+	struct iovec iov = {.iov_base = buf, .iov_len = cap};
+	struct msghdr mh = {
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = ctrl.buf,
+	    .msg_controllen = sizeof(ctrl.buf),
+	};
+	ssize_t n;
 
-	if (with_fds) {
-		memset(&ctrl, 0, sizeof(ctrl));
-		mh.msg_control = ctrl.buf;
-		mh.msg_controllen = sizeof(ctrl.buf);
-		cm = CMSG_FIRSTHDR(&mh);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(sizeof(fds));
-		memcpy(CMSG_DATA(cm), fds, sizeof(fds));
+	*n_fds = 0;
+	do
+		n = recvmsg(fd, &mh, MSG_TRUNC | MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == ECONNRESET)
+		n = recv(fd, buf, cap, MSG_TRUNC | MSG_DONTWAIT);
+	if (n < 0)
+		return n;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+			int f;
+
+			memcpy(&f, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+			if (*n_fds < 3)
+				fds[(*n_fds)++] = f;
+			else
+				close(f);
+		}
 	}
-	return sendmsg(fd, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
+	return n;
 }
 
 static void write_all(int fd, const char *buf, size_t len)
@@ -315,7 +377,8 @@ int main(int argc, char **argv)
 	const char *socket_path = CTL_DEFAULT_SOCKET;
 	bool json = false;
 	ssize_t len, n;
-	int opt, fd, r;
+	int opt, fd, r, exec_fds[3] = {-1, -1, -1};
+	unsigned n_exec_fds = 0;
 
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -339,7 +402,7 @@ int main(int argc, char **argv)
 	fd = connect_to(socket_path);
 	if (fd < 0)
 		return 1;
-	if (send_request(fd, msg, (size_t)len, rq.exec) < 0) {
+	if (send_request(fd, msg, (size_t)len) < 0) {
 		int err = errno;
 
 		/* Refused at once (not root, busy): the reason is waiting. */
@@ -348,6 +411,8 @@ int main(int argc, char **argv)
 			errno = err;
 			return fail("send");
 		}
+	} else if (rq.exec) {
+		n = receive_with_fds(fd, reply, CTL_REPLY_MAX + 1, exec_fds, &n_exec_fds);
 	} else {
 		n = receive(fd, reply, CTL_REPLY_MAX + 1, MSG_TRUNC);
 	}
@@ -363,12 +428,11 @@ int main(int argc, char **argv)
 	}
 	if (n >= 3 && memcmp(reply, "ok\n", 3) == 0) {
 		if (rq.exec) {
-			r = ctl_exec_result_parse(reply + 3, (size_t)n - 3);
-			if (r < 0) {
-				fprintf(stderr, "cellctl: malformed exec result from cellmgr\n");
+			if (n != 3 || n_exec_fds != (rq.tty ? 1U : 3U)) {
+				fprintf(stderr, "cellctl: malformed exec reply from cellmgr\n");
 				return EXIT_EXEC_FAILED;
 			}
-			return r;
+			return cellctl_exec_relay(fd, rq.fields[1], rq.tty, exec_fds);
 		}
 		if (strcmp(rq.fields[0], "log") != 0) {
 			write_all(STDOUT_FILENO, reply + 3, (size_t)n - 3);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -391,4 +392,130 @@ int cgroup_cell_remove(struct cgroup_root *root, const char *name)
 	if (r < 0)
 		return log_errno(r, "cell %s: rmdir %s/%s", name, root->path, path);
 	return 0;
+}
+
+/* ---- an exec'd command's cgroup ---------------------------------------- */
+
+static bool exec_name(const char *name)
+{
+	const char *dot = strstr(name, CGROUP_EXEC_INFIX);
+
+	/* A cell's name has no '.': "NAME.exec-N" is never a cell's. */
+	return dot && dot > name && dot[strlen(CGROUP_EXEC_INFIX)];
+}
+
+/* Kills what is in the leftover exec cgroup name and removes it; -EBUSY
+ * while its processes are still dying. */
+static int exec_remove_leftover(struct cgroup_root *root, const char *name)
+{
+	int fd = openat(root->fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		write_at(fd, "cgroup.kill", "1");
+		close(fd);
+	}
+	if (unlinkat(root->fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return neg_errno();
+	return 0;
+}
+
+int cgroup_exec_create(struct cgroup_root *root, const struct cell_config *cfg, unsigned n,
+		       int cell_fd, char *name, size_t len, int *dirfd)
+{
+	int fd, r;
+
+	*dirfd = -1;
+	if (!root->available)
+		return 0;
+	if (!name_ok(cfg->name))
+		return log_errno(-EINVAL, "cell %s: not usable as a cgroup name", cfg->name);
+	if ((size_t)snprintf(name, len, "%s" CGROUP_EXEC_INFIX "%u", cfg->name, n) >= len)
+		return log_errno(-ENAMETOOLONG, "cell %s: exec cgroup name", cfg->name);
+	if (mkdirat(root->fd, name, 0755) < 0) {
+		if (errno != EEXIST)
+			return log_errno(neg_errno(), "cell %s: mkdir %s/%s", cfg->name, root->path,
+					 name);
+		/* Left by a cellmgr that died while the command ran. */
+		r = exec_remove_leftover(root, name);
+		if (r < 0 || mkdirat(root->fd, name, 0755) < 0)
+			return log_errno(r < 0 ? r : neg_errno(),
+					 "cell %s: %s/%s is left from a previous cellmgr",
+					 cfg->name, root->path, name);
+	}
+	fd = openat(root->fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		r = log_errno(neg_errno(), "cell %s: open %s/%s", cfg->name, root->path, name);
+		goto fail;
+	}
+	/* The cell's limits, a budget of the command's own; the directory
+	 * stays host root's: not delegated, so nothing in the cell can
+	 * write its cgroup.procs, nor make cgroups below it. */
+	if ((r = write_limits(root, cfg, fd)) < 0)
+		goto fail;
+	if (cell_fd >= 0 && (r = devprog_copy(cell_fd, fd)) < 0) {
+		log_errno(r, "cell %s: give %s/%s the cell's device program", cfg->name, root->path,
+			  name);
+		goto fail;
+	}
+	*dirfd = fd;
+	return 0;
+
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlinkat(root->fd, name, AT_REMOVEDIR);
+	return r;
+}
+
+int cgroup_exec_kill(struct cgroup_root *root, int dirfd, const char *name)
+{
+	int r = write_at(dirfd, "cgroup.kill", "1");
+
+	if (r < 0)
+		return log_errno(r, "exec: write 1 to %s/%s/cgroup.kill", root->path, name);
+	return 0;
+}
+
+int cgroup_populated(int events_fd)
+{
+	char buf[256];
+	ssize_t n;
+
+	n = pread(events_fd, buf, sizeof(buf) - 1, 0);
+	if (n < 0)
+		return neg_errno();
+	buf[n] = '\0';
+	for (char *rest = buf, *line; (line = strsep(&rest, "\n"));)
+		if (strncmp(line, "populated ", 10) == 0)
+			return line[10] == '1';
+	return -EPROTO;
+}
+
+int cgroup_exec_remove(struct cgroup_root *root, const char *name)
+{
+	if (unlinkat(root->fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return log_errno(neg_errno(), "exec: rmdir %s/%s", root->path, name);
+	return 0;
+}
+
+void cgroup_exec_sweep(struct cgroup_root *root)
+{
+	struct dirent *de;
+	DIR *dir;
+	int fd;
+
+	if (!root->available)
+		return;
+	fd = openat(root->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || !(dir = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(dir)))
+		if (de->d_type == DT_DIR && exec_name(de->d_name) &&
+		    exec_remove_leftover(root, de->d_name) < 0)
+			log_info("exec: %s/%s from a previous cellmgr: killed, removed once empty",
+				 root->path, de->d_name);
+	closedir(dir);
 }

@@ -84,4 +84,33 @@ int cgroup_cell_kill(struct cgroup_root *root, const char *name);
  * normally finds nothing left. */
 int cgroup_cell_remove(struct cgroup_root *root, const char *name);
 
+/*
+ * A command run by `cellctl exec` gets a cgroup of its own beside the
+ * cell's: MOUNT/cellar/NAME.exec-N (a cell's name has no '.'), with the
+ * cell's limits (a budget of its own) and the device programs attached to
+ * the cell's cgroup (cell_fd, or -1 for none).  Outside the subtree
+ * delegated to the cell and left host root's, so the cell can neither
+ * move the command out of it (moving a process needs write access to the
+ * cgroup.procs of the common ancestor, cellar/), nor freeze it, nor put
+ * anything in it; cgroup.kill ends all the command left behind.
+ * n tells concurrent commands apart (ctl.c's slot).  A leftover of the
+ * same name (a cellmgr killed while the command ran) is killed and
+ * removed first.  Returns 0 with *dirfd and name set, *dirfd -1 without
+ * cgroups; or a negative errno, logged.
+ */
+#define CGROUP_EXEC_INFIX ".exec-"
+int cgroup_exec_create(struct cgroup_root *root, const struct cell_config *cfg, unsigned n,
+		       int cell_fd, char *name, size_t len, int *dirfd);
+/* cgroup.kill in dirfd (the exec cgroup name).  0 or a negative errno,
+ * logged. */
+int cgroup_exec_kill(struct cgroup_root *root, int dirfd, const char *name);
+/* rmdir of the exec cgroup name: -EBUSY (logged) while it has processes. */
+int cgroup_exec_remove(struct cgroup_root *root, const char *name);
+/* At start: kills and removes every exec cgroup a previous cellmgr left. */
+void cgroup_exec_sweep(struct cgroup_root *root);
+
+/* "populated" of an open cgroup.events (read at offset 0): 1, 0, or a
+ * negative errno.  Reading it also re-arms its EPOLLPRI notification. */
+int cgroup_populated(int events_fd);
+
 #endif

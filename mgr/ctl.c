@@ -32,7 +32,7 @@ static void slot_init(struct ctl_client *cl)
 {
 	memset(cl, 0, sizeof(*cl));
 	cl->fd = -1;
-	cl->exec_pidfd = -1;
+	ctl_exec_init(&cl->exec);
 }
 
 int ctl_listen(struct mgr *m)
@@ -42,6 +42,8 @@ int ctl_listen(struct mgr *m)
 
 	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++)
 		slot_init(&m->ctl_clients[i]);
+	/* Commands a killed cellmgr's clients had started lost them. */
+	cgroup_exec_sweep(&m->cgroups);
 	if (strlen(m->socket_path) >= sizeof(sa.sun_path))
 		return log_errno(-ENAMETOOLONG, "control socket %s", m->socket_path);
 	strcpy(sa.sun_path, m->socket_path);
@@ -65,8 +67,8 @@ int ctl_listen(struct mgr *m)
 	return 0;
 }
 
-/* Ends the connection; a running command keeps the slot until reaped. */
-static void client_close(struct mgr *m, struct ctl_client *cl)
+/* A running command keeps the slot until reaped (ctl_exec.c). */
+void ctl_client_close(struct mgr *m, struct ctl_client *cl)
 {
 	if (cl->fd < 0)
 		return;
@@ -76,29 +78,13 @@ static void client_close(struct mgr *m, struct ctl_client *cl)
 	cl->follow = NULL;
 }
 
-static void exec_kill(struct ctl_client *cl)
-{
-	if (cl->exec_pidfd >= 0)
-		syscall(SYS_pidfd_send_signal, cl->exec_pidfd, SIGKILL, NULL, 0);
-}
-
-static void exec_forget(struct mgr *m, struct ctl_client *cl)
-{
-	mgr_unwatch(m, cl->exec_pidfd);
-	close(cl->exec_pidfd);
-	cl->exec_pidfd = -1;
-}
-
 void ctl_close(struct mgr *m)
 {
 	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++) {
 		struct ctl_client *cl = &m->ctl_clients[i];
 
-		client_close(m, cl);
-		if (cl->exec_pidfd >= 0) {
-			exec_kill(cl);
-			exec_forget(m, cl);
-		}
+		ctl_client_close(m, cl);
+		ctl_exec_abandon(m, cl);
 	}
 	if (m->ctl_fd >= 0) {
 		mgr_unwatch(m, m->ctl_fd);
@@ -138,13 +124,13 @@ static struct ctl_client *evict_idle(struct mgr *m)
 	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++) {
 		struct ctl_client *cl = &m->ctl_clients[i];
 
-		if (cl->fd >= 0 && cl->mode == CTL_CLIENT_REQUEST && cl->exec_pidfd < 0 &&
+		if (cl->fd >= 0 && cl->mode == CTL_CLIENT_REQUEST && !cl->exec.active &&
 		    (!oldest || cl->deadline_ms < oldest->deadline_ms))
 			oldest = cl;
 	}
 	if (oldest) {
 		send_text(oldest->fd, "error: busy\n");
-		client_close(m, oldest);
+		ctl_client_close(m, oldest);
 	}
 	return oldest;
 }
@@ -167,7 +153,7 @@ void ctl_on_connection(struct mgr *m)
 		return;
 	}
 	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++)
-		if (m->ctl_clients[i].fd < 0 && m->ctl_clients[i].exec_pidfd < 0) {
+		if (m->ctl_clients[i].fd < 0 && !m->ctl_clients[i].exec.active) {
 			cl = &m->ctl_clients[i];
 			break;
 		}
@@ -263,40 +249,7 @@ static void finish(struct mgr *m, struct ctl_client *cl, struct reply *rp, bool 
 	if (rp->b.truncated)
 		reply_error(rp, "reply too long");
 	if (send(cl->fd, rp->b.buf, rp->b.len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0 || !keep)
-		client_close(m, cl);
-}
-
-static void start_exec(struct mgr *m, struct ctl_client *cl, const struct ctl_request *req,
-		       struct cell *c, int fds[CTL_EXEC_FDS], struct reply *rp)
-{
-	char err[ERR_MAX] = "";
-	int pidfd = -1, r;
-
-	r = mgr_exec(m, c, fds, (char *const *)req->argv, &pidfd, err, sizeof(err));
-	/* mgr_exec owns the fds now, whatever it returned. */
-	for (int i = 0; i < CTL_EXEC_FDS; i++)
-		fds[i] = -1;
-	if (r < 0) {
-		if (!err[0])
-			snprintf(err, sizeof(err), "exec in cell %s: %s", c->cfg.name,
-				 strerror(-r));
-		reply_error(rp, err);
-		finish(m, cl, rp, false);
-		return;
-	}
-	if (mgr_watch(m, pidfd, &cl->w_exec, WATCH_CTL_EXEC, cl) < 0) {
-		/* Unsupervised, it must not run: end it and reap it now. */
-		siginfo_t si;
-
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		waitid(P_PIDFD, (id_t)pidfd, &si, WEXITED);
-		close(pidfd);
-		reply_error(rp, "exec: cannot watch the command");
-		finish(m, cl, rp, false);
-		return;
-	}
-	cl->mode = CTL_CLIENT_EXEC;
-	cl->exec_pidfd = pidfd;
+		ctl_client_close(m, cl);
 }
 
 /*
@@ -323,10 +276,12 @@ static bool answer(struct mgr *m, const char *msg, size_t len, unsigned n_fds, b
 		reply_error(rp, text);
 		return true;
 	}
-	if (req->cmd == CTL_CMD_EXEC && n_fds != CTL_EXEC_FDS) {
-		snprintf(text, sizeof(text), "exec: expected %d file descriptors, got %u",
-			 CTL_EXEC_FDS, n_fds);
-		reply_error(rp, text);
+	/* The client's own descriptors never go into a cell (cellmgr makes
+	 * the command's pty or pipes); a client from before that sends its
+	 * stdin, stdout and stderr. */
+	if (req->cmd == CTL_CMD_EXEC && n_fds) {
+		reply_error(rp, "exec: a request carries no file descriptors (the command gets "
+				"a pty or pipes of cellmgr's, relayed by the client)");
 		return true;
 	}
 	if (req->name && !(c = mgr_find_cell(m, req->name))) {
@@ -362,7 +317,7 @@ static bool answer(struct mgr *m, const char *msg, size_t len, unsigned n_fds, b
 }
 
 static void handle(struct mgr *m, struct ctl_client *cl, const char *msg, size_t len,
-		   int fds[CTL_EXEC_FDS], unsigned n_fds, struct reply *rp)
+		   unsigned n_fds, struct reply *rp)
 {
 	static struct ctl_request req;
 	struct cell *c = NULL;
@@ -373,7 +328,7 @@ static void handle(struct mgr *m, struct ctl_client *cl, const char *msg, size_t
 		return;
 	}
 	if (req.cmd == CTL_CMD_EXEC) {
-		start_exec(m, cl, &req, c, fds, rp);
+		ctl_exec_start(m, cl, &req, c);
 		return;
 	}
 	/* log follow */
@@ -418,10 +373,11 @@ static void on_open_connection(struct mgr *m, struct ctl_client *cl)
 	n = recv(cl->fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)))
 		return;
-	/* Like lxc-attach: a command whose client hangs up is killed. */
+	/* Like lxc-attach: a command whose client hangs up is killed, and
+	 * all it started with it. */
 	if (cl->mode == CTL_CLIENT_EXEC)
-		exec_kill(cl);
-	client_close(m, cl);
+		ctl_exec_hangup(m, cl);
+	ctl_client_close(m, cl);
 }
 
 /* One request and one reply at a time, as the event loop runs: the socket
@@ -456,18 +412,18 @@ void ctl_on_request(struct mgr *m, struct ctl_client *cl)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
-		client_close(m, cl);
+		ctl_client_close(m, cl);
 		return;
 	}
 	n_fds = take_fds(&mh, fds);
 	reply_reset(&reply);
 	if ((mh.msg_flags & MSG_TRUNC) || (size_t)n > CTL_REQUEST_MAX)
-		handle(m, cl, request, (size_t)CTL_REQUEST_MAX + 1, fds, n_fds, &reply);
+		handle(m, cl, request, (size_t)CTL_REQUEST_MAX + 1, n_fds, &reply);
 	else if (mh.msg_flags & MSG_CTRUNC) {
 		reply_error(&reply, "too many file descriptors");
 		finish(m, cl, &reply, false);
 	} else
-		handle(m, cl, request, (size_t)n, fds, n_fds, &reply);
+		handle(m, cl, request, (size_t)n, n_fds, &reply);
 	for (int i = 0; i < CTL_EXEC_FDS; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -493,30 +449,6 @@ const char *ctl_run(struct mgr *m, unsigned n, const char *const fields[], size_
 	return reply.b.buf;
 }
 
-void ctl_on_exec_exit(struct mgr *m, struct ctl_client *cl)
-{
-	char text[64];
-	siginfo_t si;
-	int n;
-
-	memset(&si, 0, sizeof(si));
-	if (cl->exec_pidfd < 0 ||
-	    waitid(P_PIDFD, (id_t)cl->exec_pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
-		return;
-	exec_forget(m, cl);
-	if (cl->fd < 0)
-		return;
-	n = ctl_exec_result_format(text + 3, sizeof(text) - 3, si.si_code != CLD_EXITED,
-				   si.si_status);
-	if (n > 0) {
-		/* A reply has a length, it is no C string.
-		 * NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
-		memcpy(text, "ok\n", 3);
-		send(cl->fd, text, (size_t)n + 3, MSG_NOSIGNAL | MSG_DONTWAIT);
-	}
-	client_close(m, cl);
-}
-
 int ctl_check_timeouts(struct mgr *m, uint64_t now)
 {
 	int next = -1;
@@ -524,12 +456,16 @@ int ctl_check_timeouts(struct mgr *m, uint64_t now)
 	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++) {
 		struct ctl_client *cl = &m->ctl_clients[i];
 		uint64_t left;
+		int t;
 
+		t = ctl_exec_check_timeout(m, cl, now);
+		if (t >= 0 && (next < 0 || t < next))
+			next = t;
 		if (cl->fd < 0 || cl->mode != CTL_CLIENT_REQUEST)
 			continue;
 		if (cl->deadline_ms <= now) {
 			send_text(cl->fd, "error: no request in time\n");
-			client_close(m, cl);
+			ctl_client_close(m, cl);
 			continue;
 		}
 		left = cl->deadline_ms - now;
@@ -550,7 +486,7 @@ void ctl_on_console_output(struct mgr *m, struct cell *c, const char *buf, size_
 		if (send(cl->fd, buf, len < CTL_REPLY_MAX ? len : CTL_REPLY_MAX,
 			 MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
 			log_info("cell %s: a log follower fell behind: dropped", c->cfg.name);
-			client_close(m, cl);
+			ctl_client_close(m, cl);
 		}
 	}
 }
@@ -561,6 +497,6 @@ void ctl_forget_cell(struct mgr *m, struct cell *c)
 		struct ctl_client *cl = &m->ctl_clients[i];
 
 		if (cl->fd >= 0 && cl->mode == CTL_CLIENT_FOLLOW && cl->follow == c)
-			client_close(m, cl);
+			ctl_client_close(m, cl);
 	}
 }

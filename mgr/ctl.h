@@ -23,25 +23,70 @@ enum ctl_client_mode {
 	CTL_CLIENT_EXEC,    /* exec: gets the command's end */
 };
 
-/* A slot is free when both fd and exec_pidfd are -1: a command whose
- * client went away keeps its slot until it is reaped. */
+/* After an exec'd command has ended and its cgroup was killed: how long
+ * the client's status waits for the cgroup to empty. */
+#define CTL_EXEC_END_GRACE_MS 2000
+
+/* The command of an exec connection (ctl_exec.c), from its start until it
+ * is reaped and its cgroup removed: a command whose client went away keeps
+ * its slot until then. */
+struct ctl_exec {
+	bool active;
+	bool replied;  /* "ok" with the fds, or the error, went to the client */
+	bool ended;    /* reaped: code, signaled */
+	bool killed;   /* its cgroup's cgroup.kill written */
+	bool signaled; /* ended by signal code, else exited with status code */
+	int code;
+	int pidfd; /* until reaped, or -1 */
+	struct watch w_pid;
+	int setup_fd; /* its setup reports, until its exec, or -1 */
+	struct watch w_setup;
+	int cgroup_fd; /* its own cgroup, or -1 */
+	int events_fd; /* that cgroup's cgroup.events once it was killed, or -1 */
+	struct watch w_events;
+	bool pty;
+	int client_fds[3];    /* for the client's "ok": the pty master, or the pipes' ends */
+	uint64_t deadline_ms; /* once ended: the status goes out by then */
+	char cell[CELL_NAME_MAX + 1];
+	char cgroup[CELL_NAME_MAX + 16];
+};
+
+/* A slot is free when fd is -1 and no exec is active. */
 struct ctl_client {
 	int fd;
 	struct watch w;
 	enum ctl_client_mode mode;
 	uint64_t deadline_ms; /* CTL_CLIENT_REQUEST: dropped after this */
 	struct cell *follow;  /* CTL_CLIENT_FOLLOW */
-	int exec_pidfd;	      /* CTL_CLIENT_EXEC: the command, or -1 */
-	struct watch w_exec;
+	struct ctl_exec exec; /* CTL_CLIENT_EXEC, and after its client left */
 };
 
 int ctl_listen(struct mgr *m);
 void ctl_close(struct mgr *m);
 
-/* Event loop: WATCH_CTL_LISTEN, WATCH_CTL_CLIENT, WATCH_CTL_EXEC. */
+/* Event loop: WATCH_CTL_LISTEN, WATCH_CTL_CLIENT. */
 void ctl_on_connection(struct mgr *m);
 void ctl_on_request(struct mgr *m, struct ctl_client *cl);
-void ctl_on_exec_exit(struct mgr *m, struct ctl_client *cl);
+
+/* Ends the connection (not its command, if any). */
+void ctl_client_close(struct mgr *m, struct ctl_client *cl);
+
+/* ctl_exec.c: an exec connection's command.  ctl_exec_start() answers
+ * the request (decoded into req, for cell c) itself. */
+struct ctl_request;
+void ctl_exec_init(struct ctl_exec *x);
+void ctl_exec_start(struct mgr *m, struct ctl_client *cl, const struct ctl_request *req,
+		    struct cell *c);
+/* WATCH_CTL_EXEC (its pidfd), WATCH_CTL_EXEC_SETUP, WATCH_CTL_EXEC_CGROUP. */
+void ctl_exec_on_exit(struct mgr *m, struct ctl_client *cl);
+void ctl_exec_on_setup(struct mgr *m, struct ctl_client *cl);
+void ctl_exec_on_cgroup(struct mgr *m, struct ctl_client *cl);
+/* The client hung up: the command and all it started are killed. */
+void ctl_exec_hangup(struct mgr *m, struct ctl_client *cl);
+/* Sends an overdue status; returns ms until the deadline, or -1. */
+int ctl_exec_check_timeout(struct mgr *m, struct ctl_client *cl, uint64_t now);
+/* cellmgr exits: kills the command and all it started, forgets it. */
+void ctl_exec_abandon(struct mgr *m, struct ctl_client *cl);
 
 /* Drops clients that sent no request in time; returns ms until the next
  * deadline, or -1 when there is none. */

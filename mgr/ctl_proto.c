@@ -23,7 +23,7 @@ static const struct cmd_spec cmds[] = {
     {"restart", CTL_CMD_RESTART, "wrong arguments (usage: restart NAME)"},
     {"switch", CTL_CMD_SWITCH, "wrong arguments (usage: switch NAME)"},
     {"log", CTL_CMD_LOG, "wrong arguments (usage: log NAME [follow])"},
-    {"exec", CTL_CMD_EXEC, "wrong arguments (usage: exec NAME ARG0 [ARG...])"},
+    {"exec", CTL_CMD_EXEC, "wrong arguments (usage: exec NAME pipes|pty ROWS COLS ARG0 [ARG...])"},
     {"reload", CTL_CMD_RELOAD, "wrong arguments (usage: reload)"},
 };
 
@@ -74,6 +74,52 @@ static int fail(const char **why, int err, const char *text)
 	return err;
 }
 
+/* A terminal dimension: 0-65535 in decimal, no sign, no leading zero. */
+static bool size_field(const char *s, unsigned *out)
+{
+	unsigned long v = 0;
+
+	if (!*s || (s[0] == '0' && s[1]) || strlen(s) > 5)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	if (v > 65535)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+/* exec NAME pipes ARG0 [ARG...] | exec NAME pty ROWS COLS ARG0 [ARG...] */
+static int decode_exec(unsigned n, const char *const f[], struct ctl_request *req, const char **why)
+{
+	unsigned first = 3; /* ARG0's field */
+
+	if (n < 3)
+		return -EINVAL;
+	if (strcmp(f[2], "pty") != 0 && strcmp(f[2], "pipes") != 0)
+		return fail(why, -EINVAL, "exec: the mode is pipes or pty");
+	if (n < 4)
+		return -EINVAL;
+	if (strcmp(f[2], "pty") == 0) {
+		req->pty = true;
+		first = 5;
+		if (n < 6)
+			return -EINVAL;
+		if (!size_field(f[3], &req->rows) || !size_field(f[4], &req->cols))
+			return fail(why, -EINVAL, "exec: bad terminal size");
+	}
+	if (!f[first][0])
+		return fail(why, -EINVAL, "exec: empty command");
+	req->argc = n - first;
+	for (unsigned i = 0; i < req->argc; i++)
+		req->argv[i] = f[first + i];
+	req->argv[req->argc] = NULL;
+	return 0;
+}
+
 /* Checks the arguments (fields[1..n-1]) against the command's form. */
 static int decode_args(const struct cmd_spec *spec, unsigned n, const char *const f[],
 		       struct ctl_request *req, const char **why)
@@ -111,16 +157,7 @@ static int decode_args(const struct cmd_spec *spec, unsigned n, const char *cons
 		else if (rest != 1)
 			return -EINVAL;
 		return 0;
-	case CTL_CMD_EXEC:
-		if (rest < 2)
-			return -EINVAL;
-		if (!f[2][0])
-			return fail(why, -EINVAL, "exec: empty command");
-		req->argc = rest - 1;
-		for (unsigned i = 0; i < req->argc; i++)
-			req->argv[i] = f[2 + i];
-		req->argv[req->argc] = NULL;
-		return 0;
+	case CTL_CMD_EXEC: return decode_exec(n, f, req, why);
 	default: return rest == 1 ? 0 : -EINVAL;
 	}
 }

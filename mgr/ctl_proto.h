@@ -11,7 +11,9 @@
  * at most CTL_REQUEST_MAX bytes and CTL_FIELDS_MAX fields after the
  * version.  A reply is one message, "ok\n" and the command's output, or
  * "error: TEXT\n".  `log NAME follow` and `exec` keep the connection open
- * after that (docs/control.md says what follows).
+ * after that (docs/control.md says what follows): exec's "ok\n" carries
+ * the command's pty master or its pipes' ends (SCM_RIGHTS), and a last
+ * message "status N\n" or "signal N\n" follows when it has ended.
  */
 #ifndef CELLAR_CTL_PROTO_H
 #define CELLAR_CTL_PROTO_H
@@ -24,7 +26,7 @@
 #define CTL_REQUEST_MAX 8192
 #define CTL_FIELDS_MAX 256 /* command and arguments */
 #define CTL_REPLY_MAX 65536
-#define CTL_EXEC_FDS 3 /* stdin, stdout, stderr, sent with exec */
+#define CTL_EXEC_FDS 3 /* at most, with exec's "ok": the pty master or 3 pipes' ends */
 #define CTL_DEFAULT_SOCKET "/run/cellar/ctl.sock"
 
 enum ctl_cmd {
@@ -35,7 +37,7 @@ enum ctl_cmd {
 	CTL_CMD_RESTART, /* restart NAME */
 	CTL_CMD_SWITCH,	 /* switch NAME */
 	CTL_CMD_LOG,	 /* log NAME [follow] */
-	CTL_CMD_EXEC,	 /* exec NAME ARG0 [ARG...], with CTL_EXEC_FDS fds */
+	CTL_CMD_EXEC,	 /* exec NAME pipes|pty ROWS COLS ARG0 [ARG...] */
 	CTL_CMD_RELOAD,	 /* reload */
 };
 
@@ -45,6 +47,9 @@ struct ctl_request {
 	const char *name; /* the cell, for commands that take one, else NULL */
 	bool json;	  /* list, status: reply in JSON */
 	bool follow;	  /* log: keep sending new output */
+	bool pty;	  /* exec: a new pty (else pipes) */
+	unsigned rows;	  /* exec pty: the terminal's size, 0-65535, */
+	unsigned cols;	  /* 0 when unknown */
 	unsigned argc;	  /* exec: the command line */
 	const char *argv[CTL_FIELDS_MAX];
 };
@@ -68,7 +73,7 @@ int ctl_request_decode(const char *msg, size_t len, struct ctl_request *req, con
 
 const char *ctl_cmd_name(enum ctl_cmd cmd);
 
-/* How an exec'd command ended, as the reply after "ok\n" says it. */
+/* How an exec'd command ended, as exec's last message says it. */
 int ctl_exec_result_format(char *buf, size_t cap, bool signaled, int code);
 
 /* Parses "status N\n" or "signal N\n" into an exit status like a shell's

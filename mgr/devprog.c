@@ -174,3 +174,37 @@ void devprog_free(struct devprog *dp)
 		close(dp->fd);
 	dp->fd = -1;
 }
+
+int devprog_copy(int from_cgroup_fd, int to_cgroup_fd)
+{
+	uint32_t ids[DEVPROG_COPY_MAX];
+	union bpf_attr attr;
+	int r = 0;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.query.target_fd = (uint32_t)from_cgroup_fd;
+	attr.query.attach_type = BPF_CGROUP_DEVICE;
+	attr.query.prog_ids = (uint64_t)(uintptr_t)ids;
+	attr.query.prog_cnt = DEVPROG_COPY_MAX;
+	if (syscall(SYS_bpf, BPF_PROG_QUERY, &attr, sizeof(attr)) < 0)
+		return neg_errno();
+	for (uint32_t i = 0; i < attr.query.prog_cnt && r == 0; i++) {
+		union bpf_attr get, att;
+		int fd;
+
+		memset(&get, 0, sizeof(get));
+		get.prog_id = ids[i];
+		fd = (int)syscall(SYS_bpf, BPF_PROG_GET_FD_BY_ID, &get, sizeof(get));
+		if (fd < 0)
+			return neg_errno();
+		memset(&att, 0, sizeof(att));
+		att.target_fd = (uint32_t)to_cgroup_fd;
+		att.attach_bpf_fd = (uint32_t)fd;
+		att.attach_type = BPF_CGROUP_DEVICE;
+		att.attach_flags = BPF_F_ALLOW_MULTI;
+		if (syscall(SYS_bpf, BPF_PROG_ATTACH, &att, sizeof(att)) < 0)
+			r = neg_errno();
+		close(fd);
+	}
+	return r;
+}

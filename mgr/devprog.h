@@ -50,6 +50,12 @@ int devprog_load(struct devprog *dp, const char *what);
  * Returns 0 or a negative errno (not logged: the caller names the cell). */
 int devprog_attach(const struct devprog *dp, int cgroup_fd);
 
+/* Attaches to to_cgroup_fd the device programs attached to
+ * from_cgroup_fd itself (at most DEVPROG_COPY_MAX): an exec'd command's
+ * cgroup gets its cell's.  Returns 0 or a negative errno (not logged). */
+#define DEVPROG_COPY_MAX 8
+int devprog_copy(int from_cgroup_fd, int to_cgroup_fd);
+
 /* Closes the program.  Attached copies stay attached until their cgroup
  * goes away. */
 void devprog_free(struct devprog *dp);

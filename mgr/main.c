@@ -39,7 +39,13 @@ uint64_t now_ms(void)
 
 int mgr_watch(struct mgr *m, int fd, struct watch *w, enum watch_kind kind, void *obj)
 {
-	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = w};
+	return mgr_watch_events(m, fd, EPOLLIN, w, kind, obj);
+}
+
+int mgr_watch_events(struct mgr *m, int fd, uint32_t events, struct watch *w, enum watch_kind kind,
+		     void *obj)
+{
+	struct epoll_event ev = {.events = events, .data.ptr = w};
 
 	w->kind = kind;
 	w->obj = obj;
@@ -294,7 +300,9 @@ static void dispatch(struct mgr *m, struct watch *w)
 	case WATCH_CELL_ERRPIPE: cell_on_errpipe(m, w->obj); break;
 	case WATCH_CELL_PIDFD: cell_on_exit(m, w->obj); break;
 	case WATCH_CELL_NOTIFY: cell_on_notify(m, w->obj); break;
-	case WATCH_CTL_EXEC: ctl_on_exec_exit(m, w->obj); break;
+	case WATCH_CTL_EXEC: ctl_exec_on_exit(m, w->obj); break;
+	case WATCH_CTL_EXEC_SETUP: ctl_exec_on_setup(m, w->obj); break;
+	case WATCH_CTL_EXEC_CGROUP: ctl_exec_on_cgroup(m, w->obj); break;
 	case WATCH_ADMIN: admin_on_event(m); break;
 	case WATCH_INPUT: input_on_event(m, w); break;
 	case WATCH_CTL_LISTEN: ctl_on_connection(m); break;

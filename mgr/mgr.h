@@ -90,6 +90,9 @@ void mgr_host_network(struct mgr *m);
 
 /* Adds fd to the event loop, its events reported against w. */
 int mgr_watch(struct mgr *m, int fd, struct watch *w, enum watch_kind kind, void *obj);
+/* The same for other epoll events (EPOLLPRI for cgroup.events). */
+int mgr_watch_events(struct mgr *m, int fd, uint32_t events, struct watch *w, enum watch_kind kind,
+		     void *obj);
 void mgr_unwatch(struct mgr *m, int fd);
 
 /* cell.c */

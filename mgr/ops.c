@@ -138,37 +138,54 @@ uint64_t mgr_cell_memory(struct mgr *m, const struct cell *c)
 	return (uint64_t)v;
 }
 
-int mgr_exec(struct mgr *m, struct cell *c, const int fds[3], char *const argv[], int *pidfd,
-	     char *err, size_t errlen)
+int mgr_exec(struct mgr *m, struct cell *c, struct exec_spawn *x, char *err, size_t errlen)
 {
 	struct attach_request rq = {
 	    .cell_pid = c->pid,
 	    .cell_pidfd = c->pidfd,
 	    .cfg = &c->cfg,
+	    .cell_cgroup_fd = -1,
 	    .cgroup_fd = -1,
 	    .seccomp = mgr_seccomp_for(m, &c->cfg),
-	    .fds = fds,
-	    .argv = argv,
+	    .io = x->io,
+	    .rows = x->rows,
+	    .cols = x->cols,
+	    .argv = x->argv,
 	};
-	char path[PATH_MAX + 64];
 	int r;
 
-	if (c->state != CELL_RUNNING && c->state != CELL_READY) {
-		r = fail(-ENOTCONN, err, errlen, "cell %s is not running (%s)", c->cfg.name,
-			 cell_state_name(c->state));
-		goto out;
-	}
+	x->cgroup_fd = -1;
+	x->cgroup[0] = '\0';
+	if (c->state != CELL_RUNNING && c->state != CELL_READY)
+		return fail(-ENOTCONN, err, errlen, "cell %s is not running (%s)", c->cfg.name,
+			    cell_state_name(c->state));
 	if (m->cgroups.available) {
-		snprintf(path, sizeof(path), "%s/%s", m->cgroups.path, c->cfg.name);
-		rq.cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		rq.cell_cgroup_fd =
+		    openat(m->cgroups.fd, c->cfg.name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (rq.cell_cgroup_fd < 0) {
+			r = neg_errno();
+			return fail(r, err, errlen, "cell %s: open its cgroup %s/%s: %s",
+				    c->cfg.name, m->cgroups.path, c->cfg.name, strerror(-r));
+		}
+		r = cgroup_exec_create(&m->cgroups, &c->cfg, x->n, rq.cell_cgroup_fd, x->cgroup,
+				       sizeof(x->cgroup), &x->cgroup_fd);
+		if (r < 0) {
+			close(rq.cell_cgroup_fd);
+			return fail(r, err, errlen, "cell %s: cannot make the command's cgroup: %s",
+				    c->cfg.name, strerror(-r));
+		}
+		rq.cgroup_fd = x->cgroup_fd;
 	}
-	r = attach_spawn(&rq, pidfd, err, errlen);
-	if (rq.cgroup_fd >= 0)
-		close(rq.cgroup_fd);
-out:
-	for (int i = 0; i < 3; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	r = attach_spawn(&rq, &x->started, err, errlen);
+	if (rq.cell_cgroup_fd >= 0)
+		close(rq.cell_cgroup_fd);
+	if (r < 0 && x->cgroup_fd >= 0) {
+		/* No process was left in it. */
+		close(x->cgroup_fd);
+		x->cgroup_fd = -1;
+		cgroup_exec_remove(&m->cgroups, x->cgroup);
+		x->cgroup[0] = '\0';
+	}
 	return r;
 }
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "attach.h"
 #include "mgr.h"
 
 struct cell *mgr_find_cell(struct mgr *m, const char *name);
@@ -43,14 +44,24 @@ void mgr_sweep(struct mgr *m);
  * its processes' RSS), or 0 when it does not run. */
 uint64_t mgr_cell_memory(struct mgr *m, const struct cell *c);
 
+/* A command to run in a cell (mgr_exec), and what it became. */
+struct exec_spawn {
+	enum attach_io io;	   /* in: pipes or a new pty */
+	unsigned short rows, cols; /* in: ATTACH_PTY: the terminal's size */
+	char *const *argv;	   /* in */
+	unsigned n;		   /* in: tells concurrent commands apart */
+	struct attach_started started;
+	int cgroup_fd;			 /* its own cgroup (cgroup.h), or -1 without cgroups */
+	char cgroup[CELL_NAME_MAX + 16]; /* that cgroup's name under cellar/ */
+};
+
 /*
- * Runs argv inside running cell c, like lxc-attach: its namespaces,
- * cgroup, credentials (the cell's root), capability bounding set and
- * seccomp filter, with fds[0..2] as stdin/stdout/stderr (cellmgr closes
- * them).  On success *pidfd is the new process's pidfd (close-on-exec):
- * the caller watches it and reaps it with waitid(P_PIDFD).
+ * Runs x->argv inside running cell c, like lxc-attach: its namespaces,
+ * credentials (the cell's root), capability bounding set and seccomp
+ * filter, in a cgroup of its own (cgroup_exec_create()), on pipes or a new
+ * pty (attach.h).  Returns at once: on success x->started, x->cgroup_fd
+ * and x->cgroup are the caller's to watch, reap and remove.
  */
-int mgr_exec(struct mgr *m, struct cell *c, const int fds[3], char *const argv[], int *pidfd,
-	     char *err, size_t errlen);
+int mgr_exec(struct mgr *m, struct cell *c, struct exec_spawn *x, char *err, size_t errlen);
 
 #endif

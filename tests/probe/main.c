@@ -33,7 +33,9 @@ static void usage(FILE *f)
 		"       probe escape-memhog [--max-mb N]\n"
 		"       probe escape-cgroupbomb [--max N]\n"
 		"  escape    the escape suite's own attacks (tests/escape/run)\n"
-		"  escape-io-uring  only its io_uring attacks\n",
+		"  escape-io-uring  only its io_uring attacks\n"
+		"usage: probe tiocsti FD TEXT\n"
+		"  tiocsti   FD's identity, then TIOCSTI of TEXT on FD\n",
 		PROBE_ABSTRACT_NAME, PROBE_BAIT_FILE);
 }
 
@@ -43,6 +45,8 @@ int notify_main(int argc, char **argv);
 int input_main(int argc, char **argv);
 /* vt.c: `probe vt-fence|vt-hold|vt-keymap ...`, argv[0] being the mode. */
 int vt_main(int argc, char **argv);
+/* tty.c: `probe tiocsti FD TEXT`, argv[0] being "tiocsti". */
+int tty_main(int argc, char **argv);
 /* escape_main.c: `probe escape ...`, `probe escape-io-uring|escape-forkbomb|escape-memhog|
  * escape-cgroupbomb ...`. */
 int escape_main(int argc, char **argv);
@@ -159,6 +163,8 @@ int main(int argc, char **argv)
 	if (argc > 1 && (strcmp(argv[1], "vt-fence") == 0 || strcmp(argv[1], "vt-hold") == 0 ||
 			 strcmp(argv[1], "vt-keymap") == 0))
 		return vt_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "tiocsti") == 0)
+		return tty_main(argc - 1, argv + 1);
 	if (argc > 1 && strncmp(argv[1], "escape", 6) == 0 &&
 	    (!argv[1][6] || !strcmp(argv[1] + 6, "-io-uring") ||
 	     !strcmp(argv[1] + 6, "-forkbomb") || !strcmp(argv[1] + 6, "-memhog") ||

@@ -79,14 +79,16 @@ static void test_round_trip_every_command(void **state)
 
 static void test_exec_argv_with_spaces_and_empty_args(void **state)
 {
-	const char *f[] = {"exec", "work", "sh", "-c", "echo 'a b'; exit 3", "", "\n\t\x01"};
+	const char *f[] = {"exec", "work",    "pipes", "sh", "-c", "echo 'a b'; exit 3",
+			   "",	   "\n\t\x01"};
 	struct ctl_request req;
 	const char *why;
 
 	(void)state;
-	assert_int_equal(round_trip(&req, &why, 7, f), 0);
+	assert_int_equal(round_trip(&req, &why, 8, f), 0);
 	assert_int_equal(req.cmd, CTL_CMD_EXEC);
 	assert_string_equal(req.name, "work");
+	assert_false(req.pty);
 	assert_int_equal(req.argc, 5);
 	assert_string_equal(req.argv[0], "sh");
 	assert_string_equal(req.argv[2], "echo 'a b'; exit 3");
@@ -97,16 +99,62 @@ static void test_exec_argv_with_spaces_and_empty_args(void **state)
 
 static void test_exec_needs_a_command(void **state)
 {
-	const char *f1[] = {"exec", "work"};
-	const char *f2[] = {"exec", "work", ""};
+	const char *f1[] = {"exec", "work", "pipes"};
+	const char *f2[] = {"exec", "work", "pipes", ""};
+	const char *f3[] = {"exec", "work", "pty", "24", "80"};
+	const char *f4[] = {"exec", "work", "pty", "24", "80", ""};
 	struct ctl_request req;
 	const char *why;
 
 	(void)state;
-	assert_int_equal(round_trip(&req, &why, 2, f1), -EINVAL);
-	assert_non_null(strstr(why, "usage: exec NAME"));
-	assert_int_equal(round_trip(&req, &why, 3, f2), -EINVAL);
+	assert_int_equal(round_trip(&req, &why, 3, f1), -EINVAL);
+	assert_non_null(strstr(why, "usage: exec NAME pipes|pty ROWS COLS ARG0"));
+	assert_int_equal(round_trip(&req, &why, 4, f2), -EINVAL);
 	assert_string_equal(why, "exec: empty command");
+	assert_int_equal(round_trip(&req, &why, 5, f3), -EINVAL);
+	assert_non_null(strstr(why, "usage: exec NAME"));
+	assert_int_equal(round_trip(&req, &why, 6, f4), -EINVAL);
+	assert_string_equal(why, "exec: empty command");
+}
+
+/* Finding 3 of issue 13: the client says pty or pipes, and the terminal's
+ * size; it sends no descriptor of its own (ctl.c refuses any). */
+static void test_exec_mode_and_size(void **state)
+{
+	const char *pty[] = {"exec", "work", "pty", "33", "101", "sh"};
+	const char *zero[] = {"exec", "work", "pty", "0", "0", "sh"};
+	const char *big[] = {"exec", "work", "pty", "65535", "65535", "sh"};
+	const char *bad[][6] = {
+	    {"exec", "work", "pty", "65536", "80", "sh"},
+	    {"exec", "work", "pty", "-1", "80", "sh"},
+	    {"exec", "work", "pty", "024", "80", "sh"},
+	    {"exec", "work", "pty", "", "80", "sh"},
+	    {"exec", "work", "pty", "24", "8x", "sh"},
+	    {"exec", "work", "pty", "24", " 80", "sh"},
+	};
+	const char *old[] = {"exec", "work", "sh", "-c", "true"};
+	struct ctl_request req;
+	const char *why;
+
+	(void)state;
+	assert_int_equal(round_trip(&req, &why, 6, pty), 0);
+	assert_true(req.pty);
+	assert_int_equal(req.rows, 33);
+	assert_int_equal(req.cols, 101);
+	assert_int_equal(req.argc, 1);
+	assert_string_equal(req.argv[0], "sh");
+	assert_null(req.argv[1]);
+	assert_int_equal(round_trip(&req, &why, 6, zero), 0);
+	assert_int_equal(req.rows, 0);
+	assert_int_equal(round_trip(&req, &why, 6, big), 0);
+	assert_int_equal(req.cols, 65535);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(round_trip(&req, &why, 6, bad[i]), -EINVAL);
+		assert_string_equal(why, "exec: bad terminal size");
+	}
+	/* A client from before the mode field. */
+	assert_int_equal(round_trip(&req, &why, 5, old), -EINVAL);
+	assert_string_equal(why, "exec: the mode is pipes or pty");
 }
 
 static void test_exec_many_args_up_to_the_limit(void **state)
@@ -118,10 +166,11 @@ static void test_exec_many_args_up_to_the_limit(void **state)
 	(void)state;
 	f[0] = "exec";
 	f[1] = "work";
-	for (unsigned i = 2; i < CTL_FIELDS_MAX + 1; i++)
+	f[2] = "pipes";
+	for (unsigned i = 3; i < CTL_FIELDS_MAX + 1; i++)
 		f[i] = "x";
 	assert_int_equal(round_trip(&req, &why, CTL_FIELDS_MAX, f), 0);
-	assert_int_equal(req.argc, CTL_FIELDS_MAX - 2);
+	assert_int_equal(req.argc, CTL_FIELDS_MAX - 3);
 	assert_null(req.argv[req.argc]);
 	/* One more field is refused by both ends. */
 	assert_int_equal(ctl_request_encode(msg, sizeof(msg), CTL_FIELDS_MAX + 1, f), -EMSGSIZE);
@@ -222,13 +271,13 @@ static void test_malformed(void **state)
 
 static void test_every_truncation_of_a_valid_request_is_refused(void **state)
 {
-	const char *f[] = {"exec", "work", "sh", "-c", "exit 3"};
+	const char *f[] = {"exec", "work", "pty", "24", "80", "sh", "-c", "exit 3"};
 	struct ctl_request req;
 	const char *why;
 	ssize_t len;
 
 	(void)state;
-	len = ctl_request_encode(msg, sizeof(msg), 5, f);
+	len = ctl_request_encode(msg, sizeof(msg), 8, f);
 	assert_true(len > 0);
 	for (ssize_t cut = 0; cut < len; cut++) {
 		int r = ctl_request_decode(msg, (size_t)cut, &req, &why);
@@ -248,21 +297,21 @@ static void test_every_truncation_of_a_valid_request_is_refused(void **state)
 static void test_oversized(void **state)
 {
 	static char big[CTL_REQUEST_MAX + 2];
-	const char *f[] = {"exec", "work", big};
+	const char *f[] = {"exec", "work", "pipes", big};
 	struct ctl_request req;
 	const char *why;
-	size_t head = sizeof("cellar/2\0exec\0work");
+	size_t head = sizeof("cellar/2\0exec\0work\0pipes");
 
 	(void)state;
 	/* Exactly CTL_REQUEST_MAX bytes is fine. */
 	memset(big, 'x', CTL_REQUEST_MAX - head - 1);
 	big[CTL_REQUEST_MAX - head - 1] = '\0';
-	assert_int_equal(ctl_request_encode(msg, sizeof(msg), 3, f), CTL_REQUEST_MAX);
+	assert_int_equal(ctl_request_encode(msg, sizeof(msg), 4, f), CTL_REQUEST_MAX);
 	assert_int_equal(ctl_request_decode(msg, CTL_REQUEST_MAX, &req, &why), 0);
 	/* One byte more is refused by the encoder and the decoder. */
 	big[CTL_REQUEST_MAX - head - 1] = 'x';
 	big[CTL_REQUEST_MAX - head] = '\0';
-	assert_int_equal(ctl_request_encode(msg, sizeof(msg), 3, f), -EMSGSIZE);
+	assert_int_equal(ctl_request_encode(msg, sizeof(msg), 4, f), -EMSGSIZE);
 	memcpy(msg + head, big, CTL_REQUEST_MAX - head + 1);
 	assert_int_equal(ctl_request_decode(msg, CTL_REQUEST_MAX + 1, &req, &why), -EMSGSIZE);
 	assert_non_null(strstr(why, "too long"));
@@ -370,6 +419,7 @@ int main(void)
 	    cmocka_unit_test(test_encode_layout),
 	    cmocka_unit_test(test_round_trip_every_command),
 	    cmocka_unit_test(test_exec_argv_with_spaces_and_empty_args),
+	    cmocka_unit_test(test_exec_mode_and_size),
 	    cmocka_unit_test(test_exec_needs_a_command),
 	    cmocka_unit_test(test_exec_many_args_up_to_the_limit),
 	    cmocka_unit_test(test_wrong_arguments),
