@@ -263,6 +263,112 @@ static int cell_has_own_userns(pid_t pid)
 	return own.st_dev != cell.st_dev || own.st_ino != cell.st_ino;
 }
 
+/* "0::PATH" of /proc/PID/cgroup, read from inside the cell's cgroup
+ * namespace, so that PATH is relative to the cell's cgroup. */
+static int read_init_cgroup(const struct attach_request *rq, char *out, size_t len)
+{
+	char path[64], buf[4096];
+	int own, fd, r = 0;
+	ssize_t n;
+
+	own = open("/proc/self/ns/cgroup", O_RDONLY | O_CLOEXEC);
+	if (own < 0)
+		return neg_errno();
+	if (setns(rq->cell_pidfd, CLONE_NEWCGROUP) < 0) {
+		r = neg_errno();
+		close(own);
+		return r;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)rq->cell_pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		r = neg_errno();
+	if (fd >= 0)
+		close(fd);
+	if (setns(own, CLONE_NEWCGROUP) < 0) {
+		/* Only cellmgr's view of /proc/PID/cgroup changes. */
+		log_errno(neg_errno(), "return to cellmgr's cgroup namespace");
+	}
+	close(own);
+	if (r < 0)
+		return r;
+	buf[n] = '\0';
+	for (char *rest = buf, *line; (line = strsep(&rest, "\n"));) {
+		if (strncmp(line, "0::", 3) != 0)
+			continue;
+		if ((size_t)snprintf(out, len, "%s", line + 3) >= len)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* The first line of the cgroup file dirfd/file, or "". */
+static void cgroup_read(int dirfd, const char *file, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	buf[0] = '\0';
+	fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+}
+
+/* Whether the "KEY VALUE" lines of text have "key 1". */
+static bool has_flag(char *text, const char *key)
+{
+	size_t klen = strlen(key);
+
+	for (char *rest = text, *line; (line = strsep(&rest, "\n"));)
+		if (strncmp(line, key, klen) == 0 && strcmp(line + klen, " 1") == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Whether the cell's init is frozen, or being frozen: its cgroup's
+ * cgroup.events says "frozen 1" (its own freeze or an ancestor's inside
+ * the cell) or its cgroup.freeze says 1.  The cell can do that to its own
+ * init (its cgroup subtree is delegated).  A command would run (it has its
+ * own cgroup) but hang on its first exchange with the cell's services, so
+ * exec refuses, as docker exec refuses a paused container.  Writes the
+ * init's cgroup, as the cell sees it, into where.
+ */
+static bool init_frozen(const struct attach_request *rq, char *where, size_t len)
+{
+	struct open_how how = {
+	    .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+	    .resolve =
+		RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+	};
+	char rel[PATH_MAX] = "", events[512], freeze[8];
+	bool frozen;
+	int fd;
+
+	if (rq->cell_cgroup_fd < 0 || read_init_cgroup(rq, rel, sizeof(rel)) < 0)
+		return false;
+	/* "/.." would be outside the cell's cgroup. */
+	if (rel[0] != '/' || strstr(rel, "/.."))
+		return false;
+	if (strcmp(rel, "/") == 0)
+		fd = fcntl(rq->cell_cgroup_fd, F_DUPFD_CLOEXEC, 3);
+	else
+		fd = (int)syscall(SYS_openat2, rq->cell_cgroup_fd, rel + 1, &how, sizeof(how));
+	if (fd < 0)
+		return false;
+	cgroup_read(fd, "cgroup.events", events, sizeof(events));
+	cgroup_read(fd, "cgroup.freeze", freeze, sizeof(freeze));
+	close(fd);
+	frozen = has_flag(events, "frozen") || freeze[0] == '1';
+	snprintf(where, len, "%s", rel);
+	return frozen;
+}
+
 /* clone3 into the cell's pid namespace and cgroup.  Only the child's
  * pid namespace changes: cellmgr's pid_for_children goes into the cell for
  * this one call and comes back. */
@@ -338,6 +444,7 @@ int attach_spawn(const struct attach_request *rq, struct attach_started *out, ch
 	    .rq = rq, .envp = rq->envp ? rq->envp : default_env, .fds = {-1, -1, -1}};
 	struct child_error e = {0};
 	int sp[2] = {-1, -1}, fd = -1, r;
+	char where[PATH_MAX];
 	pid_t pid;
 
 	*out = (struct attach_started){.pidfd = -1, .setup_fd = -1, .client_fds = {-1, -1, -1}};
@@ -346,6 +453,15 @@ int attach_spawn(const struct attach_request *rq, struct attach_started *out, ch
 	if (!rq->argv || !rq->argv[0]) {
 		r = child_error_set(&e, -EINVAL, "no command");
 		goto fail;
+	}
+	if (init_frozen(rq, where, sizeof(where))) {
+		r = -EBUSY;
+		if (err && errlen)
+			snprintf(err, errlen,
+				 "the cell's init is frozen (its cgroup %s in the cell): thaw it "
+				 "first",
+				 where);
+		goto fail_quiet;
 	}
 	r = cell_has_own_userns(rq->cell_pid);
 	if (r < 0) {
@@ -384,6 +500,7 @@ int attach_spawn(const struct attach_request *rq, struct attach_started *out, ch
 fail:
 	if (err && errlen)
 		snprintf(err, errlen, "%s: %s", e.step, strerror(-e.err));
+fail_quiet:
 	close_all(sp, 2);
 	close_all(a.fds, 3);
 	close_all(out->client_fds, 3);

@@ -4,6 +4,7 @@
  *
  *  cellmgr                                    the command-to-be
  *  -------------------------------------      -------------------------------
+ *  refuses a cell whose init is frozen
  *  pipes (ATTACH_PIPES), a socket pair for
  *  the setup reports
  *  setns(cell, CLONE_NEWPID): only for
@@ -84,7 +85,8 @@ struct attach_started {
  *
  * Returns 0 with *out filled: the caller watches out->setup_fd (until end
  * of file) and out->pidfd, and reaps with waitid(P_PIDFD).  Or a negative
- * errno with a one-line reason in err; then no process is left.
+ * errno with a one-line reason in err, such as "the cell's init is frozen
+ * (cgroup /x)"; then no process is left.
  */
 int attach_spawn(const struct attach_request *rq, struct attach_started *out, char *err,
 		 size_t errlen);
