@@ -32,7 +32,6 @@ enum ctl_client_mode {
  * its slot until then. */
 struct ctl_exec {
 	bool active;
-	bool replied;  /* "ok" with the fds, or the error, went to the client */
 	bool ended;    /* reaped: code, signaled */
 	bool killed;   /* its cgroup's cgroup.kill written */
 	bool signaled; /* ended by signal code, else exited with status code */

@@ -231,7 +231,6 @@ void ctl_exec_on_setup(struct mgr *m, struct ctl_client *cl)
 	if (r == 1)
 		return;
 	close_fd(m, &x->setup_fd, true);
-	x->replied = true;
 	if (r == 0 && x->pty && x->client_fds[0] < 0) {
 		r = -EPIPE;
 		child_error_set(&e, r, "the command ended before its pty was ready");
