@@ -515,7 +515,8 @@ void cgroup_exec_sweep(struct cgroup_root *root)
 	while ((de = readdir(dir)))
 		if (de->d_type == DT_DIR && exec_name(de->d_name) &&
 		    exec_remove_leftover(root, de->d_name) < 0)
-			log_info("exec: %s/%s from a previous cellmgr: killed, removed once empty",
+			log_info("exec: %s/%s from a previous cellmgr: killed; removed when an "
+				 "exec reuses the name or at the next start",
 				 root->path, de->d_name);
 	closedir(dir);
 }
