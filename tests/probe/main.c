@@ -12,31 +12,32 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: probe [--other-pid PID] [--other-path PATH] [--ipc-key KEY]\n"
-		"             [--mq NAME] [--timeout-ms MS] [--hold SECONDS] [report|plant]\n"
-		"  report  print facts and attack outcomes as key=value lines (default)\n"
-		"  plant   create cross-cell bait (SysV shm/sem/msg, mqueue, @%s,\n"
-		"          %s) and exit; the socket holder lives --hold seconds (0: forever)\n"
-		"usage: probe notify [--pid PID] KEY=VALUE... [-- COMMAND [ARG...]]\n"
-		"  notify  send one sd_notify datagram (READY=1, STATUS=...) to $NOTIFY_SOCKET,\n"
-		"          then exec COMMAND if given\n"
-		"usage: probe input DEVICE [--count N] [--timeout-ms MS] [--write CODE[,CODE...]]\n"
-		"  input   print the evdev events DEVICE delivers (input.event=TYPE CODE VALUE)\n"
-		"usage: probe vt-fence TTY | probe vt-hold TTY [--seconds N] | probe vt-keymap TTY\n"
-		"  vt-fence  try every fenced VT/keyboard ioctl on TTY, plain and with bit 32\n"
-		"  vt-hold   hold TTY in VT_PROCESS without ever releasing it, N s (20)\n"
-		"  vt-keymap count the kernel keymap's entries that act on the host (KDGKBENT)\n"
-		"usage: probe escape [--other-pid PID] [--timeout-ms MS]\n"
-		"       probe escape-io-uring [--timeout-ms MS]\n"
-		"       probe escape-forkbomb [--max N] [--hold-ms MS]\n"
-		"       probe escape-memhog [--max-mb N]\n"
-		"       probe escape-cgroupbomb [--max N]\n"
-		"  escape    the escape suite's own attacks (tests/escape/run)\n"
-		"  escape-io-uring  only its io_uring attacks\n"
-		"usage: probe tiocsti FD TEXT\n"
-		"  tiocsti   FD's identity, then TIOCSTI of TEXT on FD\n",
-		PROBE_ABSTRACT_NAME, PROBE_BAIT_FILE);
+	fprintf(
+	    f,
+	    "usage: probe [--other-pid PID] [--other-path PATH] [--ipc-key KEY]\n"
+	    "             [--mq NAME] [--timeout-ms MS] [--hold SECONDS] [report|plant]\n"
+	    "  report  print facts and attack outcomes as key=value lines (default)\n"
+	    "  plant   create cross-cell bait (SysV shm/sem/msg, mqueue, @%s,\n"
+	    "          %s) and exit; the socket holder lives --hold seconds (0: forever)\n"
+	    "usage: probe notify [--pid PID] KEY=VALUE... [-- COMMAND [ARG...]]\n"
+	    "  notify  send one sd_notify datagram (READY=1, STATUS=...) to $NOTIFY_SOCKET,\n"
+	    "          then exec COMMAND if given\n"
+	    "usage: probe input DEVICE [--count N] [--timeout-ms MS] [--write CODE[,CODE...]]\n"
+	    "  input   print the evdev events DEVICE delivers (input.event=TYPE CODE VALUE)\n"
+	    "usage: probe vt-fence TTY | probe vt-hold TTY [--seconds N] | probe vt-keymap TTY\n"
+	    "  vt-fence  try every fenced VT/keyboard ioctl on TTY, plain and with bit 32\n"
+	    "  vt-hold   hold TTY in VT_PROCESS without ever releasing it, N s (20)\n"
+	    "  vt-keymap count the kernel keymap's entries that act on the host (KDGKBENT)\n"
+	    "usage: probe escape [--other-pid PID] [--timeout-ms MS]\n"
+	    "       probe escape-io-uring [--timeout-ms MS]\n"
+	    "       probe escape-forkbomb [--max N] [--hold-ms MS]\n"
+	    "       probe escape-memhog [--max-mb N]\n"
+	    "       probe escape-cgroupbomb [--max N]\n"
+	    "  escape    the escape suite's own attacks (tests/escape/run)\n"
+	    "  escape-io-uring  only its io_uring attacks\n"
+	    "usage: probe tiocsti FD TEXT\n"
+	    "  tiocsti   FD's identity, then TIOCSTI of TEXT on FD\n",
+	    PROBE_ABSTRACT_NAME, PROBE_BAIT_FILE);
 }
 
 /* notify.c: `probe notify ...`, argv[0] being "notify". */
