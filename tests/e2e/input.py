@@ -268,7 +268,7 @@ def checks(b):
         # in.  cellmgr must not follow it (it works from fds in the shim's
         # namespace): no node appears behind the link, the refusal is
         # logged, and the other cell still gets its copy.
-        run(b, "mv /dev/input /dev/input.real && mkdir -p /tmp/evil && ln -s /tmp/evil /dev/input",
+        run(b, "mv /dev/input /dev/input.real && mkdir -p /evil && ln -s /evil /dev/input",
             "sym-1", 60)
         since = b.serial.pos()
         b.qmp.cmd("device_add", driver="virtio-keyboard-pci", id="e2ekbd2")
@@ -279,14 +279,14 @@ def checks(b):
             refused = b.expect(r"cellmgr: input: cell work: bind \S+ on its /dev/input/event\d+: [^\r\n]*",
                                since, 30).group(0)
             time.sleep(0.5)
-            out = run(b, "ls -A /tmp/evil | tr '\\n' ' '; echo listed-$((3))", "sym-2", 60)
+            out = run(b, "ls -A /evil | tr '\\n' ' '; echo listed-$((3))", "sym-2", 60)
             if re.search(r"event\d", out):
                 raise _Fail(f"a node appeared behind work's symlinked /dev/input: {out!r}")
         finally:
             since = b.serial.pos()
             b.qmp.cmd("device_del", id="e2ekbd2")
             b.expect(rf"cellmgr: input: \S+ \({VIRTIO_KBD_NAME}\) gone", since, 60)
-            run(b, "rm /dev/input && mv /dev/input.real /dev/input", "sym-3", 60)
+            run(b, "rm /dev/input && mv /dev/input.real /dev/input && rm -rf /evil", "sym-3", 60)
         return f"{refused.split('cellmgr: ')[-1]}; nothing behind the link; personal got its copy"
     b.case("finding 6: a cell's /dev/input swapped for a symlink: a hot-plugged device is not bound through it",
            wrap(symlinked_input))
