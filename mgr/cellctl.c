@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cellctl_exec.h"
+#include "cellctl_wait.h"
 #include "ctl_proto.h"
 #include "termsafe.h"
 
@@ -49,7 +50,11 @@ static void usage(FILE *f)
 		"                            new pty when stdin and stdout are terminals\n"
 		"                            (-t: always, -T: never), else on pipes;\n"
 		"                            cellctl relays its stdin, stdout, stderr\n"
-		"  reload                    re-read the cell list: start new cells, stop\n"
+		"  start|stop|restart NAME [--wait [--timeout SECONDS]]\n"
+		"                            --wait: return once the cell runs (start,\n"
+		"                            restart: a new instance) or has stopped;\n"
+		"                            timeout 90 s\n"
+		"  reload [--allow-empty]    re-read the cell list: start new cells, stop\n"
 		"                            removed ones, restart changed ones\n"
 		"options:\n"
 		"  --socket PATH             cellmgr's control socket (default " CTL_DEFAULT_SOCKET
@@ -77,7 +82,9 @@ struct request {
 	const char *fields[CTL_FIELDS_MAX + 1];
 	unsigned n;
 	bool exec, follow, raw;
-	int tty; /* exec: -1 as stdin is, 1 -t, 0 -T */
+	bool wait;	    /* start, stop, restart: --wait */
+	unsigned timeout_s; /* --timeout, for --wait */
+	int tty;	    /* exec: -1 as stdin is, 1 -t, 0 -T */
 	char rows[8], cols[8];
 };
 
@@ -165,7 +172,21 @@ static int parse_command(int argc, char **args, bool json, struct request *rq)
 			rq->follow = true;
 		else if (strcmp(args[i], "--raw") == 0 && !strcmp(cmd, "log"))
 			rq->raw = true;
-		else
+		else if (strcmp(args[i], "--allow-empty") == 0 && !strcmp(cmd, "reload"))
+			add(rq, "allow-empty");
+		else if (strcmp(args[i], "--wait") == 0 &&
+			 (!strcmp(cmd, "start") || !strcmp(cmd, "stop") || !strcmp(cmd, "restart")))
+			rq->wait = true;
+		else if (strcmp(args[i], "--timeout") == 0 && i + 1 < argc &&
+			 (!strcmp(cmd, "start") || !strcmp(cmd, "stop") ||
+			  !strcmp(cmd, "restart"))) {
+			char *end;
+			unsigned long v = strtoul(args[++i], &end, 10);
+
+			if (*end || !v || v > 86400)
+				return usage_error("--timeout: seconds, 1-86400: '%s'", args[i]);
+			rq->timeout_s = (unsigned)v;
+		} else
 			return usage_error("unexpected argument '%s'", args[i]);
 	}
 	if (json && strcmp(cmd, "list") != 0 && strcmp(cmd, "status") != 0)
@@ -379,6 +400,7 @@ int main(int argc, char **argv)
 	ssize_t len, n;
 	int opt, fd, r, exec_fds[3] = {-1, -1, -1};
 	unsigned n_exec_fds = 0;
+	long old_pid = 0;
 
 	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -399,6 +421,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cellctl: request too long (at most %d bytes)\n", CTL_REQUEST_MAX);
 		return EXIT_USAGE;
 	}
+	if (rq.timeout_s && !rq.wait)
+		return usage_error("%s: --timeout is for --wait", rq.fields[0]);
+	if (rq.wait && !strcmp(rq.fields[0], "restart"))
+		old_pid = cellctl_cell_pid(socket_path, rq.fields[1]);
 	fd = connect_to(socket_path);
 	if (fd < 0)
 		return 1;
@@ -433,6 +459,12 @@ int main(int argc, char **argv)
 				return EXIT_EXEC_FAILED;
 			}
 			return cellctl_exec_relay(fd, rq.fields[1], rq.tty, exec_fds);
+		}
+		if (rq.wait) {
+			close(fd);
+			return cellctl_wait(socket_path, rq.fields[0], rq.fields[1],
+					    rq.timeout_s ? rq.timeout_s : CELLCTL_WAIT_DEFAULT_S,
+					    old_pid);
 		}
 		if (strcmp(rq.fields[0], "log") != 0) {
 			write_all(STDOUT_FILENO, reply + 3, (size_t)n - 3);

@@ -232,24 +232,27 @@ static bool has_limits(const struct cell_config *cfg)
 
 /* Writes the limits the cell sets.  A missing controller is a warning: the
  * cell starts without that limit. */
-static int write_limits(const struct cgroup_root *root, const struct cell_config *cfg, int fd)
+/* The limits of cfg; with unset (a live change: a limit no longer set goes
+ * back to the kernel's default, which unset then writes). */
+static int write_limits_for(const struct cgroup_root *root, const struct cell_config *cfg, int fd,
+			    bool unset)
 {
 	struct {
 		uint64_t value;
 		unsigned controller;
-		const char *file, *prefix;
+		const char *file, *prefix, *none;
 	} limits[] = {
-	    {cfg->memory_max, CGROUP_MEMORY, "memory.max", ""},
-	    {cfg->memory_high, CGROUP_MEMORY, "memory.high", ""},
-	    {cfg->pids_max, CGROUP_PIDS, "pids.max", ""},
-	    {cfg->cpu_weight, CGROUP_CPU, "cpu.weight", ""},
-	    {cfg->io_weight, CGROUP_IO, "io.weight", "default "},
+	    {cfg->memory_max, CGROUP_MEMORY, "memory.max", "", "max"},
+	    {cfg->memory_high, CGROUP_MEMORY, "memory.high", "", "max"},
+	    {cfg->pids_max, CGROUP_PIDS, "pids.max", "", "max"},
+	    {cfg->cpu_weight, CGROUP_CPU, "cpu.weight", "", "100"},
+	    {cfg->io_weight, CGROUP_IO, "io.weight", "default ", "default 100"},
 	};
 	char value[32];
 	int r;
 
 	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
-		if (!limits[i].value)
+		if (!limits[i].value && !unset)
 			continue;
 		if (!(root->controllers & limits[i].controller)) {
 			if (root->hybrid)
@@ -259,7 +262,11 @@ static int write_limits(const struct cgroup_root *root, const struct cell_config
 				 limits[i].file);
 			continue;
 		}
-		snprintf(value, sizeof(value), "%s%" PRIu64, limits[i].prefix, limits[i].value);
+		if (limits[i].value)
+			snprintf(value, sizeof(value), "%s%" PRIu64, limits[i].prefix,
+				 limits[i].value);
+		else
+			snprintf(value, sizeof(value), "%s", limits[i].none);
 		r = write_at(fd, limits[i].file, value);
 		if (r < 0)
 			return log_errno(r, "cell %s: write %s to %s/%s/%s", cfg->name, value,
@@ -278,6 +285,26 @@ static int write_limits(const struct cgroup_root *root, const struct cell_config
 		return log_errno(r, "cell %s: write %s to %s/%s/cgroup.max.descendants", cfg->name,
 				 value, root->path, cfg->name);
 	return 0;
+}
+
+static int write_limits(const struct cgroup_root *root, const struct cell_config *cfg, int fd)
+{
+	return write_limits_for(root, cfg, fd, false);
+}
+
+int cgroup_cell_update(struct cgroup_root *root, const struct cell_config *cfg)
+{
+	int fd, r;
+
+	if (root->fd < 0)
+		return 0;
+	fd = openat(root->fd, cfg->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return log_errno(neg_errno(), "cell %s: open its cgroup %s/%s", cfg->name,
+				 root->path, cfg->name);
+	r = write_limits_for(root, cfg, fd, true);
+	close(fd);
+	return r;
 }
 
 static int delegate(const struct cgroup_root *root, const char *name, int fd, uid_t uid, gid_t gid)

@@ -74,6 +74,11 @@ int cgroup_cell_create(struct cgroup_root *root, const struct cell_config *cfg, 
  * without cgroups; logged: -EOPNOTSUPP without cgroup.kill, -ENOENT when
  * the cgroup does not exist, others.  On -EOPNOTSUPP the caller kills the
  * cell's init instead, which ends its pid namespace. */
+/* A reload's live change: writes cfg's limits (memory, memory_high, pids,
+ * cpu_weight, io_weight, cgroups) to the running cell's cgroup, a limit no
+ * longer set back to the kernel's default.  0 when cells have no cgroup. */
+int cgroup_cell_update(struct cgroup_root *root, const struct cell_config *cfg);
+
 int cgroup_cell_kill(struct cgroup_root *root, const char *name);
 
 /* Removes cellar/NAME and every cgroup the cell made below it (at most its

@@ -214,14 +214,14 @@ static void simple_op(struct mgr *m, const struct ctl_request *req, struct cell 
 }
 
 /* Every line of errors becomes one "error: " line of the reply. */
-static void reload(struct mgr *m, struct reply *rp)
+static void reload(struct mgr *m, const struct ctl_request *req, struct reply *rp)
 {
 	static char errors[RELOAD_ERRORS_MAX];
 	const char *line, *end;
 	int r;
 
 	errors[0] = '\0';
-	r = mgr_reload(m, errors, sizeof(errors));
+	r = mgr_reload(m, req->allow_empty, errors, sizeof(errors));
 	if (r >= 0) {
 		ctl_buf_printf(&rp->b, "ok\n");
 		return;
@@ -309,7 +309,7 @@ static bool answer(struct mgr *m, const char *msg, size_t len, unsigned n_fds, b
 	case CTL_CMD_STOP:
 	case CTL_CMD_RESTART:
 	case CTL_CMD_SWITCH: simple_op(m, req, c, rp); break;
-	case CTL_CMD_RELOAD: reload(m, rp); break;
+	case CTL_CMD_RELOAD: reload(m, req, rp); break;
 	case CTL_CMD_LOG: log_reply(c, rp); return !req->follow;
 	case CTL_CMD_EXEC: return false;
 	}

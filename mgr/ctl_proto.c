@@ -24,7 +24,7 @@ static const struct cmd_spec cmds[] = {
     {"switch", CTL_CMD_SWITCH, "wrong arguments (usage: switch NAME)"},
     {"log", CTL_CMD_LOG, "wrong arguments (usage: log NAME [follow])"},
     {"exec", CTL_CMD_EXEC, "wrong arguments (usage: exec NAME pipes|pty ROWS COLS ARG0 [ARG...])"},
-    {"reload", CTL_CMD_RELOAD, "wrong arguments (usage: reload)"},
+    {"reload", CTL_CMD_RELOAD, "wrong arguments (usage: reload [allow-empty])"},
 };
 
 const char *ctl_cmd_name(enum ctl_cmd cmd)
@@ -133,6 +133,10 @@ static int decode_args(const struct cmd_spec *spec, unsigned n, const char *cons
 	case CTL_CMD_RELOAD:
 		if (rest == 1 && spec->cmd == CTL_CMD_LIST && strcmp(f[1], "json") == 0) {
 			req->json = true;
+			return 0;
+		}
+		if (rest == 1 && spec->cmd == CTL_CMD_RELOAD && strcmp(f[1], "allow-empty") == 0) {
+			req->allow_empty = true;
 			return 0;
 		}
 		return rest == 0 ? 0 : -EINVAL;

@@ -47,6 +47,7 @@ struct ctl_request {
 	const char *name; /* the cell, for commands that take one, else NULL */
 	bool json;	  /* list, status: reply in JSON */
 	bool follow;	  /* log: keep sending new output */
+	bool allow_empty; /* reload: even if it stops every running cell */
 	bool pty;	  /* exec: a new pty (else pipes) */
 	unsigned rows;	  /* exec pty: the terminal's size, 0-65535, */
 	unsigned cols;	  /* 0 when unknown */

@@ -40,9 +40,16 @@ int mgr_start(struct mgr *m, struct cell *c, char *err, size_t errlen)
 {
 	if (m->stopping_all)
 		return fail(-ESHUTDOWN, err, errlen, "cellmgr is shutting down");
+	/* As systemctl: a cell that runs is started already; one that is
+	 * stopping starts again once it has stopped. */
+	if (c->state == CELL_STOPPING) {
+		restart_state_clear(&c->restart);
+		adopt_mark_stopped(m, c, false);
+		c->start_after_stop = true;
+		return 0;
+	}
 	if (cell_is_active(c))
-		return fail(-EALREADY, err, errlen, "cell %s is already %s", c->cfg.name,
-			    cell_state_name(c->state));
+		return 0;
 	/* A start by hand is a fresh start: the back-off and crash-loop
 	 * history of earlier failures no longer apply. */
 	restart_state_clear(&c->restart);
@@ -56,10 +63,10 @@ int mgr_start(struct mgr *m, struct cell *c, char *err, size_t errlen)
 int mgr_stop(struct mgr *m, struct cell *c, char *err, size_t errlen)
 {
 	adopt_mark_stopped(m, c, true);
+	/* As systemctl: stopping a cell that does not run is done already. */
 	if (!cell_is_active(c) && !c->restart_at_ms) {
 		c->stop_requested = true;
-		return fail(-EALREADY, err, errlen, "cell %s is not running (%s)", c->cfg.name,
-			    cell_state_name(c->state));
+		return 0;
 	}
 	c->start_after_stop = false;
 	cell_stop(m, c);
@@ -210,24 +217,91 @@ static void collect(void *ctx, const char *msg)
 		mb->used = mb->len;
 }
 
-/* Same cell?  Where its section stands in the file does not matter. */
-static bool cell_config_equal(const struct cell_config *a, const struct cell_config *b)
+/* Where the cell's keys stand in the file does not matter: their lines
+ * are bookkeeping (0 means "not set", kept as such). */
+static void forget_lines(struct cell_config *c)
 {
-	struct cell_config x = *a, y = *b;
+	c->line = 0;
+	c->net.line = !!c->net.line;
+	c->net.more_line = !!c->net.more_line;
+	c->net.gateways_line = !!c->net.gateways_line;
+	c->net.mtu_line = !!c->net.mtu_line;
+	c->net.ifname_line = !!c->net.ifname_line;
+	c->net.filter_line = !!c->net.filter_line;
+}
 
-	x.line = y.line = 0;
+/* The keys a running cell takes in place on a reload (docs/control.md,
+ * "reload"): how it is stopped and restarted, its cgroup limits, and
+ * foreground, which only cellmgr's start reads. */
+static void copy_live_keys(struct cell_config *to, const struct cell_config *from)
+{
+	to->stop_signal = from->stop_signal;
+	to->stop_timeout_ms = from->stop_timeout_ms;
+	to->restart = from->restart;
+	to->foreground = from->foreground;
+	to->memory_max = from->memory_max;
+	to->memory_high = from->memory_high;
+	to->pids_max = from->pids_max;
+	to->cgroups_max = from->cgroups_max;
+	to->cpu_weight = from->cpu_weight;
+	to->io_weight = from->io_weight;
+}
+
+static bool config_same(const struct cell_config *x, const struct cell_config *y)
+{
 	/* Both come zeroed from config_parse(), padding and string tails
 	 * included, and are copied whole: the bytes compare like the members.
 	 * NOLINTNEXTLINE(bugprone-suspicious-memory-comparison,cert-exp42-c) */
-	return memcmp(&x, &y, sizeof(x)) == 0;
+	return memcmp(x, y, sizeof(*x)) == 0;
 }
 
-int mgr_reload(struct mgr *m, char *errors, size_t errlen)
+enum change { CHANGE_NONE, CHANGE_LIVE, CHANGE_RESTART };
+
+/* What a reload changes for cell a, now configured as b. */
+static enum change cell_config_change(const struct cell_config *a, const struct cell_config *b)
+{
+	struct cell_config x = *a, y = *b;
+
+	forget_lines(&x);
+	forget_lines(&y);
+	if (config_same(&x, &y))
+		return CHANGE_NONE;
+	copy_live_keys(&x, &y);
+	return config_same(&x, &y) ? CHANGE_LIVE : CHANGE_RESTART;
+}
+
+/* Applies b's live keys to the cell (c->cfg keeps the rest, and the lines
+ * of the new file). */
+static void cell_apply_live(struct mgr *m, struct cell *c, const struct cell_config *b)
+{
+	copy_live_keys(&c->cfg, b);
+	c->cfg.line = b->line;
+	c->cfg.net = b->net; /* equal but for its lines */
+	if (cell_is_active(c) && c->cfg.userns == b->userns)
+		cgroup_cell_update(&m->cgroups, &c->cfg);
+	log_info("reload: cell %s changed in place (stop, restart and limits): it keeps running",
+		 c->cfg.name);
+}
+
+/* Would the new list stop every cell that runs now and start none: an
+ * empty or all-comments file (a list that replaces its cells by others
+ * is a change, not an accident)? */
+static bool stops_every_running(struct mgr *m, const struct config *next, unsigned *running)
+{
+	*running = 0;
+	for (size_t j = 0; j < m->n_cells; j++)
+		if (!m->cells[j]->removed && cell_is_active(m->cells[j]))
+			(*running)++;
+	return *running > 0 && next->n_cells == 0;
+}
+
+int mgr_reload(struct mgr *m, bool allow_empty, char *errors, size_t errlen)
 {
 	struct msgbuf mb = {.buf = errors, .len = errlen};
 	struct cell **order;
 	struct config next;
 	size_t i, j, n = 0;
+	unsigned running;
 	int r;
 
 	errors[0] = '\0';
@@ -239,6 +313,18 @@ int mgr_reload(struct mgr *m, char *errors, size_t errlen)
 			  next.n_errors);
 		config_free(&next);
 		return r < 0 ? r : -EINVAL;
+	}
+	if (!allow_empty && stops_every_running(m, &next, &running)) {
+		char msg[160];
+
+		snprintf(msg, sizeof(msg),
+			 "%s: the new list has no cell: it would stop every running cell (%u); "
+			 "nothing changed (cellctl reload --allow-empty does it)",
+			 m->config_path, running);
+		collect(&mb, msg);
+		log_error("reload refused: %s", msg);
+		config_free(&next);
+		return -ECANCELED;
 	}
 	/* The new list holds every cell of the new file plus every cell of
 	 * the old list that it drops (still stopping until mgr_sweep frees
@@ -268,8 +354,14 @@ int mgr_reload(struct mgr *m, char *errors, size_t errlen)
 		}
 		order[n++] = c;
 		c->index = (unsigned)n;
-		if (cell_config_equal(&c->cfg, nc))
+		switch (cell_config_change(&c->cfg, nc)) {
+		case CHANGE_NONE:
+			c->cfg.line = nc->line;
+			c->cfg.net = nc->net;
 			continue;
+		case CHANGE_LIVE: cell_apply_live(m, c, nc); continue;
+		case CHANGE_RESTART: break;
+		}
 		log_info("reload: cell %s changed", nc->name);
 		if (cell_is_active(c)) {
 			if (!c->next_cfg)

@@ -33,9 +33,12 @@ int mgr_restart(struct mgr *m, struct cell *c, char *err, size_t errlen);
 int mgr_switch(struct mgr *m, struct cell *c, char *err, size_t errlen);
 
 /* Re-reads the cell list.  A file with any error is refused whole: errors
- * gets every message, one per line, and nothing changes.  Else new cells
- * start, removed ones stop, changed ones restart. */
-int mgr_reload(struct mgr *m, char *errors, size_t errlen);
+ * gets every message, one per line, and nothing changes; so is a list
+ * without a cell while cells run, unless allow_empty (-ECANCELED).  Else
+ * new cells start, removed ones stop, a cell whose change is only in the
+ * live keys (stop, restart, limits: docs/control.md) takes it running,
+ * other changed ones restart. */
+int mgr_reload(struct mgr *m, bool allow_empty, char *errors, size_t errlen);
 
 /* Frees the cells a reload removed, once they are gone. */
 void mgr_sweep(struct mgr *m);

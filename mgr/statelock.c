@@ -6,17 +6,15 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "log.h"
 
 int statelock_take(const char *state_dir, pid_t *holder)
 {
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
 	char path[PATH_MAX], buf[32];
-	ssize_t n;
 	int fd, len;
 
 	*holder = 0;
@@ -25,14 +23,14 @@ int statelock_take(const char *state_dir, pid_t *holder)
 	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return neg_errno();
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		int r = errno == EWOULDBLOCK ? -EBUSY : neg_errno();
+	/* A POSIX record lock, not flock(): it belongs to this process, is
+	 * never inherited by a child (a shim-to-be forked a moment before a
+	 * kill -9 must not keep it), and goes with the process. */
+	if (fcntl(fd, F_SETLK, &fl) < 0) {
+		int r = errno == EACCES || errno == EAGAIN ? -EBUSY : neg_errno();
 
-		n = pread(fd, buf, sizeof(buf) - 1, 0);
-		if (r == -EBUSY && n > 0) {
-			buf[n] = '\0';
-			*holder = (pid_t)strtol(buf, NULL, 10);
-		}
+		if (r == -EBUSY && fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+			*holder = fl.l_pid;
 		close(fd);
 		return r;
 	}

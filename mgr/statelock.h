@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One cellmgr per state directory: an exclusive flock on <state>/lock,
- * held for cellmgr's life.  A second cellmgr on the same directory would
- * re-adopt the first one's cells and, on SIGTERM, stop them and remove
- * its socket; it exits at once instead, naming the holder.  The lock dies
- * with its holder (kill -9 included), so a cellmgr started after a crash
- * takes the cells over as before.  The lock's file descriptor is
- * close-on-exec and every shim closes it: no cell or shim ever holds it.
- * cellmgr --once takes none (it runs one cell beside whatever runs there).
+ * One cellmgr per state directory: an exclusive POSIX record lock
+ * (fcntl F_SETLK) on <state>/lock, held for cellmgr's life.  A second cellmgr on the same directory
+ * would re-adopt the first one's cells and, on SIGTERM, stop them and remove its socket; it exits
+ * at once instead, naming the holder.  The lock dies with its holder (kill -9 included), so a
+ * cellmgr started after a crash takes the cells over as before.  A record lock belongs to its
+ * process: no child (a shim-to-be, a cell's init-to-be) ever holds it. cellmgr --once takes none
+ * (it runs one cell beside whatever runs there).
  */
 #ifndef CELLAR_STATELOCK_H
 #define CELLAR_STATELOCK_H

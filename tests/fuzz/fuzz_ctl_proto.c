@@ -8,6 +8,7 @@
  * decoder then neither dropped nor invented a field.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ctl_proto.h"
@@ -18,6 +19,7 @@ static void check_request(const uint8_t *data, size_t size)
 	const char *fields[CTL_FIELDS_MAX + 2];
 	struct ctl_request req;
 	char again[CTL_REQUEST_MAX];
+	char rows[8], cols[8];
 	const char *why = NULL;
 	unsigned n = 0;
 	ssize_t len;
@@ -35,8 +37,18 @@ static void check_request(const uint8_t *data, size_t size)
 		fields[n++] = "json";
 	if (req.follow)
 		fields[n++] = "follow";
+	if (req.allow_empty)
+		fields[n++] = "allow-empty";
 	if (req.cmd == CTL_CMD_EXEC) {
 		fuzz_assert(req.argc >= 1 && req.argv[req.argc] == NULL && req.argv[0][0]);
+		fields[n++] = req.pty ? "pty" : "pipes";
+		if (req.pty) {
+			fuzz_assert(req.rows <= 65535 && req.cols <= 65535);
+			snprintf(rows, sizeof(rows), "%u", req.rows);
+			snprintf(cols, sizeof(cols), "%u", req.cols);
+			fields[n++] = rows;
+			fields[n++] = cols;
+		}
 		for (unsigned i = 0; i < req.argc; i++)
 			fields[n++] = req.argv[i];
 	}

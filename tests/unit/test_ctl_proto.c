@@ -59,6 +59,7 @@ static void test_round_trip_every_command(void **state)
 	    {{"log", "x"}, 2, CTL_CMD_LOG, "x", false, false},
 	    {{"log", "x", "follow"}, 3, CTL_CMD_LOG, "x", false, true},
 	    {{"reload"}, 1, CTL_CMD_RELOAD, NULL, false, false},
+	    {{"reload", "allow-empty"}, 2, CTL_CMD_RELOAD, NULL, false, false},
 	};
 	struct ctl_request req;
 	const char *why;
@@ -73,6 +74,8 @@ static void test_round_trip_every_command(void **state)
 			assert_null(req.name);
 		assert_int_equal(req.json, cases[i].json);
 		assert_int_equal(req.follow, cases[i].follow);
+		assert_int_equal(req.allow_empty,
+				 cases[i].n == 2 && cases[i].cmd == CTL_CMD_RELOAD);
 		assert_string_equal(ctl_cmd_name(req.cmd), cases[i].fields[0]);
 	}
 }
@@ -204,7 +207,7 @@ static void test_wrong_arguments(void **state)
 	    {{"start"}, 1, "usage: start NAME"},
 	    {{"stop", "a", "b"}, 3, "usage: stop NAME"},
 	    {{"log", "a", "-f"}, 3, "usage: log NAME [follow]"},
-	    {{"reload", "now"}, 2, "usage: reload"},
+	    {{"reload", "now"}, 2, "usage: reload [allow-empty]"},
 	};
 	struct ctl_request req;
 	const char *why;
