@@ -31,8 +31,12 @@ output going to a file in work's /tmp that the serial shell reads.
    the mode it had before work got it (cellmgr logs it: `back to 0MMM`),
    writable by no one else (finding 10); work is started again and brought
    back to the front.
+6. A plain busybox getty on work's tty1 (its screen shell execs it): the
+   screen shows `work login:`, root logs in with the board's keyboard, on
+   /dev/tty1 (issue 22); its exit brings the screen shell back.
 """
 import re
+import sys
 import time
 
 WORK_BANNER = "Welcome to the work cell"
@@ -48,7 +52,8 @@ ALLOWED = "VT_GETSTATE KDGETMODE KDSETMODE VT_GETMODE VT_SETMODE KDGKBMODE KDSKB
 
 # Characters typed on the board's keyboard (US layout): QEMU qcodes.
 QCODES = {" ": ["spc"], "-": ["minus"], "/": ["slash"], ".": ["dot"], ">": ["shift", "dot"],
-          "&": ["shift", "7"], "\n": ["ret"]}
+          "&": ["shift", "7"], "\n": ["ret"], ";": ["semicolon"], "$": ["shift", "4"],
+          "(": ["shift", "9"], ")": ["shift", "0"], "*": ["shift", "8"]}
 
 
 def _key(b, qcode, down):
@@ -250,3 +255,22 @@ def checks(b, Fail):
                 f"started again: {uid3}:{gid3} {mode3:04o}")
     b.case("work chmods its tty1 0666; once work stops, the host's /dev/tty1 is root's with "
            "its mode from before (admin console: status work)", vt_mode)
+
+    def busybox_getty():
+        # Issue 22: a plain busybox getty on a busybox cell's tty1 puts a
+        # login on its screen, and the board's keyboard logs in there.  The
+        # screen shell becomes the getty (same tty, same session); when the
+        # login shell exits, busybox init respawns the screen as before.
+        e2e = sys.modules["__main__"]
+        e2e.wait_screen(b.qmp, [WORK_BANNER], [], 60)
+        type_on_screen(b, "\n")
+        type_on_screen(b, "exec getty 38400 tty1\n")
+        e2e.wait_screen(b.qmp, ["work login:"], [], 30)
+        type_on_screen(b, "root\n")
+        type_on_screen(b, "clear; echo getty-login-$((6*7)) $(tty) $(id -u)\n")
+        text = e2e.wait_screen(b.qmp, ["getty-login-42 /dev/tty1 0"], [], 30)
+        type_on_screen(b, "exit\n")
+        e2e.wait_screen(b.qmp, [WORK_BANNER], ["getty-login-42"], 30)
+        return next(l for l in text.splitlines() if "getty-login-42" in l).strip()
+    b.case("busybox getty on work's tty1: the screen shows 'work login:', root logs in with the "
+           "board's keyboard, on /dev/tty1", busybox_getty)
