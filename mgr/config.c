@@ -16,6 +16,7 @@
 #include "config_keys.h"
 #include "idmap.h"
 #include "ini.h"
+#include "suggest.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -365,6 +366,38 @@ static int check_persist(struct parser *p, const struct ini_item *it)
 	return 0;
 }
 
+/* " (did you mean 'memory'?)" after an unknown key, or "". */
+static const char *did_you_mean(const struct suggest *s)
+{
+	static char text[SUGGEST_WORD_MAX + 32];
+	const char *best = suggest_best(s);
+
+	if (!best)
+		return "";
+	snprintf(text, sizeof(text), " (did you mean '%s'?)", best);
+	return text;
+}
+
+static const char *cell_key_hint(const char *key)
+{
+	struct suggest s;
+
+	suggest_init(&s, key);
+	for (int k = 0; k < CK_COUNT; k++)
+		suggest_add(&s, cell_keys[k].name);
+	return did_you_mean(&s);
+}
+
+static const char *host_key_hint(const char *key)
+{
+	struct suggest s;
+
+	suggest_init(&s, key);
+	for (int k = 0; k < HK_COUNT; k++)
+		suggest_add(&s, host_keys[k].name);
+	return did_you_mean(&s);
+}
+
 static int on_cell_key(struct parser *p, const struct ini_item *it)
 {
 	char hint_buf[HINT_MAX];
@@ -375,7 +408,7 @@ static int on_cell_key(struct parser *p, const struct ini_item *it)
 		if (strcmp(it->key, cell_keys[k].name) == 0)
 			break;
 	if (k == CK_COUNT) {
-		cell_error(p, it->line, "unknown key '%s'", it->key);
+		cell_error(p, it->line, "unknown key '%s'%s", it->key, cell_key_hint(it->key));
 		return 0;
 	}
 	if (p->cell_key_line[k]) {
@@ -419,7 +452,8 @@ static void on_host_key(struct parser *p, const struct ini_item *it)
 		if (strcmp(it->key, host_keys[k].name) == 0)
 			break;
 	if (k == HK_COUNT) {
-		report_error(p, it->line, "host: unknown key '%s'", it->key);
+		report_error(p, it->line, "host: unknown key '%s'%s", it->key,
+			     host_key_hint(it->key));
 		return;
 	}
 	if (p->host_key_line[k]) {

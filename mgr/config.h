@@ -28,6 +28,10 @@
 #define CELL_SIGRTMAX 64
 
 #define CELL_DEFAULT_INIT "/sbin/init"
+/* init's arguments after its path, and init_env's NAME=VALUE words: each
+ * stored NUL-terminated, one after the other (config_init.c). */
+#define CELL_INIT_WORDS_SIZE 1024 /* a line's 1024 bytes always fit */
+#define CELL_INIT_WORDS_MAX 64
 #define CELL_DEFAULT_STOP_TIMEOUT_MS 10000u
 #define CONFIG_DURATION_MAX_MS 3600000u /* 1 h: stop_timeout, restart_delay, ... */
 
@@ -126,9 +130,13 @@ struct cell_rlimit {
 
 struct cell_config {
 	char name[CELL_NAME_MAX + 1];
-	unsigned line;			 /* line of its [cell NAME] header */
-	char image[PATH_MAX];		 /* required: image file or directory */
-	char init[PATH_MAX];		 /* inside the cell; default /sbin/init */
+	unsigned line;			      /* line of its [cell NAME] header */
+	char image[PATH_MAX];		      /* required: image file or directory */
+	char init[PATH_MAX];		      /* inside the cell; default /sbin/init */
+	char init_args[CELL_INIT_WORDS_SIZE]; /* its arguments (argv[1]...) */
+	unsigned init_argc;
+	char init_env[CELL_INIT_WORDS_SIZE]; /* init_env: NAME=VALUE words */
+	unsigned init_envc;
 	char hostname[HOSTNAME_MAX + 1]; /* default: the cell's name */
 	bool foreground;		 /* at most one cell sets it */
 	int stop_signal;		 /* default SIGRTMIN+3 (systemd's halt) */
@@ -243,6 +251,26 @@ const char *capability_name(int cap);
  * (RLIM_INFINITY); HARD defaults to SOFT.  Returns 0, -EINVAL, or -ERANGE
  * when SOFT is above HARD. */
 int rlimit_value_parse(const char *s, uint64_t *soft, uint64_t *hard);
+
+/*
+ * config_init.c: the words of an 'init' or 'init_env' value (docs/config.md,
+ * "init and its arguments"): separated by blanks; "..." groups a word, in
+ * which \" and \\ stand for " and \; '...' groups a word literally;
+ * outside quotes a \ takes the next character as it is; quoted and plain
+ * parts next to each other are one word.  Writes each word NUL-terminated
+ * into out (cap bytes).  Returns the number of words, or -EINVAL with *why
+ * set (a quote not closed, a \ at the end) or -E2BIG (more than max words).
+ */
+int config_words_split(const char *value, char *out, size_t cap, unsigned max, const char **why);
+
+/* The cell init's argv: cfg->init, its arguments, NULL (argv has
+ * CELL_INIT_WORDS_MAX + 2 slots).  envp: base (NULL-terminated) without the
+ * names init_env sets, then init_env, then NULL; it has cap slots, at least
+ * those of base plus CELL_INIT_WORDS_MAX + 1.  Pointers into cfg and base;
+ * no allocation (the child of a clone calls them). */
+void cell_init_argv(const struct cell_config *cfg, char *argv[]);
+void cell_init_envp(const struct cell_config *cfg, const char *const base[], char *envp[],
+		    size_t cap);
 
 /* "private", "vepa", "bridge" or "passthru" (config_net.c). */
 const char *net_macvlan_mode_name(enum cell_macvlan_mode mode);

@@ -148,11 +148,6 @@ static const char *set_image(struct cell_config *c, const char *value, int arg, 
 	return copy_path(c->image, value) ? NULL : hint_path;
 }
 
-static const char *set_init(struct cell_config *c, const char *value, int arg, char *hint)
-{
-	return copy_path(c->init, value) ? NULL : hint_path;
-}
-
 static const char *set_cell_hostname(struct cell_config *c, const char *value, int arg, char *hint)
 {
 	if (!hostname_valid(value))
@@ -614,6 +609,7 @@ _Static_assert(RL_COUNT == CELL_RLIMITS_MAX, "one rlimit_ key per slot in cell_c
 const struct cell_key_def cell_keys[CK_COUNT] = {
     [CK_IMAGE] = {"image", set_image, 0},
     [CK_INIT] = {"init", set_init, 0},
+    [CK_INIT_ENV] = {"init_env", set_init_env, 0},
     [CK_HOSTNAME] = {"hostname", set_cell_hostname, 0},
     [CK_FOREGROUND] = {"foreground", set_foreground, 0},
     [CK_STOP_SIGNAL] = {"stop_signal", set_stop_signal, 0},

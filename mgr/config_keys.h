@@ -24,6 +24,7 @@ typedef const char *(*host_setter)(struct host_config *h, const char *value);
 enum cell_key {
 	CK_IMAGE,
 	CK_INIT,
+	CK_INIT_ENV,
 	CK_HOSTNAME,
 	CK_FOREGROUND,
 	CK_STOP_SIGNAL,
@@ -99,6 +100,10 @@ const char *printable(char *dst, size_t size, const char *s);
 
 /* yes, true, on, 1: 1; no, false, off, 0: 0 (any case); else -EINVAL. */
 int parse_bool(const char *s);
+
+/* config_init.c: init and init_env. */
+const char *set_init(struct cell_config *c, const char *value, int arg, char *hint);
+const char *set_init_env(struct cell_config *c, const char *value, int arg, char *hint);
 
 /* config_net.c: the network keys' setters. */
 const char *set_net(struct cell_config *c, const char *value, int arg, char *hint);

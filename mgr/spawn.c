@@ -172,13 +172,14 @@ static __attribute__((noreturn)) void child_main(const struct child_args *a)
 {
 	const struct cell_config *cfg = a->sp->cfg;
 	struct child_error e = {0};
-	char *const argv[] = {(char *)cfg->init, NULL};
-	char *const envp[] = {"container=" ROOTFS_CONTAINER_MANAGER,
-			      "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
-			      "TERM=linux",
-			      "HOME=/",
-			      NOTIFY_SOCKET_ENV,
-			      NULL};
+	static const char *const base_env[] = {"container=" ROOTFS_CONTAINER_MANAGER,
+					       "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+					       "TERM=linux",
+					       "HOME=/",
+					       NOTIFY_SOCKET_ENV,
+					       NULL};
+	char *argv[CELL_INIT_WORDS_MAX + 2];
+	char *envp[sizeof(base_env) / sizeof(base_env[0]) + CELL_INIT_WORDS_MAX];
 	sigset_t none;
 
 	/* cellmgr blocks the signals it takes through signalfd: the cell's
@@ -188,6 +189,9 @@ static __attribute__((noreturn)) void child_main(const struct child_args *a)
 	/* Ignored signals stay ignored across exec: cellmgr ignores SIGPIPE. */
 	signal(SIGPIPE, SIG_DFL);
 
+	/* 'init = PATH ARG...', 'init_env = NAME=VALUE ...' (config_init.c) */
+	cell_init_argv(cfg, argv);
+	cell_init_envp(cfg, base_env, envp, sizeof(envp) / sizeof(envp[0]));
 	if (child_setup(a, &e) == 0) {
 		execve(cfg->init, argv, envp);
 		child_error_set(&e, neg_errno(), "exec %s", cfg->init);

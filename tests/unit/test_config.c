@@ -148,7 +148,7 @@ static void test_unknown_key_drops_cell(void **state)
 	      "[cell personal]\n"
 	      "image = /cells/personal.erofs\n");
 	expect_messages(
-	    "cells.conf:3: cell work: unknown key 'imgae'",
+	    "cells.conf:3: cell work: unknown key 'imgae' (did you mean 'image'?)",
 	    "cells.conf:4: cell work: bad value for 'foreground': 'maybe' (expected yes or no)",
 	    NULL);
 	assert_int_equal(cfg.n_errors, 2);
@@ -216,7 +216,8 @@ static void test_bad_values(void **state)
 	    {"image =",
 	     "cells.conf:3: cell work: bad value for 'image': '' (expected an absolute path)"},
 	    {"init = sbin/init", "cells.conf:3: cell work: bad value for 'init': 'sbin/init' "
-				 "(expected an absolute path)"},
+				 "(expected an absolute path, then its arguments if any: "
+				 "/sbin/init --log-level=debug)"},
 	    {"hostname = my_host", "cells.conf:3: cell work: bad value for 'hostname': 'my_host' "
 				   "(expected a hostname: up to 64 "
 				   "characters, dot-separated labels of a-z, A-Z, 0-9 and '-', not "
@@ -543,11 +544,11 @@ static void test_every_rlimit(void **state)
 
 	parse("[cell a]\nimage = /a\nrlimit_foo = 1\nrlimit_ = 1\nRLIMIT_NOFILE = 1\n"
 	      "rlimit_nofile = 1\nrlimit_nofile = 2\n[cell ok]\nimage = /ok\n");
-	expect_messages("cells.conf:3: cell a: unknown key 'rlimit_foo'",
-			"cells.conf:4: cell a: unknown key 'rlimit_'",
-			"cells.conf:5: cell a: unknown key 'RLIMIT_NOFILE'",
-			"cells.conf:7: cell a: duplicate key 'rlimit_nofile' (first set at line 6)",
-			NULL);
+	expect_messages(
+	    "cells.conf:3: cell a: unknown key 'rlimit_foo'",
+	    "cells.conf:4: cell a: unknown key 'rlimit_'",
+	    "cells.conf:5: cell a: unknown key 'RLIMIT_NOFILE' (did you mean 'rlimit_nofile'?)",
+	    "cells.conf:7: cell a: duplicate key 'rlimit_nofile' (first set at line 6)", NULL);
 	expect_cells("ok", NULL);
 }
 
