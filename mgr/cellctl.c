@@ -22,7 +22,9 @@
 
 #include "cellctl_exec.h"
 #include "cellctl_wait.h"
+#include "ctl_client.h"
 #include "ctl_proto.h"
+#include "suggest.h"
 #include "termsafe.h"
 
 #define EXIT_USAGE 2
@@ -56,11 +58,15 @@ static void usage(FILE *f)
 		"                            timeout 90 s\n"
 		"  reload [--allow-empty]    re-read the cell list: start new cells, stop\n"
 		"                            removed ones, restart changed ones\n"
+		"  top [--json] [-d SECONDS] [-n COUNT]\n"
+		"                            the cells' memory, CPU, pids and I/O, refreshed\n"
+		"                            every SECONDS (1), COUNT times (until Ctrl-C)\n"
 		"options:\n"
 		"  --socket PATH             cellmgr's control socket (default " CTL_DEFAULT_SOCKET
 		")\n"
 		"  --json                    list, status: print JSON\n"
 		"  -h, --help                this text\n"
+		"  --version                 cellctl's version\n"
 		"exit status: 0 success; 1 error (one line on stderr); 2 usage;\n"
 		"exec: the command's status, 128+N for signal N, 125 if it could not run\n");
 }
@@ -139,6 +145,23 @@ static int exec_fields(int argc, char **args, int i, struct request *rq)
 	return 0;
 }
 
+/* " (did you mean 'status'?)" after an unknown command, or "". */
+static const char *command_hint(const char *cmd)
+{
+	static const char *const commands[] = {"list",	 "status", "start", "stop",   "restart",
+					       "switch", "log",	   "exec",  "reload", "top"};
+	static char text[SUGGEST_WORD_MAX + 32];
+	struct suggest s;
+
+	suggest_init(&s, cmd);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		suggest_add(&s, commands[i]);
+	if (!suggest_best(&s))
+		return "";
+	snprintf(text, sizeof(text), " (did you mean '%s'?)", suggest_best(&s));
+	return text;
+}
+
 /* COMMAND and its arguments (args[0] is the command) into fields. */
 static int parse_command(int argc, char **args, bool json, struct request *rq)
 {
@@ -154,7 +177,7 @@ static int parse_command(int argc, char **args, bool json, struct request *rq)
 		   strcmp(cmd, "stop") != 0 && strcmp(cmd, "restart") != 0 &&
 		   strcmp(cmd, "switch") != 0 && strcmp(cmd, "log") != 0 &&
 		   strcmp(cmd, "exec") != 0) {
-		return usage_error("unknown command '%s'", cmd);
+		return usage_error("unknown command '%s'%s", cmd, command_hint(cmd));
 	}
 	if (takes_name) {
 		if (i >= argc || args[i][0] == '-')
@@ -220,7 +243,7 @@ static int connect_to(const char *path)
 		return -1;
 	}
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fail(path);
+		ctl_client_unreachable(path, errno);
 		close(fd);
 		return -1;
 	}
@@ -390,6 +413,7 @@ int main(int argc, char **argv)
 	    {"socket", required_argument, NULL, 's'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
 	static char msg[CTL_REQUEST_MAX];
@@ -407,6 +431,7 @@ int main(int argc, char **argv)
 		case 's': socket_path = optarg; break;
 		case 'j': json = true; break;
 		case 'h': usage(stdout); return 0;
+		case 'V': puts("cellctl " CELLAR_VERSION); return 0;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -414,6 +439,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (strcmp(argv[optind], "top") == 0)
+		return ctl_top_main(socket_path, json, argc - optind, argv + optind);
 	if ((r = parse_command(argc - optind, argv + optind, json, &rq)) != 0)
 		return r;
 	len = ctl_request_encode(msg, sizeof(msg), rq.n, rq.fields);
@@ -467,6 +494,11 @@ int main(int argc, char **argv)
 					    old_pid);
 		}
 		if (strcmp(rq.fields[0], "log") != 0) {
+			if (rq.n == 1 && strcmp(rq.fields[0], "list") == 0 &&
+			    isatty(STDOUT_FILENO)) {
+				ctl_client_list_header(stdout);
+				fflush(stdout);
+			}
 			write_all(STDOUT_FILENO, reply + 3, (size_t)n - 3);
 			return 0;
 		}

@@ -547,3 +547,59 @@ void cgroup_exec_sweep(struct cgroup_root *root)
 				 root->path, de->d_name);
 	closedir(dir);
 }
+
+void cgroup_cell_stats(const struct cgroup_root *root, const char *name, struct cgroup_stats *st)
+{
+	char buf[4096];
+	int fd;
+
+	cgroup_stats_clear(st);
+	if (!root->available || root->fd < 0 || !name_ok(name))
+		return;
+	fd = openat(root->fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (read_at(fd, "memory.current", buf, sizeof(buf)) == 0)
+		st->memory = cgroup_stat_value(buf);
+	if (read_at(fd, "memory.max", buf, sizeof(buf)) == 0)
+		st->memory_max = cgroup_stat_value(buf);
+	/* cpu.stat is a core file (Linux 4.15+): a hybrid host's too */
+	if (read_at(fd, "cpu.stat", buf, sizeof(buf)) == 0)
+		st->cpu_usec = cgroup_stat_keyed(buf, "usage_usec");
+	if (read_at(fd, "pids.current", buf, sizeof(buf)) == 0)
+		st->pids = cgroup_stat_value(buf);
+	if (read_at(fd, "pids.max", buf, sizeof(buf)) == 0)
+		st->pids_max = cgroup_stat_value(buf);
+	if (read_at(fd, "io.stat", buf, sizeof(buf)) == 0)
+		cgroup_stat_io(buf, &st->io_read, &st->io_write);
+	close(fd);
+}
+
+const char *cgroup_stats_note(const struct cgroup_root *root)
+{
+	static char note[PATH_MAX + 256];
+	char missing[64] = "";
+	size_t len = 0;
+
+	if (!root->available)
+		return "no cgroup v2 for the cells: memory is the sum of their processes' RSS; "
+		       "CPU time, pids and I/O are unknown";
+	if (root->hybrid) {
+		snprintf(note, sizeof(note),
+			 "hybrid cgroups: the cells' cgroup2 (%s) has no memory, pids or io "
+			 "controller (they are cgroup v1's here), so those figures are unknown; "
+			 "CPU time is the cgroup's own",
+			 root->path);
+		return note;
+	}
+	for (size_t i = 0; i < sizeof(controllers) / sizeof(controllers[0]); i++)
+		if (controllers[i].bit != CGROUP_CPU && !(root->controllers & controllers[i].bit))
+			len += (size_t)snprintf(missing + len, sizeof(missing) - len, "%s%s",
+						len ? ", " : "", controllers[i].name);
+	if (!len)
+		return NULL;
+	snprintf(note, sizeof(note),
+		 "the kernel offers no %s controller for the cells: those figures are unknown",
+		 missing);
+	return note;
+}

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup_stat.h"
 #include "cgroup_tree.h"
 #include "config.h"
 #include "devprog.h"
@@ -117,5 +118,14 @@ void cgroup_exec_sweep(struct cgroup_root *root);
 /* "populated" of an open cgroup.events (read at offset 0): 1, 0, or a
  * negative errno.  Reading it also re-arms its EPOLLPRI notification. */
 int cgroup_populated(int events_fd);
+
+/* The cell's live figures (cgroup_stat.h): those whose files its cgroup
+ * has; the others, and all of them without cgroups or a cgroup, stay
+ * CGROUP_STAT_UNKNOWN. */
+void cgroup_cell_stats(const struct cgroup_root *root, const char *name, struct cgroup_stats *st);
+
+/* Why some figures are unknown on this host, for `cellctl top` and
+ * `list --json` ("figures"), or NULL when every one is there. */
+const char *cgroup_stats_note(const struct cgroup_root *root);
 
 #endif

@@ -285,7 +285,7 @@ static bool answer(struct mgr *m, const char *msg, size_t len, unsigned n_fds, b
 		return true;
 	}
 	if (req->name && !(c = mgr_find_cell(m, req->name))) {
-		snprintf(text, sizeof(text), "no cell '%s'", req->name);
+		ctl_no_cell_text(m, req->name, text, sizeof(text));
 		reply_error(rp, text);
 		return true;
 	}

@@ -115,5 +115,8 @@ void ctl_list_text(struct mgr *m, struct ctl_buf *b);
 void ctl_list_json(struct mgr *m, struct ctl_buf *b);
 void ctl_status_text(struct mgr *m, struct cell *c, struct ctl_buf *b);
 void ctl_status_json(struct mgr *m, struct cell *c, struct ctl_buf *b);
+/* "no cell 'wrok' (did you mean 'work'?)", the suggestion when one of
+ * the cells' names is close. */
+void ctl_no_cell_text(struct mgr *m, const char *name, char *text, size_t len);
 
 #endif

@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup_stat.h"
 #include "ctl.h"
 #include "ctl_proto.h"
 #include "mgr.h"
 #include "ops.h"
+#include "suggest.h"
 #include "vt.h"
 
 static uint64_t uptime_s(const struct cell *c, uint64_t now)
@@ -31,17 +33,22 @@ static void format_duration(char *out, size_t cap, const struct cell *c, uint64_
 		snprintf(out, cap, "%ud%02uh", (unsigned)(s / 86400), (unsigned)(s % 86400 / 3600));
 }
 
+/* "-" for an unknown figure, "max" for no limit, else 1.5K, 12.3M ... */
 static void format_bytes(char *out, size_t cap, uint64_t n)
 {
-	static const char units[] = "KMGT";
+	static const char units[] = "KMGTPE";
 	double v = (double)n;
 	int u = -1;
 
-	if (n == 0) {
+	if (n == CGROUP_STAT_UNKNOWN) {
 		snprintf(out, cap, "-");
 		return;
 	}
-	while (v >= 1024 && u < 3) {
+	if (n == CGROUP_STAT_NOLIMIT) {
+		snprintf(out, cap, "max");
+		return;
+	}
+	while (v >= 1024 && u < 5) {
 		v /= 1024;
 		u++;
 	}
@@ -51,40 +58,98 @@ static void format_bytes(char *out, size_t cap, uint64_t n)
 		snprintf(out, cap, "%.1f%c", v, units[u]);
 }
 
+/* CPU time: "-", "0.25s", "12.3s", "4m05s", "2h03m". */
+static void format_cpu(char *out, size_t cap, uint64_t usec)
+{
+	uint64_t s = usec / 1000000u;
+
+	if (usec == CGROUP_STAT_UNKNOWN)
+		snprintf(out, cap, "-");
+	else if (s < 10)
+		snprintf(out, cap, "%.2fs", (double)usec / 1e6);
+	else if (s < 60)
+		snprintf(out, cap, "%.1fs", (double)usec / 1e6);
+	else if (s < 3600)
+		snprintf(out, cap, "%um%02us", (unsigned)(s / 60), (unsigned)(s % 60));
+	else
+		snprintf(out, cap, "%" PRIu64 "h%02um", s / 3600, (unsigned)(s % 3600 / 60));
+}
+
+static void format_count(char *out, size_t cap, uint64_t n)
+{
+	if (n == CGROUP_STAT_UNKNOWN)
+		snprintf(out, cap, "-");
+	else if (n == CGROUP_STAT_NOLIMIT)
+		snprintf(out, cap, "max");
+	else
+		snprintf(out, cap, "%" PRIu64, n);
+}
+
+/*
+ * One line per cell.  The first seven columns are those of the first
+ * version (scripts split them); the figures come after FRONT:
+ * NAME STATE PID UPTIME RESTARTS MEMORY FRONT MEMMAX CPU PIDS IO(read/written)
+ */
 void ctl_list_text(struct mgr *m, struct ctl_buf *b)
 {
 	uint64_t now = now_ms();
-	char up[32], mem[32];
+	char up[32], mem[32], max[32], cpu[32], pids[32], rd[32], wr[32];
+	struct cgroup_stats st;
 
 	for (size_t i = 0; i < m->n_cells; i++) {
 		struct cell *c = m->cells[i];
 
+		mgr_cell_stats(m, c, &st);
 		format_duration(up, sizeof(up), c, uptime_s(c, now));
-		format_bytes(mem, sizeof(mem), mgr_cell_memory(m, c));
-		ctl_buf_printf(b, "%-15s %-9s %7d %8s %8u %8s %s\n", c->cfg.name,
-			       cell_state_name(c->state), (int)c->pid, up, c->restarts, mem,
-			       m->console.front == c ? "front" : "-");
+		format_bytes(mem, sizeof(mem), st.memory);
+		format_bytes(max, sizeof(max), st.memory_max);
+		format_cpu(cpu, sizeof(cpu), st.cpu_usec);
+		format_count(pids, sizeof(pids), st.pids);
+		format_bytes(rd, sizeof(rd), st.io_read);
+		format_bytes(wr, sizeof(wr), st.io_write);
+		ctl_buf_printf(b, "%-15s %-9s %7d %8s %8u %8s %-5s %8s %8s %6s %s/%s\n",
+			       c->cfg.name, cell_state_name(c->state), (int)c->pid, up, c->restarts,
+			       mem, m->console.front == c ? "front" : "-", max, cpu, pids, rd, wr);
 	}
+}
+
+/* ,"key":N, ,"key":"max" or ,"key":null */
+static void json_figure(struct ctl_buf *b, const char *key, uint64_t v)
+{
+	if (v == CGROUP_STAT_UNKNOWN)
+		ctl_buf_printf(b, ",\"%s\":null", key);
+	else if (v == CGROUP_STAT_NOLIMIT)
+		ctl_buf_printf(b, ",\"%s\":\"max\"", key);
+	else
+		ctl_buf_printf(b, ",\"%s\":%" PRIu64, key, v);
 }
 
 /* The fields `list --json` and `status --json` share. */
 static void cell_json_fields(struct mgr *m, struct cell *c, uint64_t now, struct ctl_buf *b)
 {
+	struct cgroup_stats st;
+
+	mgr_cell_stats(m, c, &st);
 	ctl_buf_printf(b, "\"name\":");
 	ctl_buf_json_string(b, c->cfg.name);
 	ctl_buf_printf(b, ",\"state\":");
 	ctl_buf_json_string(b, cell_state_name(c->state));
-	ctl_buf_printf(b,
-		       ",\"pid\":%d,\"uptime\":%llu,\"restarts\":%u,\"memory\":%llu,"
-		       "\"foreground\":%s",
-		       (int)c->pid, (unsigned long long)uptime_s(c, now), c->restarts,
-		       (unsigned long long)mgr_cell_memory(m, c),
-		       m->console.front == c ? "true" : "false");
+	ctl_buf_printf(b, ",\"pid\":%d,\"uptime\":%llu,\"restarts\":%u", (int)c->pid,
+		       (unsigned long long)uptime_s(c, now), c->restarts);
+	json_figure(b, "memory", st.memory);
+	json_figure(b, "memory_max", st.memory_max);
+	json_figure(b, "cpu_usec", st.cpu_usec);
+	json_figure(b, "pids", st.pids);
+	json_figure(b, "pids_max", st.pids_max);
+	json_figure(b, "io_read_bytes", st.io_read);
+	json_figure(b, "io_write_bytes", st.io_write);
+	ctl_buf_printf(b, ",\"foreground\":%s", m->console.front == c ? "true" : "false");
 }
 
 void ctl_list_json(struct mgr *m, struct ctl_buf *b)
 {
 	uint64_t now = now_ms();
+	const char *note = cgroup_stats_note(&m->cgroups);
 
 	ctl_buf_printf(b, "{\"cells\":[");
 	for (size_t i = 0; i < m->n_cells; i++) {
@@ -92,20 +157,42 @@ void ctl_list_json(struct mgr *m, struct ctl_buf *b)
 		cell_json_fields(m, m->cells[i], now, b);
 		ctl_buf_printf(b, "}");
 	}
-	ctl_buf_printf(b, "]}\n");
+	ctl_buf_printf(b, "],\"figures\":");
+	if (note)
+		ctl_buf_json_string(b, note);
+	else
+		ctl_buf_printf(b, "null");
+	ctl_buf_printf(b, "}\n");
+}
+
+/* A figure line of status: the number, "max" or "-". */
+static void status_figure(struct ctl_buf *b, const char *key, uint64_t v)
+{
+	char text[32];
+
+	format_count(text, sizeof(text), v);
+	ctl_buf_printf(b, "%s: %s\n", key, text);
 }
 
 void ctl_status_text(struct mgr *m, struct cell *c, struct ctl_buf *b)
 {
-	uint64_t now = now_ms(), mem = mgr_cell_memory(m, c);
+	uint64_t now = now_ms();
+	struct cgroup_stats st;
 	char up[32], vt[96];
 
+	mgr_cell_stats(m, c, &st);
 	format_duration(up, sizeof(up), c, uptime_s(c, now));
 	ctl_buf_printf(b, "name: %s\nstate: %s\npid: %d\nuptime: %s\nrestarts: %u\n", c->cfg.name,
 		       cell_state_name(c->state), (int)c->pid, up, c->restarts);
-	ctl_buf_printf(b, "memory: %llu\nforeground: %s\nimage: %s\ninit: %s\n",
-		       (unsigned long long)mem, m->console.front == c ? "yes" : "no", c->cfg.image,
-		       c->cfg.init);
+	status_figure(b, "memory", st.memory);
+	ctl_buf_printf(b, "foreground: %s\nimage: %s\ninit: %s\n",
+		       m->console.front == c ? "yes" : "no", c->cfg.image, c->cfg.init);
+	status_figure(b, "memory_max", st.memory_max);
+	status_figure(b, "cpu_usec", st.cpu_usec);
+	status_figure(b, "pids", st.pids);
+	status_figure(b, "pids_max", st.pids_max);
+	status_figure(b, "io_read_bytes", st.io_read);
+	status_figure(b, "io_write_bytes", st.io_write);
 	if (vt_describe(m, c, vt, sizeof(vt)))
 		ctl_buf_printf(b, "vt: %s\n", vt);
 	if (c->reason[0])
@@ -126,4 +213,19 @@ void ctl_status_json(struct mgr *m, struct cell *c, struct ctl_buf *b)
 	else
 		ctl_buf_printf(b, "null");
 	ctl_buf_printf(b, "}\n");
+}
+
+void ctl_no_cell_text(struct mgr *m, const char *name, char *text, size_t len)
+{
+	struct suggest s;
+	const char *best;
+
+	suggest_init(&s, name);
+	for (size_t i = 0; i < m->n_cells; i++)
+		suggest_add(&s, m->cells[i]->cfg.name);
+	best = suggest_best(&s);
+	if (best)
+		snprintf(text, len, "no cell '%s' (did you mean '%s'?)", name, best);
+	else
+		snprintf(text, len, "no cell '%s'", name);
 }

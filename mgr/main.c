@@ -74,16 +74,22 @@ static void usage(FILE *f)
 		   "                    on stdout, never restarted; exit with its init's\n"
 		   "                    status (128+N if killed by signal N, 125 if it could\n"
 		   "                    not be started). No control socket; its state goes\n"
-		   "                    to a private directory under the state directory\n");
+		   "                    to a private directory under the state directory\n"
+		   "  --version         cellmgr's version\n");
 }
 
 static int parse_args(struct mgr *m, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"config", required_argument, NULL, 'c'}, {"state-dir", required_argument, NULL, 's'},
-	    {"socket", required_argument, NULL, 'S'}, {"data-dir", required_argument, NULL, 'd'},
-	    {"board", no_argument, NULL, 'b'},	      {"once", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"state-dir", required_argument, NULL, 's'},
+	    {"socket", required_argument, NULL, 'S'},
+	    {"data-dir", required_argument, NULL, 'd'},
+	    {"board", no_argument, NULL, 'b'},
+	    {"once", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt;
 
@@ -98,6 +104,7 @@ static int parse_args(struct mgr *m, int argc, char **argv)
 		case 'b': m->board = true; break;
 		case 'o': m->once_name = optarg; break;
 		case 'h': usage(stdout); exit(0);
+		case 'V': puts("cellmgr " CELLAR_VERSION); exit(0);
 		default: usage(stderr); return -EINVAL;
 		}
 	}
@@ -260,6 +267,33 @@ static int setup(struct mgr *m)
 	return 0;
 }
 
+/*
+ * A cell list in which no cell is usable (missing, empty, or every cell
+ * dropped for an error).  On a host shell, cellmgr says so in its last line
+ * and exits 1: idling with nothing to run would hide the typo.  Under
+ * cellar's init (--board) it stays up: init would only restart it into the
+ * same list, while staying keeps the power key, the admin console and
+ * `cellctl reload` to fix the list (docs/control.md).  Returns true when
+ * cellmgr must exit.
+ */
+static bool nothing_to_run(const struct mgr *m)
+{
+	char errors[64] = "";
+
+	if (m->n_cells)
+		return false;
+	if (m->cfg.n_errors)
+		snprintf(errors, sizeof(errors), " (%u error%s above)", m->cfg.n_errors,
+			 m->cfg.n_errors == 1 ? "" : "s");
+	if (m->board) {
+		log_error("%s: no usable cell%s: staying up for reload and the admin console",
+			  m->config_path, errors);
+		return false;
+	}
+	log_error("%s: no usable cell%s: nothing to run, exiting", m->config_path, errors);
+	return true;
+}
+
 static void stop_all(struct mgr *m)
 {
 	size_t i;
@@ -411,6 +445,10 @@ int main(int argc, char **argv)
 		status = once_run(&m);
 		teardown(&m);
 		return status;
+	}
+	if (nothing_to_run(&m)) {
+		teardown(&m);
+		return 1;
 	}
 	if (m.board) {
 		console_attach(&m);

@@ -129,20 +129,17 @@ static uint64_t pidns_rss(pid_t init)
 	return total;
 }
 
-uint64_t mgr_cell_memory(struct mgr *m, const struct cell *c)
+void mgr_cell_stats(struct mgr *m, const struct cell *c, struct cgroup_stats *st)
 {
-	char path[PATH_MAX + 64], buf[64];
-	unsigned long long v = 0;
+	uint64_t rss;
 
+	cgroup_stats_clear(st);
 	if (!cell_is_active(c) || c->pid <= 0)
-		return 0;
-	if (!m->cgroups.available)
-		return pidns_rss(c->pid);
-	snprintf(path, sizeof(path), "%s/%s/memory.current", m->cgroups.path, c->cfg.name);
-	if (read_text_file(path, buf, sizeof(buf)) < 0)
-		return 0;
-	v = strtoull(buf, NULL, 10);
-	return (uint64_t)v;
+		return;
+	if (m->cgroups.available)
+		cgroup_cell_stats(&m->cgroups, c->cfg.name, st);
+	else if ((rss = pidns_rss(c->pid)) > 0)
+		st->memory = rss;
 }
 
 int mgr_exec(struct mgr *m, struct cell *c, struct exec_spawn *x, char *err, size_t errlen)

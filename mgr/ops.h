@@ -43,9 +43,11 @@ int mgr_reload(struct mgr *m, bool allow_empty, char *errors, size_t errlen);
 /* Frees the cells a reload removed, once they are gone. */
 void mgr_sweep(struct mgr *m);
 
-/* Memory the cell uses in bytes (cgroup memory.current, else the sum of
- * its processes' RSS), or 0 when it does not run. */
-uint64_t mgr_cell_memory(struct mgr *m, const struct cell *c);
+/* The cell's live figures (cgroup_stat.h): from its cgroup; without
+ * cgroup v2, memory is the sum of its processes' RSS.  All unknown when
+ * it does not run. */
+struct cgroup_stats;
+void mgr_cell_stats(struct mgr *m, const struct cell *c, struct cgroup_stats *st);
 
 /* A command to run in a cell (mgr_exec), and what it became. */
 struct exec_spawn {

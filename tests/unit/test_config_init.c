@@ -28,7 +28,8 @@ static const char *words(const char *value)
 	}
 	joined[0] = '\0';
 	for (int i = 0; i < n; i++, w += strlen(w) + 1)
-		len += (size_t)snprintf(joined + len, sizeof(joined) - len, "%s%s", i ? "|" : "", w);
+		len +=
+		    (size_t)snprintf(joined + len, sizeof(joined) - len, "%s%s", i ? "|" : "", w);
 	return joined;
 }
 
@@ -52,7 +53,8 @@ static void test_split_errors(void **state)
 	(void)state;
 	assert_string_equal(words("/bin/x \"open"), "error -22: a \" is not closed");
 	assert_string_equal(words("/bin/x 'open"), "error -22: a ' is not closed");
-	assert_string_equal(words("/bin/x end\\"), "error -22: a \\ ends the value: nothing to escape");
+	assert_string_equal(words("/bin/x end\\"),
+			    "error -22: a \\ ends the value: nothing to escape");
 	assert_string_equal(words("1 2 3 4 5 6 7 8 9"), "error -7: too many words");
 }
 

@@ -18,10 +18,10 @@ static const char *nearest(const char *typed, const char *const words[])
 	return suggest_best(&s);
 }
 
-static const char *const keys[] = {"image", "init", "init_env", "memory", "memory_high",
+static const char *const keys[] = {"image", "init", "init_env", "memory",	 "memory_high",
 				   "pids",  "net",  "vt",	"rlimit_nofile", NULL};
-static const char *const commands[] = {"list", "status", "start", "stop", "restart", "switch",
-				       "log",  "exec",   "reload", "top", NULL};
+static const char *const commands[] = {"list", "status", "start",  "stop", "restart", "switch",
+				       "log",  "exec",	 "reload", "top",  NULL};
 
 static void test_distance(void **state)
 {
@@ -49,7 +49,7 @@ static void test_typos_find_the_key(void **state)
 static void test_no_suggestion(void **state)
 {
 	(void)state;
-	assert_null(nearest("colour", keys));  /* nothing close */
+	assert_null(nearest("colour", keys)); /* nothing close */
 	assert_null(nearest("bogus", keys));
 	assert_null(nearest("memory", keys));  /* known: nothing to suggest */
 	assert_null(nearest("xy", keys));      /* short words: one edit at most */
