@@ -74,7 +74,8 @@ static void string(struct jp *p, char *out, size_t cap)
 						p->bad = true;
 						return;
 					}
-					v = v * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 32) - 'a' + 10);
+					v = v * 16 +
+					    (unsigned)(h <= '9' ? h - '0' : (h | 32) - 'a' + 10);
 				}
 				c = v < 0x80 ? (char)v : '?';
 				break;
@@ -230,8 +231,8 @@ int top_parse(const char *json, struct top_sample *s)
 			if (eat(&p, ']'))
 				continue;
 			do {
-				struct top_cell scratch, *c = s->n < TOP_CELLS_MAX ? &s->cells[s->n]
-										   : &scratch;
+				struct top_cell scratch,
+				    *c = s->n < TOP_CELLS_MAX ? &s->cells[s->n] : &scratch;
 
 				cell_object(&p, c);
 				if (c != &scratch)
@@ -462,8 +463,7 @@ int ctl_top_main(const char *socket_path, int json, int argc, char **args)
 				return top_usage("-n: expected a number of refreshes, not '%s'",
 						 optarg);
 			break;
-		default:
-			return top_usage("unexpected argument '%s'", args[optind - 1]);
+		default: return top_usage("unexpected argument '%s'", args[optind - 1]);
 		}
 	}
 	if (optind < argc)

@@ -125,9 +125,10 @@ static void test_cells_conf_documents_no_other_key(void **state)
 		while (k < HK_COUNT && strcmp(host.name[i], host_keys[k].name) != 0)
 			k++;
 		if (k == HK_COUNT) {
-			print_error("cells.conf(5) documents [host] '%s', which the parser does not "
-				    "know\n",
-				    host.name[i]);
+			print_error(
+			    "cells.conf(5) documents [host] '%s', which the parser does not "
+			    "know\n",
+			    host.name[i]);
 			extra++;
 		}
 	}
@@ -137,9 +138,10 @@ static void test_cells_conf_documents_no_other_key(void **state)
 		while (k < CK_COUNT && strcmp(cell.name[i], cell_keys[k].name) != 0)
 			k++;
 		if (k == CK_COUNT) {
-			print_error("cells.conf(5) documents [cell] '%s', which the parser does not "
-				    "know\n",
-				    cell.name[i]);
+			print_error(
+			    "cells.conf(5) documents [cell] '%s', which the parser does not "
+			    "know\n",
+			    cell.name[i]);
 			extra++;
 		}
 	}
@@ -168,10 +170,11 @@ static void test_pages_render_without_warnings(void **state)
 			continue;
 		}
 		/* stderr into the pipe, the page itself counted apart */
-		snprintf(cmd, sizeof(cmd),
-			 "MANWIDTH=80 man --warnings=w -E UTF-8 -l '%s' 2>&1 >/dev/null; "
-			 "MANWIDTH=80 man -E UTF-8 -l '%s' 2>/dev/null | grep -c . | sed 's/^/lines /'",
-			 path, path);
+		snprintf(
+		    cmd, sizeof(cmd),
+		    "MANWIDTH=80 man --warnings=w -E UTF-8 -l '%s' 2>&1 >/dev/null; "
+		    "MANWIDTH=80 man -E UTF-8 -l '%s' 2>/dev/null | grep -c . | sed 's/^/lines /'",
+		    path, path);
 		p = popen(cmd, "r");
 		assert_non_null(p);
 		while (fgets(line, sizeof(line), p)) {
