@@ -36,7 +36,8 @@ static void usage(FILE *f)
 		"usage: cellctl [--socket PATH] [--json] COMMAND [ARG...]\n"
 		"commands:\n"
 		"  list [--json]             every cell: name, state, pid, uptime, restarts,\n"
-		"                            memory, and which one is in the foreground\n"
+		"                            memory, which one is in the foreground, memory\n"
+		"                            limit, CPU time, pids, I/O ('-': unknown)\n"
 		"  status NAME [--json]      one cell in detail\n"
 		"  start NAME                start a cell that is not running\n"
 		"  stop NAME                 stop a cell (it stays stopped)\n"
@@ -64,7 +65,7 @@ static void usage(FILE *f)
 		"options:\n"
 		"  --socket PATH             cellmgr's control socket (default " CTL_DEFAULT_SOCKET
 		")\n"
-		"  --json                    list, status: print JSON\n"
+		"  --json                    list, status, top: print JSON\n"
 		"  -h, --help                this text\n"
 		"  --version                 cellctl's version\n"
 		"exit status: 0 success; 1 error (one line on stderr); 2 usage;\n"
