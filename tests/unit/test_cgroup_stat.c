@@ -110,9 +110,12 @@ static void test_top_rate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_value_files),	 cmocka_unit_test(test_keyed_files),
-	    cmocka_unit_test(test_io_stat),	 cmocka_unit_test(test_top_parse),
-	    cmocka_unit_test(test_top_parse_refuses_garbage), cmocka_unit_test(test_top_rate),
+	    cmocka_unit_test(test_value_files),
+	    cmocka_unit_test(test_keyed_files),
+	    cmocka_unit_test(test_io_stat),
+	    cmocka_unit_test(test_top_parse),
+	    cmocka_unit_test(test_top_parse_refuses_garbage),
+	    cmocka_unit_test(test_top_rate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
