@@ -84,8 +84,10 @@ root:x:0:
 tty:x:5:
 nogroup:x:65534:
 GR
+# root without a password: a getty on the screen (tty1) logs it in (demo
+# cells: docs/images.md).
 cat > etc/shadow <<'SH'
-root:*:19000:0:99999:7:::
+root::19000:0:99999:7:::
 nobody:*:19000:0:99999:7:::
 SH
 chmod 0640 etc/shadow
