@@ -14,11 +14,16 @@
 #
 # It does not build init, cellmgr and cellctl (meson/ninja does: see
 # docs/images.md); it packs what is there.  FORCE=1 rebuilds everything.
+# ARCH=arm64 packs the arm64 board (board/qemu-arm64/) from build-arm64/ and
+# build-init-arm64/ into out-arm64/ (scripts/arch.sh has every default).
 set -euo pipefail
 
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out_dir="${OUT_DIR:-$top/out}"
-busybox="${BUSYBOX:-/bin/busybox}"
+# shellcheck source=../scripts/arch.sh
+. "$top/scripts/arch.sh"
+arch_set "${ARCH:-x86_64}"
+out_dir="$OUT_DIR"
+busybox="$BUSYBOX"
 cd "$top"
 
 # stale OUTPUT INPUT...: true when OUTPUT is missing or older than an input.
@@ -34,7 +39,7 @@ stale() {
     return 1
 }
 
-probe="${PROBE:-$top/build/tests/probe/probe}"
+probe="${PROBE:-$BUILD_DIR/tests/probe/probe}"
 
 # name|banner (the two demo cells of config/demo.conf)
 cells=(
@@ -46,8 +51,8 @@ for entry in "${cells[@]}"; do
     name="${entry%%|*}"
     banner="${entry#*|}"
     img="$out_dir/cells/$name.erofs"
-    if stale "$img" images/busybox-cell.sh "$busybox" images/build-all.sh "$probe"; then
-        images/busybox-cell.sh "$name" "$img" "$banner"
+    if stale "$img" images/busybox-cell.sh "$busybox" images/build-all.sh "$probe" ${BUSYBOX_COMPAT:+"$BUSYBOX_COMPAT"}; then
+        BUSYBOX="$busybox" PROBE="$probe" OUT_DIR="$out_dir" images/busybox-cell.sh "$name" "$img" "$banner"
     else
         echo "build-all: $img is up to date"
     fi
@@ -57,24 +62,27 @@ if [ "${DEBIAN:-0}" = 1 ]; then
     OUT_DIR="$out_dir" images/debian-cell.sh --demo-login "$out_dir/cells/debian.erofs"
 fi
 
-init="${INIT:-$top/build-init/init/init}"
-cellmgr="${CELLMGR:-$top/build/mgr/cellmgr}"
-cellctl="${CELLCTL:-$top/build/mgr/cellctl}"
-shim="${SHIM:-$top/build/mgr/cellar-shim}"
-config="${CONFIG:-$top/config/demo.conf}"
+init="${INIT:-$BUILD_INIT_DIR/init/init}"
+cellmgr="${CELLMGR:-$BUILD_DIR/mgr/cellmgr}"
+cellctl="${CELLCTL:-$BUILD_DIR/mgr/cellctl}"
+shim="${SHIM:-$BUILD_DIR/mgr/cellar-shim}"
+config="$CONFIG"
+# shellcheck disable=SC2086 # KCONFIG is a list of files
 inputs=(images/initramfs.sh images/kmodules.py "$init" "$cellmgr" "$cellctl" "$shim" "$config"
-        "$out_dir"/cells/*.erofs /boot/vmlinuz-*)
+        $KCONFIG "$out_dir"/cells/*.erofs "${MODROOT%/}"/boot/vmlinuz-*)
 if stale "$out_dir/initramfs.cpio.gz" "${inputs[@]}" ||
    stale "$out_dir/rootfs.ext4" "${inputs[@]}" ||
    [ ! -e "$out_dir/vmlinuz" ]; then
-    images/initramfs.sh
+    INIT="$init" CELLMGR="$cellmgr" CELLCTL="$cellctl" SHIM="$shim" images/initramfs.sh
 else
     echo "build-all: $out_dir/initramfs.cpio.gz, rootfs.ext4 and vmlinuz are up to date"
 fi
 # Never rebuilt (FORCE=1 included): it holds the demo's persistent data.
 if [ -e "$out_dir/data.ext4" ]; then
-    echo "build-all: $out_dir/data.ext4 is kept (board/qemu/run --fresh-data makes a new one)"
+    echo "build-all: $out_dir/data.ext4 is kept (${BOARD_DIR#"$top"/}/run --fresh-data makes a new one)"
 else
     images/data-disk.sh "$out_dir/data.ext4"
 fi
-echo "build-all: done; boot with board/qemu/run (or test with tests/e2e/run)"
+e2e="tests/e2e/run"
+[ "$ARCH" = x86_64 ] || e2e+=" --arch $ARCH"
+echo "build-all: done; boot with ${BOARD_DIR#"$top"/}/run (or test with $e2e)"

@@ -12,6 +12,12 @@
 # Environment:
 #   BUSYBOX     busybox binary to install (default /bin/busybox, Debian's
 #               busybox-static: it must be static, the cell has no libc)
+#   BUSYBOX_LIST  a busybox that runs on this machine, of the same version,
+#               that names the applets when BUSYBOX is for another CPU (the
+#               arm64 board: default /bin/busybox; the versions are checked)
+#   BUSYBOX_COMPAT  a second static busybox for the board's 32-bit compat
+#               ABI (busybox-static:armhf on arm64), installed as
+#               /bin/busybox32 (tests/e2e/arm64.py runs it); default none
 #   CELL_COLOR  ANSI colour number of the prompt (default: by NAME)
 #   OUT_DIR     where the staging tree goes (default: out/ of the checkout)
 set -euo pipefail
@@ -40,6 +46,21 @@ if command -v file >/dev/null && ! file -L "$busybox" | grep -q 'statically link
     exit 1
 fi
 
+# The applet list and the version come from running busybox.  One built
+# for another CPU cannot run here: a busybox of the same version that runs
+# here (same Debian package, other architecture: same applets) names them.
+lister="$busybox"
+if ! "$busybox" true 2>/dev/null; then
+    lister="${BUSYBOX_LIST:-/bin/busybox}"
+    want="$(grep -ao 'BusyBox v[0-9][^ ]* ([^)]*)' "$busybox" | head -n 1 || true)"
+    have="$("$lister" 2>/dev/null | head -n 1 | grep -o 'BusyBox v[0-9][^ ]* ([^)]*)' || true)"
+    if [ -z "$want" ] || [ "$want" != "$have" ]; then
+        echo "$0: $busybox does not run here and $lister is not the same version" \
+             "('$want' vs '$have'): set BUSYBOX_LIST" >&2
+        exit 1
+    fi
+fi
+
 if [ -z "${CELL_COLOR:-}" ]; then
     case "$name" in
         work) CELL_COLOR=33 ;;      # yellow
@@ -65,7 +86,7 @@ ln -s ../run var/run
 
 # --- busybox and its applets -------------------------------------------------
 install -m 0755 "$busybox" bin/busybox
-"$busybox" --list-full | LC_ALL=C sort | while read -r applet; do
+"$lister" --list-full | LC_ALL=C sort | while read -r applet; do
     [ "$applet" = bin/busybox ] && continue
     [ -e "$applet" ] || [ -L "$applet" ] && continue
     mkdir -p "$(dirname "$applet")"
@@ -112,7 +133,7 @@ OSR
 cat > etc/banner <<BANNER
 +----------------------------------------------------------------+
  Welcome to the $name cell: $banner
- busybox $("$busybox" 2>/dev/null | head -n 1 | sed -n 's/^BusyBox \(v[^ ]*\).*/\1/p') mini OS under cellar. Ctrl-a N switches cells.
+ busybox $("$lister" 2>/dev/null | head -n 1 | sed -n 's/^BusyBox \(v[^ ]*\).*/\1/p') mini OS under cellar. Ctrl-a N switches cells.
 +----------------------------------------------------------------+
 BANNER
 
@@ -214,6 +235,11 @@ alias ll='ls -l'
 # Greet interactive shells with the cell's name.
 case "\$-" in *i*) [ -r /etc/motd ] && cat /etc/motd ;; esac
 PROFILE
+
+# --- the compat ABI's busybox (32-bit ARM on an arm64 board) ------------------
+if [ -n "${BUSYBOX_COMPAT:-}" ]; then
+    install -m 0755 "$BUSYBOX_COMPAT" "$stage/bin/busybox32"
+fi
 
 # --- the test probe (input half: tests/e2e/input.py reads the cell's copies) --
 # `probe input /dev/input/eventN` runs from the cell's shell; PROBE overrides

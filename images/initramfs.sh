@@ -15,6 +15,12 @@
 #   CELLS_DIR=out/cells               every "image = /cells/FILE" of the
 #                                     config is taken from CELLS_DIR/FILE
 #   KVER=<newest /boot/vmlinuz-* with /lib/modules/KVER/modules.dep>
+#   MODROOT=/                         where boot/vmlinuz-KVER, boot/config-KVER
+#                                     and lib/modules/KVER are (the arm64
+#                                     board: /opt/cellar/arm64/kernel)
+#   SYSROOT_LIBDIRS=                  a cross build (ldd cannot run the
+#                                     binaries): where their shared objects
+#                                     are, searched in order (scripts/arch.sh)
 #   SOURCE_DATE_EPOCH=0               timestamp of every file in the images
 #
 # Needs root (the /dev/console node is made with mknod; files must be owned
@@ -30,25 +36,28 @@ shim="${SHIM:-$top/build/mgr/cellar-shim}"
 config="${CONFIG:-$top/config/demo.conf}"
 cells_dir="${CELLS_DIR:-$out_dir/cells}"
 epoch="${SOURCE_DATE_EPOCH:-0}"
+modroot="${MODROOT:-/}"
+modroot="${modroot%/}"
+sysroot_libdirs="${SYSROOT_LIBDIRS:-}"
 stage="$out_dir/stage/initramfs"
 
 die() { echo "initramfs: $*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (mknod /dev/console, root-owned files)"
-for tool in cpio gzip mkfs.ext4 ldd python3; do
-    command -v "$tool" >/dev/null || die "$tool not found (apt-get install cpio gzip e2fsprogs libc-bin python3)"
+for tool in cpio gzip mkfs.ext4 ldd python3 readelf; do
+    command -v "$tool" >/dev/null || die "$tool not found (apt-get install cpio gzip e2fsprogs libc-bin python3 binutils)"
 done
 
 # --- kernel ------------------------------------------------------------------
 if [ -z "${KVER:-}" ]; then
     KVER=""
     while read -r v; do
-        [ -f "/lib/modules/$v/modules.dep" ] && KVER="$v"
-    done < <(for k in /boot/vmlinuz-*; do [ -e "$k" ] && echo "${k#/boot/vmlinuz-}"; done | sort -V)
-    [ -n "$KVER" ] || die "no /boot/vmlinuz-VER with /lib/modules/VER/modules.dep (apt-get install linux-image-amd64)"
+        [ -f "$modroot/lib/modules/$v/modules.dep" ] && KVER="$v"
+    done < <(for k in "$modroot"/boot/vmlinuz-*; do [ -e "$k" ] && echo "${k#"$modroot"/boot/vmlinuz-}"; done | sort -V)
+    [ -n "$KVER" ] || die "no $modroot/boot/vmlinuz-VER with $modroot/lib/modules/VER/modules.dep (scripts/deps.sh installs it)"
 fi
-kernel="/boot/vmlinuz-$KVER"
-moddir="/lib/modules/$KVER"
+kernel="$modroot/boot/vmlinuz-$KVER"
+moddir="$modroot/lib/modules/$KVER"
 [ -r "$kernel" ] || die "$kernel not readable"
 [ -f "$moddir/modules.dep" ] || die "$moddir/modules.dep missing"
 
@@ -58,9 +67,44 @@ done
 [ -r "$config" ] || die "$config missing"
 
 # --- copy an executable and the shared objects it needs (like copy_exec) -----
+is_dynamic() { readelf -lW "$1" 2>/dev/null | grep -q 'Requesting program interpreter'; }
+
+# A cross build: ldd cannot run the board's binaries.  Follows DT_NEEDED
+# (readelf) through SYSROOT_LIBDIRS; the libraries go to /lib/<the first
+# lib dir's last component> (e.g. /lib/aarch64-linux-gnu, which the
+# board's Debian glibc searches), the loader to its PT_INTERP path.
+copy_needed_cross() { # ELF
+    local elf="$1" interp name dir found libdest
+    libdest="/lib/$(basename "${sysroot_libdirs%% *}")"
+    interp=$(readelf -lW "$elf" | sed -n 's/.*Requesting program interpreter: \(.*\)\]$/\1/p')
+    if [ -n "$interp" ] && [ ! -e "$stage$interp" ]; then
+        found=""
+        for dir in $sysroot_libdirs; do
+            [ -e "$dir/$(basename "$interp")" ] && { found="$dir/$(basename "$interp")"; break; }
+        done
+        [ -n "$found" ] || die "$elf: loader $interp not in $sysroot_libdirs"
+        install -D -m 0755 "$(readlink -f "$found")" "$stage$interp"
+    fi
+    while read -r name; do
+        case "$name" in ld-linux*) continue ;; esac   # the loader itself (above)
+        [ -e "$stage$libdest/$name" ] && continue
+        found=""
+        for dir in $sysroot_libdirs; do
+            [ -e "$dir/$name" ] && { found="$dir/$name"; break; }
+        done
+        [ -n "$found" ] || die "$elf needs $name, not in $sysroot_libdirs"
+        install -D -m 0755 "$(readlink -f "$found")" "$stage$libdest/$name"
+        copy_needed_cross "$found"
+    done < <(readelf -dW "$elf" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p')
+}
+
 copy_exec() { # SRC DEST-in-stage
     local src="$1" dst="$2" lib
     install -D -m 0755 "$src" "$stage$dst"
+    if [ -n "$sysroot_libdirs" ]; then
+        is_dynamic "$src" && copy_needed_cross "$src"
+        return 0
+    fi
     # ldd prints "name => /path (addr)" and "/lib64/ld-linux-x86-64.so.2 (addr)"
     if ! ldd "$src" >/dev/null 2>&1; then
         return 0   # static
@@ -86,7 +130,7 @@ mknod -m 0600 "$stage/dev/console" c 5 1
 
 # PID 1
 install -m 0755 "$init" "$stage/init"
-if ldd "$init" >/dev/null 2>&1; then
+if is_dynamic "$init"; then
     echo "initramfs: warning: $init is dynamically linked; PID 1 should be static musl" >&2
     copy_exec "$init" /init
 fi
