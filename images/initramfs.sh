@@ -12,6 +12,10 @@
 #   CELLCTL=build/mgr/cellctl         -> /sbin/cellctl (+ its libraries)
 #   SHIM=build/mgr/cellar-shim        -> /sbin/cellar-shim (+ its libraries)
 #   CONFIG=config/demo.conf           -> /etc/cellar/cells.conf
+#   KCONFIG="board/kernel.config board/qemu/kernel.config"
+#                                     -> /etc/cellar/kernel.config (the kernel
+#                                     options init checks at boot), and the
+#                                     kernel's own config -> /lib/modules/KVER/config
 #   CELLS_DIR=out/cells               every "image = /cells/FILE" of the
 #                                     config is taken from CELLS_DIR/FILE
 #   KVER=<newest /boot/vmlinuz-* with /lib/modules/KVER/modules.dep>
@@ -34,6 +38,7 @@ cellmgr="${CELLMGR:-$top/build/mgr/cellmgr}"
 cellctl="${CELLCTL:-$top/build/mgr/cellctl}"
 shim="${SHIM:-$top/build/mgr/cellar-shim}"
 config="${CONFIG:-$top/config/demo.conf}"
+kconfig="${KCONFIG:-$top/board/kernel.config $top/board/qemu/kernel.config}"
 cells_dir="${CELLS_DIR:-$out_dir/cells}"
 epoch="${SOURCE_DATE_EPOCH:-0}"
 modroot="${MODROOT:-/}"
@@ -141,6 +146,15 @@ copy_exec "$shim" /sbin/cellar-shim
 # The cell list.
 install -m 0644 "$config" "$stage/etc/cellar/cells.conf"
 
+# The kernel options the board needs, which init checks at boot against
+# the kernel's configuration (docs/init.md, board/porting.md).
+for f in $kconfig; do
+    [ -r "$f" ] || die "$f (KCONFIG) missing"
+    echo "# from ${f#"$top"/}"
+    cat "$f"
+done > "$stage/etc/cellar/kernel.config"
+chmod 0644 "$stage/etc/cellar/kernel.config"
+
 # The cell images the config names under /cells/.
 n_cells=0
 while read -r img; do
@@ -156,6 +170,11 @@ done < <(sed -n 's/^[[:space:]]*image[[:space:]]*=[[:space:]]*\([^[:space:]#;]*\
 
 # Kernel modules named by [host] modules, with every hard/soft dependency.
 python3 "$top/images/kmodules.py" --moddir "$moddir" --dest "$stage/lib/modules/$KVER" --config "$config"
+if [ -r "$modroot/boot/config-$KVER" ]; then
+    install -m 0644 "$modroot/boot/config-$KVER" "$stage/lib/modules/$KVER/config"
+else
+    echo "initramfs: warning: no $modroot/boot/config-$KVER: init cannot check the kernel's options" >&2
+fi
 
 # --- pack ----------------------------------------------------------------------
 find "$stage" -exec touch -h -d "@$epoch" {} +

@@ -21,6 +21,8 @@
 #define INIT_CELLMGR "/sbin/cellmgr"
 #define INIT_NEWROOT "/newroot"
 #define INIT_DATA "/data"
+/* The kernel options the board needs (kcheck.c, board/porting.md). */
+#define INIT_KCONFIG "/etc/cellar/kernel.config"
 
 /* log.c: "cellar-init: " lines on the console and in the kernel log. */
 void log_open_console(void);
@@ -47,6 +49,9 @@ int mount_wait_device(const char *what, const char *dev);
 void mount_early(void);
 bool mount_root_is_rootfs(void);
 void mount_unmount_all(void);
+
+/* kcheck.c: logs every option of INIT_KCONFIG the running kernel lacks. */
+void kconfig_check(void);
 
 /* modload.c: the kernel modules listed in the config's [host] section. */
 void modules_load(const char *config);

@@ -2,8 +2,9 @@
 /*
  * cellar-init: the board's PID 1.
  *
- * Boot: mount the API file systems, open the console, load the kernel
- * modules of the [host] section, leave the initramfs, mount the data disk,
+ * Boot: mount the API file systems, open the console, check the kernel's
+ * options against the board's fragment, load the kernel modules of the
+ * [host] section, leave the initramfs, mount the data disk,
  * start cellmgr.  Then one loop, tini/sinit style: every signal is blocked
  * and taken with sigtimedwait(), so there are no handlers and no races;
  * SIGCHLD reaps, the power signals shut down, the only timer is cellmgr's
@@ -113,6 +114,7 @@ static void boot(struct init_ctx *ctx)
 
 	ctx->cmdline = read_cmdline();
 	ctx->shutdown_timeout_s = shutdown_timeout(ctx->cmdline);
+	kconfig_check(); /* first: a missing option explains what fails below */
 	modules_load(INIT_CONFIG); /* before the switch: root= may need them */
 	switchroot(ctx->cmdline);
 	data_mount(ctx->cmdline); /* after the switch: on the real root */
