@@ -68,7 +68,8 @@ void kconfig_check(void)
 	if (err) {
 		log_info("kconfig: no configuration of kernel %s (%s, %s%s): %s not checked",
 			 u.release, path[0], path[1],
-			 access("/proc/config.gz", F_OK) == 0 ? "; /proc/config.gz is compressed" : "",
+			 access("/proc/config.gz", F_OK) == 0 ? "; /proc/config.gz is compressed"
+							      : "",
 			 INIT_KCONFIG);
 		goto out;
 	}

@@ -28,8 +28,7 @@
 /* One option of the fragment that the kernel does not have as wanted:
  * name ("CONFIG_X"), the fragment's value, and the kernel's ("" when the
  * option is not set).  Values longer than KCONFIG_VALUE_MAX - 1 are cut. */
-typedef void (*kconfig_missing_fn)(void *ctx, const char *name, const char *want,
-				   const char *have);
+typedef void (*kconfig_missing_fn)(void *ctx, const char *name, const char *want, const char *have);
 
 /* Checks every option of want (the fragment) against have (the kernel's
  * .config), calling missing for each one not satisfied.  Returns the

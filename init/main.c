@@ -114,7 +114,7 @@ static void boot(struct init_ctx *ctx)
 
 	ctx->cmdline = read_cmdline();
 	ctx->shutdown_timeout_s = shutdown_timeout(ctx->cmdline);
-	kconfig_check(); /* first: a missing option explains what fails below */
+	kconfig_check();	   /* first: a missing option explains what fails below */
 	modules_load(INIT_CONFIG); /* before the switch: root= may need them */
 	switchroot(ctx->cmdline);
 	data_mount(ctx->cmdline); /* after the switch: on the real root */

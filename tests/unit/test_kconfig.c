@@ -74,11 +74,11 @@ static void missing_reported(void **state)
 {
 	struct seen s;
 	unsigned missing = 0;
-	const char *want = "CONFIG_EROFS_FS=y\n"   /* a module, wanted built in */
-			   "CONFIG_IKCONFIG=y\n"   /* "is not set" */
-			   "CONFIG_MACVLAN=m\n"    /* absent */
-			   "CONFIG_NR_CPUS=8\n"    /* another value */
-			   "CONFIG_SECCOMP=m\n";   /* present */
+	const char *want = "CONFIG_EROFS_FS=y\n" /* a module, wanted built in */
+			   "CONFIG_IKCONFIG=y\n" /* "is not set" */
+			   "CONFIG_MACVLAN=m\n"	 /* absent */
+			   "CONFIG_NR_CPUS=8\n"	 /* another value */
+			   "CONFIG_SECCOMP=m\n"; /* present */
 
 	(void)state;
 	assert_int_equal(check(want, &s, &missing), 5);
@@ -133,10 +133,8 @@ static void crlf_and_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(all_present),
-	    cmocka_unit_test(missing_reported),
-	    cmocka_unit_test(prefix_is_not_a_match),
-	    cmocka_unit_test(typo_counts_as_missing),
+	    cmocka_unit_test(all_present),	     cmocka_unit_test(missing_reported),
+	    cmocka_unit_test(prefix_is_not_a_match), cmocka_unit_test(typo_counts_as_missing),
 	    cmocka_unit_test(crlf_and_empty),
 	};
 
