@@ -15,6 +15,7 @@
 #   once         cellmgr --once: one cell in the foreground, its exit status
 #   qemu-cgroup  cellmgr's cgroup v2 code and device program in a QEMU guest
 #   e2e          the QEMU board booted under TCG
+#   e2e-arm64    the arm64 board (QEMU virt, cross-built) booted under TCG: its subset
 # Each layer ends with "LAYER: N passed, N failed[, N skipped]"; this
 # script adds them up into the last line and exits non-zero on any failure.
 set -uo pipefail
@@ -26,6 +27,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 scripts/deps.sh || exit 1
 scripts/build.sh || { echo "test: build failed"; echo "0 passed, 1 failed"; exit 1; }
+scripts/build.sh --arch arm64 || { echo "test: arm64 build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 passed=0 failed=0 skipped=0
 log=$(mktemp)
@@ -84,6 +86,7 @@ layer debian tests/integration/debian
 layer once tests/integration/once
 layer qemu-cgroup tests/qemu-cgroup/run
 layer e2e tests/e2e/run
+layer e2e-arm64 tests/e2e/run --arch arm64
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
