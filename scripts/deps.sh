@@ -54,7 +54,11 @@ if [ "${#missing_archs[@]}" -eq 0 ] && [ "${#missing[@]}" -eq 0 ] && [ "${#missi
 	exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-	echo "deps: missing: ${missing_archs[*]/#/dpkg architecture } ${missing[*]} ${missing_debs[*]#*|}; run as root to install them" >&2
+	what=()
+	for a in "${missing_archs[@]}"; do what+=("dpkg-architecture:$a"); done
+	what+=("${missing[@]}")
+	for u in "${missing_debs[@]}"; do what+=("${u#*|}"); done
+	echo "deps: missing: ${what[*]}; run as root to install them" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
