@@ -64,11 +64,11 @@ static uint32_t bpf_run(const struct seccomp_prog *prog, const struct seccomp_da
 }
 
 struct target {
-	const char *family;   /* meson's cpu_family, as cellar-seccomp-gen takes it */
-	uint32_t audit[3];    /* the ABIs it covers */
-	uint32_t token[3];    /* libseccomp's names for them */
+	const char *family; /* meson's cpu_family, as cellar-seccomp-gen takes it */
+	uint32_t audit[3];  /* the ABIs it covers */
+	uint32_t token[3];  /* libseccomp's names for them */
 	unsigned n;
-	uint32_t foreign[3];  /* ABIs it must refuse */
+	uint32_t foreign[3]; /* ABIs it must refuse */
 	unsigned n_foreign;
 };
 
@@ -112,10 +112,23 @@ static int64_t verdict(const struct seccomp_prog *p, const struct target *t, uns
  * 32-bit-only calls (stime, clock_settime64) the build machine's own ABI
  * (x86_64) lacks: the generator must still deny them on AArch32/i386. */
 static const char *const denied[] = {
-    "kexec_load", "init_module",   "finit_module",  "delete_module", "add_key",
-    "keyctl",	  "bpf",	   "perf_event_open", "open_by_handle_at", "swapon",
-    "settimeofday", "clock_settime", "clock_settime64", "stime", "userfaultfd",
-    "syslog",	  "acct",
+    "kexec_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
+    "add_key",
+    "keyctl",
+    "bpf",
+    "perf_event_open",
+    "open_by_handle_at",
+    "swapon",
+    "settimeofday",
+    "clock_settime",
+    "clock_settime64",
+    "stime",
+    "userfaultfd",
+    "syslog",
+    "acct",
 };
 
 static void check_target(const struct target *t)
@@ -153,7 +166,8 @@ static void check_target(const struct target *t)
 		 * has it as a pseudo syscall there (mgr/seccomp.c says what
 		 * that means); every other ABI here filters it by family. */
 		if (t->token[i] != SCMP_ARCH_X86) {
-			assert_int_equal(verdict(&p, t, i, "socket", AF_INET, 0), SECCOMP_RET_ALLOW);
+			assert_int_equal(verdict(&p, t, i, "socket", AF_INET, 0),
+					 SECCOMP_RET_ALLOW);
 			assert_int_equal(verdict(&p, t, i, "socket", AF_VSOCK, 0),
 					 ERRNO(EAFNOSUPPORT));
 		}
