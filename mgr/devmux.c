@@ -77,7 +77,10 @@ void devmux_cell_gone(struct mgr *m, struct cell *c)
 	struct cell *next;
 	char err[128];
 
-	vt_cell_release(m, c);
+	/* A cell restarted at once has its VT again already (vt_cell_devs):
+	 * giving it back to root now would take the new instance's screen. */
+	if (!cell_is_active(c))
+		vt_cell_release(m, c);
 	if (m->console.front != c || m->stopping_all)
 		return;
 	/* Coming straight back (a reboot, a restart asked for): it keeps

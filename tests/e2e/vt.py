@@ -286,3 +286,19 @@ def checks(b, Fail):
         return next(l for l in text.splitlines() if "getty-login-42" in l).strip()
     b.case("busybox getty on work's tty1: the screen shows 'work login:', root logs in with the "
            "board's keyboard, on /dev/tty1", busybox_getty)
+
+    def restart_keeps_screen():
+        # cellctl restart of a display cell: the new instance has its
+        # screen (the old one's end must not give its VT back to root
+        # after the new one took it).
+        since = b.serial.pos()
+        if b.admin_cmd("restart work").strip():
+            raise Fail("restart work replied")
+        b.expect(r"cellmgr: cell work started", since, 60)
+        b.admin_until(lambda r: r.get("work", ("",))[0] in ("running", "ready"), "work running")
+        e2e = sys.modules["__main__"]
+        e2e.wait_screen(b.qmp, [WORK_BANNER], [], 60)
+        type_on_screen(b, "echo restarted-$((6*7))\n")
+        e2e.wait_screen(b.qmp, ["restarted-42"], [], 30)
+        return "the restarted work's screen shell answers typed keys"
+    b.case("cellctl restart of a display cell: the new instance has its screen", restart_keeps_screen)
