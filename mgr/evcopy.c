@@ -246,7 +246,11 @@ void input_cell_gone(struct mgr *m, struct cell *c)
 			in->copies[i].bound = false; /* its mount namespace is gone */
 			copy_destroy(m, &in->copies[i]);
 		}
-	if (in->front == c)
+	/* A front cell that comes back (a restart, a reboot inside) keeps the
+	 * front: its new copies are made live.  The seat moves the front
+	 * elsewhere when it does not come back; a cell that leaves the list
+	 * is never the front again. */
+	if (in->front == c && c->removed)
 		in->front = NULL;
 }
 
