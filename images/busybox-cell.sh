@@ -37,8 +37,8 @@ busybox="${BUSYBOX:-/bin/busybox}"
 out_dir="${OUT_DIR:-$top/out}"
 stage="$out_dir/stage/cell-$name"
 
-for tool in mkfs.erofs sha256sum; do
-    command -v "$tool" >/dev/null || { echo "$0: $tool not found (apt-get install erofs-utils coreutils)" >&2; exit 1; }
+for tool in mkfs.erofs sha256sum veritysetup; do
+    command -v "$tool" >/dev/null || { echo "$0: $tool not found (apt-get install erofs-utils coreutils cryptsetup-bin)" >&2; exit 1; }
 done
 [ -x "$busybox" ] || { echo "$0: $busybox not found (apt-get install busybox-static)" >&2; exit 1; }
 if command -v file >/dev/null && ! file -L "$busybox" | grep -q 'statically linked'; then
@@ -260,4 +260,6 @@ mkdir -p "$(dirname "$out")"
 rm -f "$out.tmp"
 mkfs.erofs --quiet -zlz4hc -x-1 --all-root -T0 -U"$uuid" "$out.tmp" "$stage"
 mv -f "$out.tmp" "$out"
-echo "busybox-cell: $out ($(du -k "$out" | cut -f1) KiB erofs, cell $name, staging $stage)"
+# The dm-verity hash tree after the file system, the root hash beside it.
+"$top/images/verity.sh" "$out" >/dev/null
+echo "busybox-cell: $out ($(du -k "$out" | cut -f1) KiB erofs + verity tree, cell $name, root hash $(cat "$out.roothash"), staging $stage)"

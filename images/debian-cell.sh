@@ -64,6 +64,7 @@ fi
 need=()
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v mkfs.erofs >/dev/null || need+=(erofs-utils)
+command -v veritysetup >/dev/null || need+=(cryptsetup-bin)
 if [ "${#need[@]}" -gt 0 ]; then
     log "installing ${need[*]}"
     apt-get install -y "${need[@]}" >&2 ||
@@ -152,6 +153,8 @@ if [ "${FORCE:-0}" = 1 ] || [ ! -e "$out" ] || [ "$base/tree.key" -nt "$out" ] |
     mkfs.erofs "${mkfs_args[@]}" "$out.tmp" "$tree" > "$base/mkfs.log" 2>&1 ||
         { cat "$base/mkfs.log" >&2; rm -f "$out.tmp"; exit 1; }
     mv "$out.tmp" "$out"
+    # The dm-verity hash tree after the file system, the root hash beside it.
+    "$top/images/verity.sh" "$out" > "$base/verity.log"
     echo "$image_key" > "$base/image.key"
     log "image $out: $(du -m "$out" | cut -f1) MiB"
 else

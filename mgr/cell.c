@@ -151,6 +151,7 @@ int cell_start(struct mgr *m, struct cell *c)
 {
 	struct spawn_params sp = {
 	    .cfg = &c->cfg,
+	    .verity = c->cfg.image_verity[0] ? c->cfg.image_verity : NULL,
 	    .state_dir = m->state_dir,
 	    .cgroup_fd = -1,
 	};

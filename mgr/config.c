@@ -235,6 +235,7 @@ static void cell_begin(struct parser *p, const struct ini_item *it)
 	p->cell.restart = (struct restart_policy)RESTART_POLICY_DEFAULT;
 	p->cell.userns = true;
 	p->cell.cgroups_max = CELL_DEFAULT_CGROUPS_MAX;
+	p->cell.update_window_ms = CELL_DEFAULT_UPDATE_WINDOW_MS;
 
 	if (!cell_name_valid(name)) {
 		snprintf(p->label, sizeof(p->label), "cell '%s'", name);

@@ -68,6 +68,16 @@
 #define HOST_DEFAULT_IDMAP_BASE 0x70000000u
 #define HOST_DEFAULT_IDMAP_RANGES 1024u
 
+/* Verified images and updates (docs/images.md). */
+#define VERITY_HASH_HEX_MAX 128		     /* sha512's digest in hex */
+#define CELL_DEFAULT_UPDATE_WINDOW_MS 30000u /* update_window */
+
+/* update_check: what confirms an update (docs/images.md). */
+enum update_check {
+	UPDATE_CHECK_RUNNING, /* running for update_window (or READY=1 before) */
+	UPDATE_CHECK_READY,   /* READY=1 within update_window */
+};
+
 /* Cell networking (docs/config.md, mgr/net.h). */
 #define NET_IFNAME_MAX 15    /* IFNAMSIZ less the NUL */
 #define NET_HOST_PREFIX "c-" /* the host side of a cell's veth: c-NAME */
@@ -171,6 +181,13 @@ struct cell_config {
 
 	/* 'net': default none (loopback only). */
 	struct cell_net net;
+
+	/* image_verity: the image's dm-verity root hash, lower-case hex;
+	 * "" = not verified.  update_check, update_window: when an update
+	 * (cellctl update) is kept or rolled back (mgr/update.h). */
+	char image_verity[VERITY_HASH_HEX_MAX + 1];
+	enum update_check update_check;
+	unsigned update_window_ms;
 };
 
 struct host_config {

@@ -54,6 +54,9 @@ enum cell_key {
 	CK_NET_MTU,
 	CK_NET_IFNAME,
 	CK_NET_FILTER,
+	CK_IMAGE_VERITY,
+	CK_UPDATE_CHECK,
+	CK_UPDATE_WINDOW,
 	CK_RLIMIT, /* CELL_RLIMITS_MAX keys rlimit_NAME from here */
 	CK_COUNT = CK_RLIMIT + CELL_RLIMITS_MAX
 };
@@ -82,6 +85,11 @@ struct host_key_def {
 };
 
 extern const struct cell_key_def cell_keys[CK_COUNT];
+
+/* config_image.c: image_verity, update_check, update_window. */
+const char *config_set_image_verity(struct cell_config *c, const char *value, int arg, char *hint);
+const char *config_set_update_check(struct cell_config *c, const char *value, int arg, char *hint);
+const char *config_set_update_window(struct cell_config *c, const char *value, int arg, char *hint);
 extern const struct host_key_def host_keys[HK_COUNT];
 
 /* A cell name as the schema allows it: [a-z0-9][a-z0-9_-]*, at most 15. */

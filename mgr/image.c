@@ -63,6 +63,42 @@ int image_probe(const char *path, enum image_kind *kind)
 	return 0;
 }
 
+static uint32_t le32(const unsigned char *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+int image_fs_size(int fd, uint64_t *bytes)
+{
+	unsigned char sb[1024];
+	const unsigned char *ext4 = sb;
+
+	if (pread(fd, sb, sizeof(sb), 1024) != (ssize_t)sizeof(sb))
+		return -EMEDIUMTYPE;
+	if (le32(sb) == EROFS_MAGIC) {
+		/* blkszbits at 12, blocks at 36 (linux/fs/erofs/erofs_fs.h) */
+		if (sb[12] < 9 || sb[12] > 16)
+			return -EMEDIUMTYPE;
+		*bytes = (uint64_t)le32(sb + 36) << sb[12];
+		return 0;
+	}
+	if ((uint16_t)(ext4[56] | ext4[57] << 8) == EXT4_MAGIC) {
+		/* s_blocks_count_lo at 4, s_log_block_size at 24, and with
+		 * INCOMPAT_64BIT (0x80 of s_feature_incompat at 0x60)
+		 * s_blocks_count_hi at 0x150. */
+		uint64_t blocks = le32(ext4 + 4);
+		uint32_t log = le32(ext4 + 24);
+
+		if (log > 6)
+			return -EMEDIUMTYPE;
+		if (le32(ext4 + 0x60) & 0x80)
+			blocks |= (uint64_t)le32(ext4 + 0x150) << 32;
+		*bytes = blocks << (10 + log);
+		return 0;
+	}
+	return -EMEDIUMTYPE;
+}
+
 int loop_attach(const char *path, char *dev, size_t devlen)
 {
 	struct loop_config lc;

@@ -25,6 +25,7 @@
 #include "net.h"
 #include "notify.h"
 #include "rootfs.h"
+#include "verity.h"
 #include "cell_seccomp.h"
 
 #define ID_RANGE 65536u
@@ -423,14 +424,21 @@ int spawn_cell(const struct spawn_params *sp, struct spawned *out)
 	struct child_args a = {.sp = sp};
 	struct rootfs_plan plan = {.persist = cfg->persist, .devs = sp->devs, .n_devs = sp->n_devs};
 	struct child_error e = {0};
+	struct verity_dev verity = {.name = ""};
+	const char *image = sp->image ? sp->image : cfg->image;
 	int pipefd[2] = {-1, -1}, sync[2] = {-1, -1};
 	int loop = -1, master = -1, slave = -1, pidfd = -1, notify = -1, r;
 	pid_t pid;
 
 	out->reason[0] = '\0';
-	r = image_probe(cfg->image, &plan.kind);
+	r = image_probe(image, &plan.kind);
 	if (r < 0) {
-		child_error_set(&e, r, "image %s", cfg->image);
+		child_error_set(&e, r, "image %s", image);
+		goto fail;
+	}
+	if (sp->verity && plan.kind == IMAGE_DIR) {
+		r = child_error_set(&e, -EINVAL,
+				    "verity: image %s is a directory, not an image file", image);
 		goto fail;
 	}
 	snprintf(cellsdir, sizeof(cellsdir), "%s/cells", sp->state_dir);
@@ -445,16 +453,22 @@ int spawn_cell(const struct spawn_params *sp, struct spawned *out)
 		goto fail;
 	}
 	plan.workdir = workdir;
-	plan.image = cfg->image;
+	plan.image = image;
 	plan.root_uid = cfg->userns ? sp->id_base : 0;
 	plan.root_gid = cfg->userns ? sp->id_base : 0;
 	if (plan.kind != IMAGE_DIR) {
-		loop = loop_attach(cfg->image, loopdev, sizeof(loopdev));
+		loop = loop_attach(image, loopdev, sizeof(loopdev));
 		if (loop < 0) {
-			r = child_error_set(&e, loop, "attach %s to a loop device", cfg->image);
+			r = child_error_set(&e, loop, "attach %s to a loop device", image);
 			goto fail;
 		}
 		plan.loopdev = loopdev;
+	}
+	/* A verified image is mounted through its dm-verity device. */
+	if (sp->verity) {
+		if ((r = verity_open(&verity, loop, cfg->name, image, sp->verity, &e)) < 0)
+			goto fail;
+		plan.loopdev = verity.path;
 	}
 	r = open_console_pty(&master, &slave, console, sizeof(console));
 	if (r < 0) {
@@ -506,10 +520,12 @@ int spawn_cell(const struct spawn_params *sp, struct spawned *out)
 	r = prepare_child(sp, pid, sync[0], &plan, &e);
 	if (r == -ECANCELED)
 		child_reason(pipefd[0], &e); /* the child died: it may say why */
-	/* The loop device now belongs to the mount made from it (autoclear). */
+	/* The loop device now belongs to the mount made from it (autoclear),
+	 * and so does the verity device (deferred remove). */
 	if (loop >= 0)
 		close(loop);
 	loop = -1;
+	verity_release(&verity);
 	if (r >= 0) {
 		int root = r;
 
@@ -549,6 +565,7 @@ fail:
 		close(master);
 		close(slave);
 	}
+	verity_release(&verity);
 	if (loop >= 0)
 		close(loop);
 	if (notify >= 0)

@@ -39,6 +39,8 @@ struct dev_bind;
 
 struct spawn_params {
 	const struct cell_config *cfg;
+	const char *image;		    /* the image to start: cfg->image or an update's */
+	const char *verity;		    /* its root hash (verity.h), or NULL */
 	const char *state_dir;		    /* absolute */
 	uint32_t id_base;		    /* host id of the cell's root (userns) */
 	int cgroup_fd;			    /* the cell's cgroup, or -1 */

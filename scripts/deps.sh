@@ -14,7 +14,7 @@ set -euo pipefail
 packages=(
 	build-essential pkg-config meson ninja-build musl-tools
 	libmnl-dev libcap-dev libseccomp-dev libcmocka-dev
-	busybox-static erofs-utils cpio e2fsprogs kmod file
+	busybox-static erofs-utils cryptsetup-bin cpio e2fsprogs kmod file
 	qemu-system-x86 linux-image-amd64 python3 clang-format
 	iproute2 procps util-linux
 	clang-14 libclang-rt-14-dev clang-tidy-14 valgrind

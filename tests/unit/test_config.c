@@ -645,6 +645,70 @@ static void test_isolation_bad_values(void **state)
 	}
 }
 
+/* image_verity, update_check, update_window (docs/images.md). */
+static void test_verity_and_update_keys(void **state)
+{
+	static const char *const hash_hint =
+	    "(expected a dm-verity root hash: 64 hex digits (sha256) or 128 (sha512), as "
+	    "veritysetup format prints it)";
+	static const char *const dur_hint = "(expected a duration such as 500ms, 10s or 2m, or "
+					    "plain seconds; more than 0 and at most 60m)";
+	static const struct {
+		const char *line, *value, *hint;
+	} bad[] = {
+	    {"image_verity = 9ba4", "9ba4", NULL},
+	    {"image_verity = 9ba4a61cd8ff411cd0ee24b52e5610a865088dfe0324e58d910c2d7b275bcf5g",
+	     "9ba4a61cd8ff411cd0ee24b52e5610a865088dfe0324e58d910c2d7b275bcf5g", NULL},
+	    {"image_verity = 9ba4a61cd8ff411cd0ee24b52e5610a865088dfe0324e58d910c2d7b275bcf5",
+	     "9ba4a61cd8ff411cd0ee24b52e5610a865088dfe0324e58d910c2d7b275bcf5", NULL},
+	    {"image_verity =", "", NULL},
+	    {"update_check = notify", "notify", "(expected running or ready)"},
+	    {"update_check = Ready", "Ready", "(expected running or ready)"},
+	    {"update_window = 0", "0", ""},
+	    {"update_window = 61m", "61m", ""},
+	    {"update_window = 1.5s", "1.5s", ""},
+	};
+	const struct cell_config *c;
+	char text[512], want[512], key[64];
+
+	(void)state;
+	parse("[cell a]\nimage = /a.erofs\n"
+	      "image_verity = 9BA4A61CD8FF411CD0EE24B52E5610A865088DFE0324E58D910C2D7B275BCF56\n"
+	      "update_check = ready\nupdate_window = 2m\n"
+	      "[cell b]\nimage = /b.erofs\n");
+	expect_messages(NULL);
+	c = cell("a");
+	assert_string_equal(c->image_verity,
+			    "9ba4a61cd8ff411cd0ee24b52e5610a865088dfe0324e58d910c2d7b275bcf56");
+	assert_int_equal(c->update_check, UPDATE_CHECK_READY);
+	assert_int_equal(c->update_window_ms, 120000);
+	c = cell("b");
+	assert_string_equal(c->image_verity, "");
+	assert_int_equal(c->update_check, UPDATE_CHECK_RUNNING);
+	assert_int_equal(c->update_window_ms, CELL_DEFAULT_UPDATE_WINDOW_MS);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *hint = !bad[i].hint ? hash_hint : *bad[i].hint ? bad[i].hint : dur_hint;
+
+		snprintf(key, sizeof(key), "%.*s", (int)strcspn(bad[i].line, " "), bad[i].line);
+		snprintf(want, sizeof(want), "cells.conf:3: cell work: bad value for '%s': '%s' %s",
+			 key, bad[i].value, hint);
+		snprintf(text, sizeof(text),
+			 "[cell work]\nimage = /w\n%s\n[cell ok]\nimage = /ok\n", bad[i].line);
+		parse(text);
+		expect_messages(want, NULL);
+		expect_cells("ok", NULL);
+	}
+	/* sha512's root hash has 128 digits. */
+	memset(text, 0, sizeof(text));
+	strcpy(text, "[cell a]\nimage = /a\nimage_verity = ");
+	memset(text + strlen(text), 'f', 128);
+	strcat(text, "\n");
+	parse(text);
+	expect_messages(NULL);
+	assert_int_equal(strlen(cell("a")->image_verity), 128);
+}
+
 /* devices = display input; vt = 1..63 (docs/devices.md). */
 static void test_devices_and_vt(void **state)
 {
@@ -1977,6 +2041,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_devices_and_vt, teardown),
 	    cmocka_unit_test_teardown(test_net, teardown),
 	    cmocka_unit_test_teardown(test_net_modes, teardown),
+	    cmocka_unit_test_teardown(test_verity_and_update_keys, teardown),
 	    cmocka_unit_test_teardown(test_load_missing, teardown),
 	    cmocka_unit_test_teardown(test_load_size_limit, teardown),
 	    cmocka_unit_test_teardown(test_signal_parse, teardown),
