@@ -22,6 +22,7 @@
 #include "mgr.h"
 #include "spawn.h"
 #include "subid.h"
+#include "update.h"
 
 const char *cell_state_name(enum cell_state s)
 {
@@ -151,7 +152,6 @@ int cell_start(struct mgr *m, struct cell *c)
 {
 	struct spawn_params sp = {
 	    .cfg = &c->cfg,
-	    .verity = c->cfg.image_verity[0] ? c->cfg.image_verity : NULL,
 	    .state_dir = m->state_dir,
 	    .cgroup_fd = -1,
 	};
@@ -217,6 +217,8 @@ int cell_start(struct mgr *m, struct cell *c)
 	    (size_t)snprintf(cgroup_dir, sizeof(cgroup_dir), "%s/%s", m->cgroups.path,
 			     c->cfg.name) < sizeof(cgroup_dir))
 		sp.cgroup_path = cgroup_dir;
+	/* The image of its current slot (an update's), else the cell list's. */
+	update_start_image(m, c, &sp.image, &sp.verity);
 	adopt_path(m, c, "exit", exit_file, sizeof(exit_file));
 	r = shim_spawn(&sp, m->shim_exe, exit_file, &s, &c->shim_pid, &c->shim_pidfd, &ack);
 	if (sp.cgroup_fd >= 0)
@@ -294,6 +296,7 @@ bool cell_adopt(struct mgr *m, struct cell *c)
 		log_error("cell %s: cannot watch it: stopping it", c->cfg.name);
 		syscall(SYS_pidfd_send_signal, c->pidfd, SIGKILL, NULL, 0);
 	}
+	update_on_adopt(m, c);
 	return true;
 }
 
@@ -349,9 +352,9 @@ void cell_on_notify(struct mgr *m, struct cell *c)
 		    (c->state == CELL_RUNNING || c->state == CELL_STARTING)) {
 			c->state = CELL_READY;
 			log_info("cell %s is ready", c->cfg.name);
+			update_on_ready(m, c);
 		}
 	}
-	(void)m;
 }
 
 void cell_on_console(struct mgr *m, struct cell *c)
@@ -422,6 +425,9 @@ static void cell_ended(struct mgr *m, struct cell *c, enum exit_kind kind)
 		c->state = CELL_STOPPED;
 		return;
 	}
+	/* An update on trial that ended: rolled back and started again. */
+	if (update_on_end(m, c, kind))
+		return;
 	if (c->start_after_stop) {
 		c->start_after_stop = false;
 		cell_start(m, c);
@@ -545,6 +551,14 @@ int cell_check_deadlines(struct mgr *m, uint64_t now)
 {
 	int next = -1;
 	size_t i;
+
+	/* Updates on trial whose window has passed (update.h). */
+	for (i = 0; i < m->n_cells; i++) {
+		int left = update_check_deadline(m, m->cells[i], now);
+
+		if (left >= 0 && (next < 0 || left < next))
+			next = left;
+	}
 
 	for (i = 0; i < m->n_cells; i++) {
 		struct cell *c = m->cells[i];

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "consolelog.h"
 #include "ring.h"
+#include "slots.h"
 #include "supervise.h"
 
 enum cell_state {
@@ -82,6 +83,9 @@ struct cell {
 	/* A reload changed it: applies at its next start.  Allocated only
 	 * then: a cell_config is some 13 KiB, most cells never need one. */
 	struct cell_config *next_cfg;
+
+	/* Its image slot and the update on trial, if any (mgr/update.h). */
+	struct cell_update upd;
 };
 
 struct cell *cell_new(const struct cell_config *cfg);

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -59,6 +60,9 @@ static void usage(FILE *f)
 		"                            timeout 90 s\n"
 		"  reload [--allow-empty]    re-read the cell list: start new cells, stop\n"
 		"                            removed ones, restart changed ones\n"
+		"  update NAME IMAGE [--verity HASH] [--version TEXT]\n"
+		"                            install IMAGE in the cell's free slot and restart\n"
+		"                            the cell on it; rolled back if it fails\n"
 		"  top [--json] [-d SECONDS] [-n COUNT]\n"
 		"                            the cells' memory, CPU, pids and I/O, refreshed\n"
 		"                            every SECONDS (1), COUNT times (until Ctrl-C)\n"
@@ -146,11 +150,47 @@ static int exec_fields(int argc, char **args, int i, struct request *rq)
 	return 0;
 }
 
+/* update NAME IMAGE [--verity HASH] [--version TEXT], from args[i] on
+ * (IMAGE): IMAGE made absolute, as cellmgr resolves it from "/"; the
+ * options in the protocol's order. */
+static int parse_update(int argc, char **args, int i, struct request *rq)
+{
+	static char image[PATH_MAX];
+	const char *verity = NULL, *version = NULL;
+
+	if (i >= argc || args[i][0] == '-')
+		return usage_error("update: missing image file");
+	if (!realpath(args[i], image))
+		snprintf(image, sizeof(image), "%s", args[i]);
+	add(rq, image);
+	for (i++; i < argc; i += 2) {
+		const char **slot = !strcmp(args[i], "--verity")    ? &verity
+				    : !strcmp(args[i], "--version") ? &version
+								    : NULL;
+
+		if (!slot || *slot)
+			return usage_error("unexpected argument '%s'", args[i]);
+		if (i + 1 >= argc)
+			return usage_error("update: %s needs a value", args[i]);
+		*slot = args[i + 1];
+	}
+	if (verity) {
+		add(rq, "verity");
+		add(rq, verity);
+	}
+	if (version) {
+		add(rq, "version");
+		add(rq, version);
+	}
+	return 0;
+}
+
 /* " (did you mean 'status'?)" after an unknown command, or "". */
 static const char *command_hint(const char *cmd)
 {
-	static const char *const commands[] = {"list",	 "status", "start", "stop",   "restart",
-					       "switch", "log",	   "exec",  "reload", "top"};
+	static const char *const commands[] = {"list",	  "status", "start", "stop",
+					       "restart", "switch", "log",   "exec",
+					       "reload",  "top",    "update"};
 	static char text[SUGGEST_WORD_MAX + 32];
 	struct suggest s;
 
@@ -177,7 +217,7 @@ static int parse_command(int argc, char **args, bool json, struct request *rq)
 	} else if (strcmp(cmd, "status") != 0 && strcmp(cmd, "start") != 0 &&
 		   strcmp(cmd, "stop") != 0 && strcmp(cmd, "restart") != 0 &&
 		   strcmp(cmd, "switch") != 0 && strcmp(cmd, "log") != 0 &&
-		   strcmp(cmd, "exec") != 0) {
+		   strcmp(cmd, "exec") != 0 && strcmp(cmd, "update") != 0) {
 		return usage_error("unknown command '%s'%s", cmd, command_hint(cmd));
 	}
 	if (takes_name) {
@@ -187,6 +227,8 @@ static int parse_command(int argc, char **args, bool json, struct request *rq)
 	}
 	if (strcmp(cmd, "exec") == 0)
 		return exec_fields(argc, args, i, rq);
+	if (strcmp(cmd, "update") == 0)
+		return parse_update(argc, args, i, rq);
 	for (; i < argc; i++) {
 		if (strcmp(args[i], "--json") == 0 &&
 		    (!strcmp(cmd, "list") || !strcmp(cmd, "status")))

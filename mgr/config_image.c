@@ -46,8 +46,7 @@ const char *config_set_update_check(struct cell_config *c, const char *value, in
 	return NULL;
 }
 
-const char *config_set_update_window(struct cell_config *c, const char *value, int arg,
-				     char *hint)
+const char *config_set_update_window(struct cell_config *c, const char *value, int arg, char *hint)
 {
 	unsigned ms;
 

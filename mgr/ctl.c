@@ -22,6 +22,7 @@
 #include "log.h"
 #include "mgr.h"
 #include "ops.h"
+#include "update.h"
 
 /* What a follower may have queued in the kernel before it is dropped. */
 #define FOLLOW_SNDBUF (256 * 1024)
@@ -310,6 +311,7 @@ static bool answer(struct mgr *m, const char *msg, size_t len, unsigned n_fds, b
 	case CTL_CMD_RESTART:
 	case CTL_CMD_SWITCH: simple_op(m, req, c, rp); break;
 	case CTL_CMD_RELOAD: reload(m, req, rp); break;
+	case CTL_CMD_UPDATE: update_ctl(m, req, c, &rp->b); break;
 	case CTL_CMD_LOG: log_reply(c, rp); return !req->follow;
 	case CTL_CMD_EXEC: return false;
 	}

@@ -11,6 +11,7 @@
 #include "ops.h"
 #include "suggest.h"
 #include "vt.h"
+#include "update.h"
 
 static uint64_t uptime_s(const struct cell *c, uint64_t now)
 {
@@ -186,7 +187,8 @@ void ctl_status_text(struct mgr *m, struct cell *c, struct ctl_buf *b)
 		       cell_state_name(c->state), (int)c->pid, up, c->restarts);
 	status_figure(b, "memory", st.memory);
 	ctl_buf_printf(b, "foreground: %s\nimage: %s\ninit: %s\n",
-		       m->console.front == c ? "yes" : "no", c->cfg.image, c->cfg.init);
+		       m->console.front == c ? "yes" : "no",
+		       c->upd.img.image[0] ? c->upd.img.image : c->cfg.image, c->cfg.init);
 	status_figure(b, "memory_max", st.memory_max);
 	status_figure(b, "cpu_usec", st.cpu_usec);
 	status_figure(b, "pids", st.pids);
@@ -197,6 +199,7 @@ void ctl_status_text(struct mgr *m, struct cell *c, struct ctl_buf *b)
 		ctl_buf_printf(b, "vt: %s\n", vt);
 	if (c->reason[0])
 		ctl_buf_printf(b, "reason: %s\n", c->reason);
+	update_status_text(c, b);
 }
 
 void ctl_status_json(struct mgr *m, struct cell *c, struct ctl_buf *b)
@@ -204,7 +207,7 @@ void ctl_status_json(struct mgr *m, struct cell *c, struct ctl_buf *b)
 	ctl_buf_printf(b, "{");
 	cell_json_fields(m, c, now_ms(), b);
 	ctl_buf_printf(b, ",\"image\":");
-	ctl_buf_json_string(b, c->cfg.image);
+	ctl_buf_json_string(b, c->upd.img.image[0] ? c->upd.img.image : c->cfg.image);
 	ctl_buf_printf(b, ",\"init\":");
 	ctl_buf_json_string(b, c->cfg.init);
 	ctl_buf_printf(b, ",\"reason\":");
@@ -212,6 +215,7 @@ void ctl_status_json(struct mgr *m, struct cell *c, struct ctl_buf *b)
 		ctl_buf_json_string(b, c->reason);
 	else
 		ctl_buf_printf(b, "null");
+	update_status_json(c, b);
 	ctl_buf_printf(b, "}\n");
 }
 

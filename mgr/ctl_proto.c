@@ -25,6 +25,8 @@ static const struct cmd_spec cmds[] = {
     {"log", CTL_CMD_LOG, "wrong arguments (usage: log NAME [follow])"},
     {"exec", CTL_CMD_EXEC, "wrong arguments (usage: exec NAME pipes|pty ROWS COLS ARG0 [ARG...])"},
     {"reload", CTL_CMD_RELOAD, "wrong arguments (usage: reload [allow-empty])"},
+    {"update", CTL_CMD_UPDATE,
+     "wrong arguments (usage: update NAME IMAGE [verity HASH] [version TEXT])"},
 };
 
 const char *ctl_cmd_name(enum ctl_cmd cmd)
@@ -121,6 +123,28 @@ static int decode_exec(unsigned n, const char *const f[], struct ctl_request *re
 }
 
 /* Checks the arguments (fields[1..n-1]) against the command's form. */
+/* update NAME IMAGE, then "verity" HASH and "version" TEXT in any order,
+ * each at most once. */
+static int decode_update(unsigned rest, const char *const f[], struct ctl_request *req,
+			 const char **why)
+{
+	if (rest < 2 || rest % 2 != 0)
+		return -EINVAL;
+	if (f[2][0] != '/')
+		return fail(why, -EINVAL, "update: the image must be an absolute path");
+	req->image = f[2];
+	for (unsigned i = 3; i + 1 <= rest; i += 2) {
+		const char **slot = !strcmp(f[i], "verity")    ? &req->verity
+				    : !strcmp(f[i], "version") ? &req->version
+							       : NULL;
+
+		if (!slot || *slot)
+			return -EINVAL;
+		*slot = f[i + 1];
+	}
+	return 0;
+}
+
 static int decode_args(const struct cmd_spec *spec, unsigned n, const char *const f[],
 		       struct ctl_request *req, const char **why)
 {
@@ -162,6 +186,7 @@ static int decode_args(const struct cmd_spec *spec, unsigned n, const char *cons
 			return -EINVAL;
 		return 0;
 	case CTL_CMD_EXEC: return decode_exec(n, f, req, why);
+	case CTL_CMD_UPDATE: return decode_update(rest, f, req, why);
 	default: return rest == 1 ? 0 : -EINVAL;
 	}
 }

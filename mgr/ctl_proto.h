@@ -39,19 +39,23 @@ enum ctl_cmd {
 	CTL_CMD_LOG,	 /* log NAME [follow] */
 	CTL_CMD_EXEC,	 /* exec NAME pipes|pty ROWS COLS ARG0 [ARG...] */
 	CTL_CMD_RELOAD,	 /* reload */
+	CTL_CMD_UPDATE,	 /* update NAME IMAGE [verity HASH] [version TEXT] */
 };
 
 /* A decoded request: pointers into the message, which must outlive it. */
 struct ctl_request {
 	enum ctl_cmd cmd;
-	const char *name; /* the cell, for commands that take one, else NULL */
-	bool json;	  /* list, status: reply in JSON */
-	bool follow;	  /* log: keep sending new output */
-	bool allow_empty; /* reload: even if it stops every running cell */
-	bool pty;	  /* exec: a new pty (else pipes) */
-	unsigned rows;	  /* exec pty: the terminal's size, 0-65535, */
-	unsigned cols;	  /* 0 when unknown */
-	unsigned argc;	  /* exec: the command line */
+	const char *name;    /* the cell, for commands that take one, else NULL */
+	bool json;	     /* list, status: reply in JSON */
+	bool follow;	     /* log: keep sending new output */
+	bool allow_empty;    /* reload: even if it stops every running cell */
+	bool pty;	     /* exec: a new pty (else pipes) */
+	unsigned rows;	     /* exec pty: the terminal's size, 0-65535, */
+	unsigned cols;	     /* 0 when unknown */
+	const char *image;   /* update: the new image file (absolute) */
+	const char *verity;  /* update: its root hash, or NULL */
+	const char *version; /* update: its version, or NULL */
+	unsigned argc;	     /* exec: the command line */
 	const char *argv[CTL_FIELDS_MAX];
 };
 

@@ -194,8 +194,7 @@ static int dm_create_verity(const char *name, uint64_t sectors, const char *para
 	t->sector_start = 0;
 	t->length = sectors;
 	snprintf(t->target_type, sizeof(t->target_type), "verity");
-	snprintf((char *)(t + 1), sizeof(b) - sizeof(struct dm_ioctl) - sizeof(*t), "%s",
-		 params);
+	snprintf((char *)(t + 1), sizeof(b) - sizeof(struct dm_ioctl) - sizeof(*t), "%s", params);
 	if (ioctl(ctl, DM_TABLE_LOAD, &b) < 0) {
 		r = neg_errno();
 		goto undo;
@@ -238,7 +237,7 @@ int verity_open(struct verity_dev *v, int loop, const char *cell, const char *im
 	struct verity_params p;
 	struct stat st;
 	uint64_t off;
-	dev_t dm;
+	dev_t dm = 0;
 	int r;
 
 	v->name[0] = v->path[0] = '\0';
@@ -260,15 +259,17 @@ int verity_open(struct verity_dev *v, int loop, const char *cell, const char *im
 	if (r < 0) {
 		v->name[0] = '\0';
 		if (r == -ENOENT)
-			return child_error_set(e, r, "verity: no /dev/mapper/control (dm_mod and "
-						     "dm_verity in [host] modules?)");
-		return child_error_set(e, r, "verity: a dm-verity device for %s (dm_verity loaded?)",
-				       image);
+			return child_error_set(e, r,
+					       "verity: no /dev/mapper/control (dm_mod and "
+					       "dm_verity in [host] modules?)");
+		return child_error_set(
+		    e, r, "verity: a dm-verity device for %s (dm_verity loaded?)", image);
 	}
 	/* devtmpfs made the node when the kernel added the disk. */
 	snprintf(v->path, sizeof(v->path), "/dev/dm-%u", minor(dm));
 	if (stat(v->path, &st) < 0 || !S_ISBLK(st.st_mode) || st.st_rdev != dm) {
-		r = child_error_set(e, -ENODEV, "verity: %s is not device %u:%u (no devtmpfs on /dev?)",
+		r = child_error_set(e, -ENODEV,
+				    "verity: %s is not device %u:%u (no devtmpfs on /dev?)",
 				    v->path, major(dm), minor(dm));
 		goto fail;
 	}
@@ -280,6 +281,46 @@ int verity_open(struct verity_dev *v, int loop, const char *cell, const char *im
 	return 0;
 fail:
 	verity_release(v);
+	return r;
+}
+
+int verity_check_full(const char *image, const char *cell, const char *roothash, char *why,
+		      size_t whylen)
+{
+	static char buf[1 << 16];
+	struct child_error e = {0};
+	struct verity_dev v;
+	char loopdev[64];
+	int loop, fd, r;
+	ssize_t n;
+
+	loop = loop_attach(image, loopdev, sizeof(loopdev));
+	if (loop < 0) {
+		snprintf(why, whylen, "attach %s to a loop device: %s", image, strerror(-loop));
+		return loop;
+	}
+	r = verity_open(&v, loop, cell, image, roothash, &e);
+	close(loop);
+	if (r < 0) {
+		snprintf(why, whylen, "%s: %s", e.step, strerror(-e.err));
+		return r;
+	}
+	fd = open(v.path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = neg_errno();
+		snprintf(why, whylen, "open %s: %s", v.path, strerror(-r));
+	} else {
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			;
+		if (n < 0) {
+			r = neg_errno();
+			snprintf(why, whylen,
+				 "verity: image %s does not match its root hash %s: %s", image,
+				 roothash, strerror(-r));
+		}
+		close(fd);
+	}
+	verity_release(&v);
 	return r;
 }
 

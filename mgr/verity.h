@@ -30,12 +30,12 @@
 
 /* What the verity superblock says (cryptsetup's struct verity_sb). */
 struct verity_params {
-	char algorithm[32];	    /* "sha256" or "sha512" */
-	unsigned digest_size;	    /* bytes */
-	uint32_t data_block_size;   /* bytes, 512..4096, a power of two */
-	uint32_t hash_block_size;   /* the same */
-	uint64_t data_blocks;	    /* data blocks the tree covers */
-	uint16_t salt_size;	    /* bytes */
+	char algorithm[32];	  /* "sha256" or "sha512" */
+	unsigned digest_size;	  /* bytes */
+	uint32_t data_block_size; /* bytes, 512..4096, a power of two */
+	uint32_t hash_block_size; /* the same */
+	uint64_t data_blocks;	  /* data blocks the tree covers */
+	uint16_t salt_size;	  /* bytes */
 	uint8_t salt[VERITY_SALT_MAX];
 };
 
@@ -53,8 +53,8 @@ int verity_table(char *buf, size_t cap, const struct verity_params *p, const cha
 
 /* An active verity device.  name[0] == '\0': none. */
 struct verity_dev {
-	char name[64];	/* device-mapper name: cellar-CELL-PID */
-	char path[32];	/* /dev/dm-N: what to mount */
+	char name[64]; /* device-mapper name: cellar-CELL-PID */
+	char path[32]; /* /dev/dm-N: what to mount */
 };
 
 /*
@@ -74,5 +74,11 @@ void verity_release(struct verity_dev *v);
  * roothash (NULL: any): for `cellctl update`, before anything changes.
  * Returns 0, or a negative errno and a reason in why. */
 int verity_check_file(const char *path, const char *roothash, char *why, size_t whylen);
+
+/* The whole image read through a verity device made for the check (cell
+ * names it): every block against the tree, the tree against roothash.
+ * Returns 0, or a negative errno and a reason in why. */
+int verity_check_full(const char *image, const char *cell, const char *roothash, char *why,
+		      size_t whylen);
 
 #endif

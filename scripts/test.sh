@@ -9,6 +9,7 @@
 #   supervise    restart policies, crash loop, reboot/poweroff inside, stop, readiness
 #   ctl          the control socket and cellctl against the real cellmgr
 #   attach       cellctl exec: a command lands in the cell's full context
+#   update       cellctl update: A/B slots, trial, rollback, kill -9 during an update
 #   fault        kill -9 of cellmgr at random points, crash loop, corrupt reload, disk full, socket flood
 #   escape       every attack of the threat model from inside a cell, each must fail
 #   debian       Debian with systemd in a cell: boot, container interface, reboot, poweroff, stop
@@ -81,6 +82,7 @@ layer net tests/integration/net
 layer net-modes tests/integration/net-modes
 layer ctl tests/integration/ctl
 layer attach tests/integration/attach
+layer update tests/integration/update
 layer fault tests/fault/run
 layer escape tests/escape/run
 layer debian tests/integration/debian

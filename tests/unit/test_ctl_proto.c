@@ -219,6 +219,46 @@ static void test_wrong_arguments(void **state)
 	}
 }
 
+/* update NAME IMAGE [verity HASH] [version TEXT] (docs/control.md). */
+static void test_update(void **state)
+{
+	static const char *const full[] = {"update", "work", "/data/new.erofs", "version", "2.1",
+					   "verity", "abcd"};
+	static const struct {
+		const char *fields[7];
+		unsigned n;
+	} bad[] = {
+	    {{"update", "work"}, 2},
+	    {{"update", "work", "/x", "verity"}, 4},
+	    {{"update", "work", "/x", "colour", "red"}, 5},
+	    {{"update", "work", "/x", "verity", "a", "verity", "b"}, 7},
+	};
+	struct ctl_request req;
+	const char *why;
+
+	(void)state;
+	assert_int_equal(round_trip(&req, &why, 7, full), 0);
+	assert_int_equal(req.cmd, CTL_CMD_UPDATE);
+	assert_string_equal(req.name, "work");
+	assert_string_equal(req.image, "/data/new.erofs");
+	assert_string_equal(req.version, "2.1");
+	assert_string_equal(req.verity, "abcd");
+	assert_int_equal(round_trip(&req, &why, 3, full), 0);
+	assert_null(req.verity);
+	assert_null(req.version);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(round_trip(&req, &why, bad[i].n, bad[i].fields), -EINVAL);
+		assert_non_null(
+		    strstr(why, "usage: update NAME IMAGE [verity HASH] [version TEXT]"));
+	}
+	{
+		static const char *const rel[] = {"update", "work", "new.erofs"};
+
+		assert_int_equal(round_trip(&req, &why, 3, rel), -EINVAL);
+		assert_string_equal(why, "update: the image must be an absolute path");
+	}
+}
+
 static void test_bad_names(void **state)
 {
 	static const char *names[] = {
@@ -426,6 +466,7 @@ int main(void)
 	    cmocka_unit_test(test_exec_needs_a_command),
 	    cmocka_unit_test(test_exec_many_args_up_to_the_limit),
 	    cmocka_unit_test(test_wrong_arguments),
+	    cmocka_unit_test(test_update),
 	    cmocka_unit_test(test_bad_names),
 	    cmocka_unit_test(test_malformed),
 	    cmocka_unit_test(test_every_truncation_of_a_valid_request_is_refused),

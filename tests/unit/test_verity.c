@@ -93,7 +93,8 @@ static void test_sb_refused(void **state)
 
 static void test_table(void **state)
 {
-	static const char root[] = "9ba4a61cd8ff411cd0ee24b52e5610a865088dfe0324e58d910c2d7b275bcf56";
+	static const char root[] =
+	    "9ba4a61cd8ff411cd0ee24b52e5610a865088dfe0324e58d910c2d7b275bcf56";
 	unsigned char sb[VERITY_SB_SIZE];
 	struct verity_params p;
 	char t[1024];
@@ -109,8 +110,9 @@ static void test_table(void **state)
 	p.salt_size = 0;
 	p.data_blocks = 300;
 	assert_true(verity_table(t, sizeof(t), &p, "7:3", 300 * 4096, root) > 0);
-	assert_string_equal(t, "1 7:3 7:3 4096 4096 300 301 sha256 "
-			       "9ba4a61cd8ff411cd0ee24b52e5610a865088dfe0324e58d910c2d7b275bcf56 -");
+	assert_string_equal(t,
+			    "1 7:3 7:3 4096 4096 300 301 sha256 "
+			    "9ba4a61cd8ff411cd0ee24b52e5610a865088dfe0324e58d910c2d7b275bcf56 -");
 	assert_int_equal(verity_table(t, 40, &p, "7:3", 4096, root), -ENAMETOOLONG);
 }
 
