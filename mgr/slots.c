@@ -107,8 +107,8 @@ static void base_image(const struct cell_config *cfg, struct slot_image *out)
 }
 
 /* Slot name's image and info; false when its image is not there. */
-static bool load_slot(int dir, const char *dirpath, const struct cell_config *cfg,
-		      const char *name, struct slot_image *out)
+static bool load_slot(int dir, const char *dirpath, const struct cell_config *cfg, const char *name,
+		      struct slot_image *out)
 {
 	char path[PATH_MAX + 16], info[1024] = "";
 	struct stat st;
@@ -190,6 +190,18 @@ static int mkdir_p(const char *path)
 	return mkdir(buf, 0700) < 0 && errno != EEXIST ? neg_errno() : 0;
 }
 
+static ssize_t copy_plain(int in, int out)
+{
+	static char buf[1 << 16];
+	ssize_t n;
+
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		for (ssize_t off = 0, w; off < n; off += w)
+			if ((w = write(out, buf + off, (size_t)(n - off))) < 0)
+				return -1;
+	return n;
+}
+
 /* src into dir/slot/image.tmp, fsynced, renamed to image. */
 static int copy_image(int slot, const char *src)
 {
@@ -206,9 +218,14 @@ static int copy_image(int slot, const char *src)
 		return r;
 	}
 	/* In the kernel, without a buffer here; a reflink where the file
-	 * system can. */
+	 * system can.  Between two file systems (before Linux 5.19 of another
+	 * type, since then any two) it may refuse: then read and write. */
 	while ((n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0)) > 0)
 		;
+	if (n < 0 &&
+	    (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP) &&
+	    lseek(out, 0, SEEK_CUR) == 0)
+		n = copy_plain(in, out);
 	if (n < 0 || fsync(out) < 0)
 		r = neg_errno();
 	close(in);
@@ -218,9 +235,8 @@ static int copy_image(int slot, const char *src)
 	return r;
 }
 
-int slots_stage(const char *dir, const struct cell_config *cfg, const char *src,
-		const char *verity, const char *version, char slot[SLOT_NAME_MAX], char *why,
-		size_t whylen)
+int slots_stage(const char *dir, const struct cell_config *cfg, const char *src, const char *verity,
+		const char *version, char slot[SLOT_NAME_MAX], char *why, size_t whylen)
 {
 	char cur[SLOT_NAME_MAX], conf[SLOT_NAME_MAX], text[PATH_MAX + 400];
 	int fd = -1, sfd = -1, r;

@@ -35,13 +35,13 @@
 
 /* What a cell runs, or is to run. */
 struct slot_image {
-	char slot[SLOT_NAME_MAX];		/* "base", "a", "b" */
-	char image[PATH_MAX];			/* the image file or directory */
-	char verity[VERITY_HASH_HEX_MAX + 1];	/* root hash; "" = none */
-	char version[SLOT_VERSION_MAX];		/* as update was told; "" for base */
-	char confirmed[SLOT_NAME_MAX];		/* the slot a rollback returns to */
-	char failed[SLOT_NOTE_MAX];		/* the slot's own failure, if any */
-	bool trial;				/* current != confirmed */
+	char slot[SLOT_NAME_MAX];	      /* "base", "a", "b" */
+	char image[PATH_MAX];		      /* the image file or directory */
+	char verity[VERITY_HASH_HEX_MAX + 1]; /* root hash; "" = none */
+	char version[SLOT_VERSION_MAX];	      /* as update was told; "" for base */
+	char confirmed[SLOT_NAME_MAX];	      /* the slot a rollback returns to */
+	char failed[SLOT_NOTE_MAX];	      /* the slot's own failure, if any */
+	bool trial;			      /* current != confirmed */
 };
 
 /* A cell's update state in cellmgr (struct cell's upd; mgr/update.h). */
@@ -70,9 +70,8 @@ void slots_resolve(const char *dir, const struct cell_config *cfg, struct slot_i
  * current is untouched.  Refused while an update is on trial.  Returns 0
  * with the slot's name in slot, or a negative errno with why.
  */
-int slots_stage(const char *dir, const struct cell_config *cfg, const char *src,
-		const char *verity, const char *version, char slot[SLOT_NAME_MAX], char *why,
-		size_t whylen);
+int slots_stage(const char *dir, const struct cell_config *cfg, const char *src, const char *verity,
+		const char *version, char slot[SLOT_NAME_MAX], char *why, size_t whylen);
 
 /* current -> slot, atomically (RENAME_EXCHANGE with next, which keeps the
  * old value): the update's one point of no return. */

@@ -218,8 +218,8 @@ static bool version_ok(const char *s)
 }
 
 /* Everything before the flip; returns 0 with the staged slot, or fills err. */
-static int stage(struct mgr *m, struct cell *c, const struct ctl_request *req,
-		 const char *verity, char slot[SLOT_NAME_MAX], char *err, size_t errlen)
+static int stage(struct mgr *m, struct cell *c, const struct ctl_request *req, const char *verity,
+		 char slot[SLOT_NAME_MAX], char *err, size_t errlen)
 {
 	const char *base = strrchr(req->image, '/');
 	char dir[PATH_MAX], why[400], image[PATH_MAX + 16];
@@ -259,7 +259,7 @@ static int stage(struct mgr *m, struct cell *c, const struct ctl_request *req,
 	/* The copy, not the caller's file, is what the cell will run. */
 	snprintf(image, sizeof(image), "%s/%s/image", dir, slot);
 	if (*verity && (r = verity_check_full(image, c->cfg.name, verity, why, sizeof(why))) < 0) {
-		snprintf(err, errlen, "update %s: %s", c->cfg.name, why);
+		snprintf(err, errlen, "update %s: %s: %s", c->cfg.name, req->image, why);
 		return r;
 	}
 	return 0;
@@ -278,8 +278,9 @@ void update_ctl(struct mgr *m, const struct ctl_request *req, struct cell *c, st
 		return;
 	}
 	if (req->version && !version_ok(req->version)) {
-		ctl_buf_printf(b, "error: update %s: bad version (1-%d printable characters, "
-				  "no blanks)\n",
+		ctl_buf_printf(b,
+			       "error: update %s: bad version (1-%d printable characters, "
+			       "no blanks)\n",
 			       c->cfg.name, SLOT_VERSION_MAX - 1);
 		return;
 	}
