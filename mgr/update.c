@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "adopt.h"
@@ -54,6 +55,8 @@ static void record_running(struct mgr *m, struct cell *c)
 	char path[PATH_MAX];
 	int fd;
 
+	snprintf(path, sizeof(path), "%s/cells", m->state_dir);
+	mkdir(path, 0700);
 	adopt_path(m, c, "slot", path, sizeof(path));
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
