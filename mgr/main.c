@@ -25,6 +25,7 @@
 #include "once.h"
 #include "ops.h"
 #include "statelock.h"
+#include "verity.h"
 
 #define DEFAULT_CONFIG "/etc/cellar/cells.conf"
 #define DEFAULT_STATE_DIR "/run/cellar"
@@ -161,6 +162,7 @@ static void setup_isolation(struct mgr *m)
 	int r;
 
 	m->shim_exe = find_shim();
+	verity_sweep(); /* devices a dead shim-to-be left (verity.h) */
 
 	if (!m->data_dir)
 		m->data_dir = m->cfg.host.data_dir;

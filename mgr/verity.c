@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <linux/dm-ioctl.h>
 #include <stdio.h>
 #include <string.h>
@@ -322,6 +323,67 @@ int verity_check_full(const char *image, const char *cell, const char *roothash,
 	}
 	verity_release(&v);
 	return r;
+}
+
+/* "cellar-CELL-PID": the pid, or 0 for another name. */
+static pid_t name_pid(const char *name)
+{
+	const char *dash = strrchr(name, '-');
+	long pid = 0;
+
+	if (strncmp(name, "cellar-", 7) != 0 || !dash || dash < name + 7 || !dash[1])
+		return 0;
+	for (const char *p = dash + 1; *p; p++) {
+		if (*p < '0' || *p > '9' || pid > 4194304)
+			return 0;
+		pid = pid * 10 + (*p - '0');
+	}
+	return (pid_t)pid;
+}
+
+void verity_sweep(void)
+{
+	static union {
+		struct dm_ioctl io;
+		char bytes[1 << 16];
+	} b;
+	const char *names[64];
+	unsigned n = 0;
+	int ctl = open("/dev/mapper/control", O_RDWR | O_CLOEXEC);
+
+	if (ctl < 0)
+		return;
+	memset(&b.io, 0, sizeof(b.io));
+	b.io.version[0] = DM_VERSION_MAJOR;
+	b.io.data_size = sizeof(b);
+	b.io.data_start = sizeof(struct dm_ioctl);
+	if (ioctl(ctl, DM_LIST_DEVICES, &b) == 0 && !(b.io.flags & DM_BUFFER_FULL_FLAG) &&
+	    b.io.data_size > b.io.data_start) {
+		size_t off = b.io.data_start;
+
+		for (;;) {
+			const struct dm_name_list *nl = (const void *)(b.bytes + off);
+			pid_t pid;
+
+			if (off + sizeof(*nl) >= sizeof(b) || nl->dev == 0)
+				break;
+			pid = name_pid(nl->name);
+			if (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH && n < 64)
+				names[n++] = nl->name;
+			if (!nl->next)
+				break;
+			off += nl->next;
+		}
+	}
+	close(ctl);
+	for (unsigned i = 0; i < n; i++) {
+		int r = dm_remove(names[i], DM_DEFERRED_REMOVE);
+
+		if (r < 0)
+			log_errno(r, "verity: remove %s, left by a dead shim", names[i]);
+		else
+			log_info("verity: removed %s, left by a dead shim", names[i]);
+	}
 }
 
 void verity_release(struct verity_dev *v)

@@ -75,6 +75,13 @@ void verity_release(struct verity_dev *v);
  * Returns 0, or a negative errno and a reason in why. */
 int verity_check_file(const char *path, const char *roothash, char *why, size_t whylen);
 
+/* At cellmgr's start: removes the verity devices of shims that died
+ * between making their device and handing it to its mount (named
+ * cellar-CELL-PID, PID gone), which would hold their loop device for good.
+ * A device in use is only marked for removal with its last user.  Devices
+ * of live processes are left alone (another cellmgr may be starting one). */
+void verity_sweep(void);
+
 /* The whole image read through a verity device made for the check (cell
  * names it): every block against the tree, the tree against roothash.
  * Returns 0, or a negative errno and a reason in why. */
