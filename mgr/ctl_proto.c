@@ -122,29 +122,30 @@ static int decode_exec(unsigned n, const char *const f[], struct ctl_request *re
 	return 0;
 }
 
-/* Checks the arguments (fields[1..n-1]) against the command's form. */
-/* update NAME IMAGE, then "verity" HASH and "version" TEXT in any order,
- * each at most once. */
+/* update NAME IMAGE ["verity" HASH] ["version" TEXT], in this order (one
+ * spelling per request: a decoded request encodes back to the same bytes). */
 static int decode_update(unsigned rest, const char *const f[], struct ctl_request *req,
 			 const char **why)
 {
+	unsigned i = 3;
+
 	if (rest < 2 || rest % 2 != 0)
 		return -EINVAL;
 	if (f[2][0] != '/')
 		return fail(why, -EINVAL, "update: the image must be an absolute path");
 	req->image = f[2];
-	for (unsigned i = 3; i + 1 <= rest; i += 2) {
-		const char **slot = !strcmp(f[i], "verity")    ? &req->verity
-				    : !strcmp(f[i], "version") ? &req->version
-							       : NULL;
-
-		if (!slot || *slot)
-			return -EINVAL;
-		*slot = f[i + 1];
+	if (i < rest && strcmp(f[i], "verity") == 0) {
+		req->verity = f[i + 1];
+		i += 2;
 	}
-	return 0;
+	if (i < rest && strcmp(f[i], "version") == 0) {
+		req->version = f[i + 1];
+		i += 2;
+	}
+	return i > rest ? 0 : -EINVAL;
 }
 
+/* Checks the arguments (fields[1..n-1]) against the command's form. */
 static int decode_args(const struct cmd_spec *spec, unsigned n, const char *const f[],
 		       struct ctl_request *req, const char **why)
 {

@@ -39,7 +39,7 @@ enum ctl_cmd {
 	CTL_CMD_LOG,	 /* log NAME [follow] */
 	CTL_CMD_EXEC,	 /* exec NAME pipes|pty ROWS COLS ARG0 [ARG...] */
 	CTL_CMD_RELOAD,	 /* reload */
-	CTL_CMD_UPDATE,	 /* update NAME IMAGE [verity HASH] [version TEXT] */
+	CTL_CMD_UPDATE,	 /* update NAME IMAGE [verity HASH] [version TEXT], in this order */
 };
 
 /* A decoded request: pointers into the message, which must outlive it. */

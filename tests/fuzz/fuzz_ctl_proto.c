@@ -39,6 +39,18 @@ static void check_request(const uint8_t *data, size_t size)
 		fields[n++] = "follow";
 	if (req.allow_empty)
 		fields[n++] = "allow-empty";
+	if (req.cmd == CTL_CMD_UPDATE) {
+		fuzz_assert(req.image && req.image[0] == '/');
+		fields[n++] = req.image;
+		if (req.verity) {
+			fields[n++] = "verity";
+			fields[n++] = req.verity;
+		}
+		if (req.version) {
+			fields[n++] = "version";
+			fields[n++] = req.version;
+		}
+	}
 	if (req.cmd == CTL_CMD_EXEC) {
 		fuzz_assert(req.argc >= 1 && req.argv[req.argc] == NULL && req.argv[0][0]);
 		fields[n++] = req.pty ? "pty" : "pipes";

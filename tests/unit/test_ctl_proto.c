@@ -222,16 +222,17 @@ static void test_wrong_arguments(void **state)
 /* update NAME IMAGE [verity HASH] [version TEXT] (docs/control.md). */
 static void test_update(void **state)
 {
-	static const char *const full[] = {"update", "work", "/data/new.erofs", "version", "2.1",
-					   "verity", "abcd"};
+	static const char *const full[] = {"update",  "work", "/data/new.erofs", "verity", "abcd",
+					   "version", "2.1"};
 	static const struct {
-		const char *fields[7];
+		const char *fields[8];
 		unsigned n;
 	} bad[] = {
 	    {{"update", "work"}, 2},
 	    {{"update", "work", "/x", "verity"}, 4},
 	    {{"update", "work", "/x", "colour", "red"}, 5},
 	    {{"update", "work", "/x", "verity", "a", "verity", "b"}, 7},
+	    {{"update", "work", "/x", "version", "1", "verity", "b"}, 7},
 	};
 	struct ctl_request req;
 	const char *why;
