@@ -105,7 +105,9 @@ static void confirm(struct mgr *m, struct cell *c, const char *why)
 	log_info("cell %s: update to %s confirmed: %s", c->cfg.name, label, why);
 }
 
-static void rollback(struct mgr *m, struct cell *c, const char *why)
+/* Returns 0, or a negative errno when current could not be changed (the
+ * next start is then on the same slot, on trial again). */
+static int rollback(struct mgr *m, struct cell *c, const char *why)
 {
 	char dir[PATH_MAX], label[96];
 	int r;
@@ -116,12 +118,13 @@ static void rollback(struct mgr *m, struct cell *c, const char *why)
 	c->upd.deadline_ms = 0;
 	c->upd.img.trial = false;
 	if (r < 0)
-		log_errno(r, "cell %s: roll back from %s in %s", c->cfg.name, label, dir);
+		return log_errno(r, "cell %s: roll back from %s in %s", c->cfg.name, label, dir);
 	snprintf(c->upd.note, sizeof(c->upd.note), "%s rolled back to slot %s: %s", label,
 		 c->upd.img.confirmed, why);
 	log_error("cell %s: update to %s failed: %s; rolled back to slot %s (%s/%s kept)",
 		  c->cfg.name, label, why, c->upd.img.confirmed, dir, c->upd.img.slot);
 	console_status(m, false, "cell %s: update to %s rolled back: %s", c->cfg.name, label, why);
+	return 0;
 }
 
 void update_on_adopt(struct mgr *m, struct cell *c)
@@ -159,7 +162,10 @@ bool update_on_end(struct mgr *m, struct cell *c, enum exit_kind kind)
 		return false;
 	snprintf(why, sizeof(why), "%s%s%s before it was confirmed", exit_kind_name(kind),
 		 c->reason[0] ? ": " : "", c->reason);
-	rollback(m, c, why);
+	/* Without a rollback on disk, the restart policy (back-off, crash
+	 * loop) decides: never a tight loop of starts. */
+	if (rollback(m, c, why) < 0)
+		return false;
 	restart_state_clear(&c->restart);
 	cell_start(m, c);
 	return true;
