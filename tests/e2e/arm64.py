@@ -15,7 +15,7 @@ Serial, QMP, Report: passed in as `run`):
   /bin/busybox32) runs in a cell as a compat process, and its VT_ACTIVATE
   on the cell's own VT (chvt) gets EPERM from the seccomp filter, which
   covers AUDIT_ARCH_ARM with the same rules (docs/security.md);
-- a cell restart (stop and start on the admin console), back in front
+- a cell restart (`restart` on the admin console), back in front
   with a new pid: screen, serial console and keyboard reach the new one;
 - the power button (QMP system_powerdown: a gpio-keys KEY_POWER): every cell
   stops, /data is unmounted, QEMU exits 0 and e2fsck finds the data disk
@@ -239,17 +239,12 @@ def boot_arm64(report, timeout, tmp, run):
             rows = b.admin_rows()
             old = rows.get("personal", ("", 0, False))[1]
             since = b.serial.pos()
-            # stop, then start: `restart` leaves a display cell without its
-            # VT today (cellmgr gives the VT back to the host after the new
-            # instance took it: devmux_cell_gone runs after cell_ended
-            # started it again), so the new instance's screen shell cannot
-            # open its tty1.
-            for cmd in ("stop personal", "start personal"):
-                reply = b.admin_cmd(cmd)
-                if reply.strip():
-                    raise Fail(f"{cmd} replied {reply!r}")
-                if cmd.startswith("stop"):
-                    b.admin_until(lambda r: r.get("personal", ("",))[0] == "stopped", "personal stopped", 60)
+            # `restart`: the new instance keeps the VT and the input copies
+            # (cellmgr gave them back after the new instance took them,
+            # until devmux_cell_gone and input_cell_gone learnt otherwise).
+            reply = b.admin_cmd("restart personal")
+            if reply.strip():
+                raise Fail(f"restart personal replied {reply!r}")
             rows = b.admin_until(lambda r: r.get("personal", ("", 0))[0] in ("running", "ready")
                                  and r["personal"][1] not in (0, old), "personal running with a new pid", 90)
             b.expect(r"cellmgr: cell personal started \(pid \d+\)", since, 60)
@@ -264,7 +259,7 @@ def boot_arm64(report, timeout, tmp, run):
             # can only come from a line typed after the restart).
             keyboard_lands("personal", "k4")
             return f"pid {old} -> {rows['personal'][1]}; back in front: screen, console and keyboard"
-        b.case("admin console: stop and start personal; it runs again with a new pid and comes back in front "
+        b.case("admin console: restart personal; it runs again with a new pid and comes back in front "
                "(screen, serial console, keyboard)",
                restart)
 
