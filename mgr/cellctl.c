@@ -400,23 +400,6 @@ static void on_follow_signal(int sig)
 	raise(sig);
 }
 
-/* "error: A\nerror: B\n" becomes "cellctl: A", "cellctl: B" on stderr. */
-static void print_errors(const char *text, size_t len)
-{
-	const char *end = text + len, *nl;
-
-	while (text < end) {
-		nl = memchr(text, '\n', (size_t)(end - text));
-		if (!nl)
-			nl = end;
-		if ((size_t)(nl - text) >= 7 && strncmp(text, "error: ", 7) == 0)
-			text += 7;
-		if (nl > text)
-			fprintf(stderr, "cellctl: %.*s\n", (int)(nl - text), text);
-		text = nl + 1;
-	}
-}
-
 /* Receives one message; 0 at the end of the connection. */
 static ssize_t receive(int fd, char *buf, size_t cap, int flags)
 {
@@ -558,7 +541,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (n >= 7 && memcmp(reply, "error: ", 7) == 0) {
-		print_errors(reply, (size_t)n);
+		ctl_client_print_errors(reply, (size_t)n);
 		return rq.exec ? EXIT_EXEC_FAILED : 1;
 	}
 	fprintf(stderr, "cellctl: malformed reply from cellmgr\n");

@@ -7,11 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl_client.h"
 #include "ctl_proto.h"
 
 struct cell_status {
@@ -20,37 +19,19 @@ struct cell_status {
 	long pid;
 };
 
-/* One `status NAME` on a connection of its own. */
+/* One `status NAME` on a connection of its own (ctl_client.h: errors are
+ * printed there). */
 static int ask_status(const char *socket_path, const char *name, struct cell_status *st)
 {
 	static char reply[CTL_REPLY_MAX + 1];
 	const char *fields[] = {"status", name};
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	char msg[CTL_REQUEST_MAX];
-	ssize_t len, n;
-	int fd;
+	ssize_t n;
 
 	memset(st, 0, sizeof(*st));
-	len = ctl_request_encode(msg, sizeof(msg), 2, fields);
-	if (len < 0 || strlen(socket_path) >= sizeof(sa.sun_path))
-		return -EINVAL;
-	strcpy(sa.sun_path, socket_path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    send(fd, msg, (size_t)len, MSG_NOSIGNAL) != len) {
-		int r = -errno;
-
-		close(fd);
-		return r;
-	}
-	n = recv(fd, reply, CTL_REPLY_MAX, 0);
-	close(fd);
-	if (n < 3 || memcmp(reply, "ok\n", 3) != 0)
+	n = ctl_client_call(socket_path, 2, fields, reply, sizeof(reply));
+	if (n < 0)
 		return -EPROTO;
-	reply[n] = '\0';
-	for (char *line = reply + 3, *end; *line; line = *end ? end + 1 : end) {
+	for (char *line = reply, *end; *line; line = *end ? end + 1 : end) {
 		end = strchrnul(line, '\n');
 		if (!strncmp(line, "state: ", 7))
 			snprintf(st->state, sizeof(st->state), "%.*s", (int)(end - line - 7),
@@ -100,11 +81,8 @@ int cellctl_wait(const char *socket_path, const char *cmd, const char *name, uns
 
 	for (;;) {
 		r = ask_status(socket_path, name, &st);
-		if (r < 0) {
-			fprintf(stderr, "cellctl: %s --wait: status %s: %s\n", cmd, name,
-				strerror(-r));
-			return 1;
-		}
+		if (r < 0)
+			return 1; /* ctl_client_call() said why */
 		if (stop ? down(&st) : up(&st) && (!restart || st.pid != old_pid))
 			return 0;
 		/* A start that ended in failure is over: no use waiting. */

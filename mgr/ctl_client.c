@@ -57,8 +57,7 @@ int ctl_client_connect(const char *path)
 	return fd;
 }
 
-/* "error: A\nerror: B\n" as "cellctl: A", "cellctl: B" on stderr. */
-static void print_errors(const char *text, size_t len)
+void ctl_client_print_errors(const char *text, size_t len)
 {
 	const char *end = text + len, *nl;
 
@@ -112,7 +111,7 @@ ssize_t ctl_client_call(const char *path, unsigned n, const char *const fields[]
 		return got - 3;
 	}
 	if (got >= 7 && memcmp(reply, "error: ", 7) == 0)
-		print_errors(reply, (size_t)got);
+		ctl_client_print_errors(reply, (size_t)got);
 	else if (got == 0)
 		fprintf(stderr, "cellctl: cellmgr closed the connection without a reply\n");
 	else

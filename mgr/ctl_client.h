@@ -24,6 +24,9 @@ int ctl_client_connect(const char *path);
 ssize_t ctl_client_call(const char *path, unsigned n, const char *const fields[], char *reply,
 			size_t cap);
 
+/* "error: A\nerror: B\n" as "cellctl: A", "cellctl: B" on stderr. */
+void ctl_client_print_errors(const char *text, size_t len);
+
 /* The header of `list`'s columns (ctl_list.c), printed on a terminal. */
 void ctl_client_list_header(FILE *f);
 
