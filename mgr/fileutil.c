@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 ssize_t read_text_file(const char *path, char *buf, size_t len)
@@ -26,4 +27,54 @@ ssize_t read_text_file(const char *path, char *buf, size_t len)
 		return -ENODATA;
 	buf[n] = '\0';
 	return n;
+}
+
+int read_whole_file(const char *path, size_t max, char **out, size_t *out_len)
+{
+	size_t len = 0, size = 0;
+	char *buf = NULL;
+	int fd, r = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n;
+
+		if (len == size) {
+			char *b;
+
+			if (size > max) {
+				r = -EFBIG;
+				break;
+			}
+			size = size ? 2 * size : 4096;
+			b = realloc(buf, size);
+			if (!b) {
+				r = -ENOMEM;
+				break;
+			}
+			buf = b;
+		}
+		n = read(fd, buf + len, size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			r = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (r == 0 && len > max)
+		r = -EFBIG;
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*out = buf;
+	*out_len = len;
+	return 0;
 }

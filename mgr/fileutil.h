@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Small text files of /proc, /sys and /run, read in one go. */
+/* Small files read in one go: text of /proc, /sys and /run, and whole
+ * files of a known bound (the id-range table, /etc/subuid). */
 #ifndef CELLAR_FILEUTIL_H
 #define CELLAR_FILEUTIL_H
 
@@ -9,5 +10,10 @@
 /* Reads at most len - 1 bytes of path into buf and NUL-terminates it.
  * Returns the length, or a negative errno (-ENODATA for an empty file). */
 ssize_t read_text_file(const char *path, char *buf, size_t len);
+
+/* The whole of path, at most max bytes (-EFBIG past that), in a malloc'ed
+ * buffer (*out, not NUL-terminated; the caller frees it) of *out_len
+ * bytes.  Returns 0 or a negative errno. */
+int read_whole_file(const char *path, size_t max, char **out, size_t *out_len);
 
 #endif

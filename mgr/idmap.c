@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileutil.h"
+
 #define MSG_MAX 512
 
 struct reader {
@@ -276,58 +278,6 @@ static int path_in(char *dst, size_t size, const char *dir, const char *name)
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
-static int read_file(const char *path, char **out, size_t *out_len)
-{
-	size_t len = 0, size = 4096;
-	char *buf = NULL;
-	int fd, ret = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n;
-
-		if (len == size || !buf) {
-			char *b;
-
-			size = buf ? 2 * size : size;
-			if (size > IDMAP_FILE_MAX + 1)
-				size = IDMAP_FILE_MAX + 1;
-			if (buf && len == size) {
-				ret = -EFBIG;
-				break;
-			}
-			b = realloc(buf, size);
-			if (!b) {
-				ret = -ENOMEM;
-				break;
-			}
-			buf = b;
-		}
-		n = read(fd, buf + len, size - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (ret == 0 && len > IDMAP_FILE_MAX)
-		ret = -EFBIG;
-	if (ret < 0) {
-		free(buf);
-		return ret;
-	}
-	*out = buf;
-	*out_len = len;
-	return 0;
-}
-
 int idmap_load(struct idmap_db *db, const char *dir, idmap_report_fn report, void *ctx)
 {
 	char path[PATH_MAX], msg[PATH_MAX + 64];
@@ -338,7 +288,7 @@ int idmap_load(struct idmap_db *db, const char *dir, idmap_report_fn report, voi
 	db->n = 0;
 	ret = path_in(path, sizeof(path), dir, IDMAP_FILE_NAME);
 	if (ret == 0)
-		ret = read_file(path, &buf, &len);
+		ret = read_whole_file(path, IDMAP_FILE_MAX, &buf, &len);
 	if (ret == -ENOENT)
 		return 0;
 	if (ret < 0) {

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fileutil.h"
+
 /* A number as newuidmap's getulong() takes it: strtoul base 0, the whole
  * field, no overflow.  s..e, not NUL-terminated. */
 static bool parse_number(const char *s, const char *e, uint64_t *out)
@@ -81,61 +83,11 @@ int subid_find(const char *buf, size_t len, uint64_t lo, uint64_t count, struct 
 	return 0;
 }
 
-static int read_file(const char *path, char **out, size_t *out_len)
-{
-	size_t len = 0, size = 0;
-	char *buf = NULL;
-	int fd, r = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n;
-
-		if (len == size) {
-			char *b;
-
-			if (size > SUBID_FILE_MAX) {
-				r = -EFBIG;
-				break;
-			}
-			size = size ? 2 * size : 4096;
-			b = realloc(buf, size);
-			if (!b) {
-				r = -ENOMEM;
-				break;
-			}
-			buf = b;
-		}
-		n = read(fd, buf + len, size - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (r == 0 && len > SUBID_FILE_MAX)
-		r = -EFBIG;
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*out = buf;
-	*out_len = len;
-	return 0;
-}
-
 int subid_check(const char *path, uint64_t lo, uint64_t count, struct subid_entry *hit)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int r = read_file(path, &buf, &len);
+	int r = read_whole_file(path, SUBID_FILE_MAX, &buf, &len);
 
 	if (r == -ENOENT)
 		return 0;
