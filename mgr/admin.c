@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,11 +28,9 @@ static const char dropped[] = "\n[admin console: output dropped: the line is too
 static void want_output(struct mgr *m, bool want)
 {
 	struct admin *a = &m->admin;
-	struct epoll_event ev = {.events = EPOLLIN | (want ? EPOLLOUT : 0), .data.ptr = &a->w};
-
 	if (a->want_out == want)
 		return;
-	if (epoll_ctl(m->epfd, EPOLL_CTL_MOD, a->fd, &ev) == 0)
+	if (loop_modify_fd(&m->loop, &a->w, EPOLLIN | (want ? EPOLLOUT : 0)) == 0)
 		a->want_out = want;
 }
 
@@ -99,7 +98,7 @@ static void close_console(struct mgr *m, const char *why)
 		return;
 	if (why)
 		log_warn("admin console %s: %s: closed", a->path, why);
-	mgr_unwatch(m, a->fd);
+	loop_remove_fd(&m->loop, &a->w);
 	if (a->restore_termios)
 		tcsetattr(a->fd, TCSANOW, &a->saved);
 	close(a->fd);
@@ -217,8 +216,9 @@ static void on_input(struct mgr *m)
 	}
 }
 
-void admin_on_event(struct mgr *m)
+static void on_event(struct loop_fd *w, uint32_t events, void *data)
 {
+	struct mgr *m = data;
 	flush(m);
 	on_input(m);
 	flush(m);
@@ -240,6 +240,7 @@ void admin_open(struct mgr *m)
 	int fd;
 
 	a->fd = -1;
+	loop_fd_init(&a->w);
 	if (!m->cfg.host.admin_console[0])
 		return;
 	snprintf(a->path, sizeof(a->path), "%s", m->cfg.host.admin_console);
@@ -279,7 +280,7 @@ void admin_open(struct mgr *m)
 	}
 	/* What was typed before cellmgr listened is not a command. */
 	tcflush(fd, TCIFLUSH);
-	if (mgr_watch(m, fd, &a->w, WATCH_ADMIN, a) < 0) {
+	if (loop_add_fd(&m->loop, &a->w, fd, EPOLLIN, on_event, m) < 0) {
 		tcsetattr(fd, TCSANOW, &a->saved);
 		close(fd);
 		return;

@@ -19,6 +19,7 @@
 
 #include "admin_cmd.h"
 #include "cell.h"
+#include "loop.h"
 #include "ctl_proto.h"
 
 struct mgr;
@@ -35,15 +36,12 @@ struct admin {
 	bool want_out;	 /* EPOLLOUT is asked for: output is waiting */
 	size_t out_off, out_len;
 	char out[ADMIN_OUT_MAX];
-	struct watch w;
+	struct loop_fd w;
 };
 
 /* Opens [host] admin_console when one is set (logs why it cannot);
  * fd is -1 otherwise.  Call once, after the configuration is loaded. */
 void admin_open(struct mgr *m);
 void admin_close(struct mgr *m);
-
-/* Event loop: WATCH_ADMIN (input, or room for output). */
-void admin_on_event(struct mgr *m);
 
 #endif

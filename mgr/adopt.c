@@ -132,7 +132,6 @@ bool adopt_cell(struct mgr *m, struct cell *c)
 	c->pty_slave = fds[1];
 	c->notify = fds[2];
 	c->started_ms = rec.started_ms;
-	c->state = CELL_RUNNING;
 	log_info("cell %s re-adopted (pid %d, up %" PRIu64 " s)", c->cfg.name, (int)c->pid,
 		 (now_ms() - c->started_ms) / 1000);
 	return true;

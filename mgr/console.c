@@ -4,7 +4,8 @@
  * console of one cell at a time, like a terminal multiplexer.  Ctrl-a is
  * the escape: Ctrl-a 1..9 brings the Nth cell to the console, Ctrl-a n the
  * next one, Ctrl-a Ctrl-a sends a literal Ctrl-a.  Everything else typed
- * goes to the front cell's console pty.
+ * goes to the front cell's console pty.  A device class of the seat
+ * (seat.h): its front step shows the new front's last lines.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -12,10 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "devmux.h"
+#include "cell.h"
+#include "console.h"
 #include "log.h"
-#include "mgr.h"
+#include "seat.h"
 #include "termsafe.h"
+
+#include <sys/epoll.h>
 
 #define ESCAPE_KEY 0x01 /* Ctrl-a */
 #define SWITCH_TAIL_LINES 8
@@ -35,9 +39,17 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
-void console_attach(struct mgr *m)
+static void on_input(struct loop_fd *w, uint32_t events, void *data);
+
+void console_init(struct console *con, struct loop *loop, struct cells *cells, struct seat *seat,
+		  bool board)
 {
-	struct console *con = &m->console;
+	*con = (struct console){.loop = loop, .cells = cells, .seat = seat, .board = board};
+	loop_fd_init(&con->w_in);
+}
+
+void console_attach(struct console *con)
+{
 	struct termios raw;
 
 	if (tcgetattr(STDIN_FILENO, &con->saved) == 0) {
@@ -60,17 +72,16 @@ void console_attach(struct mgr *m)
 		} else
 			log_errno(neg_errno(), "console: raw mode");
 	}
-	if (mgr_watch(m, STDIN_FILENO, &con->w_in, WATCH_CONSOLE_IN, NULL) < 0)
+	if (loop_add_fd(con->loop, &con->w_in, STDIN_FILENO, EPOLLIN, on_input, con) < 0)
 		return;
 	con->attached = true;
 }
 
-void console_detach(struct mgr *m)
+void console_detach(struct console *con)
 {
-	struct console *con = &m->console;
 
 	if (con->attached)
-		mgr_unwatch(m, STDIN_FILENO);
+		loop_remove_fd(con->loop, &con->w_in);
 	if (con->restore_termios) {
 		tcsetattr(STDIN_FILENO, TCSANOW, &con->saved);
 		log_set_crlf(false);
@@ -100,24 +111,47 @@ static void replay_tail(const struct cell *c)
 	write_all(STDOUT_FILENO, safe, termsafe_finish(&t, safe, sizeof(safe)));
 }
 
-void console_switch(struct mgr *m, struct cell *c)
+/* class front: the console shows c from now on, after its last lines. */
+static int console_front(void *priv, struct cell *c)
 {
-	struct console *con = &m->console;
+	struct console *con = priv;
 
-	con->front = c;
-	if (!con->attached || !c)
-		return;
+	con->shown = c;
+	if (!con->attached)
+		return 0;
 	log_info("console: cell %s", c->cfg.name);
 	replay_tail(c);
+	return 0;
 }
 
-void console_status(struct mgr *m, bool ok, const char *fmt, ...)
+/* class gone: a cell that leaves the list is not shown any more. */
+static void console_gone(void *priv, struct cell *c)
+{
+	struct console *con = priv;
+
+	if (con->shown == c)
+		con->shown = NULL;
+}
+
+static bool console_present(void *priv)
+{
+	return ((struct console *)priv)->attached;
+}
+
+const struct seat_class console_class = {
+    .name = "console",
+    .present = console_present,
+    .front = console_front,
+    .gone = console_gone,
+};
+
+void console_status(struct console *con, bool ok, const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
 	int n;
 
-	if (!m->board)
+	if (!con->board)
 		return;
 	n = snprintf(line, sizeof(line), "%s ", ok ? "[  OK  ]" : "[FAILED]");
 	va_start(ap, fmt);
@@ -130,39 +164,39 @@ void console_status(struct mgr *m, bool ok, const char *fmt, ...)
 	write_all(STDERR_FILENO, line, (size_t)n);
 }
 
-void console_output(struct mgr *m, struct cell *c, const char *buf, size_t len)
+void console_output(struct console *con, struct cell *c, const char *buf, size_t len)
 {
-	if ((m->console.attached && m->console.front == c) || m->once == c)
+	if (con->attached && con->shown == c)
 		write_all(STDOUT_FILENO, buf, len);
 }
 
 /* A switch from the serial console moves the whole foreground (screen,
- * input) like any other: devmux decides. */
-static void switch_to(struct mgr *m, struct cell *c)
+ * input) like any other: the seat decides. */
+static void switch_to(struct console *con, struct cell *c)
 {
 	char err[160];
 
-	if (devmux_switch_to(m, c, err, sizeof(err)) < 0)
+	if (seat_switch(con->seat, c, err, sizeof(err)) < 0)
 		log_info("console: %s", err);
 }
 
-static void escape_command(struct mgr *m, char key)
+static void escape_command(struct console *con, char key)
 {
 	struct cell *next;
 	size_t i;
 
 	if (key >= '1' && key <= '9') {
 		i = (size_t)(key - '1');
-		if (i < m->n_cells)
-			switch_to(m, m->cells[i]);
+		if (i < con->cells->n)
+			switch_to(con, con->cells->v[i]);
 		else
 			log_info("console: no cell %c", key);
 		return;
 	}
-	if (key == 'n' && m->n_cells > 0) {
-		next = devmux_next(m, m->console.front, 0);
+	if (key == 'n' && con->cells->n > 0) {
+		next = seat_next(con->seat, seat_front(con->seat), false);
 		if (next)
-			switch_to(m, next);
+			switch_to(con, next);
 		else
 			log_info("console: no other cell runs");
 		return;
@@ -170,9 +204,9 @@ static void escape_command(struct mgr *m, char key)
 	log_info("console: Ctrl-a then 1-9 or n switches cells, Ctrl-a Ctrl-a sends Ctrl-a");
 }
 
-static void forward(struct mgr *m, const char *buf, size_t len)
+static void forward(struct console *con, const char *buf, size_t len)
 {
-	struct cell *front = m->console.front;
+	struct cell *front = con->shown;
 
 	if (len == 0 || !front || front->pty_master < 0)
 		return;
@@ -182,9 +216,9 @@ static void forward(struct mgr *m, const char *buf, size_t len)
 		log_errno(neg_errno(), "console: write to cell %s", front->cfg.name);
 }
 
-void console_on_input(struct mgr *m)
+static void on_input(struct loop_fd *w, uint32_t events, void *data)
 {
-	struct console *con = &m->console;
+	struct console *con = data;
 	char buf[512], out[512];
 	size_t i, o = 0;
 	ssize_t n;
@@ -193,7 +227,7 @@ void console_on_input(struct mgr *m)
 	if (n <= 0) {
 		if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 			/* No console any more (e.g. stdin closed): stop reading it. */
-			mgr_unwatch(m, STDIN_FILENO);
+			loop_remove_fd(con->loop, &con->w_in);
 			con->attached = false;
 		}
 		return;
@@ -207,9 +241,9 @@ void console_on_input(struct mgr *m)
 				out[o++] = ch;
 				continue;
 			}
-			forward(m, out, o);
+			forward(con, out, o);
 			o = 0;
-			escape_command(m, ch);
+			escape_command(con, ch);
 			continue;
 		}
 		if (ch == ESCAPE_KEY) {
@@ -218,5 +252,5 @@ void console_on_input(struct mgr *m)
 		}
 		out[o++] = ch;
 	}
-	forward(m, out, o);
+	forward(con, out, o);
 }

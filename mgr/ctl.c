@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -29,11 +30,18 @@
 #define ERR_MAX 512
 #define RELOAD_ERRORS_MAX 16384
 
-static void slot_init(struct ctl_client *cl)
+static void on_connection(struct loop_fd *w, uint32_t events, void *data);
+static void on_request(struct loop_fd *w, uint32_t events, void *data);
+static void on_request_timeout(struct loop_timer *t, void *data);
+
+/* A free slot: no fd in the loop, no timer armed. */
+static void slot_init(struct mgr *m, struct ctl_client *cl)
 {
 	memset(cl, 0, sizeof(*cl));
 	cl->fd = -1;
-	ctl_exec_init(&cl->exec);
+	loop_fd_init(&cl->w);
+	loop_timer_init(&cl->t_request, on_request_timeout, m);
+	ctl_exec_init(m, &cl->exec);
 }
 
 int ctl_listen(struct mgr *m)
@@ -42,7 +50,7 @@ int ctl_listen(struct mgr *m)
 	int fd, r;
 
 	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++)
-		slot_init(&m->ctl_clients[i]);
+		slot_init(m, &m->ctl_clients[i]);
 	/* Commands a killed cellmgr's clients had started lost them. */
 	cgroup_exec_sweep(&m->cgroups);
 	if (strlen(m->socket_path) >= sizeof(sa.sun_path))
@@ -59,7 +67,7 @@ int ctl_listen(struct mgr *m)
 		close(fd);
 		return r;
 	}
-	r = mgr_watch(m, fd, &m->w_ctl, WATCH_CTL_LISTEN, NULL);
+	r = loop_add_fd(&m->loop, &m->w_ctl, fd, EPOLLIN, on_connection, m);
 	if (r < 0) {
 		close(fd);
 		return r;
@@ -73,7 +81,8 @@ void ctl_client_close(struct mgr *m, struct ctl_client *cl)
 {
 	if (cl->fd < 0)
 		return;
-	mgr_unwatch(m, cl->fd);
+	loop_remove_fd(&m->loop, &cl->w);
+	loop_timer_disarm(&m->loop, &cl->t_request);
 	close(cl->fd);
 	cl->fd = -1;
 	cl->follow = NULL;
@@ -88,7 +97,7 @@ void ctl_close(struct mgr *m)
 		ctl_exec_abandon(m, cl);
 	}
 	if (m->ctl_fd >= 0) {
-		mgr_unwatch(m, m->ctl_fd);
+		loop_remove_fd(&m->loop, &m->w_ctl);
 		close(m->ctl_fd);
 		m->ctl_fd = -1;
 		unlink(m->socket_path);
@@ -126,7 +135,7 @@ static struct ctl_client *evict_idle(struct mgr *m)
 		struct ctl_client *cl = &m->ctl_clients[i];
 
 		if (cl->fd >= 0 && cl->mode == CTL_CLIENT_REQUEST && !cl->exec.active &&
-		    (!oldest || cl->deadline_ms < oldest->deadline_ms))
+		    (!oldest || cl->t_request.at_ms < oldest->t_request.at_ms))
 			oldest = cl;
 	}
 	if (oldest) {
@@ -136,8 +145,9 @@ static struct ctl_client *evict_idle(struct mgr *m)
 	return oldest;
 }
 
-void ctl_on_connection(struct mgr *m)
+static void on_connection(struct loop_fd *w, uint32_t events, void *data)
 {
+	struct mgr *m = data;
 	struct ctl_client *cl = NULL;
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
@@ -164,14 +174,14 @@ void ctl_on_connection(struct mgr *m)
 		refuse(fd, "error: busy\n");
 		return;
 	}
-	slot_init(cl);
-	if (mgr_watch(m, fd, &cl->w, WATCH_CTL_CLIENT, cl) < 0) {
+	slot_init(m, cl);
+	if (loop_add_fd(&m->loop, &cl->w, fd, EPOLLIN, on_request, m) < 0) {
 		close(fd);
 		return;
 	}
 	cl->fd = fd;
 	cl->mode = CTL_CLIENT_REQUEST;
-	cl->deadline_ms = now_ms() + CTL_REQUEST_TIMEOUT_MS;
+	loop_timer_in(&m->loop, &cl->t_request, CTL_REQUEST_TIMEOUT_MS);
 }
 
 /* The reply being built; one at a time, as the event loop is. */
@@ -210,6 +220,8 @@ static void simple_op(struct mgr *m, const struct ctl_request *req, struct cell 
 			 strerror(-r));
 	if (r < 0)
 		reply_error(rp, err);
+	else if (err[0]) /* a note: what it did */
+		ctl_buf_printf(&rp->b, "ok\n%s\n", err);
 	else
 		ctl_buf_printf(&rp->b, "ok\n");
 }
@@ -387,8 +399,10 @@ static void on_open_connection(struct mgr *m, struct ctl_client *cl)
 static struct reply reply;
 static char request[CTL_REQUEST_MAX + 1];
 
-void ctl_on_request(struct mgr *m, struct ctl_client *cl)
+static void on_request(struct loop_fd *w, uint32_t events, void *data)
 {
+	struct mgr *m = data;
+	struct ctl_client *cl = container_of(w, struct ctl_client, w);
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * CTL_EXEC_FDS)];
 		struct cmsghdr align;
@@ -451,30 +465,15 @@ const char *ctl_run(struct mgr *m, unsigned n, const char *const fields[], size_
 	return reply.b.buf;
 }
 
-int ctl_check_timeouts(struct mgr *m, uint64_t now)
+/* A client that sent no request in time is dropped. */
+static void on_request_timeout(struct loop_timer *t, void *data)
 {
-	int next = -1;
+	struct ctl_client *cl = container_of(t, struct ctl_client, t_request);
 
-	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++) {
-		struct ctl_client *cl = &m->ctl_clients[i];
-		uint64_t left;
-		int t;
-
-		t = ctl_exec_check_timeout(m, cl, now);
-		if (t >= 0 && (next < 0 || t < next))
-			next = t;
-		if (cl->fd < 0 || cl->mode != CTL_CLIENT_REQUEST)
-			continue;
-		if (cl->deadline_ms <= now) {
-			send_text(cl->fd, "error: no request in time\n");
-			ctl_client_close(m, cl);
-			continue;
-		}
-		left = cl->deadline_ms - now;
-		if (next < 0 || left < (uint64_t)next)
-			next = (int)left;
-	}
-	return next;
+	if (cl->fd < 0 || cl->mode != CTL_CLIENT_REQUEST)
+		return;
+	send_text(cl->fd, "error: no request in time\n");
+	ctl_client_close(data, cl);
 }
 
 void ctl_on_console_output(struct mgr *m, struct cell *c, const char *buf, size_t len)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "cell.h"
+#include "loop.h"
 
 struct mgr;
 
@@ -37,15 +38,15 @@ struct ctl_exec {
 	bool signaled; /* ended by signal code, else exited with status code */
 	int code;
 	int pidfd; /* until reaped, or -1 */
-	struct watch w_pid;
+	struct loop_fd w_pid;
 	int setup_fd; /* its setup reports, until its exec, or -1 */
-	struct watch w_setup;
+	struct loop_fd w_setup;
 	int cgroup_fd; /* its own cgroup, or -1 */
 	int events_fd; /* that cgroup's cgroup.events once it was killed, or -1 */
-	struct watch w_events;
+	struct loop_fd w_events;
+	struct loop_timer t_end; /* once killed: the status goes out then */
 	bool pty;
-	int client_fds[3];    /* for the client's "ok": the pty master, or the pipes' ends */
-	uint64_t deadline_ms; /* once ended: the status goes out by then */
+	int client_fds[3]; /* for the client's "ok": the pty master, or the pipes' ends */
 	char cell[CELL_NAME_MAX + 1];
 	char cgroup[CELL_NAME_MAX + 16];
 };
@@ -53,19 +54,15 @@ struct ctl_exec {
 /* A slot is free when fd is -1 and no exec is active. */
 struct ctl_client {
 	int fd;
-	struct watch w;
+	struct loop_fd w;
 	enum ctl_client_mode mode;
-	uint64_t deadline_ms; /* CTL_CLIENT_REQUEST: dropped after this */
-	struct cell *follow;  /* CTL_CLIENT_FOLLOW */
-	struct ctl_exec exec; /* CTL_CLIENT_EXEC, and after its client left */
+	struct loop_timer t_request; /* CTL_CLIENT_REQUEST: dropped then */
+	struct cell *follow;	     /* CTL_CLIENT_FOLLOW */
+	struct ctl_exec exec;	     /* CTL_CLIENT_EXEC, and after its client left */
 };
 
 int ctl_listen(struct mgr *m);
 void ctl_close(struct mgr *m);
-
-/* Event loop: WATCH_CTL_LISTEN, WATCH_CTL_CLIENT. */
-void ctl_on_connection(struct mgr *m);
-void ctl_on_request(struct mgr *m, struct ctl_client *cl);
 
 /* Ends the connection (not its command, if any). */
 void ctl_client_close(struct mgr *m, struct ctl_client *cl);
@@ -73,23 +70,13 @@ void ctl_client_close(struct mgr *m, struct ctl_client *cl);
 /* ctl_exec.c: an exec connection's command.  ctl_exec_start() answers
  * the request (decoded into req, for cell c) itself. */
 struct ctl_request;
-void ctl_exec_init(struct ctl_exec *x);
+void ctl_exec_init(struct mgr *m, struct ctl_exec *x);
 void ctl_exec_start(struct mgr *m, struct ctl_client *cl, const struct ctl_request *req,
 		    struct cell *c);
-/* WATCH_CTL_EXEC (its pidfd), WATCH_CTL_EXEC_SETUP, WATCH_CTL_EXEC_CGROUP. */
-void ctl_exec_on_exit(struct mgr *m, struct ctl_client *cl);
-void ctl_exec_on_setup(struct mgr *m, struct ctl_client *cl);
-void ctl_exec_on_cgroup(struct mgr *m, struct ctl_client *cl);
 /* The client hung up: the command and all it started are killed. */
 void ctl_exec_hangup(struct mgr *m, struct ctl_client *cl);
-/* Sends an overdue status; returns ms until the deadline, or -1. */
-int ctl_exec_check_timeout(struct mgr *m, struct ctl_client *cl, uint64_t now);
 /* cellmgr exits: kills the command and all it started, forgets it. */
 void ctl_exec_abandon(struct mgr *m, struct ctl_client *cl);
-
-/* Drops clients that sent no request in time; returns ms until the next
- * deadline, or -1 when there is none. */
-int ctl_check_timeouts(struct mgr *m, uint64_t now);
 
 /* New console output of cell c, for the clients that follow its log. */
 void ctl_on_console_output(struct mgr *m, struct cell *c, const char *buf, size_t len);

@@ -32,20 +32,31 @@
 
 #define EXEC_ERR_MAX 512
 
-void ctl_exec_init(struct ctl_exec *x)
+static void on_end_timeout(struct loop_timer *t, void *data);
+static void on_setup(struct loop_fd *w, uint32_t events, void *data);
+static void on_command_end(struct loop_fd *w, uint32_t events, void *data);
+static void on_cgroup(struct loop_fd *w, uint32_t events, void *data);
+
+void ctl_exec_init(struct mgr *m, struct ctl_exec *x)
 {
+	loop_timer_disarm(&m->loop, &x->t_end);
 	memset(x, 0, sizeof(*x));
 	x->pidfd = x->setup_fd = x->cgroup_fd = x->events_fd = -1;
 	for (int i = 0; i < 3; i++)
 		x->client_fds[i] = -1;
+	loop_fd_init(&x->w_pid);
+	loop_fd_init(&x->w_setup);
+	loop_fd_init(&x->w_events);
+	loop_timer_init(&x->t_end, on_end_timeout, m);
 }
 
-static void close_fd(struct mgr *m, int *fd, bool watched)
+/* Closes fd, out of the loop first when w watches it. */
+static void close_fd(struct mgr *m, int *fd, struct loop_fd *w)
 {
 	if (*fd < 0)
 		return;
-	if (watched)
-		mgr_unwatch(m, *fd);
+	if (w)
+		loop_remove_fd(&m->loop, w);
 	close(*fd);
 	*fd = -1;
 }
@@ -111,16 +122,16 @@ static void kill_all(struct mgr *m, struct ctl_exec *x)
 
 static void forget(struct mgr *m, struct ctl_exec *x)
 {
-	close_fd(m, &x->pidfd, true);
-	close_fd(m, &x->setup_fd, true);
-	close_fd(m, &x->events_fd, true);
+	close_fd(m, &x->pidfd, &x->w_pid);
+	close_fd(m, &x->setup_fd, &x->w_setup);
+	close_fd(m, &x->events_fd, &x->w_events);
 	for (int i = 0; i < 3; i++)
-		close_fd(m, &x->client_fds[i], false);
+		close_fd(m, &x->client_fds[i], NULL);
 	if (x->cgroup_fd >= 0) {
-		close_fd(m, &x->cgroup_fd, false);
+		close_fd(m, &x->cgroup_fd, NULL);
 		cgroup_exec_remove(&m->cgroups, x->cgroup);
 	}
-	ctl_exec_init(x);
+	ctl_exec_init(m, x);
 }
 
 static void send_status(struct mgr *m, struct ctl_client *cl)
@@ -149,17 +160,17 @@ static void advance(struct mgr *m, struct ctl_client *cl)
 	if (x->cgroup_fd >= 0 && !x->killed) {
 		x->killed = true;
 		cgroup_exec_kill(&m->cgroups, x->cgroup_fd, x->cgroup);
-		x->deadline_ms = now_ms() + CTL_EXEC_END_GRACE_MS;
+		loop_timer_in(&m->loop, &x->t_end, CTL_EXEC_END_GRACE_MS);
 		x->events_fd = openat(x->cgroup_fd, "cgroup.events", O_RDONLY | O_CLOEXEC);
-		if (x->events_fd >= 0 && mgr_watch_events(m, x->events_fd, EPOLLPRI, &x->w_events,
-							  WATCH_CTL_EXEC_CGROUP, cl) < 0)
-			close_fd(m, &x->events_fd, false);
+		if (x->events_fd >= 0 &&
+		    loop_add_fd(&m->loop, &x->w_events, x->events_fd, EPOLLPRI, on_cgroup, m) < 0)
+			close_fd(m, &x->events_fd, NULL);
 	}
 	/* Read after the watch: a change in between still wakes the loop. */
 	if (x->events_fd >= 0)
 		populated = cgroup_populated(x->events_fd);
 	if (populated > 0) {
-		/* ctl_exec_check_timeout() sends the status at the deadline. */
+		/* on_end_timeout() sends the status at the deadline. */
 		return;
 	}
 	send_status(m, cl);
@@ -180,7 +191,7 @@ void ctl_exec_start(struct mgr *m, struct ctl_client *cl, const struct ctl_reque
 	char err[EXEC_ERR_MAX] = "";
 	int r;
 
-	ctl_exec_init(x);
+	ctl_exec_init(m, x);
 	r = mgr_exec(m, c, &s, err, sizeof(err));
 	if (r < 0) {
 		if (!err[0])
@@ -198,8 +209,8 @@ void ctl_exec_start(struct mgr *m, struct ctl_client *cl, const struct ctl_reque
 	snprintf(x->cgroup, sizeof(x->cgroup), "%s", s.cgroup);
 	snprintf(x->cell, sizeof(x->cell), "%s", c->cfg.name);
 	cl->mode = CTL_CLIENT_EXEC;
-	if (mgr_watch(m, x->pidfd, &x->w_pid, WATCH_CTL_EXEC, cl) < 0 ||
-	    mgr_watch(m, x->setup_fd, &x->w_setup, WATCH_CTL_EXEC_SETUP, cl) < 0) {
+	if (loop_add_fd(&m->loop, &x->w_pid, x->pidfd, EPOLLIN, on_command_end, m) < 0 ||
+	    loop_add_fd(&m->loop, &x->w_setup, x->setup_fd, EPOLLIN, on_setup, m) < 0) {
 		/* Unsupervised, it must not run.  epoll_ctl fails only out of
 		 * memory; the child is fresh, SIGKILLed, in a cgroup the cell
 		 * cannot freeze, so this wait is short. */
@@ -212,9 +223,11 @@ void ctl_exec_start(struct mgr *m, struct ctl_client *cl, const struct ctl_reque
 	}
 }
 
-void ctl_exec_on_setup(struct mgr *m, struct ctl_client *cl)
+static void on_setup(struct loop_fd *w, uint32_t events, void *data)
 {
-	struct ctl_exec *x = &cl->exec;
+	struct mgr *m = data;
+	struct ctl_exec *x = container_of(w, struct ctl_exec, w_setup);
+	struct ctl_client *cl = container_of(x, struct ctl_client, exec);
 	struct child_error e = {0};
 	char why[EXEC_ERR_MAX];
 	int master = x->client_fds[0], r;
@@ -230,7 +243,7 @@ void ctl_exec_on_setup(struct mgr *m, struct ctl_client *cl)
 		close(master); /* never sent for pipes */
 	if (r == 1)
 		return;
-	close_fd(m, &x->setup_fd, true);
+	close_fd(m, &x->setup_fd, &x->w_setup);
 	if (r == 0 && x->pty && x->client_fds[0] < 0) {
 		r = -EPIPE;
 		child_error_set(&e, r, "the command ended before its pty was ready");
@@ -246,25 +259,29 @@ void ctl_exec_on_setup(struct mgr *m, struct ctl_client *cl)
 	advance(m, cl);
 }
 
-void ctl_exec_on_exit(struct mgr *m, struct ctl_client *cl)
+static void on_command_end(struct loop_fd *w, uint32_t events, void *data)
 {
-	struct ctl_exec *x = &cl->exec;
+	struct mgr *m = data;
+	struct ctl_exec *x = container_of(w, struct ctl_exec, w_pid);
+	struct ctl_client *cl = container_of(x, struct ctl_client, exec);
 	siginfo_t si;
 
 	memset(&si, 0, sizeof(si));
 	if (x->pidfd < 0 || waitid(P_PIDFD, (id_t)x->pidfd, &si, WEXITED | WNOHANG) < 0 ||
 	    si.si_pid == 0)
 		return;
-	close_fd(m, &x->pidfd, true);
+	close_fd(m, &x->pidfd, &x->w_pid);
 	x->ended = true;
 	x->signaled = si.si_code != CLD_EXITED;
 	x->code = si.si_status;
 	advance(m, cl);
 }
 
-void ctl_exec_on_cgroup(struct mgr *m, struct ctl_client *cl)
+static void on_cgroup(struct loop_fd *w, uint32_t events, void *data)
 {
-	advance(m, cl);
+	struct ctl_exec *x = container_of(w, struct ctl_exec, w_events);
+
+	advance(data, container_of(x, struct ctl_client, exec));
 }
 
 void ctl_exec_hangup(struct mgr *m, struct ctl_client *cl)
@@ -275,23 +292,21 @@ void ctl_exec_hangup(struct mgr *m, struct ctl_client *cl)
 		return;
 	kill_all(m, x);
 	for (int i = 0; i < 3; i++)
-		close_fd(m, &x->client_fds[i], false);
+		close_fd(m, &x->client_fds[i], NULL);
 }
 
-int ctl_exec_check_timeout(struct mgr *m, struct ctl_client *cl, uint64_t now)
+static void on_end_timeout(struct loop_timer *t, void *data)
 {
-	struct ctl_exec *x = &cl->exec;
+	struct mgr *m = data;
+	struct ctl_exec *x = container_of(t, struct ctl_exec, t_end);
+	struct ctl_client *cl = container_of(x, struct ctl_client, exec);
 
-	if (!x->active || !x->killed || !x->deadline_ms)
-		return -1;
-	if (now < x->deadline_ms)
-		return (int)(x->deadline_ms - now);
-	x->deadline_ms = 0;
+	if (!x->active || !x->killed)
+		return;
 	log_warn("cell %s: exec: %s/%s still has processes %d ms after cgroup.kill; the "
 		 "client gets the status now, the cgroup goes once empty",
 		 x->cell, m->cgroups.path, x->cgroup, CTL_EXEC_END_GRACE_MS);
 	send_status(m, cl);
-	return -1;
 }
 
 void ctl_exec_abandon(struct mgr *m, struct ctl_client *cl)

@@ -97,8 +97,8 @@ void ctl_list_text(struct mgr *m, struct ctl_buf *b)
 	char up[32], mem[32], max[32], cpu[32], pids[32], rd[32], wr[32];
 	struct cgroup_stats st;
 
-	for (size_t i = 0; i < m->n_cells; i++) {
-		struct cell *c = m->cells[i];
+	for (size_t i = 0; i < m->cells.n; i++) {
+		struct cell *c = m->cells.v[i];
 
 		mgr_cell_stats(m, c, &st);
 		format_duration(up, sizeof(up), c, uptime_s(c, now));
@@ -110,7 +110,8 @@ void ctl_list_text(struct mgr *m, struct ctl_buf *b)
 		format_bytes(wr, sizeof(wr), st.io_write);
 		ctl_buf_printf(b, "%-15s %-9s %7d %8s %8u %8s %-5s %8s %8s %6s %s/%s\n",
 			       c->cfg.name, cell_state_name(c->state), (int)c->pid, up, c->restarts,
-			       mem, m->console.front == c ? "front" : "-", max, cpu, pids, rd, wr);
+			       mem, seat_front(&m->seat) == c ? "front" : "-", max, cpu, pids, rd,
+			       wr);
 	}
 }
 
@@ -144,7 +145,7 @@ static void cell_json_fields(struct mgr *m, struct cell *c, uint64_t now, struct
 	json_figure(b, "pids_max", st.pids_max);
 	json_figure(b, "io_read_bytes", st.io_read);
 	json_figure(b, "io_write_bytes", st.io_write);
-	ctl_buf_printf(b, ",\"foreground\":%s", m->console.front == c ? "true" : "false");
+	ctl_buf_printf(b, ",\"foreground\":%s", seat_front(&m->seat) == c ? "true" : "false");
 }
 
 void ctl_list_json(struct mgr *m, struct ctl_buf *b)
@@ -153,9 +154,9 @@ void ctl_list_json(struct mgr *m, struct ctl_buf *b)
 	const char *note = cgroup_stats_note(&m->cgroups);
 
 	ctl_buf_printf(b, "{\"cells\":[");
-	for (size_t i = 0; i < m->n_cells; i++) {
+	for (size_t i = 0; i < m->cells.n; i++) {
 		ctl_buf_printf(b, "%s{", i ? "," : "");
-		cell_json_fields(m, m->cells[i], now, b);
+		cell_json_fields(m, m->cells.v[i], now, b);
 		ctl_buf_printf(b, "}");
 	}
 	ctl_buf_printf(b, "],\"figures\":");
@@ -187,7 +188,7 @@ void ctl_status_text(struct mgr *m, struct cell *c, struct ctl_buf *b)
 		       cell_state_name(c->state), (int)c->pid, up, c->restarts);
 	status_figure(b, "memory", st.memory);
 	ctl_buf_printf(b, "foreground: %s\nimage: %s\ninit: %s\n",
-		       m->console.front == c ? "yes" : "no",
+		       seat_front(&m->seat) == c ? "yes" : "no",
 		       c->upd.img.image[0] ? c->upd.img.image : c->cfg.image, c->cfg.init);
 	status_figure(b, "memory_max", st.memory_max);
 	status_figure(b, "cpu_usec", st.cpu_usec);
@@ -195,7 +196,7 @@ void ctl_status_text(struct mgr *m, struct cell *c, struct ctl_buf *b)
 	status_figure(b, "pids_max", st.pids_max);
 	status_figure(b, "io_read_bytes", st.io_read);
 	status_figure(b, "io_write_bytes", st.io_write);
-	if (vt_describe(m, c, vt, sizeof(vt)))
+	if (vt_describe(&m->vt, c, vt, sizeof(vt)))
 		ctl_buf_printf(b, "vt: %s\n", vt);
 	if (c->reason[0])
 		ctl_buf_printf(b, "reason: %s\n", c->reason);
@@ -225,8 +226,8 @@ void ctl_no_cell_text(struct mgr *m, const char *name, char *text, size_t len)
 	const char *best;
 
 	suggest_init(&s, name);
-	for (size_t i = 0; i < m->n_cells; i++)
-		suggest_add(&s, m->cells[i]->cfg.name);
+	for (size_t i = 0; i < m->cells.n; i++)
+		suggest_add(&s, m->cells.v[i]->cfg.name);
 	best = suggest_best(&s);
 	if (best)
 		snprintf(text, len, "no cell '%s' (did you mean '%s'?)", name, best);

@@ -21,7 +21,11 @@
 #include <unistd.h>
 
 #include "input_priv.h"
+#include "devprog.h"
 #include "log.h"
+#include "rootfs.h"
+#include "seat.h"
+#include <sys/epoll.h>
 #include "mountutil.h"
 
 /* --------------------------------------------------------------- copies */
@@ -65,27 +69,8 @@ static int copy_find_node(struct copy *k)
 	return r;
 }
 
-static int uid_of(struct mgr *m, struct cell *c, uid_t *uid)
+int copy_create(struct input *in, struct src *s, struct cell *c, struct copy **out)
 {
-	uint32_t base = 0;
-	bool is_new = false;
-	int r;
-
-	*uid = 0;
-	if (!c->cfg.userns)
-		return 0;
-	if (!m->idmap_usable)
-		return -ENOENT;
-	r = idmap_get(&m->idmap, c->cfg.name, &base, &is_new);
-	if (r < 0)
-		return r;
-	*uid = base;
-	return 0;
-}
-
-int copy_create(struct mgr *m, struct src *s, struct cell *c, struct copy **out)
-{
-	struct input *in = IN(m);
 	struct uinput_setup us;
 	struct copy *k = NULL;
 	char sysname[32];
@@ -100,8 +85,7 @@ int copy_create(struct mgr *m, struct src *s, struct cell *c, struct copy **out)
 		}
 	if (!k)
 		return log_errno(-ENOSPC, "input: cell %s: copy of %s", c->cfg.name, s->name);
-	if ((r = uid_of(m, c, &uid)) < 0)
-		return log_errno(r, "input: cell %s: its id range", c->cfg.name);
+	uid = c->root_uid;
 	fd = open(UINPUT_PATH, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return log_errno(neg_errno(), "input: open " UINPUT_PATH);
@@ -159,7 +143,7 @@ int copy_create(struct mgr *m, struct src *s, struct cell *c, struct copy **out)
 		goto fail_created;
 	k->used = true;
 	/* Only the front cell's copies are live. */
-	if (c != in->front && (r = copy_set_inhibited(k, true)) < 0) {
+	if (c != in->live && (r = copy_set_inhibited(k, true)) < 0) {
 		k->used = false;
 		goto fail_created;
 	}
@@ -168,8 +152,7 @@ int copy_create(struct mgr *m, struct src *s, struct cell *c, struct copy **out)
 		k->used = false;
 		goto fail_created;
 	}
-	k->it.type = ITEM_COPY;
-	if (mgr_watch(m, fd, &k->it.w, WATCH_INPUT, &k->it) < 0) {
+	if (loop_add_fd(in->loop, &k->w, fd, EPOLLIN, input_on_copy, in) < 0) {
 		r = -EIO;
 		k->used = false;
 		goto fail_created;
@@ -189,69 +172,76 @@ fail_created:
 	return r;
 }
 
-static void copy_unbind_running(struct mgr *m, struct copy *k);
+static void copy_unbind_running(struct input *in, struct copy *k);
 
-void copy_destroy(struct mgr *m, struct copy *k)
+void copy_destroy(struct input *in, struct copy *k)
 {
 	if (k->bound)
-		copy_unbind_running(m, k);
-	mgr_unwatch(m, k->fd);
+		copy_unbind_running(in, k);
+	loop_remove_fd(in->loop, &k->w);
 	ioctl(k->fd, UI_DEV_DESTROY);
 	close(k->fd);
 	k->used = false;
 }
 
-int input_cell_devs(struct mgr *m, struct cell *c, struct dev_bind *devs, unsigned *n, unsigned max)
+/* class bind: the cell's copies of every source, as its
+ * /dev/input/eventK (K the source's slot), and c 13:* in its device
+ * program.  A cell without input in its devices gets nothing. */
+int input_bind(void *priv, struct cell *c, struct seat_bind *b)
 {
-	struct input *in = IN(m);
+	struct input *in = priv;
 	int added = 0, r;
 
-	if (!in || !in->uinput || !cell_has_input(c))
+	if (!in->uinput || !cell_has_input(c))
 		return 0;
 	/* A restart: none of the old copies stay (the front stays c). */
-	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++)
-		if (in->copies[i].used && in->copies[i].cell == c) {
-			in->copies[i].bound = false;
-			copy_destroy(m, &in->copies[i]);
-		}
+	input_release(in, c);
 	for (unsigned i = 0; i < INPUT_SRC_MAX; i++) {
 		struct src *s = &in->src[i];
 		struct copy *k;
 
 		if (!s->used || !s->copyable)
 			continue;
-		if (*n >= max)
-			return log_errno(-ENOSPC, "input: cell %s: too many device nodes",
-					 c->cfg.name);
-		if ((r = copy_create(m, s, c, &k)) < 0)
+		if (b->n >= b->max) {
+			snprintf(b->err, b->errlen, "input devices: too many device nodes");
+			return -ENOSPC;
+		}
+		if ((r = copy_create(in, s, c, &k)) < 0) {
+			snprintf(b->err, b->errlen, "input devices: uinput copy of %s: %s", s->name,
+				 strerror(-r));
 			return r;
-		snprintf(devs[*n].host, sizeof(devs[*n].host), "%s", k->node);
-		snprintf(devs[*n].cell, sizeof(devs[*n].cell), "input/event%u", s->slot);
-		(*n)++;
+		}
+		snprintf(b->devs[b->n].host, sizeof(b->devs[b->n].host), "%s", k->node);
+		snprintf(b->devs[b->n].cell, sizeof(b->devs[b->n].cell), "input/event%u", s->slot);
+		b->n++;
 		added++;
 	}
-	if (added)
-		log_info("input: cell %s: %d input device(s)", c->cfg.name, added);
-	return added;
+	if (!added)
+		return 0;
+	log_info("input: cell %s: %d input device(s)", c->cfg.name, added);
+	if (b->prog && devprog_add(b->prog, 'c', 13, DEVPROG_ANY, "rw") < 0) {
+		snprintf(b->err, b->errlen, "input devices: device program: cannot add c 13:*");
+		return -ENOMEM;
+	}
+	return 0;
 }
 
-void input_cell_gone(struct mgr *m, struct cell *c)
+/* class release and gone: the cell's copies go.  A front cell that comes
+ * back (a restart, a reboot inside) keeps its copies live: its new ones
+ * are made live.  The seat moves the front elsewhere when it does not
+ * come back (back, then nothing is live); a cell that leaves the list is
+ * never live again. */
+void input_release(void *priv, struct cell *c)
 {
-	struct input *in = IN(m);
+	struct input *in = priv;
 
-	if (!in)
-		return;
 	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++)
 		if (in->copies[i].used && in->copies[i].cell == c) {
 			in->copies[i].bound = false; /* its mount namespace is gone */
-			copy_destroy(m, &in->copies[i]);
+			copy_destroy(in, &in->copies[i]);
 		}
-	/* A front cell that comes back (a restart, a reboot inside) keeps the
-	 * front: its new copies are made live.  The seat moves the front
-	 * elsewhere when it does not come back; a cell that leaves the list
-	 * is never the front again. */
-	if (in->front == c && c->removed)
-		in->front = NULL;
+	if (in->live == c && c->removed)
+		in->live = NULL;
 }
 
 /* ------------------------------------------------- running cells' /dev */
@@ -266,13 +256,13 @@ void input_cell_gone(struct mgr *m, struct cell *c)
  * directory of that tmpfs, the node a new file.  The bind made there
  * reaches the cell by propagation (its /dev is a slave of that one).
  */
-static int open_cell_dev(struct mgr *m, struct cell *c)
+static int open_cell_dev(struct input *in, struct cell *c)
 {
 	char path[PATH_MAX];
 	struct statfs sfs;
 	int root, dev;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/cells/%s/root", m->state_dir, c->cfg.name) >=
+	if ((size_t)snprintf(path, sizeof(path), "%s/cells/%s/root", in->state_dir, c->cfg.name) >=
 	    sizeof(path))
 		return -ENAMETOOLONG;
 	root = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -338,7 +328,7 @@ static int unbind_node(int dev, const char *name)
 	return r;
 }
 
-static int in_cell_dev(struct mgr *m, struct copy *k, bool bind)
+static int in_cell_dev(struct input *in, struct copy *k, bool bind)
 {
 	struct cell *c = k->cell;
 	char name[24];
@@ -350,11 +340,11 @@ static int in_cell_dev(struct mgr *m, struct copy *k, bool bind)
 	if (setns(c->shim_pidfd, CLONE_NEWNS) < 0)
 		return log_errno(neg_errno(), "input: cell %s: enter its shim's mount namespace",
 				 c->cfg.name);
-	dev = open_cell_dev(m, c);
+	dev = open_cell_dev(in, c);
 	r = dev < 0 ? dev : bind ? bind_node(k, dev, name) : unbind_node(dev, name);
 	if (dev >= 0)
 		close(dev);
-	if (setns(m->own_mntns, CLONE_NEWNS) < 0) {
+	if (setns(in->own_mntns, CLONE_NEWNS) < 0) {
 		/* Cannot happen with our own namespace's fd; nothing sane is left. */
 		log_errno(neg_errno(), "input: back to cellmgr's mount namespace");
 		abort();
@@ -365,9 +355,9 @@ static int in_cell_dev(struct mgr *m, struct copy *k, bool bind)
 	return r;
 }
 
-int copy_bind_running(struct mgr *m, struct copy *k)
+int copy_bind_running(struct input *in, struct copy *k)
 {
-	int r = in_cell_dev(m, k, true);
+	int r = in_cell_dev(in, k, true);
 
 	if (r == 0) {
 		k->bound = true;
@@ -377,9 +367,9 @@ int copy_bind_running(struct mgr *m, struct copy *k)
 	return r;
 }
 
-static void copy_unbind_running(struct mgr *m, struct copy *k)
+static void copy_unbind_running(struct input *in, struct copy *k)
 {
 	if (cell_is_active(k->cell))
-		in_cell_dev(m, k, false);
+		in_cell_dev(in, k, false);
 	k->bound = false;
 }

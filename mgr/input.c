@@ -7,8 +7,9 @@
  *   physical device --EVIOCGRAB--> cellmgr --write--> front cell's copy
  *                                          (uinput)   (other copies inhibited)
  *
- * Every fd lives in the event loop under one watch kind, WATCH_INPUT; the
- * watch's obj says which of ours it is (struct item).
+ * Every fd lives in the event loop with a callback of its own: a source,
+ * a copy, the uevent socket.  A device class of the seat (seat.h): bind
+ * makes a starting cell's copies, back and front route, release destroys.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -32,11 +33,13 @@
 #include <unistd.h>
 
 #include "input_priv.h"
+
+#include <sys/epoll.h>
 #include "log.h"
 #include "vt.h"
-#include "mgr.h"
+#include "devprog.h"
 #include "rootfs.h"
-#include "devmux.h"
+#include "seat.h"
 #include "uevent.h"
 
 #define SYSRQ_VALUE "0" /* docs/devices-input.md, "sysrq" */
@@ -172,9 +175,11 @@ static bool is_our_copy(struct input *in, int fd, const char *sysname)
 
 /* Opens, grabs and registers /dev/input/<sysname>.  Returns the source or
  * NULL (not ours, one of our copies, or an error: logged). */
-static struct src *src_add(struct mgr *m, const char *sysname)
+static void on_src(struct loop_fd *w, uint32_t events, void *data);
+static void on_uevent(struct loop_fd *w, uint32_t events, void *data);
+
+static struct src *src_add(struct input *in, const char *sysname)
 {
-	struct input *in = IN(m);
 	char path[64];
 	struct src *s = NULL;
 	unsigned i;
@@ -223,8 +228,7 @@ static struct src *src_add(struct mgr *m, const char *sysname)
 		close(fd);
 		return NULL;
 	}
-	s->it.type = ITEM_SRC;
-	if (mgr_watch(m, fd, &s->it.w, WATCH_INPUT, &s->it) < 0) {
+	if (loop_add_fd(in->loop, &s->w, fd, EPOLLIN, on_src, in) < 0) {
 		close(fd);
 		return NULL;
 	}
@@ -234,22 +238,20 @@ static struct src *src_add(struct mgr *m, const char *sysname)
 	return s;
 }
 
-static void src_remove(struct mgr *m, struct src *s)
+static void src_remove(struct input *in, struct src *s)
 {
-	struct input *in = IN(m);
 
 	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++)
 		if (in->copies[i].used && in->copies[i].src == s)
-			copy_destroy(m, &in->copies[i]);
-	mgr_unwatch(m, s->fd);
+			copy_destroy(in, &in->copies[i]);
+	loop_remove_fd(in->loop, &s->w);
 	close(s->fd);
 	log_info("input: /dev/input/%s (%s) gone", s->sysname, s->name);
 	s->used = false;
 }
 
-static int uevent_open(struct mgr *m)
+static int uevent_open(struct input *in)
 {
-	struct input *in = IN(m);
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_groups = 1 /* kernel */};
 	int fd;
 
@@ -260,8 +262,7 @@ static int uevent_open(struct mgr *m)
 		close(fd);
 		return log_errno(neg_errno(), "input: bind uevent socket");
 	}
-	in->uevent.type = ITEM_UEVENT;
-	if (mgr_watch(m, fd, &in->uevent.w, WATCH_INPUT, &in->uevent) < 0) {
+	if (loop_add_fd(in->loop, &in->w_uevent, fd, EPOLLIN, on_uevent, in) < 0) {
 		close(fd);
 		return -EIO;
 	}
@@ -269,20 +270,27 @@ static int uevent_open(struct mgr *m)
 	return 0;
 }
 
-int input_init(struct mgr *m)
+struct input *input_init(struct loop *loop, struct cells *cells, struct seat *seat, struct vt *vt,
+			 const char *state_dir, int own_mntns)
 {
 	struct input *in;
 	struct dirent *de;
 	DIR *dir;
 	int r;
 
-	if (m->input)
-		return 0;
 	in = calloc(1, sizeof(*in));
-	if (!in)
-		return log_errno(-ENOMEM, "input");
+	if (!in) {
+		log_errno(-ENOMEM, "input");
+		return NULL;
+	}
 	in->uevent_fd = -1;
-	m->input = in;
+	in->loop = loop;
+	in->cells = cells;
+	in->seat = seat;
+	in->vt = vt;
+	in->state_dir = state_dir;
+	in->own_mntns = own_mntns;
+	loop_fd_init(&in->w_uevent);
 
 	/* 0: no sysrq at all.  Every keyboard, copies included, would act
 	 * on the host with any other value (docs/devices-input.md). */
@@ -300,36 +308,33 @@ int input_init(struct mgr *m)
 	} else {
 		while ((de = readdir(dir)))
 			if (strncmp(de->d_name, "event", 5) == 0)
-				src_add(m, de->d_name);
+				src_add(in, de->d_name);
 		closedir(dir);
 	}
 	if (in->uinput)
-		uevent_open(m);
-	return 0;
+		uevent_open(in);
+	return in;
 }
 
-void input_fini(struct mgr *m)
+void input_fini(struct input *in)
 {
-	struct input *in = IN(m);
-
 	if (!in)
 		return;
 	for (unsigned i = 0; i < INPUT_SRC_MAX; i++)
 		if (in->src[i].used)
-			src_remove(m, &in->src[i]);
+			src_remove(in, &in->src[i]);
 	if (in->uevent_fd >= 0) {
-		mgr_unwatch(m, in->uevent_fd);
+		loop_remove_fd(in->loop, &in->w_uevent);
 		close(in->uevent_fd);
 	}
 	free(in);
-	m->input = NULL;
 }
 
 /* ---------------------------------------------------------------- hotplug */
 
-static void on_uevent(struct mgr *m)
+static void on_uevent(struct loop_fd *src, uint32_t events, void *data)
 {
-	struct input *in = IN(m);
+	struct input *in = data;
 	char buf[8192];
 	ssize_t n;
 
@@ -340,24 +345,24 @@ static void on_uevent(struct mgr *m)
 		if (uevent_parse(buf, (size_t)n, &ev) < 0 || !(node = uevent_input_node(&ev)))
 			continue;
 		if (ev.action == UEVENT_ADD) {
-			struct src *s = src_add(m, node);
+			struct src *s = src_add(in, node);
 
 			if (!s || !s->copyable)
 				continue;
-			for (size_t i = 0; i < m->n_cells; i++) {
-				struct cell *c = m->cells[i];
+			for (size_t i = 0; i < in->cells->n; i++) {
+				struct cell *c = in->cells->v[i];
 				struct copy *k;
 
 				if (!cell_is_active(c) || c->pidfd < 0 || !cell_has_input(c))
 					continue;
-				if (copy_create(m, s, c, &k) == 0 && copy_bind_running(m, k) < 0)
-					copy_destroy(m, k);
+				if (copy_create(in, s, c, &k) == 0 && copy_bind_running(in, k) < 0)
+					copy_destroy(in, k);
 			}
 		} else if (ev.action == UEVENT_REMOVE) {
 			struct src *s = src_by_sysname(in, node);
 
 			if (s)
-				src_remove(m, s);
+				src_remove(in, s);
 		}
 	}
 }
@@ -374,10 +379,10 @@ static void emit(int fd, unsigned type, unsigned code, int value)
 
 static struct copy *front_copy(struct input *in, struct src *s)
 {
-	if (!in->front)
+	if (!in->live)
 		return NULL;
 	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++)
-		if (in->copies[i].used && in->copies[i].src == s && in->copies[i].cell == in->front)
+		if (in->copies[i].used && in->copies[i].src == s && in->copies[i].cell == in->live)
 			return &in->copies[i];
 	return NULL;
 }
@@ -415,31 +420,27 @@ static void sync_leds(struct input *in, struct cell *c)
  * too: the kernel's keyboard handler sets the new VT's LED state on every
  * live keyboard, and a copy that took it would lose its own cell's state
  * (dev->led, which the kernel restores when the copy lives again). */
-void input_detach(struct mgr *m)
+static void input_detach(struct input *in)
 {
-	struct input *in = IN(m);
-
-	if (!in || !in->front)
+	if (!in->live)
 		return;
 	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++) {
 		struct copy *k = &in->copies[i];
 
-		if (k->used && k->cell == in->front) {
+		if (k->used && k->cell == in->live) {
 			release_held(k);
 			copy_set_inhibited(k, true);
 		}
 	}
-	in->front = NULL;
+	in->live = NULL;
 }
 
-void input_route_to(struct mgr *m, struct cell *c)
+static void input_route_to(struct input *in, struct cell *c)
 {
-	struct input *in = IN(m);
-
-	if (!in || in->front == c)
+	if (in->live == c)
 		return;
-	input_detach(m);
-	in->front = c;
+	input_detach(in);
+	in->live = c;
 	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++) {
 		struct copy *k = &in->copies[i];
 
@@ -451,58 +452,54 @@ void input_route_to(struct mgr *m, struct cell *c)
 	log_info("input: routed to %s", c ? c->cfg.name : "no cell");
 }
 
-struct cell *input_front(const struct mgr *m)
-{
-	return IN(m) ? IN(m)->front : NULL;
-}
-
 static bool switchable(const struct cell *c)
 {
 	return cell_is_active(c) && cell_has_input(c);
 }
 
-static void switch_to(struct mgr *m, struct cell *c, const char *key)
+static void switch_to(struct input *in, struct cell *c, const char *key)
 {
 	struct timespec now;
 	uint64_t us;
 	char err[256];
 
-	if (devmux_switch_to(m, c, err, sizeof(err)) < 0) {
+	if (seat_switch(in->seat, c, err, sizeof(err)) < 0) {
 		log_warn("input: %s: switch to %s: %s", key, c->cfg.name, err);
 		return;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u - IN(m)->key_us;
+	us = (uint64_t)now.tv_sec * 1000000u + (uint64_t)now.tv_nsec / 1000u - in->key_us;
 	log_info("input: %s: switched to %s %llu.%03llu ms after the key", key, c->cfg.name,
 		 (unsigned long long)(us / 1000), (unsigned long long)(us % 1000));
 }
 
-static void hotkey_vt(struct mgr *m, unsigned vt)
+static void hotkey_vt(struct input *in, unsigned vt)
 {
-	for (size_t i = 0; i < m->n_cells; i++)
-		if (vt_of(m, m->cells[i]) == vt && switchable(m->cells[i])) {
+	for (size_t i = 0; i < in->cells->n; i++)
+		if (vt_of(in->vt, in->cells->v[i]) == vt && switchable(in->cells->v[i])) {
 			char key[16];
 
 			snprintf(key, sizeof(key), "Ctrl-Alt-F%u", vt);
-			switch_to(m, m->cells[i], key);
+			switch_to(in, in->cells->v[i], key);
 			return;
 		}
 	log_info("input: Ctrl-Alt-F%u: no running cell on VT %u", vt, vt);
 }
 
-static void hotkey_next(struct mgr *m)
+static void hotkey_next(struct input *in)
 {
-	struct cell *front = IN(m)->front;
+	struct cells *cs = in->cells;
+	struct cell *front = seat_front(in->seat);
 	size_t start = 0;
 
-	for (size_t i = 0; i < m->n_cells; i++)
-		if (m->cells[i] == front)
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->v[i] == front)
 			start = i + 1;
-	for (size_t j = 0; j < m->n_cells; j++) {
-		struct cell *c = m->cells[(start + j) % m->n_cells];
+	for (size_t j = 0; j < cs->n; j++) {
+		struct cell *c = cs->v[(start + j) % cs->n];
 
 		if (c != front && switchable(c)) {
-			switch_to(m, c, "Ctrl-Alt-Right");
+			switch_to(in, c, "Ctrl-Alt-Right");
 			return;
 		}
 	}
@@ -531,9 +528,8 @@ static int fkey_number(unsigned code)
 }
 
 /* A key press the host keeps?  Acts on it and says so (value 1 only). */
-static bool host_key(struct mgr *m, unsigned code)
+static bool host_key(struct input *in, unsigned code)
 {
-	struct input *in = IN(m);
 	bool ctrl = in->mods & (MOD_CTRL_L | MOD_CTRL_R), alt = in->mods & (MOD_ALT_L | MOD_ALT_R);
 	int f;
 
@@ -554,11 +550,11 @@ static bool host_key(struct mgr *m, unsigned code)
 		return true;
 	}
 	if ((f = fkey_number(code)) > 0) {
-		hotkey_vt(m, (unsigned)f);
+		hotkey_vt(in, (unsigned)f);
 		return true;
 	}
 	if (code == KEY_RIGHT) {
-		hotkey_next(m);
+		hotkey_next(in);
 		return true;
 	}
 	return false;
@@ -585,9 +581,10 @@ static void forward(struct src *s, struct copy *k, unsigned type, unsigned code,
 	    (struct input_event){.type = (__u16)type, .code = (__u16)code, .value = value};
 }
 
-static void on_src(struct mgr *m, struct src *s)
+static void on_src(struct loop_fd *w, uint32_t events, void *data)
 {
-	struct input *in = IN(m);
+	struct input *in = data;
+	struct src *s = container_of(w, struct src, w);
 	struct input_event ev[64];
 	ssize_t n;
 	int err;
@@ -599,7 +596,7 @@ static void on_src(struct mgr *m, struct src *s)
 
 			if (!in->uinput) {
 				if (e->type == EV_KEY && e->code == KEY_POWER && e->value == 1)
-					host_key(m, KEY_POWER);
+					host_key(in, KEY_POWER);
 				continue;
 			}
 			if (e->type == EV_KEY) {
@@ -614,7 +611,7 @@ static void on_src(struct mgr *m, struct src *s)
 					in->key_us = (uint64_t)e->input_event_sec * 1000000u +
 						     (uint64_t)e->input_event_usec;
 				}
-				if (e->value == 1 && host_key(m, e->code)) {
+				if (e->value == 1 && host_key(in, e->code)) {
 					bit_set(s->swallow, e->code, true);
 					continue;
 				}
@@ -657,7 +654,7 @@ static void on_src(struct mgr *m, struct src *s)
 	flush_out(s);
 	if (err == ENODEV) {
 		/* Unplugged: the uevent usually says so first. */
-		src_remove(m, s);
+		src_remove(in, s);
 	}
 }
 
@@ -666,16 +663,17 @@ static void on_src(struct mgr *m, struct src *s)
  * the front cell's count: a background copy is inhibited, and what it
  * still reports is the kernel switching its LEDs off for that (its
  * dev->led, restored when it lives again, stays the cell's). */
-static void on_copy(struct mgr *m, struct copy *k)
+void input_on_copy(struct loop_fd *w, uint32_t events, void *data)
 {
-	struct input *in = IN(m);
+	struct input *in = data;
+	struct copy *k = container_of(w, struct copy, w);
 	struct input_event ev[16];
 	ssize_t n;
 	bool leds = false;
 
 	while ((n = read(k->fd, ev, sizeof(ev))) > 0)
 		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++)
-			if (ev[i].type == EV_LED && ev[i].code < LED_CNT && k->cell == in->front) {
+			if (ev[i].type == EV_LED && ev[i].code < LED_CNT && k->cell == in->live) {
 				bit_set(k->led, ev[i].code, ev[i].value != 0);
 				leds = true;
 			}
@@ -687,15 +685,43 @@ static void on_copy(struct mgr *m, struct copy *k)
 	}
 }
 
-void input_on_event(struct mgr *m, struct watch *w)
-{
-	struct item *it = w->obj;
+/* ---------------------------------------------------------------- the class */
 
-	if (!IN(m) || !it)
-		return;
-	switch (it->type) {
-	case ITEM_SRC: on_src(m, (struct src *)((char *)it - offsetof(struct src, it))); break;
-	case ITEM_COPY: on_copy(m, (struct copy *)((char *)it - offsetof(struct copy, it))); break;
-	case ITEM_UEVENT: on_uevent(m); break;
-	}
+/* back: the old front's input goes dead (held keys released, copies
+ * inhibited), before the VT switch: the kernel's LED update for the new
+ * VT must not reach the old cell's copies. */
+static int input_back(void *priv, struct cell *c)
+{
+	struct input *in = priv;
+
+	if (in->live == c)
+		input_detach(in);
+	return 0;
 }
+
+/* front: c's copies live, its LEDs on the keyboards. */
+static int input_front(void *priv, struct cell *c)
+{
+	input_route_to(priv, c);
+	return 0;
+}
+
+static bool input_present(void *priv)
+{
+	struct input *in = priv;
+
+	for (unsigned i = 0; i < INPUT_SRC_MAX; i++)
+		if (in->src[i].used)
+			return true;
+	return false;
+}
+
+const struct seat_class input_class = {
+    .name = "input",
+    .present = input_present,
+    .bind = input_bind,
+    .back = input_back,
+    .front = input_front,
+    .release = input_release,
+    .gone = input_release,
+};

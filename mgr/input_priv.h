@@ -6,10 +6,12 @@
 #include <linux/input.h>
 #include <linux/uinput.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "cell.h"
 #include "input.h"
-#include "mgr.h"
+#include "loop.h"
 #include "rootfs.h"
 
 #define BITS_PER_LONG (8 * sizeof(unsigned long))
@@ -30,16 +32,9 @@ static inline void bit_set(unsigned long *b, unsigned n, bool on)
 		b[n / BITS_PER_LONG] &= ~(1ul << (n % BITS_PER_LONG));
 }
 
-enum item_type { ITEM_SRC, ITEM_COPY, ITEM_UEVENT };
-
-struct item {
-	enum item_type type;
-	struct watch w;
-};
-
 /* A grabbed physical device. */
 struct src {
-	struct item it;
+	struct loop_fd w;
 	bool used;
 	int fd;
 	unsigned slot;	  /* its index: the cells see it as input/event<slot> */
@@ -67,7 +62,7 @@ struct src {
 
 /* One cell's uinput copy of one source. */
 struct copy {
-	struct item it;
+	struct loop_fd w;
 	bool used;
 	int fd; /* /dev/uinput */
 	struct cell *cell;
@@ -80,25 +75,26 @@ struct copy {
 };
 
 struct input {
-	bool uinput; /* false: power key only, nothing grabbed */
+	struct loop *loop;
+	struct cells *cells;
+	struct seat *seat;
+	struct vt *vt;	       /* for the Ctrl-Alt-F<n> hotkeys */
+	const char *state_dir; /* the cells' roots: <state>/cells/NAME/root */
+	int own_mntns;	       /* cellmgr's mount namespace, to come back to */
+	bool uinput;	       /* false: power key only, nothing grabbed */
 	struct src src[INPUT_SRC_MAX];
 	struct copy copies[INPUT_COPIES_MAX];
-	struct item uevent;
+	struct loop_fd w_uevent;
 	int uevent_fd;
-	struct cell *front;
-	unsigned mods;	 /* held modifiers, over all sources */
-	uint64_t key_us; /* CLOCK_MONOTONIC time of the hotkey being acted on */
+	struct cell *live; /* the cell whose copies are live (the front's, once its VT is) */
+	unsigned mods;	   /* held modifiers, over all sources */
+	uint64_t key_us;   /* CLOCK_MONOTONIC time of the hotkey being acted on */
 };
 
 #define MOD_CTRL_L 1u
 #define MOD_CTRL_R 2u
 #define MOD_ALT_L 4u
 #define MOD_ALT_R 8u
-
-static inline struct input *IN(const struct mgr *m)
-{
-	return m->input;
-}
 
 static inline bool cell_has_input(const struct cell *c)
 {
@@ -108,10 +104,16 @@ static inline bool cell_has_input(const struct cell *c)
 /* input.c */
 int input_write_file(const char *path, const char *val);
 
+void input_on_copy(struct loop_fd *w, uint32_t events, void *data);
+
 /* evcopy.c: one cell's uinput copy of one source. */
-int copy_create(struct mgr *m, struct src *s, struct cell *c, struct copy **out);
-void copy_destroy(struct mgr *m, struct copy *k);
-int copy_bind_running(struct mgr *m, struct copy *k);
+int copy_create(struct input *in, struct src *s, struct cell *c, struct copy **out);
+void copy_destroy(struct input *in, struct copy *k);
+int copy_bind_running(struct input *in, struct copy *k);
 int copy_set_inhibited(struct copy *k, bool on);
+/* The class's bind and release (evcopy.c). */
+struct seat_bind;
+int input_bind(void *priv, struct cell *c, struct seat_bind *b);
+void input_release(void *priv, struct cell *c);
 
 #endif

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "adopt.h"
+#include "cell_run.h"
 #include "ctl_proto.h"
-#include "devmux.h"
 #include "input.h"
 #include "log.h"
 #include "mgr.h"
@@ -25,40 +25,11 @@
 #include "once.h"
 #include "ops.h"
 #include "statelock.h"
+#include "update.h"
 #include "verity.h"
 
 #define DEFAULT_CONFIG "/etc/cellar/cells.conf"
 #define DEFAULT_STATE_DIR "/run/cellar"
-
-uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-int mgr_watch(struct mgr *m, int fd, struct watch *w, enum watch_kind kind, void *obj)
-{
-	return mgr_watch_events(m, fd, EPOLLIN, w, kind, obj);
-}
-
-int mgr_watch_events(struct mgr *m, int fd, uint32_t events, struct watch *w, enum watch_kind kind,
-		     void *obj)
-{
-	struct epoll_event ev = {.events = events, .data.ptr = w};
-
-	w->kind = kind;
-	w->obj = obj;
-	if (epoll_ctl(m->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
-		return log_errno(neg_errno(), "epoll add fd %d", fd);
-	return 0;
-}
-
-void mgr_unwatch(struct mgr *m, int fd)
-{
-	epoll_ctl(m->epfd, EPOLL_CTL_DEL, fd, NULL);
-}
 
 static void usage(FILE *f)
 {
@@ -178,13 +149,76 @@ static void setup_isolation(struct mgr *m)
 	/* compiled at build time */
 	seccomp_prog_cell(&m->seccomp, false);
 	seccomp_prog_cell(&m->seccomp_io_uring, true);
-	m->have_seccomp = true;
 	cgroup_root_init_for(&m->cgroups, "/sys/fs/cgroup", m->state_dir);
 	devprog_init(&m->devices);
 	if (m->cgroups.available &&
 	    (devprog_add_defaults(&m->devices) < 0 || devprog_load(&m->devices, "cells") < 0))
 		log_warn("cells start without a device program");
 }
+
+/* ---- what a cell's lifecycle means for the rest (cell.h) ------------- */
+
+static void ev_output(void *ctx, struct cell *c, const char *buf, size_t len)
+{
+	struct mgr *m = ctx;
+
+	console_output(&m->console, c, buf, len);
+	ctl_on_console_output(m, c, buf, len);
+	if (m->once == c)
+		once_output(buf, len);
+}
+
+static void ev_started(void *ctx, struct cell *c)
+{
+	struct mgr *m = ctx;
+
+	console_status(&m->console, true, "cell %s started", c->cfg.name);
+}
+
+static void ev_ready(void *ctx, struct cell *c)
+{
+	update_on_ready(ctx, c);
+}
+
+static bool ev_ending(void *ctx, struct cell *c, enum exit_kind kind)
+{
+	return update_on_end(ctx, c, kind);
+}
+
+static void ev_ended(void *ctx, struct cell *c, bool back_soon)
+{
+	struct mgr *m = ctx;
+
+	seat_cell_ended(&m->seat, c, back_soon);
+}
+
+static void ev_failed(void *ctx, struct cell *c)
+{
+	struct mgr *m = ctx;
+
+	console_status(&m->console, false, "cell %s: %s", c->cfg.name, c->reason);
+}
+
+static void ev_removed(void *ctx, struct cell *c)
+{
+	struct mgr *m = ctx;
+
+	seat_cell_gone(&m->seat, c);
+	ctl_forget_cell(m, c);
+	adopt_mark_stopped(m, c, false);
+}
+
+static const struct cell_events cell_events = {
+    .output = ev_output,
+    .started = ev_started,
+    .ready = ev_ready,
+    .ending = ev_ending,
+    .ended = ev_ended,
+    .failed = ev_failed,
+    .removed = ev_removed,
+};
+
+static void on_signal(struct loop_fd *w, uint32_t events, void *data);
 
 static int setup(struct mgr *m)
 {
@@ -194,9 +228,19 @@ static int setup(struct mgr *m)
 	size_t i;
 	int r;
 
-	m->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (m->epfd < 0)
-		return log_errno(neg_errno(), "epoll");
+	if ((r = loop_init(&m->loop)) < 0)
+		return r;
+	m->env = (struct cell_env){
+	    .loop = &m->loop,
+	    .drv = &cell_run_driver,
+	    .drv_ctx = m,
+	    .ev = &cell_events,
+	    .ev_ctx = m,
+	};
+	seat_init(&m->seat, &m->loop, &m->cells);
+	vt_init(&m->vt, &m->loop, &m->cells, &m->seat);
+	console_init(&m->console, &m->loop, &m->cells, &m->seat, m->board);
+	loop_fd_init(&m->w_ctl);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGTERM);
@@ -207,7 +251,7 @@ static int setup(struct mgr *m)
 	m->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (m->sigfd < 0)
 		return log_errno(neg_errno(), "signalfd");
-	if ((r = mgr_watch(m, m->sigfd, &m->w_sig, WATCH_SIGNAL, NULL)) < 0)
+	if ((r = loop_add_fd(&m->loop, &m->w_sig, m->sigfd, EPOLLIN, on_signal, m)) < 0)
 		return r;
 	if (mkdir(m->state_dir, 0700) < 0 && errno != EEXIST)
 		return log_errno(neg_errno(), "state directory %s", m->state_dir);
@@ -246,20 +290,20 @@ static int setup(struct mgr *m)
 		return log_errno(r, "%s", m->config_path);
 	/* An unreadable or empty list still leaves cellmgr up and reachable. */
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers. */
-	m->cells = calloc(m->cfg.n_cells + 1, sizeof(*m->cells));
-	if (!m->cells)
+	m->cells.v = calloc(m->cfg.n_cells + 1, sizeof(*m->cells.v));
+	if (!m->cells.v)
 		return log_errno(-ENOMEM, "cells");
 	for (i = 0; i < m->cfg.n_cells; i++) {
-		struct cell *c = cell_new(&m->cfg.cells[i]);
+		struct cell *c = cell_new(&m->cfg.cells[i], &m->env);
 
 		if (!c)
 			return log_errno(-ENOMEM, "cells");
 		c->index = (unsigned)i + 1;
-		m->cells[m->n_cells++] = c;
+		m->cells.v[m->cells.n++] = c;
 	}
 	if (m->cfg.n_errors)
 		log_warn("%s: %u error(s); %zu cell(s) usable", m->config_path, m->cfg.n_errors,
-			 m->n_cells);
+			 m->cells.n);
 	setup_isolation(m);
 	m->ctl_fd = -1;
 	if (m->once_name)
@@ -282,7 +326,7 @@ static bool nothing_to_run(const struct mgr *m)
 {
 	char errors[64] = "";
 
-	if (m->n_cells)
+	if (m->cells.n)
 		return false;
 	if (m->cfg.n_errors)
 		snprintf(errors, sizeof(errors), " (%u error%s above)", m->cfg.n_errors,
@@ -303,12 +347,15 @@ static void stop_all(struct mgr *m)
 	if (!m->stopping_all)
 		log_info("stopping all cells");
 	m->stopping_all = true;
-	for (i = 0; i < m->n_cells; i++)
-		cell_stop(m, m->cells[i]);
+	m->env.shutting_down = true;
+	m->seat.shutting_down = true;
+	for (i = 0; i < m->cells.n; i++)
+		cell_stop(m->cells.v[i]);
 }
 
-static void on_signal(struct mgr *m)
+static void on_signal(struct loop_fd *w, uint32_t events, void *data)
 {
+	struct mgr *m = data;
 	struct signalfd_siginfo si;
 
 	while (read(m->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -318,70 +365,33 @@ static void on_signal(struct mgr *m)
 		case SIGCHLD:
 			/* Cells are reaped through their pidfds; anything else
 			 * that was ours (there should be nothing) is reaped here. */
-			for (size_t i = 0; i < m->n_cells; i++)
-				if (m->cells[i]->pidfd >= 0)
-					cell_on_exit(m, m->cells[i]);
+			for (size_t i = 0; i < m->cells.n; i++)
+				cell_run_check_end(m, m->cells.v[i]);
 			break;
 		default: break;
 		}
 	}
 }
 
-static void dispatch(struct mgr *m, struct watch *w)
-{
-	switch (w->kind) {
-	case WATCH_SIGNAL: on_signal(m); break;
-	case WATCH_CONSOLE_IN: console_on_input(m); break;
-	case WATCH_CELL_PTY: cell_on_console(m, w->obj); break;
-	case WATCH_CELL_ERRPIPE: cell_on_errpipe(m, w->obj); break;
-	case WATCH_CELL_PIDFD: cell_on_exit(m, w->obj); break;
-	case WATCH_CELL_NOTIFY: cell_on_notify(m, w->obj); break;
-	case WATCH_CTL_EXEC: ctl_exec_on_exit(m, w->obj); break;
-	case WATCH_CTL_EXEC_SETUP: ctl_exec_on_setup(m, w->obj); break;
-	case WATCH_CTL_EXEC_CGROUP: ctl_exec_on_cgroup(m, w->obj); break;
-	case WATCH_ADMIN: admin_on_event(m); break;
-	case WATCH_INPUT: input_on_event(m, w); break;
-	case WATCH_CTL_LISTEN: ctl_on_connection(m); break;
-	case WATCH_CTL_CLIENT: ctl_on_request(m, w->obj); break;
-	}
-}
-
 static bool any_active(const struct mgr *m)
 {
-	for (size_t i = 0; i < m->n_cells; i++)
-		if (cell_is_active(m->cells[i]))
+	for (size_t i = 0; i < m->cells.n; i++)
+		if (cell_is_active(m->cells.v[i]))
 			return true;
 	return false;
 }
 
 void mgr_run(struct mgr *m)
 {
-	struct epoll_event ev[32];
-	int n, i, timeout, ctl_timeout;
-	uint64_t now;
-
 	while (!m->quit) {
-		now = now_ms();
-		timeout = cell_check_deadlines(m, now);
-		ctl_timeout = ctl_check_timeouts(m, now);
-		if (ctl_timeout >= 0 && (timeout < 0 || ctl_timeout < timeout))
-			timeout = ctl_timeout;
-		ctl_timeout = vt_check(m, now);
-		if (ctl_timeout >= 0 && (timeout < 0 || ctl_timeout < timeout))
-			timeout = ctl_timeout;
-		n = epoll_wait(m->epfd, ev, 32, timeout);
-		if (n < 0 && errno != EINTR) {
-			log_errno(neg_errno(), "epoll_wait");
+		if (loop_dispatch(&m->loop, -1) < 0)
 			return;
-		}
-		for (i = 0; i < n; i++)
-			dispatch(m, ev[i].data.ptr);
 		mgr_sweep(m);
 		if (m->stopping_all && !any_active(m)) {
 			log_info("all cells stopped");
 			m->quit = true;
 		}
-		if (m->once && !cell_is_active(m->once) && !m->once->restart_at_ms)
+		if (m->once && !cell_is_active(m->once) && !cell_restart_due(m->once))
 			m->quit = true;
 	}
 }
@@ -392,8 +402,8 @@ static bool cell_running(void *ctx, const char *name)
 {
 	const struct mgr *m = ctx;
 
-	for (size_t i = 0; i < m->n_cells; i++)
-		if (strcmp(m->cells[i]->cfg.name, name) == 0 && cell_is_active(m->cells[i]))
+	for (size_t i = 0; i < m->cells.n; i++)
+		if (strcmp(m->cells.v[i]->cfg.name, name) == 0 && cell_is_active(m->cells.v[i]))
 			return true;
 	return false;
 }
@@ -416,15 +426,37 @@ static void teardown(struct mgr *m)
 		admin_close(m);
 		ctl_close(m);
 	}
-	input_fini(m);
-	console_detach(m);
-	vt_close(m);
+	input_fini(m->input);
+	m->input = NULL;
+	console_detach(&m->console);
+	vt_close(&m->vt);
+	seat_fini(&m->seat);
 	devprog_free(&m->devices);
 	cgroup_root_fini(&m->cgroups);
 	config_free(&m->cfg);
-	for (size_t i = 0; i < m->n_cells; i++)
-		cell_free(m->cells[i]);
-	free(m->cells);
+	for (size_t i = 0; i < m->cells.n; i++)
+		cell_free(m->cells.v[i]);
+	free(m->cells.v);
+	loop_fini(&m->loop);
+}
+
+/* Board mode: the seat's classes, in the order a switch brings them to
+ * the front: the screen first (its VT), then the keys (once the VT is
+ * active: the kernel's keyboard handler feeds the active VT), the serial
+ * console last (its replay takes the UART a while; keys should not wait
+ * for it). */
+static void seat_setup(struct mgr *m)
+{
+	seat_add_class(&m->seat, &vt_class, &m->vt);
+	if (m->board) {
+		console_attach(&m->console);
+		m->input =
+		    input_init(&m->loop, &m->cells, &m->seat, &m->vt, m->state_dir, m->own_mntns);
+		vt_open(&m->vt);
+		if (m->input)
+			seat_add_class(&m->seat, &input_class, m->input);
+	}
+	seat_add_class(&m->seat, &console_class, &m->console);
 }
 
 int main(int argc, char **argv)
@@ -434,7 +466,6 @@ int main(int argc, char **argv)
 	size_t i;
 	int status;
 
-	m.vt.tty0 = -1;
 	if (parse_args(&m, argc, argv) < 0)
 		return 2;
 	if (geteuid() != 0) {
@@ -452,22 +483,18 @@ int main(int argc, char **argv)
 		teardown(&m);
 		return 1;
 	}
-	if (m.board) {
-		console_attach(&m);
-		input_init(&m);
-		vt_open(&m);
-	}
+	seat_setup(&m);
 	mgr_host_network(&m);
 	front = config_foreground(&m.cfg);
-	for (i = 0; i < m.n_cells; i++) {
-		struct cell *c = m.cells[i];
+	for (i = 0; i < m.cells.n; i++) {
+		struct cell *c = m.cells.v[i];
 
 		if (front && strcmp(front->name, c->cfg.name) == 0)
-			console_switch(&m, c);
-		if (cell_adopt(&m, c)) {
+			seat_set_front(&m.seat, c);
+		if (cell_run_adopt(&m, c)) {
 			/* killed while it stopped the cell: finish the stop */
 			if (adopt_stopped_by_user(&m, c))
-				cell_stop(&m, c);
+				cell_stop(c);
 		} else if (adopt_stopped_by_user(&m, c)) {
 			c->stop_requested = true;
 			log_info("cell %s: stopped by request before this cellmgr: not started",
@@ -475,15 +502,16 @@ int main(int argc, char **argv)
 			/* its cgroup, if a killed cellmgr left it behind */
 			cgroup_cell_remove(&m.cgroups, c->cfg.name);
 		} else {
-			cell_start(&m, c);
+			cell_start(c);
 		}
 	}
 	/* After the adoptions: a c-NAME of a cell that runs now is its own. */
 	net_cleanup_stale(cell_running, &m);
-	if (m.console.front) {
+	if (seat_front(&m.seat)) {
 		char err[128];
 
-		devmux_switch_to(&m, m.console.front, err, sizeof(err));
+		if (seat_switch(&m.seat, seat_front(&m.seat), err, sizeof(err)) < 0)
+			log_info("foreground: %s", err);
 	}
 	mgr_run(&m);
 	teardown(&m);

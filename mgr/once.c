@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "fileutil.h"
 #include "log.h"
@@ -57,6 +58,21 @@ static int exit_status(const struct cell *c)
 	return 128 + c->end_status;
 }
 
+void once_output(const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(STDOUT_FILENO, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return; /* a closed stdout loses the cell's output, not the cell */
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
 int once_run(struct mgr *m)
 {
 	static char dir[PATH_MAX];
@@ -91,7 +107,7 @@ int once_run(struct mgr *m)
 	c->cfg.restart.mode = RESTART_NEVER;
 	m->once = c;
 	mgr_host_network(m);
-	cell_start(m, c);
+	cell_start(c);
 	/* A start refused before anything was forked (its id range, say)
 	 * leaves nothing for the loop to wait for. */
 	if (cell_is_active(c))

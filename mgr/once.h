@@ -30,4 +30,7 @@
 /* After setup(): runs m->once_name; returns cellmgr's exit status. */
 int once_run(struct mgr *m);
 
+/* The once cell's console output: to stdout. */
+void once_output(const char *buf, size_t len);
+
 #endif

@@ -13,16 +13,13 @@
 
 #include "adopt.h"
 #include "attach.h"
-#include "devmux.h"
+#include "seat.h"
 #include "fileutil.h"
 #include "log.h"
 
 struct cell *mgr_find_cell(struct mgr *m, const char *name)
 {
-	for (size_t i = 0; i < m->n_cells; i++)
-		if (!m->cells[i]->removed && strcmp(m->cells[i]->cfg.name, name) == 0)
-			return m->cells[i];
-	return NULL;
+	return cells_find(&m->cells, name);
 }
 
 __attribute__((format(printf, 4, 5))) static int fail(int r, char *err, size_t errlen,
@@ -54,8 +51,7 @@ int mgr_start(struct mgr *m, struct cell *c, char *err, size_t errlen)
 	 * history of earlier failures no longer apply. */
 	restart_state_clear(&c->restart);
 	adopt_mark_stopped(m, c, false);
-	cell_start(m, c);
-	if (c->state == CELL_FAILED || c->state == CELL_EXITED)
+	if (cell_start(c) < 0)
 		return fail(-EIO, err, errlen, "cell %s: %s", c->cfg.name, c->reason);
 	return 0;
 }
@@ -64,12 +60,12 @@ int mgr_stop(struct mgr *m, struct cell *c, char *err, size_t errlen)
 {
 	adopt_mark_stopped(m, c, true);
 	/* As systemctl: stopping a cell that does not run is done already. */
-	if (!cell_is_active(c) && !c->restart_at_ms) {
+	if (!cell_is_active(c) && !cell_restart_due(c)) {
 		c->stop_requested = true;
 		return 0;
 	}
 	c->start_after_stop = false;
-	cell_stop(m, c);
+	cell_stop(c);
 	return 0;
 }
 
@@ -81,14 +77,21 @@ int mgr_restart(struct mgr *m, struct cell *c, char *err, size_t errlen)
 		return mgr_start(m, c, err, errlen);
 	restart_state_clear(&c->restart);
 	adopt_mark_stopped(m, c, false);
-	cell_stop(m, c);
+	cell_stop(c);
 	c->start_after_stop = true;
 	return 0;
 }
 
 int mgr_switch(struct mgr *m, struct cell *c, char *err, size_t errlen)
 {
-	return devmux_switch_to(m, c, err, errlen);
+	int r = seat_switch(&m->seat, c, err, errlen);
+
+	if (r == 0 && !seat_has_devices(&m->seat))
+		snprintf(err, errlen,
+			 "cell %s is in front; this cellmgr has no screen, keyboard or board "
+			 "console to give it (not --board): only the front mark moved",
+			 c->cfg.name);
+	return r;
 }
 
 /* Without cgroup v2: the resident memory of every process in the cell's
@@ -286,8 +289,8 @@ static void cell_apply_live(struct mgr *m, struct cell *c, const struct cell_con
 static bool stops_every_running(struct mgr *m, const struct config *next, unsigned *running)
 {
 	*running = 0;
-	for (size_t j = 0; j < m->n_cells; j++)
-		if (!m->cells[j]->removed && cell_is_active(m->cells[j]))
+	for (size_t j = 0; j < m->cells.n; j++)
+		if (!m->cells.v[j]->removed && cell_is_active(m->cells.v[j]))
 			(*running)++;
 	return *running > 0 && next->n_cells == 0;
 }
@@ -325,10 +328,10 @@ int mgr_reload(struct mgr *m, bool allow_empty, char *errors, size_t errlen)
 	}
 	/* The new list holds every cell of the new file plus every cell of
 	 * the old list that it drops (still stopping until mgr_sweep frees
-	 * it): up to next.n_cells + m->n_cells, twice CONFIG_CELLS_MAX when
+	 * it): up to next.n_cells + m->cells.n, twice CONFIG_CELLS_MAX when
 	 * every cell is renamed, more while earlier removals still stop. */
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers. */
-	order = calloc(next.n_cells + m->n_cells + 1, sizeof(*order));
+	order = calloc(next.n_cells + m->cells.n + 1, sizeof(*order));
 	if (!order) {
 		config_free(&next);
 		collect(&mb, "out of memory");
@@ -340,13 +343,13 @@ int mgr_reload(struct mgr *m, bool allow_empty, char *errors, size_t errlen)
 		struct cell *c = mgr_find_cell(m, nc->name);
 
 		if (!c) {
-			c = cell_new(nc);
+			c = cell_new(nc, &m->env);
 			if (!c)
 				continue;
 			log_info("reload: cell %s added", nc->name);
 			order[n++] = c;
 			c->index = (unsigned)n;
-			cell_start(m, c);
+			cell_start(c);
 			continue;
 		}
 		order[n++] = c;
@@ -370,14 +373,14 @@ int mgr_reload(struct mgr *m, bool allow_empty, char *errors, size_t errlen)
 			}
 			*c->next_cfg = *nc;
 			c->start_after_stop = true;
-			cell_stop(m, c);
+			cell_stop(c);
 		} else {
 			c->cfg = *nc;
 		}
 	}
 	/* Cells no longer listed: stopped, and freed once gone (mgr_sweep). */
-	for (j = 0; j < m->n_cells; j++) {
-		struct cell *c = m->cells[j];
+	for (j = 0; j < m->cells.n; j++) {
+		struct cell *c = m->cells.v[j];
 		bool kept = false;
 
 		for (i = 0; i < n && !kept; i++)
@@ -388,12 +391,12 @@ int mgr_reload(struct mgr *m, bool allow_empty, char *errors, size_t errlen)
 			log_info("reload: cell %s removed", c->cfg.name);
 		c->removed = true;
 		c->start_after_stop = false;
-		cell_stop(m, c);
+		cell_stop(c);
 		order[n++] = c;
 	}
-	free(m->cells);
-	m->cells = order;
-	m->n_cells = n;
+	free(m->cells.v);
+	m->cells.v = order;
+	m->cells.n = n;
 	config_free(&m->cfg);
 	m->cfg = next;
 	mgr_sweep(m);
@@ -404,20 +407,20 @@ void mgr_sweep(struct mgr *m)
 {
 	size_t i = 0;
 
-	while (i < m->n_cells) {
-		struct cell *c = m->cells[i];
+	while (i < m->cells.n) {
+		struct cell *c = m->cells.v[i];
 
 		if (!c->removed || cell_is_active(c)) {
 			i++;
 			continue;
 		}
-		if (m->console.front == c)
-			console_switch(m, m->n_cells > 1 ? m->cells[i == 0 ? 1 : 0] : NULL);
-		ctl_forget_cell(m, c);
-		adopt_mark_stopped(m, c, false);
 		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers. */
-		memmove(&m->cells[i], &m->cells[i + 1], (m->n_cells - i - 1) * sizeof(*m->cells));
-		m->n_cells--;
+		memmove(&m->cells.v[i], &m->cells.v[i + 1],
+			(m->cells.n - i - 1) * sizeof(*m->cells.v));
+		m->cells.n--;
+		/* Out of the list first: the seat's next front is not this one. */
+		if (m->env.ev->removed)
+			m->env.ev->removed(m->env.ev_ctx, c);
 		cell_free(c);
 	}
 }

@@ -29,7 +29,9 @@ int mgr_stop(struct mgr *m, struct cell *c, char *err, size_t errlen);
 /* Stops it (if running) and starts it again once its init is gone. */
 int mgr_restart(struct mgr *m, struct cell *c, char *err, size_t errlen);
 
-/* Brings the cell to the foreground (console, and later screen/input). */
+/* Brings the cell to the foreground (the seat: screen, input, console).
+ * On success err holds a note when there was no device to move (a host
+ * without --board), else is left empty. */
 int mgr_switch(struct mgr *m, struct cell *c, char *err, size_t errlen);
 
 /* Re-reads the cell list.  A file with any error is refused whole: errors

@@ -67,6 +67,8 @@ static void record_running(struct mgr *m, struct cell *c)
 	close(fd);
 }
 
+static void arm_window(struct mgr *m, struct cell *c, uint64_t at_ms);
+
 void update_start_image(struct mgr *m, struct cell *c, const char **image, const char **verity)
 {
 	char label[96];
@@ -74,7 +76,7 @@ void update_start_image(struct mgr *m, struct cell *c, const char **image, const
 	resolve(m, c);
 	c->upd.deadline_ms = 0;
 	if (c->upd.img.trial) {
-		c->upd.deadline_ms = now_ms() + c->cfg.update_window_ms;
+		arm_window(m, c, now_ms() + c->cfg.update_window_ms);
 		log_info("cell %s: starting %s on trial: %s within %u ms, or back to slot %s",
 			 c->cfg.name, slot_label(&c->upd.img, label, sizeof(label)),
 			 c->cfg.update_check == UPDATE_CHECK_READY ? "READY=1"
@@ -95,6 +97,7 @@ static void confirm(struct mgr *m, struct cell *c, const char *why)
 	r = slots_confirm(dir);
 	slot_label(&c->upd.img, label, sizeof(label));
 	c->upd.deadline_ms = 0;
+	loop_timer_disarm(&m->loop, &c->t_update);
 	if (r < 0) {
 		log_errno(r, "cell %s: confirm %s in %s", c->cfg.name, label, dir);
 		return;
@@ -116,6 +119,7 @@ static int rollback(struct mgr *m, struct cell *c, const char *why)
 	slot_label(&c->upd.img, label, sizeof(label));
 	r = slots_rollback(dir, why);
 	c->upd.deadline_ms = 0;
+	loop_timer_disarm(&m->loop, &c->t_update);
 	c->upd.img.trial = false;
 	if (r < 0)
 		return log_errno(r, "cell %s: roll back from %s in %s", c->cfg.name, label, dir);
@@ -123,7 +127,8 @@ static int rollback(struct mgr *m, struct cell *c, const char *why)
 		 c->upd.img.confirmed, why);
 	log_error("cell %s: update to %s failed: %s; rolled back to slot %s (%s/%s kept)",
 		  c->cfg.name, label, why, c->upd.img.confirmed, dir, c->upd.img.slot);
-	console_status(m, false, "cell %s: update to %s rolled back: %s", c->cfg.name, label, why);
+	console_status(&m->console, false, "cell %s: update to %s rolled back: %s", c->cfg.name,
+		       label, why);
 	return 0;
 }
 
@@ -145,7 +150,7 @@ void update_on_adopt(struct mgr *m, struct cell *c)
 		return;
 	}
 	if (c->upd.img.trial)
-		c->upd.deadline_ms = c->started_ms + c->cfg.update_window_ms;
+		arm_window(m, c, c->started_ms + c->cfg.update_window_ms);
 }
 
 void update_on_ready(struct mgr *m, struct cell *c)
@@ -167,31 +172,37 @@ bool update_on_end(struct mgr *m, struct cell *c, enum exit_kind kind)
 	if (rollback(m, c, why) < 0)
 		return false;
 	restart_state_clear(&c->restart);
-	cell_start(m, c);
-	return true;
+	return true; /* the lifecycle starts it again, on the rolled-back slot */
 }
 
-int update_check_deadline(struct mgr *m, struct cell *c, uint64_t now)
+/* The trial's window has passed: confirms, or rolls back and restarts. */
+static void on_window(struct loop_timer *t, void *data)
 {
+	struct mgr *m = data;
+	struct cell *c = container_of(t, struct cell, t_update);
 	char why[96];
 
 	if (!c->upd.img.trial || !c->upd.deadline_ms || c->state == CELL_STOPPING ||
 	    !cell_is_active(c))
-		return -1;
-	if (now < c->upd.deadline_ms)
-		return (int)(c->upd.deadline_ms - now);
+		return;
 	if (c->cfg.update_check == UPDATE_CHECK_RUNNING &&
 	    (c->state == CELL_RUNNING || c->state == CELL_READY)) {
 		snprintf(why, sizeof(why), "ran for %u ms", c->cfg.update_window_ms);
 		confirm(m, c, why);
-		return -1;
+		return;
 	}
 	snprintf(why, sizeof(why), "not ready (no READY=1) within %u ms", c->cfg.update_window_ms);
 	rollback(m, c, why);
 	restart_state_clear(&c->restart);
-	cell_stop(m, c);
+	cell_stop(c);
 	c->start_after_stop = true;
-	return -1;
+}
+
+static void arm_window(struct mgr *m, struct cell *c, uint64_t at_ms)
+{
+	c->upd.deadline_ms = at_ms;
+	loop_timer_init(&c->t_update, on_window, m);
+	loop_timer_arm(&m->loop, &c->t_update, at_ms);
 }
 
 /* ---- the request ------------------------------------------------------ */

@@ -40,14 +40,10 @@ void update_on_adopt(struct mgr *m, struct cell *c);
 /* READY=1 from the cell: confirms an update on trial. */
 void update_on_ready(struct mgr *m, struct cell *c);
 
-/* The cell's init ended as kind.  During a trial, a failure rolls back and
- * starts the cell on the confirmed slot: true is returned and the caller
- * applies no restart policy. */
+/* The cell's init ended as kind (cell.h's `ending` hook).  During a trial, a failure rolls back and
+ * has the cell started again on the confirmed slot: true is returned and
+ * no restart policy applies. */
 bool update_on_end(struct mgr *m, struct cell *c, enum exit_kind kind);
-
-/* The trial's window: confirms or rolls back when it has passed.
- * Returns ms until c's deadline, or -1. */
-int update_check_deadline(struct mgr *m, struct cell *c, uint64_t now);
 
 /* The control request `update NAME IMAGE [verity HASH] [version TEXT]`:
  * "ok\n" and "slot X\n", or "error: ...\n" lines, into b. */

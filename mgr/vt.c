@@ -13,12 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "devmux.h"
+#include "cell.h"
 #include "devprog.h"
 #include "log.h"
-#include "mgr.h"
-#include "ops.h"
 #include "rootfs.h"
+#include "seat.h"
 
 #define TTY_MAJOR_VT 4
 /* A VT node as the cell gets it (its root's), as login leaves a tty; and
@@ -34,52 +33,63 @@ static uint64_t now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-void vt_open(struct mgr *m)
-{
-	struct vt_state *v = &m->vt;
+static void on_check(struct loop_timer *t, void *data);
 
+void vt_init(struct vt *v, struct loop *loop, struct cells *cells, struct seat *seat)
+{
+	memset(v, 0, sizeof(*v));
+	v->tty0 = -1;
+	v->loop = loop;
+	v->cells = cells;
+	v->seat = seat;
+	loop_timer_init(&v->t_check, on_check, v);
+}
+
+void vt_open(struct vt *v)
+{
 	v->tty0 = open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (v->tty0 < 0)
 		log_errno(neg_errno(), "vt: open /dev/tty0: display cells get no VT");
 }
 
-void vt_close(struct mgr *m)
+void vt_close(struct vt *v)
 {
-	if (m->vt.tty0 >= 0)
-		close(m->vt.tty0);
-	m->vt.tty0 = -1;
+	loop_timer_disarm(v->loop, &v->t_check);
+	if (v->tty0 >= 0)
+		close(v->tty0);
+	v->tty0 = -1;
 }
 
 /* A cell of the current list (not removed) named name, or NULL. */
-static struct cell *listed(struct mgr *m, const char *name)
+static struct cell *listed(const struct vt *v, const char *name)
 {
-	return name[0] ? mgr_find_cell(m, name) : NULL;
+	return name[0] ? cells_find(v->cells, name) : NULL;
 }
 
-unsigned vt_of(const struct mgr *m, const struct cell *c)
+unsigned vt_of(const struct vt *v, const struct cell *c)
 {
-	if (m->vt.tty0 < 0 || !(c->cfg.devices & CELL_DEV_DISPLAY))
+	if (v->tty0 < 0 || !(c->cfg.devices & CELL_DEV_DISPLAY))
 		return 0;
 	for (unsigned n = 1; n <= CELL_VT_MAX; n++)
-		if (strcmp(m->vt.owner[n], c->cfg.name) == 0)
+		if (strcmp(v->owner[n], c->cfg.name) == 0)
 			return n;
 	return 0;
 }
 
-struct cell *vt_cell(struct mgr *m, unsigned n)
+struct cell *vt_cell(struct vt *v, unsigned n)
 {
 	struct cell *c;
 
-	if (n < 1 || n > CELL_VT_MAX || !(c = listed(m, m->vt.owner[n])))
+	if (n < 1 || n > CELL_VT_MAX || !(c = listed(v, v->owner[n])))
 		return NULL;
 	return (c->cfg.devices & CELL_DEV_DISPLAY) ? c : NULL;
 }
 
 /* Set in some cell's `vt` key: not given out to a cell without one. */
-static bool configured_elsewhere(struct mgr *m, unsigned n, const struct cell *c)
+static bool configured_elsewhere(const struct vt *v, unsigned n, const struct cell *c)
 {
-	for (size_t i = 0; i < m->n_cells; i++) {
-		const struct cell *o = m->cells[i];
+	for (size_t i = 0; i < v->cells->n; i++) {
+		const struct cell *o = v->cells->v[i];
 
 		if (o != c && !o->removed && (o->cfg.devices & CELL_DEV_DISPLAY) && o->cfg.vt == n)
 			return true;
@@ -87,10 +97,9 @@ static bool configured_elsewhere(struct mgr *m, unsigned n, const struct cell *c
 	return false;
 }
 
-int vt_assign(struct mgr *m, struct cell *c)
+int vt_assign(struct vt *v, struct cell *c)
 {
-	struct vt_state *v = &m->vt;
-	unsigned have = vt_of(m, c), n;
+	unsigned have = vt_of(v, c), n;
 	struct cell *o;
 
 	if (v->tty0 < 0 || !(c->cfg.devices & CELL_DEV_DISPLAY))
@@ -101,12 +110,12 @@ int vt_assign(struct mgr *m, struct cell *c)
 		v->owner[have][0] = '\0'; /* its `vt` changed (reload) */
 	if (c->cfg.vt) {
 		n = c->cfg.vt;
-		o = listed(m, v->owner[n]);
+		o = listed(v, v->owner[n]);
 		if (o && o != c && cell_is_active(o))
 			return -EBUSY;
 	} else {
 		for (n = 1; n <= CELL_VT_MAX; n++)
-			if (!listed(m, v->owner[n]) && !configured_elsewhere(m, n, c))
+			if (!listed(v, v->owner[n]) && !configured_elsewhere(v, n, c))
 				break;
 		if (n > CELL_VT_MAX)
 			return -ENOSPC;
@@ -119,9 +128,9 @@ int vt_assign(struct mgr *m, struct cell *c)
 /* The node as the host left it, before its first hand-out by this
  * cellmgr: only when root owns it (a node a cell owns is one a cellmgr
  * that died never took back: its state at rest is not known). */
-static void remember_rest(struct mgr *m, unsigned n, const char *path)
+static void remember_rest(struct vt *v, unsigned n, const char *path)
 {
-	struct vt_rest *r = &m->vt.rest[n];
+	struct vt_rest *r = &v->rest[n];
 	struct stat st;
 
 	if (r->known || stat(path, &st) < 0 || st.st_uid != 0)
@@ -132,27 +141,35 @@ static void remember_rest(struct mgr *m, unsigned n, const char *path)
 	r->mode = st.st_mode & 07777;
 }
 
-int vt_cell_devs(struct mgr *m, struct cell *c, uid_t root_uid, gid_t root_gid,
-		 struct dev_bind *devs, unsigned *n, char *err, size_t errlen)
+/* class bind: the cell's VT as its /dev/tty1 and /dev/tty0, the host
+ * node handed to the cell's root, and c 4:N in its device program. */
+static int vt_bind(void *priv, struct cell *c, struct seat_bind *b)
 {
-	struct dev_bind *d;
-	int vt = vt_assign(m, c);
+	struct vt *v = priv;
+	struct dev_bind *d, *devs = b->devs;
+	unsigned *n = &b->n;
+	int vt = vt_assign(v, c);
 
 	if (vt == -EBUSY) {
-		snprintf(err, errlen, "vt %u belongs to running cell %s", c->cfg.vt,
-			 m->vt.owner[c->cfg.vt]);
+		snprintf(b->err, b->errlen, "vt: vt %u belongs to running cell %s", c->cfg.vt,
+			 v->owner[c->cfg.vt]);
 		return vt;
 	}
 	if (vt < 0) {
-		snprintf(err, errlen, "no free virtual terminal (all %d are taken)", CELL_VT_MAX);
+		snprintf(b->err, b->errlen, "vt: no free virtual terminal (all %d are taken)",
+			 CELL_VT_MAX);
 		return vt;
 	}
 	if (vt == 0)
 		return 0;
+	if (*n + 2 > b->max) {
+		snprintf(b->err, b->errlen, "vt: too many device nodes");
+		return -ENOSPC;
+	}
 	d = &devs[*n];
 	snprintf(d->host, sizeof(d->host), "/dev/tty%d", vt);
 	snprintf(d->cell, sizeof(d->cell), "tty1");
-	remember_rest(m, (unsigned)vt, d->host);
+	remember_rest(v, (unsigned)vt, d->host);
 	/* The same VT as its /dev/tty0 too: systemd's getty@tty1 and logind
 	 * want the "current VT" node, and in a cell the current VT is its
 	 * own (what the host's tty0 would switch or read is the board's
@@ -161,34 +178,36 @@ int vt_cell_devs(struct mgr *m, struct cell *c, uid_t root_uid, gid_t root_gid,
 	snprintf(devs[*n + 1].cell, sizeof(devs[*n + 1].cell), "tty0");
 	/* The cell's root must be able to open it (its getty does, and makes
 	 * it its controlling tty); mode as a login leaves a tty. */
-	if (chown(d->host, root_uid, root_gid) < 0 || chmod(d->host, TTY_MODE) < 0) {
+	if (chown(d->host, b->root_uid, b->root_gid) < 0 || chmod(d->host, TTY_MODE) < 0) {
 		int r = neg_errno();
 
-		snprintf(err, errlen, "hand %s to the cell: %s", d->host, strerror(-r));
+		snprintf(b->err, b->errlen, "vt: hand %s to the cell: %s", d->host, strerror(-r));
 		return r;
 	}
 	*n += 2;
+	if (b->prog && devprog_add(b->prog, 'c', TTY_MAJOR_VT, vt, "rw") < 0) {
+		snprintf(b->err, b->errlen, "vt: device program: cannot add c 4:%d", vt);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
-int vt_cell_devprog(struct mgr *m, struct cell *c, struct devprog *dp)
+/* class release: the node goes back to the owner and mode it had before
+ * cellmgr first handed it to a cell (the cell's root may have changed the
+ * mode: it owned the node); unknown (cellmgr was restarted meanwhile),
+ * root:tty 0620. */
+static void vt_release(void *priv, struct cell *c)
 {
-	unsigned n = vt_of(m, c);
-
-	return n ? devprog_add(dp, 'c', TTY_MAJOR_VT, (int)n, "rw") : 0;
-}
-
-void vt_cell_release(struct mgr *m, struct cell *c)
-{
+	struct vt *v = priv;
 	struct vt_rest fallback = {.known = true, .uid = 0, .gid = TTY_GID, .mode = TTY_MODE};
 	const struct vt_rest *rest;
 	struct stat st;
 	char path[32];
-	unsigned n = vt_of(m, c);
+	unsigned n = vt_of(v, c);
 
 	if (!n)
 		return;
-	rest = m->vt.rest[n].known ? &m->vt.rest[n] : &fallback;
+	rest = v->rest[n].known ? &v->rest[n] : &fallback;
 	snprintf(path, sizeof(path), "/dev/tty%u", n);
 	if (stat(path, &st) == 0 && (st.st_mode & 07777) != TTY_MODE)
 		log_info("vt: cell %s left %s mode %04o: back to %04o", c->cfg.name, path,
@@ -201,9 +220,9 @@ void vt_cell_release(struct mgr *m, struct cell *c)
 			  (unsigned)rest->mode, path);
 }
 
-bool vt_describe(struct mgr *m, const struct cell *c, char *out, size_t len)
+bool vt_describe(const struct vt *v, const struct cell *c, char *out, size_t len)
 {
-	unsigned n = vt_of(m, c);
+	unsigned n = vt_of(v, c);
 	char path[32];
 	struct stat st;
 
@@ -218,88 +237,108 @@ bool vt_describe(struct mgr *m, const struct cell *c, char *out, size_t len)
 	return true;
 }
 
-unsigned vt_active(struct mgr *m)
+unsigned vt_active(const struct vt *v)
 {
 	struct vt_stat st;
 
-	if (m->vt.tty0 < 0 || ioctl(m->vt.tty0, VT_GETSTATE, &st) < 0)
+	if (v->tty0 < 0 || ioctl(v->tty0, VT_GETSTATE, &st) < 0)
 		return 0;
 	return st.v_active;
 }
 
-static void settled(struct mgr *m)
+static void settled(struct vt *v)
 {
-	struct vt_state *v = &m->vt;
-	struct cell *c = listed(m, v->route_after);
-
 	v->last_switch_us = now_us() - v->t0_us;
 	log_info("vt: VT %u active %llu.%03llu ms after the switch was asked", v->target,
 		 (unsigned long long)(v->last_switch_us / 1000),
 		 (unsigned long long)(v->last_switch_us % 1000));
 	v->target = 0;
-	v->route_after[0] = '\0';
-	if (c)
-		devmux_input_settled(m, c);
+	loop_timer_disarm(v->loop, &v->t_check);
 }
 
-int vt_activate(struct mgr *m, unsigned n, const char *route_to)
+/* class front: makes c's VT the active one.  0 when it is (or c has
+ * none), SEAT_PENDING while the VT being left holds on. */
+static int vt_front(void *priv, struct cell *c)
 {
-	struct vt_state *v = &m->vt;
+	struct vt *v = priv;
+	unsigned n = (c->cfg.devices & CELL_DEV_DISPLAY) ? vt_of(v, c) : 0;
 	uint64_t t0, now;
 
+	loop_timer_disarm(v->loop, &v->t_check);
+	v->target = 0;
 	if (v->tty0 < 0 || n < 1 || n > CELL_VT_MAX)
 		return 0;
 	t0 = now_us();
-	v->from = vt_active(m);
-	v->target = n;
-	v->overridden = false;
+	v->from = vt_active(v);
 	v->t0_us = t0;
-	snprintf(v->route_after, sizeof(v->route_after), "%s", route_to ? route_to : "");
 	if (v->from == n) {
-		v->target = 0;
-		v->route_after[0] = '\0';
 		v->last_switch_us = 0;
 		return 0;
 	}
+	v->target = n;
 	if (ioctl(v->tty0, VT_ACTIVATE, (unsigned long)n) < 0) {
 		v->target = 0;
-		v->route_after[0] = '\0';
 		return log_errno(neg_errno(), "vt: activate VT %u", n);
 	}
 	/* The kernel switches from its console work queue: usually done in
 	 * well under a millisecond, so a short wait here keeps a switch one
-	 * step for the caller.  Never longer than VT_SPIN_MS. */
+	 * step.  Never longer than VT_SPIN_MS. */
 	do {
-		if (vt_active(m) == n) {
-			v->route_after[0] = '\0'; /* the caller routes input itself */
-			settled(m);
+		if (vt_active(v) == n) {
+			settled(v);
 			return 0;
 		}
 		nanosleep(&(struct timespec){.tv_nsec = 200000}, NULL);
 		now = now_us();
 	} while (now - t0 < VT_SPIN_MS * 1000u);
-	v->deadline_ms = t0 / 1000 + VT_OVERRIDE_MS;
-	v->next_check_ms = now / 1000 + VT_CHECK_MS;
+	loop_timer_in(v->loop, &v->t_check, VT_CHECK_MS);
 	log_info("vt: VT %u still active: waiting up to %d ms for it to let go", v->from,
 		 VT_OVERRIDE_MS);
-	return 1;
+	return SEAT_PENDING;
 }
 
-/* The VT being left did not let go: VT_PROCESS that never answers, or
- * KD_GRAPHICS under VT_AUTO (the kernel then ignores switches). */
-static void override(struct mgr *m)
+static void on_check(struct loop_timer *t, void *data)
 {
-	struct vt_state *v = &m->vt;
+	struct vt *v = data;
+
+	(void)t;
+	if (!v->target)
+		return;
+	if (vt_active(v) == v->target) {
+		settled(v);
+		seat_step_done(v->seat, &vt_class);
+		return;
+	}
+	loop_timer_in(v->loop, &v->t_check, VT_CHECK_MS);
+}
+
+/* class override: the VT being left did not let go: VT_PROCESS that never
+ * answers, or KD_GRAPHICS under VT_AUTO (the kernel then ignores
+ * switches).  The second time, the switch is given up. */
+static int vt_override(void *priv, struct cell *to, unsigned attempt)
+{
+	struct vt *v = priv;
 	struct vt_mode mode;
-	struct cell *c = vt_cell(m, v->from);
+	struct cell *c;
 	char path[32];
 	int fd;
 
+	(void)to;
+	if (!v->target)
+		return 0;
+	if (attempt > 1) {
+		log_error("vt: VT %u did not become active even after forcing VT %u", v->target,
+			  v->from);
+		v->target = 0;
+		loop_timer_disarm(v->loop, &v->t_check);
+		return -ETIMEDOUT;
+	}
+	c = vt_cell(v, v->from);
 	snprintf(path, sizeof(path), "/dev/tty%u", v->from);
 	fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0) {
 		log_errno(neg_errno(), "vt: open %s to take it back", path);
-		return;
+		return SEAT_PENDING;
 	}
 	log_warn("vt: VT %u (%s%s) did not let go within %d ms: forcing it (VT_AUTO, KD_TEXT)",
 		 v->from, c ? "cell " : "the host", c ? c->cfg.name : "", VT_OVERRIDE_MS);
@@ -312,34 +351,22 @@ static void override(struct mgr *m)
 	if (ioctl(fd, KDSETMODE, (unsigned long)KD_TEXT) < 0)
 		log_errno(neg_errno(), "vt: KDSETMODE KD_TEXT on %s", path);
 	close(fd);
-	if (vt_active(m) != v->target && ioctl(v->tty0, VT_ACTIVATE, (unsigned long)v->target) < 0)
+	if (vt_active(v) != v->target && ioctl(v->tty0, VT_ACTIVATE, (unsigned long)v->target) < 0)
 		log_errno(neg_errno(), "vt: activate VT %u", v->target);
+	return SEAT_PENDING;
 }
 
-int vt_check(struct mgr *m, uint64_t now)
+static bool vt_present(void *priv)
 {
-	struct vt_state *v = &m->vt;
-
-	if (!v->target)
-		return -1;
-	if (now < v->next_check_ms)
-		return (int)(v->next_check_ms - now);
-	if (vt_active(m) == v->target) {
-		settled(m);
-		return -1;
-	}
-	if (now >= v->deadline_ms) {
-		if (v->overridden) {
-			log_error("vt: VT %u did not become active even after forcing VT %u",
-				  v->target, v->from);
-			v->target = 0;
-			v->route_after[0] = '\0';
-			return -1;
-		}
-		v->overridden = true;
-		override(m);
-		v->deadline_ms = now + VT_OVERRIDE_MS;
-	}
-	v->next_check_ms = now + VT_CHECK_MS;
-	return VT_CHECK_MS;
+	return ((struct vt *)priv)->tty0 >= 0;
 }
+
+const struct seat_class vt_class = {
+    .name = "vt",
+    .present = vt_present,
+    .bind = vt_bind,
+    .front = vt_front,
+    .override = vt_override,
+    .grace_ms = VT_OVERRIDE_MS,
+    .release = vt_release,
+};

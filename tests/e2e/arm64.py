@@ -241,7 +241,7 @@ def boot_arm64(report, timeout, tmp, run):
             since = b.serial.pos()
             # `restart`: the new instance keeps the VT and the input copies
             # (cellmgr gave them back after the new instance took them,
-            # until devmux_cell_gone and input_cell_gone learnt otherwise).
+            # until the seat learnt to keep the front of a cell that comes back).
             reply = b.admin_cmd("restart personal")
             if reply.strip():
                 raise Fail(f"restart personal replied {reply!r}")
