@@ -10,7 +10,7 @@
 # size rounded up to 4 KiB (dropping the tree of an earlier run), then
 # `veritysetup format` writes a verity superblock and the hash tree
 # (sha256, 4 KiB blocks) right there: the offset cellmgr finds again from
-# the file system's superblock (mgr/verity.h).  The root hash goes to
+# the file system's superblock (mgr/start/verity.h).  The root hash goes to
 # IMAGE.roothash (one line of hex) for the cell list's image_verity or
 # `cellctl update --verity`; veritysetup's report to IMAGE.verity.txt.
 # The salt and the tree's UUID derive from the image's bytes: the same

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "adopt.h"
+#include "record.h"
 #include "cell_run.h"
 #include "ctl_proto.h"
 #include "input.h"
@@ -205,7 +205,7 @@ static void ev_removed(void *ctx, struct cell *c)
 
 	seat_cell_gone(&m->seat, c);
 	ctl_forget_cell(m, c);
-	adopt_mark_stopped(m, c, false);
+	record_mark_stopped(m->state_dir, c, false);
 }
 
 static const struct cell_events cell_events = {
@@ -373,29 +373,6 @@ static void on_signal(struct loop_fd *w, uint32_t events, void *data)
 	}
 }
 
-static bool any_active(const struct mgr *m)
-{
-	for (size_t i = 0; i < m->cells.n; i++)
-		if (cell_is_active(m->cells.v[i]))
-			return true;
-	return false;
-}
-
-void mgr_run(struct mgr *m)
-{
-	while (!m->quit) {
-		if (loop_dispatch(&m->loop, -1) < 0)
-			return;
-		mgr_sweep(m);
-		if (m->stopping_all && !any_active(m)) {
-			log_info("all cells stopped");
-			m->quit = true;
-		}
-		if (m->once && !cell_is_active(m->once) && !cell_restart_due(m->once))
-			m->quit = true;
-	}
-}
-
 /* For net_cleanup_stale(): whether the cell named name runs (adopted or
  * just started). */
 static bool cell_running(void *ctx, const char *name)
@@ -406,18 +383,6 @@ static bool cell_running(void *ctx, const char *name)
 		if (strcmp(m->cells.v[i]->cfg.name, name) == 0 && cell_is_active(m->cells.v[i]))
 			return true;
 	return false;
-}
-
-void mgr_host_network(struct mgr *m)
-{
-	if (m->cfg.host.bridge[0]) {
-		char step[200];
-		int r = net_bridge_ensure(&m->cfg.host, step, sizeof(step));
-
-		if (r < 0) /* its cells fail at start, each with its reason */
-			log_errno(r, "%s", step);
-	}
-	net_forwarding(&m->cfg);
 }
 
 static void teardown(struct mgr *m)
@@ -493,9 +458,9 @@ int main(int argc, char **argv)
 			seat_set_front(&m.seat, c);
 		if (cell_run_adopt(&m, c)) {
 			/* killed while it stopped the cell: finish the stop */
-			if (adopt_stopped_by_user(&m, c))
+			if (record_stopped_by_user(m.state_dir, c))
 				cell_stop(c);
-		} else if (adopt_stopped_by_user(&m, c)) {
+		} else if (record_stopped_by_user(m.state_dir, c)) {
 			c->stop_requested = true;
 			log_info("cell %s: stopped by request before this cellmgr: not started",
 				 c->cfg.name);

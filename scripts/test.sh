@@ -2,6 +2,7 @@
 # The second command of the README: every test layer, one summary line.
 #   format       clang-format over every C file
 #   unit         cmocka, pure logic
+#   layers       mgr/ as docs/architecture.md draws it: no call upward, no cycle, files <= 600 lines
 #   sanitize     unit and integration tests under ASan+UBSan, cellmgr under valgrind
 #   fuzz         libFuzzer over every parser of outside input, 18 s each + regressions
 #   integration  the real cellmgr starting real cells on this host (root)
@@ -73,6 +74,7 @@ layer() { # LAYER COMMAND...: run one layer, echoing its output
 
 layer format scripts/format.sh --check
 layer unit tests/unit/run build
+layer layers tests/layers/run build
 layer sanitize tests/sanitize/run
 layer fuzz tests/fuzz/run
 layer integration tests/integration/run

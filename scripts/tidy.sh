@@ -4,7 +4,7 @@
 # build-tidy/, configured with both parts (-Dinit=true -Dmanager=true) for
 # the host's compiler: build/ has no init and build-init is musl-gcc's, whose
 # flags clang cannot take.  Only the generated seccomp header is built.
-#   scripts/tidy.sh [FILE...]      default: mgr/*.c init/*.c common/*.c
+#   scripts/tidy.sh [FILE...]      default: mgr/*.c mgr/*/*.c init/*.c common/*.c
 # One line per file with findings, the findings themselves, and
 # "tidy: N passed, N failed" (files clean / files with findings).
 set -uo pipefail
@@ -30,7 +30,7 @@ if [ $? -ne 0 ] || ! out=$(ninja -C "$dir" mgr/cell_seccomp_bpf.h 2>&1); then
 fi
 
 files=("$@")
-[ "${#files[@]}" -eq 0 ] && files=(mgr/*.c init/*.c common/*.c)
+[ "${#files[@]}" -eq 0 ] && files=(mgr/*.c mgr/*/*.c init/*.c common/*.c)
 results=$dir/tidy
 rm -rf "$results"
 mkdir -p "$results"

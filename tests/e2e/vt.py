@@ -19,7 +19,7 @@ output going to a file in work's /tmp that the serial shell reads.
    the reads still work.
 2. `probe vt-hold /dev/tty1 --seconds 20 &` (VT_PROCESS, never releases),
    then Ctrl-a 2 on the serial console: personal's screen is on the VGA text
-   buffer within 2 s anyway, and cellmgr logs the override (mgr/vt.c).
+   buffer within 2 s anyway, and cellmgr logs the override (mgr/seat/vt.c).
 3. `probe vt-keymap /dev/tty1` (KDGKBENT over the whole kernel keymap): no
    console switch, Boot, SAK, Last_Console, Spawn_Console, Show_State,
    Show_Memory or Show_Registers entry is left (issue 13, finding 10).
@@ -42,7 +42,7 @@ import time
 WORK_BANNER = "Welcome to the work cell"
 PERSONAL_BANNER = "Welcome to the personal cell"
 
-# docs/security.md's fenced list (mgr/seccomp.c vt_fenced_ioctls).
+# docs/security.md's fenced list (mgr/start/seccomp.c vt_fenced_ioctls).
 FENCED = ("TIOCLINUX TIOCSTI TIOCCONS VT_ACTIVATE VT_SETACTIVATE VT_DISALLOCATE VT_RESIZE "
           "VT_RESIZEX VT_LOCKSWITCH VT_UNLOCKSWITCH KIOCSOUND KDMKTONE KDSETLED KDADDIO KDDELIO "
           "KDENABIO KDDISABIO KDMAPDISP KDUNMAPDISP PIO_SCRNMAP PIO_UNISCRNMAP KDSKBENT KDSKBSENT "

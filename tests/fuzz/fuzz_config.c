@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The cell list (mgr/config.h): config_parse() over any bytes. */
+/* The cell list (mgr/config/config.h): config_parse() over any bytes. */
 #include <string.h>
 
 #include "config.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The control protocol (mgr/ctl_proto.h): a request as cellmgr receives it
+ * The control protocol (mgr/proto/ctl_proto.h): a request as cellmgr receives it
  * from any local root process, and the JSON string writer that echoes
  * names and images back.
  *

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* systemd's readiness protocol (mgr/notify.h): notify_parse() over one
+/* systemd's readiness protocol (mgr/start/notify.h): notify_parse() over one
  * datagram as a cell's init may send it. */
 #include <errno.h>
 #include <string.h>

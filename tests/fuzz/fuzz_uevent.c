@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Kernel uevents (mgr/uevent.h): one datagram as input.c receives it. */
+/* Kernel uevents (mgr/util/uevent.h): one datagram as input.c receives it. */
 #include <string.h>
 
 #include "fuzz.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The value parsers under the cell list (mgr/config.h: signals, durations,
+ * The value parsers under the cell list (mgr/config/config.h: signals, durations,
  * numbers, sizes, capabilities, resource limits, addresses, interface
  * names), each checked against a plain reference: what it accepts must be
  * exactly the value the text spells, and what it refuses must be out of

@@ -80,7 +80,7 @@ struct fenced {
 
 enum { A_NULL, A_ZERO, A_VT64, A_LEDS, A_RDONLY_FD };
 
-/* docs/security.md's list (mgr/seccomp.c vt_fenced_ioctls), in its order. */
+/* docs/security.md's list (mgr/start/seccomp.c vt_fenced_ioctls), in its order. */
 static const struct fenced fenced[] = {
     {"TIOCLINUX", 0x541C, A_NULL},     /* subcode read from NULL: EFAULT */
     {"TIOCSTI", 0x5412, A_NULL},       /* the char read from NULL: EFAULT */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Checks mgr/cgroup.c (with mgr/cgroup_tree.c), mgr/devprog.c and
- * mgr/seccomp.c against a real cgroup v2 hierarchy: run by
+ * Checks mgr/start/cgroup.c (with mgr/start/cgroup_tree.c), mgr/start/devprog.c and
+ * mgr/start/seccomp.c against a real cgroup v2 hierarchy: run by
  * tests/qemu-cgroup/run as the guest's init script, with cgroup2 mounted on
  * /sys/fs/cgroup and devtmpfs on /dev.
  * Prints "ok - NAME" / "not ok - NAME: why", then

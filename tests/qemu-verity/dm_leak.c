@@ -2,7 +2,7 @@
 /*
  * Leaves a verity device behind the way a shim-to-be killed between
  * verity_open() and verity_release() would: a child sets one up over
- * IMAGE with ROOTHASH (mgr/verity.c) and exits without releasing it.
+ * IMAGE with ROOTHASH (mgr/start/verity.c) and exits without releasing it.
  * Prints the device's name.  tests/qemu-verity/run then checks that a
  * starting cellmgr removes it (verity_sweep()).
  *

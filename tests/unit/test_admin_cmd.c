@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the admin console's command line (mgr/admin_cmd.c). */
+/* Unit tests for the admin console's command line (mgr/proto/admin_cmd.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

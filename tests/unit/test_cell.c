@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The cell lifecycle (mgr/cell.c) with no kernel: a fake driver records
+ * The cell lifecycle (mgr/core/cell.c) with no kernel: a fake driver records
  * what the lifecycle asks of it, hooks record the events, and timers are
  * fired by hand.  Every transition of the table, the stop timeout, the
  * restart back-off and the crash loop.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests for the cells' live figures: the cgroup file parsers
- * (mgr/cgroup_stat.c) and `cellctl top`'s reading of `list json`
- * (mgr/ctl_top.c). */
+ * (mgr/start/cgroup_stat.c) and `cellctl top`'s reading of `list json`
+ * (mgr/cellctl/ctl_top.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

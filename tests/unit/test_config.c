@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the cell list parser (mgr/config.c). */
+/* Unit tests for the cell list parser (mgr/config/config.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

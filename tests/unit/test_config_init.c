@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for 'init' with arguments and 'init_env' (mgr/config_init.c). */
+/* Unit tests for 'init' with arguments and 'init_env' (mgr/config/config_init.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests for the network keys of the cell list beside 'net'
- * (net_address, net_gateway, net_mtu, net_ifname: mgr/config_net.c) and
+ * (net_address, net_gateway, net_mtu, net_ifname: mgr/config/config_net.c) and
  * their checks against each other and the other cells.  'net' itself is
  * covered in test_config.c. */
 #include <setjmp.h>

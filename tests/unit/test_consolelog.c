@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the size-capped console log file (mgr/consolelog.c),
+/* Unit tests for the size-capped console log file (mgr/util/consolelog.c),
  * in a temporary directory. */
 #include <setjmp.h>
 #include <stdarg.h>

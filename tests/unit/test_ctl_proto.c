@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the control protocol's codec (mgr/ctl_proto.c). */
+/* Unit tests for the control protocol's codec (mgr/proto/ctl_proto.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

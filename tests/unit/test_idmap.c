@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the per-cell user id ranges (mgr/idmap.c). */
+/* Unit tests for the per-cell user id ranges (mgr/start/idmap.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The man pages (the scdoc sources in man/, issue 17): cells.conf(5) documents exactly the
- * keys of the parser's tables (mgr/config_keys.c), so that the two cannot
+ * keys of the parser's tables (mgr/config/config_keys.c), so that the two cannot
  * drift, and every page renders with `man -l` without a warning.
  * MAN_SOURCE_DIR and MAN_BUILD_DIR come from tests/unit/meson.build.
  */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The cell's anti-spoofing program (mgr/netguard.c): its size and jumps for
+/* The cell's anti-spoofing program (mgr/net/netguard.c): its size and jumps for
  * the largest cell, and, where the kernel lets this test load it (root),
  * its verdicts on crafted frames through BPF_PROG_TEST_RUN: the kernel's
  * verifier and interpreter or JIT, not a model of them.  The integration

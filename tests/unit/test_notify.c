@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the sd_notify parser and reader (mgr/notify.c). */
+/* Unit tests for the sd_notify parser and reader (mgr/start/notify.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

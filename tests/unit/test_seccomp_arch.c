@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the seccomp filter's architectures (mgr/seccomp.c): the
+/* Unit tests for the seccomp filter's architectures (mgr/start/seccomp.c): the
  * filter that cellar-seccomp-gen compiles on the build machine for a
  * target (x86_64, aarch64) is run through a classic-BPF interpreter with
  * made-up seccomp_data: it must name the target's audit architecture and
@@ -163,7 +163,7 @@ static void check_target(const struct target *t)
 			assert_int_equal(verdict(&p, t, i, "ioctl", 0, (1ULL << 32) | VT_ACTIVATE),
 					 ERRNO(EPERM));
 		/* i386 multiplexes socket(2) through socketcall: libseccomp
-		 * has it as a pseudo syscall there (mgr/seccomp.c says what
+		 * has it as a pseudo syscall there (mgr/start/seccomp.c says what
 		 * that means); every other ABI here filters it by family. */
 		if (t->token[i] != SCMP_ARCH_X86) {
 			assert_int_equal(verdict(&p, t, i, "socket", AF_INET, 0),

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the /etc/subuid and /etc/subgid check (mgr/subid.c):
+/* Unit tests for the /etc/subuid and /etc/subgid check (mgr/start/subid.c):
  * issue 13, finding 7, a host user whose subordinate ids overlap a cell's
  * range could newuidmap into the cell's ids. */
 #include <setjmp.h>

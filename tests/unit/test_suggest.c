@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for "did you mean" (mgr/suggest.c). */
+/* Unit tests for "did you mean" (mgr/util/suggest.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the restart policy (mgr/supervise.c), on a fake clock. */
+/* Unit tests for the restart policy (mgr/core/supervise.c), on a fake clock. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests for the filter that makes a cell's console output safe for an
- * admin's terminal (mgr/termsafe.c; issue 13, finding 10: escape sequences
+ * admin's terminal (mgr/util/termsafe.c; issue 13, finding 10: escape sequences
  * of a cell reached the admin's terminal through cellctl log). */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the kernel uevent parser (mgr/uevent.c). */
+/* Unit tests for the kernel uevent parser (mgr/util/uevent.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests for the verity superblock, the dm-verity table and the file
- * system sizes that say where the tree is (mgr/verity.c, mgr/image.c). */
+ * system sizes that say where the tree is (mgr/start/verity.c, mgr/start/image.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

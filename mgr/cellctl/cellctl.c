@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cellctl: the command-line client of cellmgr's control socket
+ * (docs/control.md).  One request, one reply; `log -f` and `exec` keep the
+ * connection until cellmgr ends it.
+ *
+ * Exit status: 0 on success; 1 when cellmgr cannot be reached or refuses
+ * or fails the request; 2 on a usage error; for exec, the command's own
+ * status (128+N when signal N ended it), or 125 when it could not be run
+ * (or cellmgr ended the session without its status).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cellctl_exec.h"
+#include "cellctl_wait.h"
+#include "ctl_client.h"
+#include "ctl_proto.h"
+#include "suggest.h"
+#include "termsafe.h"
+
+#define EXIT_USAGE 2
+#define EXIT_EXEC_FAILED 125
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: cellctl [--socket PATH] [--json] COMMAND [ARG...]\n"
+		"commands:\n"
+		"  list [--json]             every cell: name, state, pid, uptime, restarts,\n"
+		"                            memory, which one is in the foreground, memory\n"
+		"                            limit, CPU time, pids, I/O ('-': unknown)\n"
+		"  status NAME [--json]      one cell in detail\n"
+		"  start NAME                start a cell that is not running\n"
+		"  stop NAME                 stop a cell (it stays stopped)\n"
+		"  restart NAME              stop a cell and start it again\n"
+		"  switch NAME               bring a cell to the foreground\n"
+		"  log NAME [-f] [--raw]     the cell's recent console output; -f keeps\n"
+		"                            printing new output until interrupted; its\n"
+		"                            control bytes and escape sequences are shown\n"
+		"                            as text (\\x1b...), colours pass; --raw\n"
+		"                            writes the cell's bytes as they are\n"
+		"  exec NAME [-t|-T] [--] CMD [ARG...]\n"
+		"                            run a command inside a running cell, on a\n"
+		"                            new pty when stdin and stdout are terminals\n"
+		"                            (-t: always, -T: never), else on pipes;\n"
+		"                            cellctl relays its stdin, stdout, stderr\n"
+		"  start|stop|restart NAME [--wait [--timeout SECONDS]]\n"
+		"                            --wait: return once the cell runs (start,\n"
+		"                            restart: a new instance) or has stopped;\n"
+		"                            timeout 90 s\n"
+		"  reload [--allow-empty]    re-read the cell list: start new cells, stop\n"
+		"                            removed ones, restart changed ones\n"
+		"  update NAME IMAGE [--verity HASH] [--version TEXT]\n"
+		"                            install IMAGE in the cell's free slot and restart\n"
+		"                            the cell on it; rolled back if it fails\n"
+		"  top [--json] [-d SECONDS] [-n COUNT]\n"
+		"                            the cells' memory, CPU, pids and I/O, refreshed\n"
+		"                            every SECONDS (1), COUNT times (until Ctrl-C)\n"
+		"options:\n"
+		"  --socket PATH             cellmgr's control socket (default " CTL_DEFAULT_SOCKET
+		")\n"
+		"  --json                    list, status, top: print JSON\n"
+		"  -h, --help                this text\n"
+		"  --version                 cellctl's version\n"
+		"exit status: 0 success; 1 error (one line on stderr); 2 usage;\n"
+		"exec: the command's status, 128+N for signal N, 125 if it could not run\n");
+}
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cellctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (cellctl --help)\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* The request's fields, built from the command line. */
+struct request {
+	const char *fields[CTL_FIELDS_MAX + 1];
+	unsigned n;
+	bool exec, follow, raw;
+	bool wait;	    /* start, stop, restart: --wait */
+	unsigned timeout_s; /* --timeout, for --wait */
+	int tty;	    /* exec: -1 as stdin is, 1 -t, 0 -T */
+	char rows[8], cols[8];
+};
+
+static int add(struct request *rq, const char *field)
+{
+	if (rq->n >= CTL_FIELDS_MAX)
+		return usage_error("%s: too many arguments", rq->fields[0]);
+	rq->fields[rq->n++] = field;
+	return 0;
+}
+
+/* exec NAME [-t|-T] [--] CMD...: "pty ROWS COLS" or "pipes", then CMD... */
+static int exec_fields(int argc, char **args, int i, struct request *rq)
+{
+	unsigned short rows, cols;
+	bool pty;
+	int r;
+
+	rq->exec = true;
+	rq->tty = -1;
+	for (; i < argc && args[i][0] == '-'; i++) {
+		if (!strcmp(args[i], "-t") || !strcmp(args[i], "--tty"))
+			rq->tty = 1;
+		else if (!strcmp(args[i], "-T") || !strcmp(args[i], "--no-tty"))
+			rq->tty = 0;
+		else if (!strcmp(args[i], "--")) {
+			i++;
+			break;
+		} else
+			return usage_error("exec: unknown option '%s'", args[i]);
+	}
+	if (i >= argc)
+		return usage_error("exec: missing command to run");
+	/* Interactive when stdin is a terminal; not when stdout goes to a
+	 * file or a pipe, which a pty would fill with CR LF and the
+	 * command's stderr (ssh -t's trap). */
+	pty = rq->tty < 0 ? isatty(STDIN_FILENO) && isatty(STDOUT_FILENO) : rq->tty;
+	if (pty) {
+		cellctl_term_size(&rows, &cols);
+		snprintf(rq->rows, sizeof(rq->rows), "%u", rows);
+		snprintf(rq->cols, sizeof(rq->cols), "%u", cols);
+		add(rq, "pty");
+		add(rq, rq->rows);
+		add(rq, rq->cols);
+	} else {
+		add(rq, "pipes");
+	}
+	rq->tty = pty;
+	for (; i < argc; i++)
+		if ((r = add(rq, args[i])) < 0)
+			return r;
+	return 0;
+}
+
+/* update NAME IMAGE [--verity HASH] [--version TEXT], from args[i] on
+ * (IMAGE): IMAGE made absolute, as cellmgr resolves it from "/"; the
+ * options in the protocol's order. */
+static int parse_update(int argc, char **args, int i, struct request *rq)
+{
+	static char image[PATH_MAX];
+	const char *verity = NULL, *version = NULL;
+
+	if (i >= argc || args[i][0] == '-')
+		return usage_error("update: missing image file");
+	if (!realpath(args[i], image))
+		snprintf(image, sizeof(image), "%s", args[i]);
+	add(rq, image);
+	for (i++; i < argc; i += 2) {
+		const char **slot = !strcmp(args[i], "--verity")    ? &verity
+				    : !strcmp(args[i], "--version") ? &version
+								    : NULL;
+
+		if (!slot || *slot)
+			return usage_error("unexpected argument '%s'", args[i]);
+		if (i + 1 >= argc)
+			return usage_error("update: %s needs a value", args[i]);
+		*slot = args[i + 1];
+	}
+	if (verity) {
+		add(rq, "verity");
+		add(rq, verity);
+	}
+	if (version) {
+		add(rq, "version");
+		add(rq, version);
+	}
+	return 0;
+}
+
+/* " (did you mean 'status'?)" after an unknown command, or "". */
+static const char *command_hint(const char *cmd)
+{
+	static const char *const commands[] = {"list",	  "status", "start", "stop",
+					       "restart", "switch", "log",   "exec",
+					       "reload",  "top",    "update"};
+	static char text[SUGGEST_WORD_MAX + 32];
+	struct suggest s;
+
+	suggest_init(&s, cmd);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		suggest_add(&s, commands[i]);
+	if (!suggest_best(&s))
+		return "";
+	snprintf(text, sizeof(text), " (did you mean '%s'?)", suggest_best(&s));
+	return text;
+}
+
+/* COMMAND and its arguments (args[0] is the command) into fields. */
+static int parse_command(int argc, char **args, bool json, struct request *rq)
+{
+	const char *cmd = args[0];
+	bool takes_name = true;
+	int i = 1;
+
+	rq->n = 0;
+	add(rq, cmd);
+	if (strcmp(cmd, "list") == 0 || strcmp(cmd, "reload") == 0) {
+		takes_name = false;
+	} else if (strcmp(cmd, "status") != 0 && strcmp(cmd, "start") != 0 &&
+		   strcmp(cmd, "stop") != 0 && strcmp(cmd, "restart") != 0 &&
+		   strcmp(cmd, "switch") != 0 && strcmp(cmd, "log") != 0 &&
+		   strcmp(cmd, "exec") != 0 && strcmp(cmd, "update") != 0) {
+		return usage_error("unknown command '%s'%s", cmd, command_hint(cmd));
+	}
+	if (takes_name) {
+		if (i >= argc || args[i][0] == '-')
+			return usage_error("%s: missing cell name", cmd);
+		add(rq, args[i++]);
+	}
+	if (strcmp(cmd, "exec") == 0)
+		return exec_fields(argc, args, i, rq);
+	if (strcmp(cmd, "update") == 0)
+		return parse_update(argc, args, i, rq);
+	for (; i < argc; i++) {
+		if (strcmp(args[i], "--json") == 0 &&
+		    (!strcmp(cmd, "list") || !strcmp(cmd, "status")))
+			json = true;
+		else if ((!strcmp(args[i], "-f") || !strcmp(args[i], "--follow")) &&
+			 !strcmp(cmd, "log"))
+			rq->follow = true;
+		else if (strcmp(args[i], "--raw") == 0 && !strcmp(cmd, "log"))
+			rq->raw = true;
+		else if (strcmp(args[i], "--allow-empty") == 0 && !strcmp(cmd, "reload"))
+			add(rq, "allow-empty");
+		else if (strcmp(args[i], "--wait") == 0 &&
+			 (!strcmp(cmd, "start") || !strcmp(cmd, "stop") || !strcmp(cmd, "restart")))
+			rq->wait = true;
+		else if (strcmp(args[i], "--timeout") == 0 && i + 1 < argc &&
+			 (!strcmp(cmd, "start") || !strcmp(cmd, "stop") ||
+			  !strcmp(cmd, "restart"))) {
+			char *end;
+			unsigned long v = strtoul(args[++i], &end, 10);
+
+			if (*end || !v || v > 86400)
+				return usage_error("--timeout: seconds, 1-86400: '%s'", args[i]);
+			rq->timeout_s = (unsigned)v;
+		} else
+			return usage_error("unexpected argument '%s'", args[i]);
+	}
+	if (json && strcmp(cmd, "list") != 0 && strcmp(cmd, "status") != 0)
+		return usage_error("%s: --json is for list and status", cmd);
+	if (json)
+		add(rq, "json");
+	if (rq->follow)
+		add(rq, "follow");
+	return 0;
+}
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "cellctl: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+static int connect_to(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "cellctl: socket path too long: %s\n", path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fail("socket");
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ctl_client_unreachable(path, errno);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The request; nothing of ours goes with it, not even for exec. */
+static int send_request(int fd, const char *msg, size_t len)
+{
+	return send(fd, msg, len, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+/* exec's first reply, with the descriptors cellmgr sends along "ok"
+ * (close-on-exec): up to three, the rest are closed.  *n_fds says how many. */
+static ssize_t receive_with_fds(int fd, char *buf, size_t cap, int fds[3], unsigned *n_fds)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 3)];
+		struct cmsghdr align;
+	} ctrl;
+	struct iovec iov = {.iov_base = buf, .iov_len = cap};
+	struct msghdr mh = {
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = ctrl.buf,
+	    .msg_controllen = sizeof(ctrl.buf),
+	};
+	ssize_t n;
+
+	*n_fds = 0;
+	do
+		n = recvmsg(fd, &mh, MSG_TRUNC | MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == ECONNRESET)
+		n = recv(fd, buf, cap, MSG_TRUNC | MSG_DONTWAIT);
+	if (n < 0)
+		return n;
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+			int f;
+
+			memcpy(&f, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+			if (*n_fds < 3)
+				fds[(*n_fds)++] = f;
+			else
+				close(f);
+		}
+	}
+	return n;
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			exit(1); /* stdout gone (a closed pipe): nothing to report to */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+/* The cell's console output, as it comes: through the filter unless
+ * --raw (mgr/util/termsafe.h: the bytes are the cell's, the terminal the
+ * admin's). */
+static struct termsafe log_filter;
+static volatile sig_atomic_t log_coloured; /* for the signal handler */
+
+static void write_log(const struct request *rq, const char *buf, size_t len)
+{
+	static char safe[TERMSAFE_OUT_MAX(4096)];
+
+	if (rq->raw) {
+		write_all(STDOUT_FILENO, buf, len);
+		return;
+	}
+	while (len > 0) {
+		size_t n = len < 4096 ? len : 4096;
+
+		write_all(STDOUT_FILENO, safe,
+			  termsafe_filter(&log_filter, buf, n, safe, sizeof(safe)));
+		buf += n;
+		len -= n;
+	}
+	log_coloured = log_filter.coloured;
+}
+
+static void end_log(const struct request *rq)
+{
+	char tail[TERMSAFE_OUT_MAX(0)];
+
+	if (!rq->raw)
+		write_all(STDOUT_FILENO, tail, termsafe_finish(&log_filter, tail, sizeof(tail)));
+	log_coloured = 0;
+}
+
+/* log -f ends with Ctrl-C: colours the cell left on are reset first. */
+static void on_follow_signal(int sig)
+{
+	if (log_coloured) {
+		ssize_t r = write(STDOUT_FILENO, "\x1b[0m", 4);
+
+		(void)r; /* dying anyway */
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Receives one message; 0 at the end of the connection. */
+static ssize_t receive(int fd, char *buf, size_t cap, int flags)
+{
+	ssize_t n;
+
+	do
+		n = recv(fd, buf, cap, flags);
+	while (n < 0 && errno == EINTR);
+	/* A refusal (not root, busy) may reach us as ECONNRESET when our
+	 * request was still unread at cellmgr's close; the reason is queued
+	 * behind that error, which the first recv cleared. */
+	if (n < 0 && errno == ECONNRESET) {
+		n = recv(fd, buf, cap, flags | MSG_DONTWAIT);
+		if (n < 0)
+			errno = ECONNRESET;
+	}
+	return n;
+}
+
+static int follow(int fd, const struct request *rq)
+{
+	static char buf[CTL_REPLY_MAX];
+	ssize_t n;
+
+	while ((n = receive(fd, buf, sizeof(buf), 0)) > 0)
+		write_log(rq, buf, (size_t)n);
+	end_log(rq);
+	if (n < 0)
+		return fail("recv");
+	fprintf(stderr, "cellctl: log %s: cellmgr ended the stream\n", rq->fields[1]);
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"socket", required_argument, NULL, 's'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	static char msg[CTL_REQUEST_MAX];
+	static char reply[CTL_REPLY_MAX + 1];
+	static struct request rq;
+	const char *socket_path = CTL_DEFAULT_SOCKET;
+	bool json = false;
+	ssize_t len, n;
+	int opt, fd, r, exec_fds[3] = {-1, -1, -1};
+	unsigned n_exec_fds = 0;
+	long old_pid = 0;
+
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's': socket_path = optarg; break;
+		case 'j': json = true; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': puts("cellctl " CELLAR_VERSION); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[optind], "top") == 0)
+		return ctl_top_main(socket_path, json, argc - optind, argv + optind);
+	if ((r = parse_command(argc - optind, argv + optind, json, &rq)) != 0)
+		return r;
+	len = ctl_request_encode(msg, sizeof(msg), rq.n, rq.fields);
+	if (len < 0) {
+		fprintf(stderr, "cellctl: request too long (at most %d bytes)\n", CTL_REQUEST_MAX);
+		return EXIT_USAGE;
+	}
+	if (rq.timeout_s && !rq.wait)
+		return usage_error("%s: --timeout is for --wait", rq.fields[0]);
+	if (rq.wait && !strcmp(rq.fields[0], "restart"))
+		old_pid = cellctl_cell_pid(socket_path, rq.fields[1]);
+	fd = connect_to(socket_path);
+	if (fd < 0)
+		return 1;
+	if (send_request(fd, msg, (size_t)len) < 0) {
+		int err = errno;
+
+		/* Refused at once (not root, busy): the reason is waiting. */
+		n = receive(fd, reply, CTL_REPLY_MAX, MSG_DONTWAIT);
+		if (n <= 0) {
+			errno = err;
+			return fail("send");
+		}
+	} else if (rq.exec) {
+		n = receive_with_fds(fd, reply, CTL_REPLY_MAX + 1, exec_fds, &n_exec_fds);
+	} else {
+		n = receive(fd, reply, CTL_REPLY_MAX + 1, MSG_TRUNC);
+	}
+	if (n < 0)
+		return fail("recv");
+	if (n == 0) {
+		fprintf(stderr, "cellctl: cellmgr closed the connection without a reply\n");
+		return 1;
+	}
+	if (n > CTL_REPLY_MAX) {
+		fprintf(stderr, "cellctl: reply from cellmgr too long\n");
+		return 1;
+	}
+	if (n >= 3 && memcmp(reply, "ok\n", 3) == 0) {
+		if (rq.exec) {
+			if (n != 3 || n_exec_fds != (rq.tty ? 1U : 3U)) {
+				fprintf(stderr, "cellctl: malformed exec reply from cellmgr\n");
+				return EXIT_EXEC_FAILED;
+			}
+			return cellctl_exec_relay(fd, rq.fields[1], rq.tty, exec_fds);
+		}
+		if (rq.wait) {
+			close(fd);
+			return cellctl_wait(socket_path, rq.fields[0], rq.fields[1],
+					    rq.timeout_s ? rq.timeout_s : CELLCTL_WAIT_DEFAULT_S,
+					    old_pid);
+		}
+		if (strcmp(rq.fields[0], "log") != 0) {
+			if (rq.n == 1 && strcmp(rq.fields[0], "list") == 0 &&
+			    isatty(STDOUT_FILENO)) {
+				ctl_client_list_header(stdout);
+				fflush(stdout);
+			}
+			write_all(STDOUT_FILENO, reply + 3, (size_t)n - 3);
+			return 0;
+		}
+		if (rq.follow && !rq.raw) {
+			signal(SIGINT, on_follow_signal);
+			signal(SIGTERM, on_follow_signal);
+			signal(SIGHUP, on_follow_signal);
+		}
+		termsafe_init(&log_filter, false);
+		write_log(&rq, reply + 3, (size_t)n - 3);
+		if (rq.follow)
+			return follow(fd, &rq);
+		end_log(&rq);
+		return 0;
+	}
+	if (n >= 7 && memcmp(reply, "error: ", 7) == 0) {
+		ctl_client_print_errors(reply, (size_t)n);
+		return rq.exec ? EXIT_EXEC_FAILED : 1;
+	}
+	fprintf(stderr, "cellctl: malformed reply from cellmgr\n");
+	return 1;
+}
