@@ -96,3 +96,22 @@ int cmdline_path(const char *cmdline, const char *key, const char *prefix, char 
 			return -EINVAL;
 	return 1;
 }
+
+int cmdline_seconds(const char *cmdline, const char *key, unsigned max, unsigned *s, char *val,
+		    size_t size)
+{
+	unsigned n = 0;
+	const char *p;
+
+	if (!cmdline_get(cmdline, key, val, size))
+		return 0;
+	if (strlen(val) + 1 >= size)
+		return -EINVAL; /* maybe cut: "0000...60" must not read as 0 */
+	/* By hand: strtoul() would drag musl's number scanner in. */
+	for (p = val; *p >= '0' && *p <= '9' && n <= max; p++)
+		n = n * 10 + (unsigned)(*p - '0');
+	if (p == val || *p || n > max)
+		return -EINVAL;
+	*s = n;
+	return 1;
+}

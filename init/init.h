@@ -41,6 +41,11 @@ bool cmdline_has(const char *cmdline, const char *word);
  * "/".  Returns 1 (val set), 0 (no such key) or -EINVAL / -ENAMETOOLONG
  * (val holds what was given, maybe cut, for the log). */
 int cmdline_path(const char *cmdline, const char *key, const char *prefix, char *val, size_t size);
+/* key=S, a number of seconds from 0 to max (at most UINT_MAX / 10).
+ * Returns 1 (*s set), 0 (no such key) or -EINVAL (val holds what was
+ * given, maybe cut, for the log). */
+int cmdline_seconds(const char *cmdline, const char *key, unsigned max, unsigned *s, char *val,
+		    size_t size);
 
 /* mount.c: the early API file systems, and unmounting at shutdown. */
 int mkdir_p(const char *path, mode_t mode);
@@ -53,8 +58,16 @@ void mount_unmount_all(void);
 /* kcheck.c: logs every option of INIT_KCONFIG the running kernel lacks. */
 void kconfig_check(void);
 
-/* modload.c: the kernel modules listed in the config's [host] section. */
-void modules_load(const char *config);
+/* child.c: runs fn(arg) in a child process and waits for it (that pid
+ * only) up to timeout_s, then kills it; what ("modules: loader") leads the
+ * log line that says how it ended.  Returns its wait status, -ETIMEDOUT
+ * when it was killed for the timeout, or another negative errno. */
+int child_run(const char *what, int (*fn)(const char *arg), const char *arg, unsigned timeout_s);
+
+/* modload.c: the kernel modules listed in the config's [host] section.
+ * Meant for child_run(): returns the exit status, 0 when every module
+ * asked for is loaded (or none is asked for), 1 otherwise. */
+int modules_load(const char *config);
 
 /* movetree.c: moves (copy, then unlink) or deletes a directory tree. */
 unsigned movetree(int src_dir, int dst_dir);

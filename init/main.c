@@ -4,8 +4,10 @@
  *
  * Boot: mount the API file systems, open the console, check the kernel's
  * options against the board's fragment, load the kernel modules of the
- * [host] section, leave the initramfs, mount the data disk,
- * start cellmgr.  Then one loop, tini/sinit style: every signal is blocked
+ * [host] section, leave the initramfs, mount the data disk, start
+ * cellmgr.  Module loading (a parser over the board's files, and the
+ * modules' own init code) runs in a child process, never in PID 1.
+ * Then one loop, tini/sinit style: every signal is blocked
  * and taken with sigtimedwait(), so there are no handlers and no races;
  * SIGCHLD reaps, the power signals shut down, the only timer is cellmgr's
  * next restart.
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #define SHUTDOWN_TIMEOUT_S 30
+#define MODULES_TIMEOUT_S 60 /* per pass of module loading */
 
 int64_t monotonic_ms(void)
 {
@@ -65,21 +68,16 @@ static const char *read_cmdline(void)
 	return buf; /* kept for the life of init */
 }
 
-static unsigned shutdown_timeout(const char *cmdline)
+/* key=S, S from min to 3600 seconds; else the default, logged. */
+static unsigned seconds_param(const char *cmdline, const char *key, unsigned min, unsigned def)
 {
 	char val[16];
-	unsigned s = 0;
-	const char *p;
+	unsigned s = def;
+	int r = cmdline_seconds(cmdline, key, 3600, &s, val, sizeof(val));
 
-	if (!cmdline_get(cmdline, "cellar.shutdown_timeout", val, sizeof(val)))
-		return SHUTDOWN_TIMEOUT_S;
-	/* By hand: strtoul() would drag musl's number scanner in. */
-	for (p = val; *p >= '0' && *p <= '9' && s <= 3600; p++)
-		s = s * 10 + (unsigned)(*p - '0');
-	if (p == val || *p || s > 3600) {
-		log_info("cellar.shutdown_timeout=%s: not a number of seconds (0-3600): using %u",
-			 val, SHUTDOWN_TIMEOUT_S);
-		return SHUTDOWN_TIMEOUT_S;
+	if (r < 0 || s < min) {
+		log_info("%s=%s: not a number of seconds (%u-3600): using %u", key, val, min, def);
+		return def;
 	}
 	return s;
 }
@@ -102,6 +100,8 @@ static const char *config_path(const char *cmdline)
 
 static void boot(struct init_ctx *ctx)
 {
+	unsigned modules_timeout_s;
+
 	mount_early();
 	log_open_console();
 	log_open_kmsg();
@@ -113,9 +113,13 @@ static void boot(struct init_ctx *ctx)
 		log_errno(-errno, "disable Ctrl-Alt-Del");
 
 	ctx->cmdline = read_cmdline();
-	ctx->shutdown_timeout_s = shutdown_timeout(ctx->cmdline);
-	kconfig_check();	   /* first: a missing option explains what fails below */
-	modules_load(INIT_CONFIG); /* before the switch: root= may need them */
+	ctx->shutdown_timeout_s =
+	    seconds_param(ctx->cmdline, "cellar.shutdown_timeout", 0, SHUTDOWN_TIMEOUT_S);
+	modules_timeout_s =
+	    seconds_param(ctx->cmdline, "cellar.modules_timeout", 1, MODULES_TIMEOUT_S);
+	kconfig_check(); /* first: a missing option explains what fails below */
+	/* Before the switch: root= and the data disk may need them. */
+	child_run("modules: loader", modules_load, INIT_CONFIG, modules_timeout_s);
 	switchroot(ctx->cmdline);
 	data_mount(ctx->cmdline); /* after the switch: on the real root */
 }

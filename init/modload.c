@@ -4,9 +4,11 @@
  * section of the cell list, with their dependencies (moddep.c does the
  * resolution; this file does the reading and the finit_module calls).
  *
- * It runs before init leaves the initramfs, because the root device may
- * need a module (virtio_blk, ext4).  Every failure is logged and skipped:
- * a board without its erofs module still boots and says why.
+ * It runs in a child of init (child_run(), main.c), never in PID 1 itself:
+ * a crash or a hang here costs the modules, not the board.  It runs before
+ * init leaves the initramfs, because the root device may need a module
+ * (virtio_blk, ext4).  Every failure is logged and skipped: a board
+ * without its erofs module still boots and says why.
  */
 #include "init.h"
 #include "ini.h"
@@ -124,7 +126,7 @@ static char *index_read(const struct modload *ml, const char *name, struct modde
 	return buf;
 }
 
-void modules_load(const char *config)
+int modules_load(const char *config)
 {
 	char list[MODULE_LIST_MAX], *cursor = list, *name;
 	char *dep, *softdep, *alias, *builtin;
@@ -137,24 +139,24 @@ void modules_load(const char *config)
 	err = config_modules(config, list, sizeof(list));
 	if (err == -ENOENT) {
 		log_info("modules: no %s: loading none", config);
-		return;
+		return 0;
 	}
 	if (err) {
 		log_errno(err, "modules: read %s", config);
-		return;
+		return 1;
 	}
 	if (list[0] == '\0')
-		return;
+		return 0;
 	if (uname(&uts) < 0) {
 		log_errno(-errno, "modules: uname");
-		return;
+		return 1;
 	}
 	snprintf(ml.dir, sizeof(ml.dir), "/lib/modules/%s", uts.release);
 
 	m = malloc(sizeof(*m));
 	if (!m) {
 		log_errno(-ENOMEM, "modules");
-		return;
+		return 1;
 	}
 	moddep_init(m, module_insert, &ml);
 	dep = index_read(&ml, "modules.dep", &m->dep);
@@ -186,4 +188,5 @@ void modules_load(const char *config)
 	free(softdep);
 	free(dep);
 	free(m);
+	return failed ? 1 : 0;
 }

@@ -125,6 +125,8 @@ static void cellmgr_exited(struct cellmgr *mgr, int status)
 	schedule_restart(mgr, now_ms);
 }
 
+/* Every child but cellmgr is reaped unreported: an orphan, or a module
+ * loader that child_run() gave up on (it logged that, with the pid). */
 bool children_reap(struct cellmgr *mgr)
 {
 	for (;;) {

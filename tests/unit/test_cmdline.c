@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests for init/cmdline.c: words of /proc/cmdline, quoting, the last
- * occurrence winning, and the path checks of cellar.data= / cellar.config=. */
+ * occurrence winning, the path checks of cellar.data= / cellar.config=,
+ * and the seconds of the timeouts. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -114,6 +115,35 @@ static void path_too_long(void **state)
 	    -ENAMETOOLONG);
 }
 
+/* cellar.shutdown_timeout= and cellar.modules_timeout=: seconds, by hand. */
+static void seconds(void **state)
+{
+	static const char *const bad[] = {
+	    "t=",	"t=-1", "t=1s",	 "t=3601", "t=99999999999",	  "t=0x10",
+	    "t=\"1 \"", "t= 1", "t=1.5", "t=+1",   "t=00000000000000060",
+	};
+	unsigned s = 7;
+	char v[16];
+
+	(void)state;
+	assert_int_equal(cmdline_seconds("x=1 y", "t", 3600, &s, v, sizeof(v)), 0);
+	assert_int_equal(s, 7); /* untouched */
+	assert_int_equal(cmdline_seconds("t=0", "t", 3600, &s, v, sizeof(v)), 1);
+	assert_int_equal(s, 0);
+	assert_int_equal(cmdline_seconds("t=5 t=3600", "t", 3600, &s, v, sizeof(v)), 1);
+	assert_int_equal(s, 3600);
+	assert_int_equal(cmdline_seconds("t=0090", "t", 3600, &s, v, sizeof(v)), 1);
+	assert_int_equal(s, 90);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		s = 7;
+		if (cmdline_seconds(bad[i], "t", 3600, &s, v, sizeof(v)) != -EINVAL || s != 7)
+			fail_msg("%s: not refused", bad[i]);
+	}
+	/* The value is kept for the log line. */
+	assert_int_equal(cmdline_seconds("t=1s", "t", 3600, &s, v, sizeof(v)), -EINVAL);
+	assert_string_equal(v, "1s");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -123,6 +153,7 @@ int main(void)
 	    cmocka_unit_test(path_absent),
 	    cmocka_unit_test(path_invalid),
 	    cmocka_unit_test(path_too_long),
+	    cmocka_unit_test(seconds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
