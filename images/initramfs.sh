@@ -18,6 +18,11 @@
 #                                     kernel's own config -> /lib/modules/KVER/config
 #   CELLS_DIR=out/cells               every "image = /cells/FILE" of the
 #                                     config is taken from CELLS_DIR/FILE
+#   EXTRA_MODULES=                    more kernel modules (names) copied, with
+#                                     their dependencies, beside those of
+#                                     CONFIG's [host] modules: for a cell list
+#                                     on the data disk (cellar.config=) that
+#                                     names them; init loads them only then
 #   KVER=<newest /boot/vmlinuz-* with /lib/modules/KVER/modules.dep>
 #   MODROOT=/                         where boot/vmlinuz-KVER, boot/config-KVER
 #                                     and lib/modules/KVER are (the arm64
@@ -169,7 +174,9 @@ while read -r img; do
 done < <(sed -n 's/^[[:space:]]*image[[:space:]]*=[[:space:]]*\([^[:space:]#;]*\).*/\1/p' "$config")
 
 # Kernel modules named by [host] modules, with every hard/soft dependency.
-python3 "$top/images/kmodules.py" --moddir "$moddir" --dest "$stage/lib/modules/$KVER" --config "$config"
+read -r -a extra_modules <<<"${EXTRA_MODULES:-}"
+python3 "$top/images/kmodules.py" --moddir "$moddir" --dest "$stage/lib/modules/$KVER" --config "$config" \
+    "${extra_modules[@]}"
 if [ -r "$modroot/boot/config-$KVER" ]; then
     install -m 0644 "$modroot/boot/config-$KVER" "$stage/lib/modules/$KVER/config"
 else

@@ -72,8 +72,9 @@ int modules_load(const char *config);
 /* movetree.c: moves (copy, then unlink) or deletes a directory tree. */
 unsigned movetree(int src_dir, int dst_dir);
 
-/* switchroot.c: leaves the initramfs for root= or a tmpfs copy of it. */
-void switchroot(const char *cmdline);
+/* switchroot.c: leaves the initramfs for root= or a tmpfs copy of it.
+ * True when / is then the root= device (not the initramfs's files). */
+bool switchroot(const char *cmdline);
 
 /* data.c: the data disk (cellar.data=) on /data, mounted after the switch,
  * unmounted (or made read-only) at shutdown. */

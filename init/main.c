@@ -4,7 +4,8 @@
  *
  * Boot: mount the API file systems, open the console, check the kernel's
  * options against the board's fragment, load the kernel modules of the
- * [host] section, leave the initramfs, mount the data disk, start
+ * [host] section, leave the initramfs, mount the data disk, load the
+ * modules of the cell list cellmgr gets if that is another file, start
  * cellmgr.  Module loading (a parser over the board's files, and the
  * modules' own init code) runs in a child process, never in PID 1.
  * Then one loop, tini/sinit style: every signal is blocked
@@ -98,9 +99,22 @@ static const char *config_path(const char *cmdline)
 	return path;
 }
 
+/* After the switch: the cell list cellmgr will get, when init has not read
+ * its [host] modules yet, i.e. when it is not the initramfs's own file:
+ * cellar.config= (if it can be read now, as cellmgr_start() decides), or
+ * /etc/cellar/cells.conf of a root= device.  NULL: nothing more to load. */
+static const char *modules_list_after_switch(const struct init_ctx *ctx, bool root_device)
+{
+	if (ctx->mgr.config && access(ctx->mgr.config, R_OK) == 0)
+		return ctx->mgr.config;
+	return root_device ? INIT_CONFIG : NULL;
+}
+
 static void boot(struct init_ctx *ctx)
 {
 	unsigned modules_timeout_s;
+	const char *list;
+	bool root_device;
 
 	mount_early();
 	log_open_console();
@@ -120,8 +134,13 @@ static void boot(struct init_ctx *ctx)
 	kconfig_check(); /* first: a missing option explains what fails below */
 	/* Before the switch: root= and the data disk may need them. */
 	child_run("modules: loader", modules_load, INIT_CONFIG, modules_timeout_s);
-	switchroot(ctx->cmdline);
+	root_device = switchroot(ctx->cmdline);
 	data_mount(ctx->cmdline); /* after the switch: on the real root */
+	cellmgr_init(&ctx->mgr, config_path(ctx->cmdline));
+	/* After the data disk: cellar.config= may be on it.  Before cellmgr. */
+	list = modules_list_after_switch(ctx, root_device);
+	if (list)
+		child_run("modules: loader", modules_load, list, modules_timeout_s);
 }
 
 int main(void)
@@ -146,7 +165,6 @@ int main(void)
 	umask(022);
 
 	boot(&ctx);
-	cellmgr_init(&ctx.mgr, config_path(ctx.cmdline));
 
 	for (;;) {
 		enum power_action act;

@@ -237,6 +237,8 @@ static int load_module(struct moddep *m, const char *name, const struct span *fa
 	}
 	if (depth > MODDEP_DEPTH_MAX)
 		return -ELOOP;
+	if (m->loaded && m->loaded(m->ctx, name))
+		return add_entry(m, name, MODDEP_LOADED) ? 0 : -ENOSPC;
 	if (!find_dep_line(m, name, &path, &deps)) {
 		if (is_builtin(m, name))
 			return add_entry(m, name, MODDEP_LOADED) ? 0 : -ENOSPC;

@@ -26,6 +26,10 @@
  * are cut (a module that is already being loaded counts as loaded), and a
  * depth limit bounds everything else.
  *
+ * A module the kernel has already (an optional callback says so) is done:
+ * neither it nor its dependencies, soft ones included, are touched, as
+ * modprobe does.  A second pass over a list then inserts only what is new.
+ *
  * No allocation, no I/O: the text buffers need not be NUL-terminated and
  * are never written to, so the caller may mmap or read them as it likes.
  */
@@ -44,6 +48,9 @@
  * path the file as modules.dep spells it (relative to the modules
  * directory).  Returns 0 or a negative errno; -EEXIST counts as loaded. */
 typedef int (*moddep_insert_fn)(void *ctx, const char *name, const char *path);
+
+/* True when the module name (normalised) is in the kernel already. */
+typedef bool (*moddep_loaded_fn)(void *ctx, const char *name);
 
 struct moddep_text {
 	const char *buf; /* NULL: the file is absent, which means empty */
@@ -65,13 +72,14 @@ struct moddep_entry {
 struct moddep {
 	struct moddep_text dep, softdep, alias, builtin;
 	moddep_insert_fn insert;
+	moddep_loaded_fn loaded; /* NULL: nothing is loaded before */
 	void *ctx;
 	unsigned count;
 	struct moddep_entry mods[MODDEP_MODULES_MAX];
 };
 
-/* Clears m; the caller then fills in m->dep, m->softdep, m->alias and
- * m->builtin (each optional). */
+/* Clears m; the caller then fills in m->dep, m->softdep, m->alias,
+ * m->builtin and m->loaded (each optional). */
 void moddep_init(struct moddep *m, moddep_insert_fn insert, void *ctx);
 
 /* Loads the module or alias name with everything it needs.  Returns 0 when

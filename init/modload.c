@@ -5,9 +5,11 @@
  * resolution; this file does the reading and the finit_module calls).
  *
  * It runs in a child of init (child_run(), main.c), never in PID 1 itself:
- * a crash or a hang here costs the modules, not the board.  It runs before
+ * a crash or a hang here costs the modules, not the board.  Once before
  * init leaves the initramfs, because the root device may need a module
- * (virtio_blk, ext4).  Every failure is logged and skipped: a board
+ * (virtio_blk, ext4), and once more after the switch for the cell list
+ * cellmgr is started with when that is another file: modules already in
+ * the kernel are skipped.  Every failure is logged and skipped: a board
  * without its erofs module still boots and says why.
  */
 #include "init.h"
@@ -29,6 +31,7 @@ struct modload {
 	char dir[128];	   /* /lib/modules/$(uname -r) */
 	unsigned attempts; /* module_insert() calls */
 	unsigned inserted; /* ... that loaded a module */
+	unsigned present;  /* modules found in the kernel already */
 };
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -67,6 +70,22 @@ static int module_insert(void *ctx, const char *name, const char *path)
 	ml->inserted++;
 	log_info("module %s: loaded", name);
 	return 0;
+}
+
+/* /sys/module/NAME: a module in the kernel (loading, live, or built in
+ * with parameters).  A name with '/' is an alias string, never a module. */
+static bool module_loaded(void *ctx, const char *name)
+{
+	struct modload *ml = ctx;
+	char path[96];
+
+	if (strchr(name, '/') ||
+	    snprintf(path, sizeof(path), "/sys/module/%s", name) >= (int)sizeof(path))
+		return false;
+	if (access(path, F_OK) < 0)
+		return false;
+	ml->present++;
+	return true;
 }
 
 /* Collects the words of every "modules =" key of [host] into list. */
@@ -159,6 +178,7 @@ int modules_load(const char *config)
 		return 1;
 	}
 	moddep_init(m, module_insert, &ml);
+	m->loaded = module_loaded;
 	dep = index_read(&ml, "modules.dep", &m->dep);
 	softdep = index_read(&ml, "modules.softdep", &m->softdep);
 	alias = index_read(&ml, "modules.alias", &m->alias);
@@ -181,8 +201,8 @@ int modules_load(const char *config)
 				log_errno(err, "module %s: not loaded", name);
 		}
 	}
-	log_info("modules: %u of %u requested loaded (%u files inserted)", wanted - failed, wanted,
-		 ml.inserted);
+	log_info("modules: %u of %u requested loaded (%u files inserted, %u there already) for %s",
+		 wanted - failed, wanted, ml.inserted, ml.present, config);
 	free(builtin);
 	free(alias);
 	free(softdep);

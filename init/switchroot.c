@@ -157,20 +157,22 @@ static int enter_newroot(void)
 	return 0;
 }
 
-void switchroot(const char *cmdline)
+bool switchroot(const char *cmdline)
 {
+	bool device = false;
 	char root[128];
 	int err;
 
 	if (!mount_root_is_rootfs()) {
 		log_info("root: / is not the initramfs: staying on it");
-		return;
+		return false;
 	}
 	err = mkdir_p(INIT_NEWROOT, 0755);
 	if (err) {
 		log_errno(err, "root: mkdir " INIT_NEWROOT);
 	} else if (cmdline_get(cmdline, "root", root, sizeof(root))) {
 		err = mount_root_device(cmdline, root);
+		device = err == 0;
 		if (err) {
 			log_info("root: root=%s failed: using the initramfs in a tmpfs instead",
 				 root);
@@ -184,7 +186,8 @@ void switchroot(const char *cmdline)
 		err = enter_newroot();
 	if (err) {
 		log_info("root: *** STILL IN THE INITRAMFS: cells will fail to pivot_root ***");
-		return;
+		return false;
 	}
 	log_info("root: switched");
+	return device;
 }

@@ -70,6 +70,8 @@ struct fake {
 	const char *fail_name[2]; /* these modules fail with fail_err */
 	int fail_err[2];
 	const char *exists_name; /* this one returns -EEXIST */
+	const char *in_kernel;	 /* space-separated: what fake_loaded says is there */
+	unsigned asked;		 /* fake_loaded calls */
 };
 
 static int fake_insert(void *ctx, const char *name, const char *path)
@@ -86,6 +88,22 @@ static int fake_insert(void *ctx, const char *name, const char *path)
 	if (f->exists_name && strcmp(name, f->exists_name) == 0)
 		return -EEXIST;
 	return 0;
+}
+
+/* The kernel of a second pass: the modules listed in in_kernel. */
+static bool fake_loaded(void *ctx, const char *name)
+{
+	struct fake *f = ctx;
+	size_t n = strlen(name);
+	const char *p = f->in_kernel;
+
+	f->asked++;
+	while (p && (p = strstr(p, name))) {
+		if ((p == f->in_kernel || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
 }
 
 struct fixture {
@@ -362,6 +380,46 @@ static void test_malformed_lines_are_skipped(void **state)
 	assert_int_equal(moddep_load(&fx->m, "x"), -ENOENT);
 }
 
+/* A second pass over the same list (modules of cellar.config= after the
+ * first pass loaded the initramfs's): a module already in the kernel is
+ * done, its soft dependencies are not tried again (crc32c_intel failed
+ * with ENODEV the first time and would fail, and be logged, again). */
+static void test_second_pass_skips_modules_in_kernel(void **state)
+{
+	struct fixture *fx = *state;
+
+	fx->m.loaded = fake_loaded;
+	fx->f.in_kernel = "crc32c_generic libcrc32c erofs llc stp bridge";
+	assert_int_equal(moddep_load(&fx->m, "erofs"), 0);
+	assert_int_equal(moddep_load(&fx->m, "bridge"), 0);
+	assert_int_equal(fx->f.calls, 0);
+	assert_true(moddep_is_loaded(&fx->m, "erofs"));
+	/* A new module goes in with what it needs that is not there. */
+	fx->f.in_kernel = "crc32c_intel crc16";
+	assert_int_equal(moddep_load(&fx->m, "ext4"), 0);
+	expect_calls(&fx->f, (const char *const[]){"jbd2", "mbcache", "ext4", NULL});
+	/* Through an alias: its target is there. */
+	fx->f.calls = 0;
+	assert_int_equal(moddep_load(&fx->m, "fs-erofs"), 0);
+	assert_int_equal(fx->f.calls, 0);
+}
+
+/* Without the callback (or with an empty kernel) every module is tried:
+ * the first pass's behaviour. */
+static void test_loaded_callback_is_asked_per_module(void **state)
+{
+	struct fixture *fx = *state;
+
+	fx->m.loaded = fake_loaded;
+	fx->f.in_kernel = "";
+	assert_int_equal(moddep_load(&fx->m, "bridge"), 0);
+	expect_calls(&fx->f, (const char *const[]){"llc", "stp", "bridge", NULL});
+	/* bridge, stp, llc: once each, then remembered. */
+	assert_int_equal(fx->f.asked, 3);
+	assert_int_equal(moddep_load(&fx->m, "bridge"), 0);
+	assert_int_equal(fx->f.asked, 3);
+}
+
 static void test_long_name(void **state)
 {
 	struct fixture *fx = *state;
@@ -407,6 +465,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_alias_loop_terminates, setup),
 	    cmocka_unit_test_setup(test_softdep_chain_is_bounded, setup),
 	    cmocka_unit_test_setup(test_malformed_lines_are_skipped, setup),
+	    cmocka_unit_test_setup(test_second_pass_skips_modules_in_kernel, setup),
+	    cmocka_unit_test_setup(test_loaded_callback_is_asked_per_module, setup),
 	    cmocka_unit_test_setup(test_long_name, setup),
 	    cmocka_unit_test_setup(test_missing_files_mean_empty, setup),
 	};
