@@ -25,6 +25,7 @@
 #include "cellctl_wait.h"
 #include "ctl_client.h"
 #include "ctl_proto.h"
+#include "fdpass.h"
 #include "suggest.h"
 #include "termsafe.h"
 
@@ -300,42 +301,17 @@ static int send_request(int fd, const char *msg, size_t len)
 }
 
 /* exec's first reply, with the descriptors cellmgr sends along "ok"
- * (close-on-exec): up to three, the rest are closed.  *n_fds says how many. */
+ * (close-on-exec): up to three.  *n_fds says how many. */
 static ssize_t receive_with_fds(int fd, char *buf, size_t cap, int fds[3], unsigned *n_fds)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * 3)];
-		struct cmsghdr align;
-	} ctrl;
-	struct iovec iov = {.iov_base = buf, .iov_len = cap};
-	struct msghdr mh = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = ctrl.buf,
-	    .msg_controllen = sizeof(ctrl.buf),
-	};
 	ssize_t n;
 
-	*n_fds = 0;
-	do
-		n = recvmsg(fd, &mh, MSG_TRUNC | MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 && errno == ECONNRESET)
-		n = recv(fd, buf, cap, MSG_TRUNC | MSG_DONTWAIT);
-	if (n < 0)
-		return n;
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
-			int f;
-
-			memcpy(&f, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-			if (*n_fds < 3)
-				fds[(*n_fds)++] = f;
-			else
-				close(f);
-		}
+	n = fdpass_recv(fd, buf, cap, fds, 3, n_fds, MSG_TRUNC);
+	if (n == -ECONNRESET)
+		return recv(fd, buf, cap, MSG_TRUNC | MSG_DONTWAIT);
+	if (n < 0) {
+		errno = (int)-n;
+		return -1;
 	}
 	return n;
 }

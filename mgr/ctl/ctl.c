@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ctl_proto.h"
+#include "fdpass.h"
 #include "log.h"
 #include "mgr.h"
 #include "ops.h"
@@ -340,31 +341,6 @@ static void handle(struct mgr *m, struct ctl_client *cl, const char *msg, size_t
 	finish(m, cl, rp, true);
 }
 
-/* Takes the SCM_RIGHTS fds of a message; closes any beyond max. */
-static unsigned take_fds(struct msghdr *mh, int fds[CTL_EXEC_FDS])
-{
-	unsigned n = 0;
-
-	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
-		size_t k;
-
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < k; i++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-			if (n < CTL_EXEC_FDS)
-				fds[n] = fd;
-			else
-				close(fd);
-			n++;
-		}
-	}
-	return n;
-}
-
 /* A follower or an exec client is not expected to send anything more:
  * what it sends is read and dropped; its hangup ends it. */
 static void on_open_connection(struct mgr *m, struct ctl_client *cl)
@@ -391,17 +367,6 @@ static void on_request(struct loop_fd *w, uint32_t events, void *data)
 {
 	struct mgr *m = data;
 	struct ctl_client *cl = container_of(w, struct ctl_client, w);
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * CTL_EXEC_FDS)];
-		struct cmsghdr align;
-	} ctrl;
-	struct iovec iov = {.iov_base = request, .iov_len = sizeof(request)};
-	struct msghdr mh = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = ctrl.buf,
-	    .msg_controllen = sizeof(ctrl.buf),
-	};
 	int fds[CTL_EXEC_FDS] = {-1, -1, -1};
 	unsigned n_fds;
 	ssize_t n;
@@ -412,25 +377,23 @@ static void on_request(struct loop_fd *w, uint32_t events, void *data)
 		on_open_connection(m, cl);
 		return;
 	}
-	n = recvmsg(cl->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC | MSG_TRUNC);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+	n = fdpass_recv(cl->fd, request, sizeof(request), fds, CTL_EXEC_FDS, &n_fds,
+			MSG_DONTWAIT | MSG_TRUNC);
+	if (n == -EAGAIN)
 		return;
-	if (n <= 0) {
+	if (n <= 0 && n != -EMSGSIZE) {
 		ctl_client_close(m, cl);
 		return;
 	}
-	n_fds = take_fds(&mh, fds);
 	reply_reset(&reply);
-	if ((mh.msg_flags & MSG_TRUNC) || (size_t)n > CTL_REQUEST_MAX)
-		handle(m, cl, request, (size_t)CTL_REQUEST_MAX + 1, n_fds, &reply);
-	else if (mh.msg_flags & MSG_CTRUNC) {
+	if (n == -EMSGSIZE) {
 		reply_error(&reply, "too many file descriptors");
 		finish(m, cl, &reply, false);
-	} else
+	} else if ((size_t)n > CTL_REQUEST_MAX)
+		handle(m, cl, request, (size_t)CTL_REQUEST_MAX + 1, n_fds, &reply);
+	else
 		handle(m, cl, request, (size_t)n, n_fds, &reply);
-	for (int i = 0; i < CTL_EXEC_FDS; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
+	fdpass_close(fds, n_fds);
 }
 
 const char *ctl_run(struct mgr *m, unsigned n, const char *const fields[], size_t *len)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "ctl_proto.h"
+#include "fdpass.h"
 #include "log.h"
 #include "mgr.h"
 #include "ops.h"
@@ -82,33 +83,11 @@ static int reply_ok(struct ctl_client *cl)
 {
 	struct ctl_exec *x = &cl->exec;
 	unsigned n = x->pty ? 1 : 3;
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * 3)];
-		struct cmsghdr align;
-	} ctrl;
-	struct iovec iov = {.iov_base = "ok\n", .iov_len = 3};
-	struct msghdr mh = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = ctrl.buf,
-	    .msg_controllen = CMSG_SPACE(sizeof(int) * n),
-	};
-	struct cmsghdr *cm;
-	ssize_t r;
+	int r;
 
-	memset(&ctrl, 0, sizeof(ctrl));
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int) * n);
-	memcpy(CMSG_DATA(cm), x->client_fds, sizeof(int) * n);
-	r = sendmsg(cl->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
-	for (int i = 0; i < 3; i++)
-		if (x->client_fds[i] >= 0) {
-			close(x->client_fds[i]);
-			x->client_fds[i] = -1;
-		}
-	return r < 0 ? neg_errno() : 0;
+	r = fdpass_send(cl->fd, "ok\n", 3, x->client_fds, n, MSG_DONTWAIT);
+	fdpass_close(x->client_fds, 3);
+	return r;
 }
 
 /* Kills the command and everything in its cgroup; no waiting. */

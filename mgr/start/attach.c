@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "fdpass.h"
 #include "cell_seccomp.h"
 #include "log.h"
 #include "spawn.h"
@@ -135,18 +136,6 @@ static int take_pty(const struct attach_child *a, struct child_error *e)
 {
 	struct winsize ws = {.ws_row = a->rq->rows, .ws_col = a->rq->cols};
 	struct child_error report = {.err = 0, .step = "pty"};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctrl;
-	struct iovec iov = {.iov_base = &report, .iov_len = sizeof(report)};
-	struct msghdr mh = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = ctrl.buf,
-	    .msg_controllen = sizeof(ctrl.buf),
-	};
-	struct cmsghdr *cm;
 	int master, slave, unlock = 0, r;
 
 	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -162,14 +151,8 @@ static int take_pty(const struct attach_child *a, struct child_error *e)
 	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
 		return child_error_set(e, neg_errno(), "open the new pty's slave");
-	memset(&ctrl, 0, sizeof(ctrl));
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &master, sizeof(int));
-	if (sendmsg(a->errpipe, &mh, MSG_NOSIGNAL) < 0)
-		return child_error_set(e, neg_errno(), "send the pty to cellmgr");
+	if ((r = fdpass_send(a->errpipe, &report, sizeof(report), &master, 1, 0)) < 0)
+		return child_error_set(e, r, "send the pty to cellmgr");
 	close(master);
 	/* setsid() made this a session leader without a terminal. */
 	if (ioctl(slave, TIOCSCTTY, 0) < 0)
@@ -509,53 +492,28 @@ fail_quiet:
 
 int attach_read_setup(int fd, int *pty_master, struct child_error *e)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * 4)];
-		struct cmsghdr align;
-	} ctrl;
 	struct child_error report;
-	struct iovec iov = {.iov_base = &report, .iov_len = sizeof(report)};
 
 	for (;;) {
-		struct msghdr mh = {
-		    .msg_iov = &iov,
-		    .msg_iovlen = 1,
-		    .msg_control = ctrl.buf,
-		    .msg_controllen = sizeof(ctrl.buf),
-		};
 		int got = -1;
+		unsigned k;
 		ssize_t n;
 
-		n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
+		n = fdpass_recv(fd, &report, sizeof(report), &got, 1, &k, MSG_DONTWAIT | MSG_TRUNC);
+		if (n == -EAGAIN)
 			return 1;
+		if (n == -EMSGSIZE)
+			return child_error_set(e, -EPROTO, "read the command's setup report");
 		if (n < 0)
-			return child_error_set(e, neg_errno(), "read the command's setup report");
+			return child_error_set(e, (int)n, "read the command's setup report");
 		if (n == 0)
 			return 0;
-		for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-			if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-				continue;
-			for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
-				int f;
-
-				memcpy(&f, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-				if (got < 0)
-					got = f;
-				else
-					close(f);
-			}
-		}
-		if (n != (ssize_t)sizeof(report) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-			if (got >= 0)
-				close(got);
+		if (n != (ssize_t)sizeof(report)) {
+			fdpass_close(&got, k);
 			return child_error_set(e, -EPROTO, "read the command's setup report");
 		}
 		if (report.err < 0) {
-			if (got >= 0)
-				close(got);
+			fdpass_close(&got, k);
 			*e = report;
 			e->step[sizeof(e->step) - 1] = '\0';
 			return e->err;
@@ -563,7 +521,7 @@ int attach_read_setup(int fd, int *pty_master, struct child_error *e)
 		/* The pty's master (take_pty() checked it in the child). */
 		if (got >= 0 && *pty_master < 0)
 			*pty_master = got;
-		else if (got >= 0)
-			close(got);
+		else
+			fdpass_close(&got, k);
 	}
 }

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "log.h"
 
 /* A value copied into status: printable, at most NOTIFY_STATUS_MAX - 1
@@ -125,25 +126,15 @@ int notify_open(const char *path, int *fd)
 static bool take_control(struct msghdr *msg, struct ucred *cred)
 {
 	bool have = false;
+	unsigned n;
 
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET)
-			continue;
-		if (c->cmsg_type == SCM_RIGHTS) {
-			size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-			for (size_t i = 0; i < n; i++) {
-				int fd;
-
-				memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-				close(fd);
-			}
-		} else if (c->cmsg_type == SCM_CREDENTIALS &&
-			   c->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
+	fdpass_take(msg, NULL, 0, &n);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(struct ucred))) {
 			memcpy(cred, CMSG_DATA(c), sizeof(*cred));
 			have = true;
 		}
-	}
 	return have;
 }
 

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "log.h"
 
 /* What the shim-to-be tells cellmgr once the cell is spawned. */
@@ -26,51 +27,18 @@ struct shim_report {
  * socket, the setup-error pipe and the cell's pidfd. */
 #define REPORT_FDS 5
 
-static int send_report(int sock, const struct shim_report *rep, const int *fds, int nfds)
+static int recv_report(int sock, struct shim_report *rep, int *fds, unsigned nfds)
 {
-	char ctrl[CMSG_SPACE(REPORT_FDS * sizeof(int))];
-	struct iovec iov = {.iov_base = (void *)rep, .iov_len = sizeof(*rep)};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-	struct cmsghdr *cm;
-
-	if (nfds > 0) {
-		memset(ctrl, 0, sizeof(ctrl));
-		msg.msg_control = ctrl;
-		msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
-		memcpy(CMSG_DATA(cm), fds, (size_t)nfds * sizeof(int));
-	}
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)sizeof(*rep) ? 0 : neg_errno();
-}
-
-static int recv_report(int sock, struct shim_report *rep, int *fds, int nfds)
-{
-	char ctrl[CMSG_SPACE(REPORT_FDS * sizeof(int))];
-	struct iovec iov = {.iov_base = rep, .iov_len = sizeof(*rep)};
-	struct msghdr msg = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = ctrl,
-	    .msg_controllen = sizeof(ctrl),
-	};
-	struct cmsghdr *cm;
+	unsigned got;
 	ssize_t n;
 
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(*rep))
-		return n < 0 ? neg_errno() : -EPROTO;
-	if (rep->r < 0)
-		return 0;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len != CMSG_LEN((size_t)nfds * sizeof(int)))
-		return -EPROTO;
-	memcpy(fds, CMSG_DATA(cm), (size_t)nfds * sizeof(int));
+	n = fdpass_recv(sock, rep, sizeof(*rep), fds, nfds, &got, 0);
+	if (n != (ssize_t)sizeof(*rep) || (rep->r >= 0 && got != nfds)) {
+		fdpass_close(fds, got);
+		return n < 0 ? (int)n : -EPROTO;
+	}
+	if (rep->r < 0) /* a failure's report brings no fds */
+		fdpass_close(fds, got);
 	return 0;
 }
 
@@ -165,7 +133,7 @@ int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *
 		rep.r = spawn_cell(sp, &s);
 		if (rep.r < 0) {
 			snprintf(rep.reason, sizeof(rep.reason), "%s", s.reason);
-			send_report(sv[1], &rep, NULL, 0);
+			fdpass_send(sv[1], &rep, sizeof(rep), NULL, 0, 0);
 			_exit(0);
 		}
 		rep.pid = s.pid;
@@ -180,7 +148,8 @@ int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *
 		 * if it dies before, no later cellmgr would know the cell, which
 		 * would run on unsupervised, holding its cgroup, veth and
 		 * persistent layer. */
-		if (send_report(sv[1], &rep, fds, REPORT_FDS) < 0 || !confirmed(sv[1])) {
+		if (fdpass_send(sv[1], &rep, sizeof(rep), fds, REPORT_FDS, 0) < 0 ||
+		    !confirmed(sv[1])) {
 			/* cellmgr is gone: nobody would supervise the cell. */
 			kill(s.pid, SIGKILL);
 		}

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "fdpass.h"
 #include "image.h"
 #include "log.h"
 #include "net.h"
@@ -48,51 +49,19 @@ struct apifs_msg {
  * root is built: go) with the root's directory fd (rootfd not NULL). */
 static int wait_parent(int sock, char want, int *rootfd)
 {
-	char byte, ctrl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = ctrl,
-	    .msg_controllen = sizeof(ctrl),
-	};
-	struct cmsghdr *cm;
-	ssize_t n;
+	unsigned n;
+	ssize_t r;
+	char byte;
 
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return neg_errno();
-	if (n != 1 || byte != want)
-		return -ECANCELED;
-	if (!rootfd)
-		return 0;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int)))
-		return -EPROTO;
-	memcpy(rootfd, CMSG_DATA(cm), sizeof(int));
-	return 0;
-}
-
-static int send_fds(int sock, const void *buf, size_t len, const int *fds, unsigned n)
-{
-	char ctrl[CMSG_SPACE(APIFS_N * sizeof(int))];
-	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-	struct cmsghdr *cm;
-
-	if (n) {
-		memset(ctrl, 0, sizeof(ctrl));
-		msg.msg_control = ctrl;
-		msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
-		cm = CMSG_FIRSTHDR(&msg);
-		cm->cmsg_level = SOL_SOCKET;
-		cm->cmsg_type = SCM_RIGHTS;
-		cm->cmsg_len = CMSG_LEN(n * sizeof(int));
-		memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	r = fdpass_recv(sock, &byte, 1, rootfd, rootfd ? 1 : 0, &n, 0);
+	if (r < 0)
+		return (int)r;
+	if (r != 1 || byte != want || (rootfd && n != 1)) {
+		if (rootfd)
+			fdpass_close(rootfd, n);
+		return r != 1 || byte != want ? -ECANCELED : -EPROTO;
 	}
-	return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : neg_errno();
+	return 0;
 }
 
 /* In a child of the cell's init-to-be (it is in all of the cell's
@@ -110,7 +79,7 @@ static __attribute__((noreturn)) void apifs_child(const struct child_args *a)
 				m.mask |= 1u << i;
 				out[n++] = fds[i];
 			}
-	_exit(send_fds(a->sync, &m, sizeof(m), out, n) < 0 ? 1 : 0);
+	_exit(fdpass_send(a->sync, &m, sizeof(m), out, n, 0) < 0 ? 1 : 0);
 }
 
 static int make_apifs(const struct child_args *a, struct child_error *e)
@@ -293,39 +262,33 @@ static int set_rlimits(const struct cell_config *cfg, pid_t pid, struct child_er
 /* The child's API file systems (apifs_child()), in fds[APIFS_N]. */
 static int receive_apifs(int sock, int fds[APIFS_N], struct child_error *e)
 {
-	char ctrl[CMSG_SPACE(APIFS_N * sizeof(int))];
 	struct apifs_msg m;
-	struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
-	struct msghdr msg = {
-	    .msg_iov = &iov,
-	    .msg_iovlen = 1,
-	    .msg_control = ctrl,
-	    .msg_controllen = sizeof(ctrl),
-	};
 	/* The child runs cellar's code only, but never wait for ever. */
 	struct timeval tv = {.tv_sec = 10};
-	struct cmsghdr *cm;
-	unsigned n = 0;
-	ssize_t got;
+	int got[APIFS_N];
+	unsigned n, want = 0;
+	ssize_t r;
 
 	for (int i = 0; i < APIFS_N; i++)
 		fds[i] = -1;
 	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	do
-		got = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (got < 0 && errno == EINTR);
-	if (got != (ssize_t)sizeof(m))
-		return child_error_set(e, got < 0 ? neg_errno() : -ECANCELED,
+	r = fdpass_recv(sock, &m, sizeof(m), got, APIFS_N, &n, 0);
+	if (r != (ssize_t)sizeof(m)) {
+		if (r >= 0)
+			fdpass_close(got, n);
+		return child_error_set(e, r < 0 ? (int)r : -ECANCELED,
 				       "receive the API file systems");
-	cm = CMSG_FIRSTHDR(&msg);
+	}
 	for (int i = 0; i < APIFS_N; i++)
 		if (m.mask & (1u << i))
-			n++;
-	if (n && (!cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(n * sizeof(int))))
+			want++;
+	if (n != want) {
+		fdpass_close(got, n);
 		return child_error_set(e, -EPROTO, "receive the API file systems");
+	}
 	for (int i = 0, k = 0; i < APIFS_N; i++)
 		if (m.mask & (1u << i))
-			memcpy(&fds[i], CMSG_DATA(cm) + (size_t)k++ * sizeof(int), sizeof(int));
+			fds[i] = got[k++];
 	if (m.e.err < 0) {
 		*e = m.e;
 		return e->err;
@@ -529,7 +492,7 @@ int spawn_cell(const struct spawn_params *sp, struct spawned *out)
 	if (r >= 0) {
 		int root = r;
 
-		r = send_fds(sync[0], "g", 1, &root, 1);
+		r = fdpass_send(sync[0], "g", 1, &root, 1, 0);
 		close(root);
 		if (r < 0)
 			child_error_set(&e, r, "hand the root to the cell");
