@@ -26,6 +26,7 @@
 #include "ctl_client.h"
 #include "ctl_proto.h"
 #include "fdpass.h"
+#include "fileutil.h"
 #include "suggest.h"
 #include "termsafe.h"
 
@@ -316,18 +317,11 @@ static ssize_t receive_with_fds(int fd, char *buf, size_t cap, int fds[3], unsig
 	return n;
 }
 
-static void write_all(int fd, const char *buf, size_t len)
+/* stdout gone (a closed pipe): nothing to report to. */
+static void write_stdout(const char *buf, size_t len)
 {
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			exit(1); /* stdout gone (a closed pipe): nothing to report to */
-		buf += n;
-		len -= (size_t)n;
-	}
+	if (write_all(STDOUT_FILENO, buf, len) < 0)
+		exit(1);
 }
 
 /* The cell's console output, as it comes: through the filter unless
@@ -341,14 +335,13 @@ static void write_log(const struct request *rq, const char *buf, size_t len)
 	static char safe[TERMSAFE_OUT_MAX(4096)];
 
 	if (rq->raw) {
-		write_all(STDOUT_FILENO, buf, len);
+		write_stdout(buf, len);
 		return;
 	}
 	while (len > 0) {
 		size_t n = len < 4096 ? len : 4096;
 
-		write_all(STDOUT_FILENO, safe,
-			  termsafe_filter(&log_filter, buf, n, safe, sizeof(safe)));
+		write_stdout(safe, termsafe_filter(&log_filter, buf, n, safe, sizeof(safe)));
 		buf += n;
 		len -= n;
 	}
@@ -360,7 +353,7 @@ static void end_log(const struct request *rq)
 	char tail[TERMSAFE_OUT_MAX(0)];
 
 	if (!rq->raw)
-		write_all(STDOUT_FILENO, tail, termsafe_finish(&log_filter, tail, sizeof(tail)));
+		write_stdout(tail, termsafe_finish(&log_filter, tail, sizeof(tail)));
 	log_coloured = 0;
 }
 
@@ -501,7 +494,7 @@ int main(int argc, char **argv)
 				ctl_client_list_header(stdout);
 				fflush(stdout);
 			}
-			write_all(STDOUT_FILENO, reply + 3, (size_t)n - 3);
+			write_stdout(reply + 3, (size_t)n - 3);
 			return 0;
 		}
 		if (rq.follow && !rq.raw) {

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "ctl_proto.h"
+#include "fileutil.h"
 
 /* After the command's status: how long the output may stay quiet before
  * cellctl stops waiting for its end of file.  cellmgr sends the status
@@ -89,22 +90,6 @@ void cellctl_term_size(unsigned short *rows, unsigned short *cols)
 	*cols = ws.ws_col;
 }
 
-/* Blocking write of all of buf; false when fd is gone (EPIPE...). */
-static bool put(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 static long long mono_ms(void)
 {
 	struct timespec ts;
@@ -155,7 +140,7 @@ static void pump_out(struct relay *rl, int *from, int to)
 	while (n < 0 && errno == EINTR);
 	if (n < 0 && errno == EAGAIN)
 		return;
-	if (n <= 0 || !put(to, buf, (size_t)n))
+	if (n <= 0 || write_all(to, buf, (size_t)n) < 0)
 		close_cell_fd(rl, from);
 }
 

@@ -15,6 +15,7 @@
 
 #include "cell.h"
 #include "console.h"
+#include "fileutil.h"
 #include "log.h"
 #include "seat.h"
 #include "termsafe.h"
@@ -23,21 +24,6 @@
 
 #define ESCAPE_KEY 0x01 /* Ctrl-a */
 #define SWITCH_TAIL_LINES 8
-
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return; /* a console that fails to take output loses it */
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-}
 
 static void on_input(struct loop_fd *w, uint32_t events, void *data);
 

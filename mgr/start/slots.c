@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "log.h"
 
 int slots_dir(const char *data_dir, const char *cell, char *out, size_t len)
@@ -194,11 +195,13 @@ static ssize_t copy_plain(int in, int out)
 {
 	static char buf[1 << 16];
 	ssize_t n;
+	int r;
 
 	while ((n = read(in, buf, sizeof(buf))) > 0)
-		for (ssize_t off = 0, w; off < n; off += w)
-			if ((w = write(out, buf + off, (size_t)(n - off))) < 0)
-				return -1;
+		if ((r = write_all(out, buf, (size_t)n)) < 0) {
+			errno = -r;
+			return -1;
+		}
 	return n;
 }
 

@@ -16,4 +16,8 @@ ssize_t read_text_file(const char *path, char *buf, size_t len);
  * bytes.  Returns 0 or a negative errno. */
 int read_whole_file(const char *path, size_t max, char **out, size_t *out_len);
 
+/* Writes all of buf to fd, going on after a short write.  Returns 0 or a
+ * negative errno. */
+int write_all(int fd, const void *buf, size_t len);
+
 #endif
