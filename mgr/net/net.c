@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "log.h"
 #include "netguard.h"
 #include "rtnl.h"
@@ -462,18 +463,6 @@ out:
 
 /* ---- IP forwarding ----------------------------------------------------- */
 
-static int write_sysctl(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return neg_errno();
-	if (write(fd, value, strlen(value)) < 0)
-		r = neg_errno();
-	close(fd);
-	return r;
-}
-
 int net_forwarding(const struct config *cfg)
 {
 	bool v4 = false, v6 = false;
@@ -495,13 +484,14 @@ int net_forwarding(const struct config *cfg)
 		return 0;
 	}
 	if (v4) {
-		if ((e = write_sysctl("/proc/sys/net/ipv4/ip_forward", "1")) < 0)
+		if ((e = write_file_at(AT_FDCWD, "/proc/sys/net/ipv4/ip_forward", "1")) < 0)
 			r = log_errno(e, "IP forwarding: set net.ipv4.ip_forward = 1");
 		else
 			log_info("IP forwarding: net.ipv4.ip_forward = 1 ([host] forward = yes)");
 	}
 	if (v6) {
-		if ((e = write_sysctl("/proc/sys/net/ipv6/conf/all/forwarding", "1")) < 0)
+		if ((e = write_file_at(AT_FDCWD, "/proc/sys/net/ipv6/conf/all/forwarding", "1")) <
+		    0)
 			r = log_errno(e, "IP forwarding: set net.ipv6.conf.all.forwarding = 1");
 		else
 			log_info("IP forwarding: net.ipv6.conf.all.forwarding = 1 ([host] forward "

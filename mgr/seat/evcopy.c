@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "input_priv.h"
 #include "devprog.h"
 #include "log.h"
@@ -29,18 +30,6 @@
 #include "mountutil.h"
 
 /* --------------------------------------------------------------- copies */
-
-int input_write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), r = 0;
-
-	if (fd < 0)
-		return neg_errno();
-	if (write(fd, val, strlen(val)) < 0)
-		r = neg_errno();
-	close(fd);
-	return r;
-}
 
 void input_emit(int fd, unsigned type, unsigned code, int value)
 {
@@ -85,7 +74,7 @@ int copy_set_inhibited(struct copy *k, bool on)
 	int r;
 
 	snprintf(path, sizeof(path), "%s/inhibited", k->sysdir);
-	r = input_write_file(path, on ? "1" : "0");
+	r = write_file_at(AT_FDCWD, path, on ? "1" : "0");
 	if (r < 0)
 		log_errno(r, "input: %s", path);
 	return r;

@@ -32,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fileutil.h"
 #include "input_priv.h"
 
 #include <sys/epoll.h>
@@ -230,7 +231,7 @@ struct input *input_init(struct loop *loop, struct cells *cells, struct seat *se
 
 	/* 0: no sysrq at all.  Every keyboard, copies included, would act
 	 * on the host with any other value (docs/devices-input.md). */
-	if ((r = input_write_file("/proc/sys/kernel/sysrq", SYSRQ_VALUE)) < 0)
+	if ((r = write_file_at(AT_FDCWD, "/proc/sys/kernel/sysrq", SYSRQ_VALUE)) < 0)
 		log_errno(r, "input: kernel.sysrq = " SYSRQ_VALUE);
 	in->uinput = access(UINPUT_PATH, R_OK | W_OK) == 0;
 	if (!in->uinput)

@@ -101,9 +101,6 @@ static inline bool cell_has_input(const struct cell *c)
 	return (c->cfg.devices & CELL_DEV_INPUT) != 0;
 }
 
-/* evcopy.c: writes val to a sysfs or procfs file. */
-int input_write_file(const char *path, const char *val);
-
 /* keymap.c: the console switch, boot and SAK actions out of the kernel
  * keymap. */
 void input_keymap_sanitize(void);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cgroup_tree.h"
+#include "fileutil.h"
 #include "log.h"
 
 /* The board's state directory (mgr/main.c's default). */
@@ -35,24 +36,6 @@ static const char *const delegated_files[] = {
     "cgroup.threads",
     "cgroup.subtree_control",
 };
-
-static int write_at(int dirfd, const char *file, const char *value)
-{
-	size_t len = strlen(value);
-	ssize_t n;
-	int fd, r = 0;
-
-	fd = openat(dirfd, file, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return neg_errno();
-	n = write(fd, value, len);
-	if (n < 0)
-		r = neg_errno();
-	else if ((size_t)n != len)
-		r = -EIO;
-	close(fd);
-	return r;
-}
 
 static int read_at(int dirfd, const char *file, char *buf, size_t size)
 {
@@ -92,7 +75,7 @@ static unsigned enable_controllers(int dirfd, const char *path, unsigned want)
 		if (!(want & controllers[i].bit))
 			continue;
 		snprintf(value, sizeof(value), "+%s", controllers[i].name);
-		r = write_at(dirfd, "cgroup.subtree_control", value);
+		r = write_file_at(dirfd, "cgroup.subtree_control", value);
 		if (r < 0)
 			log_errno(r, "cgroup: enable %s in %s/cgroup.subtree_control",
 				  controllers[i].name, path);
@@ -267,7 +250,7 @@ static int write_limits_for(const struct cgroup_root *root, const struct cell_co
 				 limits[i].value);
 		else
 			snprintf(value, sizeof(value), "%s", limits[i].none);
-		r = write_at(fd, limits[i].file, value);
+		r = write_file_at(fd, limits[i].file, value);
 		if (r < 0)
 			return log_errno(r, "cell %s: write %s to %s/%s/%s", cfg->name, value,
 					 root->path, cfg->name, limits[i].file);
@@ -275,12 +258,12 @@ static int write_limits_for(const struct cgroup_root *root, const struct cell_co
 	/* Core files of every cgroup2, hybrid hosts' too: how deep and how
 	 * many cgroups the cell may make below its own. */
 	snprintf(value, sizeof(value), "%d", CGROUP_CELL_MAX_DEPTH);
-	r = write_at(fd, "cgroup.max.depth", value);
+	r = write_file_at(fd, "cgroup.max.depth", value);
 	if (r < 0)
 		return log_errno(r, "cell %s: write %s to %s/%s/cgroup.max.depth", cfg->name, value,
 				 root->path, cfg->name);
 	snprintf(value, sizeof(value), "%" PRIu32, cfg->cgroups_max);
-	r = write_at(fd, "cgroup.max.descendants", value);
+	r = write_file_at(fd, "cgroup.max.descendants", value);
 	if (r < 0)
 		return log_errno(r, "cell %s: write %s to %s/%s/cgroup.max.descendants", cfg->name,
 				 value, root->path, cfg->name);
@@ -392,7 +375,7 @@ int cgroup_cell_kill(struct cgroup_root *root, const char *name)
 	fd = openat(root->fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return log_errno(neg_errno(), "cell %s: open %s/%s", name, root->path, name);
-	r = write_at(fd, "cgroup.kill", "1");
+	r = write_file_at(fd, "cgroup.kill", "1");
 	close(fd);
 	if (r == -ENOENT)
 		return log_errno(-EOPNOTSUPP, "cell %s: %s/%s/cgroup.kill (Linux 5.14+)", name,
@@ -438,7 +421,7 @@ static int exec_remove_leftover(struct cgroup_root *root, const char *name)
 	int fd = openat(root->fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (fd >= 0) {
-		write_at(fd, "cgroup.kill", "1");
+		write_file_at(fd, "cgroup.kill", "1");
 		close(fd);
 	}
 	if (unlinkat(root->fd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
@@ -496,7 +479,7 @@ fail:
 
 int cgroup_exec_kill(struct cgroup_root *root, int dirfd, const char *name)
 {
-	int r = write_at(dirfd, "cgroup.kill", "1");
+	int r = write_file_at(dirfd, "cgroup.kill", "1");
 
 	if (r < 0)
 		return log_errno(r, "exec: write 1 to %s/%s/cgroup.kill", root->path, name);

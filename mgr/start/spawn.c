@@ -21,6 +21,7 @@
 
 #include "confine.h"
 #include "fdpass.h"
+#include "fileutil.h"
 #include "image.h"
 #include "log.h"
 #include "net.h"
@@ -216,19 +217,13 @@ static pid_t clone_cell(const struct spawn_params *sp, int *pidfd)
 	return (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 }
 
-static int write_file(pid_t pid, const char *name, const char *text)
+/* The child's /proc/PID/name. */
+static int write_proc(pid_t pid, const char *name, const char *text)
 {
 	char path[64];
-	ssize_t n;
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return neg_errno();
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : n < 0 ? neg_errno() : -EIO;
+	return write_file_at(AT_FDCWD, path, text);
 }
 
 static int open_ns(pid_t pid, const char *ns)
@@ -335,8 +330,8 @@ static int prepare_child(const struct spawn_params *sp, pid_t pid, int sync,
 	if (sp->cfg->userns) {
 		snprintf(map, sizeof(map), "0 %u %u\n", sp->id_base, ID_RANGE);
 		/* setgroups stays allowed: a full OS needs it (login, su). */
-		if ((r = write_file(pid, "uid_map", map)) < 0 ||
-		    (r = write_file(pid, "gid_map", map)) < 0)
+		if ((r = write_proc(pid, "uid_map", map)) < 0 ||
+		    (r = write_proc(pid, "gid_map", map)) < 0)
 			return child_error_set(e, r, "write the id maps (0 -> %u, %u ids)",
 					       sp->id_base, ID_RANGE);
 		plan->userns_fd = open_ns(pid, "user");

@@ -20,4 +20,10 @@ int read_whole_file(const char *path, size_t max, char **out, size_t *out_len);
  * negative errno. */
 int write_all(int fd, const void *buf, size_t len);
 
+/* Writes text into the existing file dirfd/name (AT_FDCWD: a path) in one
+ * write(), as the kernel's attribute files (/proc/PID/uid_map, sysctls,
+ * cgroupfs) take it: a short write is -EIO.  Returns 0 or a negative
+ * errno. */
+int write_file_at(int dirfd, const char *name, const char *text);
+
 #endif
