@@ -32,26 +32,19 @@ void record_path(const char *state_dir, const struct cell *c, const char *suffix
 
 int record_save(const char *state_dir, struct cell *c)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8], line[160];
+	char path[PATH_MAX], line[160];
 	uint64_t shim_start, start;
-	int fd, n, r;
+	int n, r;
 
 	if ((r = proc_start_time(c->shim_pid, &shim_start)) < 0 ||
 	    (r = proc_start_time(c->pid, &start)) < 0)
 		return log_errno(r, "cell %s: start time of its processes", c->cfg.name);
 	record_path(state_dir, c, "state", path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	n = snprintf(line, sizeof(line), "%d %d %" PRIu64 " %d %" PRIu64 " %" PRIu64 "\n",
 		     STATE_VERSION, (int)c->shim_pid, shim_start, (int)c->pid, start,
 		     c->started_ms);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return log_errno(neg_errno(), "cell %s: write %s", c->cfg.name, tmp);
 	/* /run is a tmpfs: no fsync; the rename makes the record whole. */
-	r = write(fd, line, (size_t)n) == n ? 0 : neg_errno();
-	close(fd);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = neg_errno();
+	r = replace_file_at(AT_FDCWD, path, line, (size_t)n, false);
 	if (r < 0)
 		return log_errno(r, "cell %s: write %s", c->cfg.name, path);
 	return 0;

@@ -53,18 +53,12 @@ static const char *slot_label(const struct slot_image *s, char *buf, size_t len)
 static void record_running(struct mgr *m, struct cell *c)
 {
 	char path[PATH_MAX];
-	int fd;
 
 	snprintf(path, sizeof(path), "%s/cells", m->state_dir);
 	mkdir(path, 0700);
 	record_path(m->state_dir, c, "slot", path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
-	if (write(fd, c->upd.img.slot, strlen(c->upd.img.slot)) < 0) {
-		/* then an adopting cellmgr takes current for it */
-	}
-	close(fd);
+	/* Failing, an adopting cellmgr takes current for it. */
+	replace_file_at(AT_FDCWD, path, c->upd.img.slot, strlen(c->upd.img.slot), false);
 }
 
 static void arm_window(struct mgr *m, struct cell *c, uint64_t at_ms);

@@ -331,57 +331,26 @@ static int make_dirs(const char *dir)
 	return 0;
 }
 
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 int idmap_save(const struct idmap_db *db, const char *dir)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
 	size_t len = idmap_format(db, NULL, 0);
 	char *text;
-	int fd, ret;
+	int dfd, ret;
 
-	ret = path_in(path, sizeof(path), dir, IDMAP_FILE_NAME);
-	if (ret == 0)
-		ret = path_in(tmp, sizeof(tmp), dir, IDMAP_FILE_NAME ".tmp");
-	if (ret == 0)
-		ret = make_dirs(dir);
+	ret = make_dirs(dir);
 	if (ret < 0)
 		return ret;
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
 	text = malloc(len + 1);
-	if (!text)
+	if (!text) {
+		close(dfd);
 		return -ENOMEM;
+	}
 	idmap_format(db, text, len + 1);
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
-	if (fd < 0) {
-		ret = -errno;
-		free(text);
-		return ret;
-	}
-	ret = write_all(fd, text, len);
+	ret = replace_file_at(dfd, IDMAP_FILE_NAME, text, len, true);
 	free(text);
-	if (ret == 0 && fchmod(fd, 0600) < 0) /* an older file of another mode */
-		ret = -errno;
-	if (ret == 0 && fsync(fd) < 0)
-		ret = -errno;
-	if (close(fd) < 0 && ret == 0)
-		ret = -errno;
-	if (ret == 0 && rename(tmp, path) < 0)
-		ret = -errno;
-	if (ret < 0) {
-		unlink(tmp);
-		return ret;
-	}
-	return fsync_dir(dir);
+	close(dfd);
+	return ret;
 }

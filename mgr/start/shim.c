@@ -19,20 +19,14 @@
 
 static void write_exit(const char *exit_file, int code, int status)
 {
-	char tmp[PATH_MAX + 8], line[64];
-	int fd, n;
+	char line[64];
+	int n;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", exit_file);
 	n = snprintf(line, sizeof(line), "%s %d\n", code == CLD_EXITED ? "exited" : "killed",
 		     status);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return;
 	/* Run-time state (/run is a tmpfs, gone at power loss anyway): no
 	 * fsync; the rename makes the record whole for a reader. */
-	if (write(fd, line, (size_t)n) == n)
-		rename(tmp, exit_file);
-	close(fd);
+	replace_file_at(AT_FDCWD, exit_file, line, (size_t)n, false);
 }
 
 void shim_run(pid_t cell, const char *exit_file, const char *cgroup_dir)

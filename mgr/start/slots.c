@@ -50,22 +50,7 @@ static int set_link(int dir, const char *name, const char *target)
 /* name's new content, written beside it, fsynced and renamed over it. */
 static int write_file(int dir, const char *name, const char *text)
 {
-	char tmp[32];
-	size_t len = strlen(text);
-	int fd, r = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
-	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return neg_errno();
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0)
-		r = errno ? neg_errno() : -EIO;
-	close(fd);
-	if (r == 0 && renameat(dir, tmp, dir, name) < 0)
-		r = neg_errno();
-	if (r == 0 && fsync(dir) < 0)
-		r = neg_errno();
-	return r;
+	return replace_file_at(dir, name, text, strlen(text), true);
 }
 
 /* Small "key=value" lines: the value of key, or "" (at most len - 1). */

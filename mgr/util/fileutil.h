@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* Small files read in one go: text of /proc, /sys and /run, and whole
- * files of a known bound (the id-range table, /etc/subuid). */
+/* Small files read and written in one go: text of /proc, /sys, /run and
+ * cgroupfs, whole files of a known bound (the id-range table, /etc/subuid),
+ * and the records cellmgr and the shim keep (replaced whole, never half
+ * written). */
 #ifndef CELLAR_FILEUTIL_H
 #define CELLAR_FILEUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -25,5 +28,13 @@ int write_all(int fd, const void *buf, size_t len);
  * cgroupfs) take it: a short write is -EIO.  Returns 0 or a negative
  * errno. */
 int write_file_at(int dirfd, const char *name, const char *text);
+
+/* Replaces dirfd/name by len bytes of data (mode 0600): written beside it
+ * (name.tmp) and renamed over it, so that a reader sees the old content or
+ * the new, whole.  durable: the file and then the directory (dirfd must
+ * be its fd) are fsynced, for records that must outlive a power loss; the
+ * ones in /run (a tmpfs) need not.  Returns 0 or a negative errno (the
+ * .tmp is then removed). */
+int replace_file_at(int dirfd, const char *name, const void *data, size_t len, bool durable);
 
 #endif
