@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include "config_keys.h"
+#include "fileutil.h"
 #include "idmap.h"
 #include "ini.h"
 #include "suggest.h"

@@ -61,17 +61,10 @@ static int bridge_pin_mac(struct mnl_socket *nl, const char *name, int index, ch
 	char buf[NL_BUF_SIZE], path[64], type[8] = "";
 	unsigned char mac[6];
 	struct nlmsghdr *nlh;
-	int fd;
 
 	snprintf(path, sizeof(path), "/sys/class/net/%s/addr_assign_type", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = read(fd, type, sizeof(type) - 1);
-
-		close(fd);
-		if (n > 0 && type[0] == '3') /* NET_ADDR_SET: chosen by the board */
-			return 0;
-	}
+	if (read_text_file(path, type, sizeof(type)) > 0 && type[0] == '3')
+		return 0; /* NET_ADDR_SET: chosen by the board */
 	net_cell_mac(name, mac);
 	mac[1] = 0xcb; /* 02:cb:...: not a cell's 02:ce:... */
 	nlh = link_msg(buf, RTM_NEWLINK, 0, index);

@@ -25,6 +25,7 @@
 
 #include "confine.h"
 #include "fdpass.h"
+#include "fileutil.h"
 #include "cell_seccomp.h"
 #include "log.h"
 #include "spawn.h"
@@ -251,7 +252,7 @@ static int cell_has_own_userns(pid_t pid)
 static int read_init_cgroup(const struct attach_request *rq, char *out, size_t len)
 {
 	char path[64], buf[4096];
-	int own, fd, r = 0;
+	int own, r = 0;
 	ssize_t n;
 
 	own = open("/proc/self/ns/cgroup", O_RDONLY | O_CLOEXEC);
@@ -263,12 +264,9 @@ static int read_init_cgroup(const struct attach_request *rq, char *out, size_t l
 		return r;
 	}
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)rq->cell_pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	n = read_text_file(path, buf, sizeof(buf));
 	if (n < 0)
-		r = neg_errno();
-	if (fd >= 0)
-		close(fd);
+		r = (int)n;
 	if (setns(own, CLONE_NEWCGROUP) < 0) {
 		/* Only cellmgr's view of /proc/PID/cgroup changes. */
 		log_errno(neg_errno(), "return to cellmgr's cgroup namespace");
@@ -276,7 +274,6 @@ static int read_init_cgroup(const struct attach_request *rq, char *out, size_t l
 	close(own);
 	if (r < 0)
 		return r;
-	buf[n] = '\0';
 	for (char *rest = buf, *line; (line = strsep(&rest, "\n"));) {
 		if (strncmp(line, "0::", 3) != 0)
 			continue;
@@ -285,21 +282,6 @@ static int read_init_cgroup(const struct attach_request *rq, char *out, size_t l
 		return 0;
 	}
 	return -ENOENT;
-}
-
-/* The first line of the cgroup file dirfd/file, or "". */
-static void cgroup_read(int dirfd, const char *file, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	buf[0] = '\0';
-	fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	buf[n < 0 ? 0 : n] = '\0';
 }
 
 /* Whether the "KEY VALUE" lines of text have "key 1". */
@@ -344,8 +326,8 @@ static bool init_frozen(const struct attach_request *rq, char *where, size_t len
 		fd = (int)syscall(SYS_openat2, rq->cell_cgroup_fd, rel + 1, &how, sizeof(how));
 	if (fd < 0)
 		return false;
-	cgroup_read(fd, "cgroup.events", events, sizeof(events));
-	cgroup_read(fd, "cgroup.freeze", freeze, sizeof(freeze));
+	read_text_file_at(fd, "cgroup.events", events, sizeof(events));
+	read_text_file_at(fd, "cgroup.freeze", freeze, sizeof(freeze));
 	close(fd);
 	frozen = has_flag(events, "frozen") || freeze[0] == '1';
 	snprintf(where, len, "%s", rel);

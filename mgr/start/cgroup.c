@@ -37,21 +37,6 @@ static const char *const delegated_files[] = {
     "cgroup.subtree_control",
 };
 
-static int read_at(int dirfd, const char *file, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd, r;
-
-	fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return neg_errno();
-	n = read(fd, buf, size - 1);
-	r = n < 0 ? neg_errno() : 0;
-	close(fd);
-	buf[n < 0 ? 0 : n] = '\0';
-	return r;
-}
-
 /* Whether the space-separated list has word. */
 static bool has_word(const char *list, const char *word)
 {
@@ -148,7 +133,7 @@ int cgroup_root_init_for(struct cgroup_root *root, const char *mount, const char
 	mfd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (mfd < 0)
 		return log_errno(neg_errno(), "cgroup: open %s", mount);
-	r = read_at(mfd, "cgroup.controllers", offered, sizeof(offered));
+	r = (int)read_text_file_at(mfd, "cgroup.controllers", offered, sizeof(offered));
 	if (r < 0) {
 		close(mfd);
 		return log_errno(r, "cgroup: read %s/cgroup.controllers", mount);
@@ -542,18 +527,18 @@ void cgroup_cell_stats(const struct cgroup_root *root, const char *name, struct 
 	fd = openat(root->fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (read_at(fd, "memory.current", buf, sizeof(buf)) == 0)
+	if (read_text_file_at(fd, "memory.current", buf, sizeof(buf)) >= 0)
 		st->memory = cgroup_stat_value(buf);
-	if (read_at(fd, "memory.max", buf, sizeof(buf)) == 0)
+	if (read_text_file_at(fd, "memory.max", buf, sizeof(buf)) >= 0)
 		st->memory_max = cgroup_stat_value(buf);
 	/* cpu.stat is a core file (Linux 4.15+): a hybrid host's too */
-	if (read_at(fd, "cpu.stat", buf, sizeof(buf)) == 0)
+	if (read_text_file_at(fd, "cpu.stat", buf, sizeof(buf)) >= 0)
 		st->cpu_usec = cgroup_stat_keyed(buf, "usage_usec");
-	if (read_at(fd, "pids.current", buf, sizeof(buf)) == 0)
+	if (read_text_file_at(fd, "pids.current", buf, sizeof(buf)) >= 0)
 		st->pids = cgroup_stat_value(buf);
-	if (read_at(fd, "pids.max", buf, sizeof(buf)) == 0)
+	if (read_text_file_at(fd, "pids.max", buf, sizeof(buf)) >= 0)
 		st->pids_max = cgroup_stat_value(buf);
-	if (read_at(fd, "io.stat", buf, sizeof(buf)) == 0)
+	if (read_text_file_at(fd, "io.stat", buf, sizeof(buf)) >= 0)
 		cgroup_stat_io(buf, &st->io_read, &st->io_write);
 	close(fd);
 }

@@ -69,21 +69,6 @@ static void field(const char *text, const char *key, char *out, size_t len)
 	}
 }
 
-static ssize_t read_at(int dir, const char *name, char *buf, size_t len)
-{
-	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return neg_errno();
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return neg_errno();
-	buf[n] = '\0';
-	return n;
-}
-
 static void base_image(const struct cell_config *cfg, struct slot_image *out)
 {
 	snprintf(out->slot, sizeof(out->slot), "base");
@@ -107,7 +92,7 @@ static bool load_slot(int dir, const char *dirpath, const struct cell_config *cf
 	if (fstatat(dir, path, &st, 0) < 0 || !S_ISREG(st.st_mode))
 		return false;
 	snprintf(path, sizeof(path), "%s/info", name);
-	if (read_at(dir, path, info, sizeof(info)) < 0)
+	if (read_text_file_at(dir, path, info, sizeof(info)) < 0)
 		return false;
 	snprintf(out->slot, sizeof(out->slot), "%s", name);
 	snprintf(out->image, sizeof(out->image), "%s/%s/image", dirpath, name);
@@ -136,7 +121,7 @@ void slots_resolve(const char *dir, const struct cell_config *cfg, struct slot_i
 	if (fd < 0)
 		return;
 	base_text(cfg, want, sizeof(want));
-	if (read_at(fd, "base", have, sizeof(have)) >= 0 && strcmp(have, want) != 0) {
+	if (read_text_file_at(fd, "base", have, sizeof(have)) >= 0 && strcmp(have, want) != 0) {
 		/* A new host image with a new cell list: its image wins. */
 		set_link(fd, "current", "base");
 		set_link(fd, "confirmed", "base");
@@ -323,7 +308,7 @@ static void mark_failed(int dir, const char *name, const char *reason)
 	int sfd;
 
 	snprintf(path, sizeof(path), "%s/info", name);
-	if (read_at(dir, path, info, sizeof(info)) < 0)
+	if (read_text_file_at(dir, path, info, sizeof(info)) < 0)
 		return;
 	old = strstr(info, "failed=");
 	if (old)

@@ -10,14 +10,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-ssize_t read_text_file(const char *path, char *buf, size_t len)
+ssize_t read_text_file_at(int dirfd, const char *name, char *buf, size_t len)
 {
 	ssize_t n;
 	int fd, err;
 
 	if (len == 0)
 		return -EINVAL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	buf[0] = '\0';
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	do
@@ -27,10 +28,13 @@ ssize_t read_text_file(const char *path, char *buf, size_t len)
 	close(fd);
 	if (n < 0)
 		return -err;
-	if (n == 0)
-		return -ENODATA;
 	buf[n] = '\0';
 	return n;
+}
+
+ssize_t read_text_file(const char *path, char *buf, size_t len)
+{
+	return read_text_file_at(AT_FDCWD, path, buf, len);
 }
 
 int read_whole_file(const char *path, size_t max, char **out, size_t *out_len)

@@ -10,8 +10,13 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Reads at most len - 1 bytes of path into buf and NUL-terminates it.
- * Returns the length, or a negative errno (-ENODATA for an empty file). */
+/* Reads at most len - 1 bytes of dirfd/name (AT_FDCWD: a path) into buf
+ * in one read(), as the kernel's text files want, and NUL-terminates it
+ * ("" on failure).  Returns the length (0 for an empty file) or a
+ * negative errno. */
+ssize_t read_text_file_at(int dirfd, const char *name, char *buf, size_t len);
+
+/* read_text_file_at(AT_FDCWD, path, ...). */
 ssize_t read_text_file(const char *path, char *buf, size_t len);
 
 /* The whole of path, at most max bytes (-EFBIG past that), in a malloc'ed
