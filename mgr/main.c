@@ -220,10 +220,46 @@ static const struct cell_events cell_events = {
 
 static void on_signal(struct loop_fd *w, uint32_t events, void *data);
 
-static int setup(struct mgr *m)
+/* The state directory: made, made absolute, locked for this cellmgr's
+ * life (statelock.h); the control socket's path in it. */
+static int take_state_dir(struct mgr *m)
 {
 	static char state_buf[PATH_MAX], socket_buf[PATH_MAX];
 	pid_t holder;
+
+	if (mkdir(m->state_dir, 0700) < 0 && errno != EEXIST)
+		return log_errno(neg_errno(), "state directory %s", m->state_dir);
+	/* Cell roots are built after a setns() into the cell's mount
+	 * namespace, which moves the working directory: paths must be
+	 * absolute. */
+	if (!realpath(m->state_dir, state_buf))
+		return log_errno(neg_errno(), "state directory %s", m->state_dir);
+	m->state_dir = state_buf;
+	/* --once runs one cell beside whatever runs there (once.h), and
+	 * takes no lock. */
+	m->lock_fd = m->once_name ? -ENOLCK : statelock_take(m->state_dir, &holder);
+	if (m->lock_fd == -EBUSY) {
+		if (holder > 0)
+			log_error("state directory %s is in use by cellmgr pid %d: one cellmgr per "
+				  "state directory (--state-dir)",
+				  m->state_dir, (int)holder);
+		else
+			log_error("state directory %s is in use by another cellmgr", m->state_dir);
+		return -EBUSY;
+	}
+	if (m->lock_fd < 0 && !m->once_name)
+		return log_errno(m->lock_fd, "lock %s/lock", m->state_dir);
+	if (!m->socket_path) {
+		if ((size_t)snprintf(socket_buf, sizeof(socket_buf), "%s/ctl.sock", m->state_dir) >=
+		    sizeof(socket_buf))
+			return log_errno(-ENAMETOOLONG, "state directory %s", m->state_dir);
+		m->socket_path = socket_buf;
+	}
+	return 0;
+}
+
+static int setup(struct mgr *m)
+{
 	sigset_t mask;
 	size_t i;
 	int r;
@@ -253,34 +289,8 @@ static int setup(struct mgr *m)
 		return log_errno(neg_errno(), "signalfd");
 	if ((r = loop_add_fd(&m->loop, &m->w_sig, m->sigfd, EPOLLIN, on_signal, m)) < 0)
 		return r;
-	if (mkdir(m->state_dir, 0700) < 0 && errno != EEXIST)
-		return log_errno(neg_errno(), "state directory %s", m->state_dir);
-	/* Cell roots are built after a setns() into the cell's mount
-	 * namespace, which moves the working directory: paths must be
-	 * absolute. */
-	if (!realpath(m->state_dir, state_buf))
-		return log_errno(neg_errno(), "state directory %s", m->state_dir);
-	m->state_dir = state_buf;
-	/* --once runs one cell beside whatever runs there (once.h), and
-	 * takes no lock. */
-	m->lock_fd = m->once_name ? -ENOLCK : statelock_take(m->state_dir, &holder);
-	if (m->lock_fd == -EBUSY) {
-		if (holder > 0)
-			log_error("state directory %s is in use by cellmgr pid %d: one cellmgr per "
-				  "state directory (--state-dir)",
-				  m->state_dir, (int)holder);
-		else
-			log_error("state directory %s is in use by another cellmgr", m->state_dir);
-		return -EBUSY;
-	}
-	if (m->lock_fd < 0 && !m->once_name)
-		return log_errno(m->lock_fd, "lock %s/lock", m->state_dir);
-	if (!m->socket_path) {
-		if ((size_t)snprintf(socket_buf, sizeof(socket_buf), "%s/ctl.sock", m->state_dir) >=
-		    sizeof(socket_buf))
-			return log_errno(-ENAMETOOLONG, "state directory %s", m->state_dir);
-		m->socket_path = socket_buf;
-	}
+	if ((r = take_state_dir(m)) < 0)
+		return r;
 	m->own_mntns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
 	if (m->own_mntns < 0)
 		return log_errno(neg_errno(), "open /proc/self/ns/mnt");

@@ -108,37 +108,90 @@ static bool stops_every_running(struct mgr *m, const struct config *next, unsign
 	return *running > 0 && next->n_cells == 0;
 }
 
-int mgr_reload(struct mgr *m, bool allow_empty, char *errors, size_t errlen)
+/* Reads the new list; refuses one with errors, or one that would stop
+ * every running cell unless allow_empty. */
+static int load_next(struct mgr *m, bool allow_empty, struct config *next, struct msgbuf *mb)
 {
-	struct msgbuf mb = {.buf = errors, .len = errlen};
-	struct cell **order;
-	struct config next;
-	size_t i, j, n = 0;
 	unsigned running;
 	int r;
 
-	errors[0] = '\0';
-	r = config_load(&next, m->config_path, collect, &mb);
-	if (r == -ENOMEM || next.n_errors) {
-		if (!mb.used)
-			collect(&mb, strerror(-r));
+	r = config_load(next, m->config_path, collect, mb);
+	if (r == -ENOMEM || next->n_errors) {
+		if (!mb->used)
+			collect(mb, strerror(-r));
 		log_error("reload of %s refused: %u error(s); nothing changed", m->config_path,
-			  next.n_errors);
-		config_free(&next);
+			  next->n_errors);
+		config_free(next);
 		return r < 0 ? r : -EINVAL;
 	}
-	if (!allow_empty && stops_every_running(m, &next, &running)) {
+	if (!allow_empty && stops_every_running(m, next, &running)) {
 		char msg[160];
 
 		snprintf(msg, sizeof(msg),
 			 "%s: the new list has no cell: it would stop every running cell (%u); "
 			 "nothing changed (cellctl reload --allow-empty does it)",
 			 m->config_path, running);
-		collect(&mb, msg);
+		collect(mb, msg);
 		log_error("reload refused: %s", msg);
-		config_free(&next);
+		config_free(next);
 		return -ECANCELED;
 	}
+	return 0;
+}
+
+/* A cell of the new list: kept, changed in place, changed (restarted
+ * once stopped, or taking it at its next start) or new (started). */
+static void reload_cell(struct mgr *m, const struct cell_config *nc, struct cell **order, size_t *n)
+{
+	struct cell *c = mgr_find_cell(m, nc->name);
+
+	if (!c) {
+		c = cell_new(nc, &m->env);
+		if (!c)
+			return;
+		log_info("reload: cell %s added", nc->name);
+		order[(*n)++] = c;
+		c->index = (unsigned)*n;
+		cell_start(c);
+		return;
+	}
+	order[(*n)++] = c;
+	c->index = (unsigned)*n;
+	switch (cell_config_change(&c->cfg, nc)) {
+	case CHANGE_NONE:
+		c->cfg.line = nc->line;
+		c->cfg.net = nc->net;
+		return;
+	case CHANGE_LIVE: cell_apply_live(m, c, nc); return;
+	case CHANGE_RESTART: break;
+	}
+	log_info("reload: cell %s changed", nc->name);
+	if (!cell_is_active(c)) {
+		c->cfg = *nc;
+		return;
+	}
+	if (!c->next_cfg)
+		c->next_cfg = malloc(sizeof(*c->next_cfg));
+	if (!c->next_cfg) {
+		log_error("reload: cell %s: out of memory: it keeps its settings", nc->name);
+		return;
+	}
+	*c->next_cfg = *nc;
+	c->start_after_stop = true;
+	cell_stop(c);
+}
+
+int mgr_reload(struct mgr *m, bool allow_empty, char *errors, size_t errlen)
+{
+	struct msgbuf mb = {.buf = errors, .len = errlen};
+	struct cell **order;
+	struct config next;
+	size_t i, j, n = 0;
+	int r;
+
+	errors[0] = '\0';
+	if ((r = load_next(m, allow_empty, &next, &mb)) < 0)
+		return r;
 	/* The new list holds every cell of the new file plus every cell of
 	 * the old list that it drops (still stopping until mgr_sweep frees
 	 * it): up to next.n_cells + m->cells.n, twice CONFIG_CELLS_MAX when
@@ -150,47 +203,9 @@ int mgr_reload(struct mgr *m, bool allow_empty, char *errors, size_t errlen)
 		collect(&mb, "out of memory");
 		return -ENOMEM;
 	}
-	/* Cells of the new list, in its order: kept, changed or new. */
-	for (i = 0; i < next.n_cells; i++) {
-		const struct cell_config *nc = &next.cells[i];
-		struct cell *c = mgr_find_cell(m, nc->name);
-
-		if (!c) {
-			c = cell_new(nc, &m->env);
-			if (!c)
-				continue;
-			log_info("reload: cell %s added", nc->name);
-			order[n++] = c;
-			c->index = (unsigned)n;
-			cell_start(c);
-			continue;
-		}
-		order[n++] = c;
-		c->index = (unsigned)n;
-		switch (cell_config_change(&c->cfg, nc)) {
-		case CHANGE_NONE:
-			c->cfg.line = nc->line;
-			c->cfg.net = nc->net;
-			continue;
-		case CHANGE_LIVE: cell_apply_live(m, c, nc); continue;
-		case CHANGE_RESTART: break;
-		}
-		log_info("reload: cell %s changed", nc->name);
-		if (cell_is_active(c)) {
-			if (!c->next_cfg)
-				c->next_cfg = malloc(sizeof(*c->next_cfg));
-			if (!c->next_cfg) {
-				log_error("reload: cell %s: out of memory: it keeps its settings",
-					  nc->name);
-				continue;
-			}
-			*c->next_cfg = *nc;
-			c->start_after_stop = true;
-			cell_stop(c);
-		} else {
-			c->cfg = *nc;
-		}
-	}
+	/* Cells of the new list, in its order. */
+	for (i = 0; i < next.n_cells; i++)
+		reload_cell(m, &next.cells[i], order, &n);
 	/* Cells no longer listed: stopped, and freed once gone (mgr_sweep). */
 	for (j = 0; j < m->cells.n; j++) {
 		struct cell *c = m->cells.v[j];

@@ -301,22 +301,10 @@ static void if_r8(struct assembler *as, int32_t v, enum label to)
 	jump(as, BPF_JMP | BPF_JEQ | BPF_K, R8, 0, v, to);
 }
 
-static void assemble_ipv6(struct assembler *as, const struct addrs *a)
+/* The source is the cell's or ::: walk the chain (R9 the offset of the
+ * header R8 names) to ICMPv6, a Fragment header or its end. */
+static void walk_v6_chain(struct assembler *as)
 {
-	static const uint32_t unspecified[4];
-
-	label(as, L_IPV6);
-	need(as, IP6_END);
-	load_abs(as, BPF_B, IP6_NEXT);
-	emit(as, BPF_ALU64 | BPF_MOV | BPF_X, R8, R0, 0, 0);
-	for (unsigned i = 0; i < a->n6; i++)
-		match_v6(as, IP6_SRC, a->v6[i], L_V6_SOURCE_OK);
-	/* :: too, but only for DAD and MLD: L_V6_UPPER and L_ICMP6 look again. */
-	match_v6(as, IP6_SRC, unspecified, L_V6_SOURCE_OK);
-	go(as, L_DROP);
-
-	/* The source is the cell's or ::: walk the chain (R9 the offset of
-	 * the header R8 names) to ICMPv6, a Fragment header or its end. */
 	label(as, L_V6_SOURCE_OK);
 	emit(as, BPF_ALU64 | BPF_MOV | BPF_K, R9, 0, 0, IP6_END);
 	for (int k = 0; k <= EXT_WALK; k++) {
@@ -346,23 +334,12 @@ static void assemble_ipv6(struct assembler *as, const struct addrs *a)
 		emit(as, BPF_ALU64 | BPF_LSH | BPF_K, R0, 0, 0, 3);
 		emit(as, BPF_ALU64 | BPF_ADD | BPF_X, R9, R0, 0, 0);
 	}
+}
 
-	/* A Fragment header at R9, whole: what it names must be an upper
-	 * layer (so not ICMPv6, not an extension header), in every fragment. */
-	label(as, L_V6_FRAGMENT);
-	emit(as, BPF_ALU64 | BPF_MOV | BPF_X, R2, R9, 0, 0);
-	emit(as, BPF_ALU64 | BPF_ADD | BPF_K, R2, 0, 0, FRAG_LEN);
-	jump(as, BPF_JMP | BPF_JGT | BPF_X, R2, R7, 0, L_DROP);
-	load_ind(as, BPF_B, R9, 0);
-	emit(as, BPF_ALU64 | BPF_MOV | BPF_X, R8, R0, 0, 0);
-
-	/* The chain ends in R8: one of the listed upper layers, from the
-	 * cell's own address (never ::), passes. */
-	label(as, L_V6_UPPER);
-	match_v6(as, IP6_SRC, unspecified, L_DROP);
-	for (size_t i = 0; i < COUNT(upper_layer); i++)
-		if_r8(as, upper_layer[i], L_PASS);
-	go(as, L_DROP);
+/* ICMPv6 and the neighbour discovery it may carry. */
+static void assemble_icmp6(struct assembler *as, const struct addrs *a)
+{
+	static const uint32_t unspecified[4];
 
 	/* ICMPv6 at R9 (its type into R8), not behind a Fragment header.
 	 * From the cell's addresses: no router advertisements or redirects; a
@@ -397,6 +374,42 @@ static void assemble_ipv6(struct assembler *as, const struct addrs *a)
 	for (unsigned i = 0; i < a->n6; i++)
 		match_v6(as, NA_TARGET, a->v6[i], L_PASS);
 	go(as, L_DROP);
+}
+
+static void assemble_ipv6(struct assembler *as, const struct addrs *a)
+{
+	static const uint32_t unspecified[4];
+
+	label(as, L_IPV6);
+	need(as, IP6_END);
+	load_abs(as, BPF_B, IP6_NEXT);
+	emit(as, BPF_ALU64 | BPF_MOV | BPF_X, R8, R0, 0, 0);
+	for (unsigned i = 0; i < a->n6; i++)
+		match_v6(as, IP6_SRC, a->v6[i], L_V6_SOURCE_OK);
+	/* :: too, but only for DAD and MLD: L_V6_UPPER and L_ICMP6 look again. */
+	match_v6(as, IP6_SRC, unspecified, L_V6_SOURCE_OK);
+	go(as, L_DROP);
+
+	walk_v6_chain(as);
+
+	/* A Fragment header at R9, whole: what it names must be an upper
+	 * layer (so not ICMPv6, not an extension header), in every fragment. */
+	label(as, L_V6_FRAGMENT);
+	emit(as, BPF_ALU64 | BPF_MOV | BPF_X, R2, R9, 0, 0);
+	emit(as, BPF_ALU64 | BPF_ADD | BPF_K, R2, 0, 0, FRAG_LEN);
+	jump(as, BPF_JMP | BPF_JGT | BPF_X, R2, R7, 0, L_DROP);
+	load_ind(as, BPF_B, R9, 0);
+	emit(as, BPF_ALU64 | BPF_MOV | BPF_X, R8, R0, 0, 0);
+
+	/* The chain ends in R8: one of the listed upper layers, from the
+	 * cell's own address (never ::), passes. */
+	label(as, L_V6_UPPER);
+	match_v6(as, IP6_SRC, unspecified, L_DROP);
+	for (size_t i = 0; i < COUNT(upper_layer); i++)
+		if_r8(as, upper_layer[i], L_PASS);
+	go(as, L_DROP);
+
+	assemble_icmp6(as, a);
 }
 
 int netguard_assemble(const struct cell_net *n, const unsigned char mac[6], struct bpf_insn *insns)

@@ -107,6 +107,45 @@ static int copy_find_node(struct copy *k)
 	return r;
 }
 
+/* The copy offers what the source does (its events, keys, axes, LEDs,
+ * switches, properties), but for what the host keeps (src_probe()). */
+static int copy_set_caps(int fd, const struct src *s)
+{
+	int r = 0;
+
+	/* EV_REP: the copy repeats by itself (the cell may set its rate);
+	 * the source's repeats are dropped, never forwarded: not doubled. */
+	if (bit_test(s->ev, EV_KEY) && (ioctl(fd, UI_SET_EVBIT, EV_KEY) < 0 ||
+					(r = ui_bits(fd, UI_SET_KEYBIT, s->key, KEY_CNT)) < 0))
+		return r ? r : neg_errno();
+	if (bit_test(s->ev, EV_REL) && (ioctl(fd, UI_SET_EVBIT, EV_REL) < 0 ||
+					(r = ui_bits(fd, UI_SET_RELBIT, s->rel, REL_CNT)) < 0))
+		return r ? r : neg_errno();
+	if (bit_test(s->ev, EV_ABS) && (ioctl(fd, UI_SET_EVBIT, EV_ABS) < 0 ||
+					(r = ui_bits(fd, UI_SET_ABSBIT, s->abs, ABS_CNT)) < 0))
+		return r ? r : neg_errno();
+	if (bit_test(s->ev, EV_MSC) && (ioctl(fd, UI_SET_EVBIT, EV_MSC) < 0 ||
+					(r = ui_bits(fd, UI_SET_MSCBIT, s->msc, MSC_CNT)) < 0))
+		return r ? r : neg_errno();
+	if (bit_test(s->ev, EV_LED) && (ioctl(fd, UI_SET_EVBIT, EV_LED) < 0 ||
+					(r = ui_bits(fd, UI_SET_LEDBIT, s->led, LED_CNT)) < 0))
+		return r ? r : neg_errno();
+	if (bit_test(s->ev, EV_SW) && (ioctl(fd, UI_SET_EVBIT, EV_SW) < 0 ||
+				       (r = ui_bits(fd, UI_SET_SWBIT, s->sw, SW_CNT)) < 0))
+		return r ? r : neg_errno();
+	if (bit_test(s->ev, EV_REP) && ioctl(fd, UI_SET_EVBIT, EV_REP) < 0)
+		return r ? r : neg_errno();
+	if ((r = ui_bits(fd, UI_SET_PROPBIT, s->prop, INPUT_PROP_CNT)) < 0)
+		return r ? r : neg_errno();
+	for (unsigned a = 0; a < ABS_CNT; a++) {
+		struct uinput_abs_setup as = {.code = (__u16)a, .absinfo = s->absinfo[a]};
+
+		if (bit_test(s->abs, a) && ioctl(fd, UI_ABS_SETUP, &as) < 0)
+			return neg_errno();
+	}
+	return 0;
+}
+
 int copy_create(struct input *in, struct src *s, struct cell *c, struct copy **out)
 {
 	struct uinput_setup us;
@@ -131,37 +170,8 @@ int copy_create(struct input *in, struct src *s, struct cell *c, struct copy **o
 	k->fd = fd;
 	k->cell = c;
 	k->src = s;
-	r = 0;
-	/* EV_REP: the copy repeats by itself (the cell may set its rate);
-	 * the source's repeats are dropped, never forwarded: not doubled. */
-	if (bit_test(s->ev, EV_KEY) && (ioctl(fd, UI_SET_EVBIT, EV_KEY) < 0 ||
-					(r = ui_bits(fd, UI_SET_KEYBIT, s->key, KEY_CNT)) < 0))
+	if ((r = copy_set_caps(fd, s)) < 0)
 		goto fail;
-	if (bit_test(s->ev, EV_REL) && (ioctl(fd, UI_SET_EVBIT, EV_REL) < 0 ||
-					(r = ui_bits(fd, UI_SET_RELBIT, s->rel, REL_CNT)) < 0))
-		goto fail;
-	if (bit_test(s->ev, EV_ABS) && (ioctl(fd, UI_SET_EVBIT, EV_ABS) < 0 ||
-					(r = ui_bits(fd, UI_SET_ABSBIT, s->abs, ABS_CNT)) < 0))
-		goto fail;
-	if (bit_test(s->ev, EV_MSC) && (ioctl(fd, UI_SET_EVBIT, EV_MSC) < 0 ||
-					(r = ui_bits(fd, UI_SET_MSCBIT, s->msc, MSC_CNT)) < 0))
-		goto fail;
-	if (bit_test(s->ev, EV_LED) && (ioctl(fd, UI_SET_EVBIT, EV_LED) < 0 ||
-					(r = ui_bits(fd, UI_SET_LEDBIT, s->led, LED_CNT)) < 0))
-		goto fail;
-	if (bit_test(s->ev, EV_SW) && (ioctl(fd, UI_SET_EVBIT, EV_SW) < 0 ||
-				       (r = ui_bits(fd, UI_SET_SWBIT, s->sw, SW_CNT)) < 0))
-		goto fail;
-	if (bit_test(s->ev, EV_REP) && ioctl(fd, UI_SET_EVBIT, EV_REP) < 0)
-		goto fail;
-	if ((r = ui_bits(fd, UI_SET_PROPBIT, s->prop, INPUT_PROP_CNT)) < 0)
-		goto fail;
-	for (unsigned a = 0; a < ABS_CNT; a++) {
-		struct uinput_abs_setup as = {.code = (__u16)a, .absinfo = s->absinfo[a]};
-
-		if (bit_test(s->abs, a) && ioctl(fd, UI_ABS_SETUP, &as) < 0)
-			goto fail;
-	}
 	memset(&us, 0, sizeof(us));
 	us.id = s->id;
 	snprintf(us.name, sizeof(us.name), "%s", s->name);

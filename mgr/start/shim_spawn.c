@@ -99,6 +99,43 @@ void shim_confirm(int ack)
 	close(ack);
 }
 
+/* The shim-to-be (the child of shim_spawn): spawns the cell, reports,
+ * waits for cellmgr's record, then becomes the shim. */
+static __attribute__((noreturn)) void
+shim_to_be(const struct spawn_params *sp, const char *shim_exe, const char *exit_file, int sock)
+{
+	int fds[REPORT_FDS] = {-1, -1, -1, -1, -1};
+	struct shim_report rep;
+	struct spawned s;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.r = spawn_cell(sp, &s);
+	if (rep.r < 0) {
+		snprintf(rep.reason, sizeof(rep.reason), "%s", s.reason);
+		fdpass_send(sock, &rep, sizeof(rep), NULL, 0, 0);
+		_exit(0);
+	}
+	rep.pid = s.pid;
+	fds[0] = s.pty_master;
+	fds[1] = s.pty_slave;
+	fds[2] = s.notify;
+	fds[3] = s.errpipe;
+	/* Its pidfd, not its pid: an init that exits at once is reaped by
+	 * this shim before cellmgr could pidfd_open() the pid. */
+	fds[4] = s.pidfd;
+	/* Then wait until cellmgr has recorded the cell (shim_confirm): if it
+	 * dies before, no later cellmgr would know the cell, which would run
+	 * on unsupervised, holding its cgroup, veth and persistent layer. */
+	if (fdpass_send(sock, &rep, sizeof(rep), fds, REPORT_FDS, 0) < 0 || !confirmed(sock)) {
+		/* cellmgr is gone: nobody would supervise the cell. */
+		kill(s.pid, SIGKILL);
+	}
+	close(sock);
+	close(s.errpipe);
+	close(s.pidfd);
+	become_shim(&s, shim_exe, exit_file, sp->cgroup_path);
+}
+
 int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *exit_file,
 	       struct spawned *out, pid_t *shim_pid, int *shim_pidfd, int *ack)
 {
@@ -126,37 +163,8 @@ int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *
 		return r;
 	}
 	if (pid == 0) {
-		struct spawned s;
-
 		close(sv[0]);
-		memset(&rep, 0, sizeof(rep));
-		rep.r = spawn_cell(sp, &s);
-		if (rep.r < 0) {
-			snprintf(rep.reason, sizeof(rep.reason), "%s", s.reason);
-			fdpass_send(sv[1], &rep, sizeof(rep), NULL, 0, 0);
-			_exit(0);
-		}
-		rep.pid = s.pid;
-		fds[0] = s.pty_master;
-		fds[1] = s.pty_slave;
-		fds[2] = s.notify;
-		fds[3] = s.errpipe;
-		/* Its pidfd, not its pid: an init that exits at once is reaped
-		 * by this shim before cellmgr could pidfd_open() the pid. */
-		fds[4] = s.pidfd;
-		/* Then wait until cellmgr has recorded the cell (shim_confirm):
-		 * if it dies before, no later cellmgr would know the cell, which
-		 * would run on unsupervised, holding its cgroup, veth and
-		 * persistent layer. */
-		if (fdpass_send(sv[1], &rep, sizeof(rep), fds, REPORT_FDS, 0) < 0 ||
-		    !confirmed(sv[1])) {
-			/* cellmgr is gone: nobody would supervise the cell. */
-			kill(s.pid, SIGKILL);
-		}
-		close(sv[1]);
-		close(s.errpipe);
-		close(s.pidfd);
-		become_shim(&s, shim_exe, exit_file, sp->cgroup_path);
+		shim_to_be(sp, shim_exe, exit_file, sv[1]);
 	}
 	close(sv[1]);
 	*ack = -1;

@@ -374,88 +374,166 @@ static void child_reason(int errpipe, struct child_error *e)
 		*e = ce;
 }
 
-int spawn_cell(const struct spawn_params *sp, struct spawned *out)
+/* What a start holds until the child runs, or until it failed. */
+struct start_state {
+	char workdir[PATH_MAX], cellsdir[PATH_MAX], console[64], loopdev[64];
+	char notify_path[PATH_MAX + 8];
+	struct rootfs_plan plan;
+	struct verity_dev verity;
+	int pipefd[2], sync[2];
+	int loop, master, slave, pidfd, notify;
+};
+
+static void start_state_close(struct start_state *st)
+{
+	for (int i = 0; i < 2; i++) {
+		if (st->pipefd[i] >= 0)
+			close(st->pipefd[i]);
+		if (st->sync[i] >= 0)
+			close(st->sync[i]);
+	}
+	if (st->master >= 0) {
+		close(st->master);
+		close(st->slave);
+	}
+	verity_release(&st->verity);
+	if (st->loop >= 0)
+		close(st->loop);
+	if (st->notify >= 0)
+		close(st->notify);
+}
+
+/* The image: probed, its working directory made, attached to a loop
+ * device and, when verified, to its dm-verity device. */
+static int prepare_image(const struct spawn_params *sp, const char *image, struct start_state *st,
+			 struct child_error *e)
 {
 	const struct cell_config *cfg = sp->cfg;
-	char workdir[PATH_MAX], cellsdir[PATH_MAX], console[64], loopdev[64] = "";
-	char notify_path[PATH_MAX + 8];
-	struct child_args a = {.sp = sp};
-	struct rootfs_plan plan = {.persist = cfg->persist, .devs = sp->devs, .n_devs = sp->n_devs};
-	struct child_error e = {0};
-	struct verity_dev verity = {.name = ""};
-	const char *image = sp->image ? sp->image : cfg->image;
-	int pipefd[2] = {-1, -1}, sync[2] = {-1, -1};
-	int loop = -1, master = -1, slave = -1, pidfd = -1, notify = -1, r;
-	pid_t pid;
+	int r;
 
-	out->reason[0] = '\0';
-	r = image_probe(image, &plan.kind);
-	if (r < 0) {
-		child_error_set(&e, r, "image %s", image);
-		goto fail;
-	}
-	if (sp->verity && plan.kind == IMAGE_DIR) {
-		r = child_error_set(&e, -EINVAL,
-				    "verity: image %s is a directory, not an image file", image);
-		goto fail;
-	}
-	snprintf(cellsdir, sizeof(cellsdir), "%s/cells", sp->state_dir);
-	if ((size_t)snprintf(workdir, sizeof(workdir), "%s/%s", cellsdir, cfg->name) >=
-	    sizeof(workdir)) {
-		r = child_error_set(&e, -ENAMETOOLONG, "state directory %s", cellsdir);
-		goto fail;
-	}
-	if ((mkdir(cellsdir, 0700) < 0 && errno != EEXIST) ||
-	    (mkdir(workdir, 0700) < 0 && errno != EEXIST)) {
-		r = child_error_set(&e, neg_errno(), "mkdir %s", workdir);
-		goto fail;
-	}
-	plan.workdir = workdir;
-	plan.image = image;
-	plan.root_uid = cfg->userns ? sp->id_base : 0;
-	plan.root_gid = cfg->userns ? sp->id_base : 0;
-	if (plan.kind != IMAGE_DIR) {
-		loop = loop_attach(image, loopdev, sizeof(loopdev));
-		if (loop < 0) {
-			r = child_error_set(&e, loop, "attach %s to a loop device", image);
-			goto fail;
-		}
-		plan.loopdev = loopdev;
+	r = image_probe(image, &st->plan.kind);
+	if (r < 0)
+		return child_error_set(e, r, "image %s", image);
+	if (sp->verity && st->plan.kind == IMAGE_DIR)
+		return child_error_set(e, -EINVAL,
+				       "verity: image %s is a directory, not an image file", image);
+	snprintf(st->cellsdir, sizeof(st->cellsdir), "%s/cells", sp->state_dir);
+	if ((size_t)snprintf(st->workdir, sizeof(st->workdir), "%s/%s", st->cellsdir, cfg->name) >=
+	    sizeof(st->workdir))
+		return child_error_set(e, -ENAMETOOLONG, "state directory %s", st->cellsdir);
+	if ((mkdir(st->cellsdir, 0700) < 0 && errno != EEXIST) ||
+	    (mkdir(st->workdir, 0700) < 0 && errno != EEXIST))
+		return child_error_set(e, neg_errno(), "mkdir %s", st->workdir);
+	st->plan.workdir = st->workdir;
+	st->plan.image = image;
+	st->plan.root_uid = cfg->userns ? sp->id_base : 0;
+	st->plan.root_gid = cfg->userns ? sp->id_base : 0;
+	if (st->plan.kind != IMAGE_DIR) {
+		st->loop = loop_attach(image, st->loopdev, sizeof(st->loopdev));
+		if (st->loop < 0)
+			return child_error_set(e, st->loop, "attach %s to a loop device", image);
+		st->plan.loopdev = st->loopdev;
 	}
 	/* A verified image is mounted through its dm-verity device. */
 	if (sp->verity) {
-		if ((r = verity_open(&verity, loop, cfg->name, image, sp->verity, &e)) < 0)
-			goto fail;
-		plan.loopdev = verity.path;
+		if ((r = verity_open(&st->verity, st->loop, cfg->name, image, sp->verity, e)) < 0)
+			return r;
+		st->plan.loopdev = st->verity.path;
 	}
-	r = open_console_pty(&master, &slave, console, sizeof(console));
-	if (r < 0) {
-		child_error_set(&e, r, "console pty");
-		goto fail;
-	}
+	return 0;
+}
+
+/* The cell's console pty, the setup error pipe, the sync socket and the
+ * sd_notify socket. */
+static int prepare_io(struct start_state *st, struct child_args *a, struct child_error *e)
+{
+	int r = open_console_pty(&st->master, &st->slave, st->console, sizeof(st->console));
+
+	if (r < 0)
+		return child_error_set(e, r, "console pty");
 	/* The cell's root must be able to open its console again (a getty
 	 * does): hand the pty to it; on the host it stays a root-only device. */
-	if (fchown(slave, plan.root_uid, plan.root_gid) < 0) {
-		r = child_error_set(&e, neg_errno(), "chown %s", console);
-		goto fail;
-	}
-	plan.console = console;
-	a.slave = slave;
-	if (pipe2(pipefd, O_CLOEXEC) < 0 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0) {
-		r = child_error_set(&e, neg_errno(), "pipe");
-		goto fail;
-	}
-	a.errpipe = pipefd[1];
-	a.sync = sync[1];
-	snprintf(notify_path, sizeof(notify_path), "%s.notify", workdir);
-	plan.notify_path = notify_path;
-	r = notify_open(notify_path, &notify);
-	if (r < 0) {
-		child_error_set(&e, r, "notify socket %s", notify_path);
-		goto fail;
-	}
+	if (fchown(st->slave, st->plan.root_uid, st->plan.root_gid) < 0)
+		return child_error_set(e, neg_errno(), "chown %s", st->console);
+	st->plan.console = st->console;
+	a->slave = st->slave;
+	if (pipe2(st->pipefd, O_CLOEXEC) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, st->sync) < 0)
+		return child_error_set(e, neg_errno(), "pipe");
+	a->errpipe = st->pipefd[1];
+	a->sync = st->sync[1];
+	snprintf(st->notify_path, sizeof(st->notify_path), "%s.notify", st->workdir);
+	st->plan.notify_path = st->notify_path;
+	r = notify_open(st->notify_path, &st->notify);
+	if (r < 0)
+		return child_error_set(e, r, "notify socket %s", st->notify_path);
+	return 0;
+}
 
+/* The child is cloned and waits: its root is built and handed over
+ * ("g" and the root's fd), or it is killed and reaped. */
+static int hand_over(const struct spawn_params *sp, struct start_state *st, pid_t pid,
+		     struct child_error *e)
+{
+	int r;
+
+	close(st->pipefd[1]);
+	st->pipefd[1] = -1;
+	close(st->sync[1]);
+	st->sync[1] = -1;
+	r = prepare_child(sp, pid, st->sync[0], &st->plan, e);
+	if (r == -ECANCELED)
+		child_reason(st->pipefd[0], e); /* the child died: it may say why */
+	/* The loop device now belongs to the mount made from it (autoclear),
+	 * and so does the verity device (deferred remove). */
+	if (st->loop >= 0)
+		close(st->loop);
+	st->loop = -1;
+	verity_release(&st->verity);
+	if (r >= 0) {
+		int root = r;
+
+		r = fdpass_send(st->sync[0], "g", 1, &root, 1, 0);
+		close(root);
+		if (r < 0)
+			child_error_set(e, r, "hand the root to the cell");
+	}
+	close(st->sync[0]);
+	st->sync[0] = -1;
+	if (r < 0) {
+		/* The child waits for "go": it dies at once and is reaped here. */
+		syscall(SYS_pidfd_send_signal, st->pidfd, SIGKILL, NULL, 0);
+		waitid(P_PIDFD, (id_t)st->pidfd, NULL, WEXITED);
+		close(st->pidfd);
+		st->pidfd = -1;
+		return e->err;
+	}
+	return 0;
+}
+
+int spawn_cell(const struct spawn_params *sp, struct spawned *out)
+{
+	const struct cell_config *cfg = sp->cfg;
+	struct start_state st = {
+	    .plan = {.persist = cfg->persist, .devs = sp->devs, .n_devs = sp->n_devs},
+	    .verity = {.name = ""},
+	    .pipefd = {-1, -1},
+	    .sync = {-1, -1},
+	    .loop = -1,
+	    .master = -1,
+	    .slave = -1,
+	    .pidfd = -1,
+	    .notify = -1,
+	};
+	struct child_args a = {.sp = sp};
+	struct child_error e = {0};
+	int r;
+	pid_t pid;
+
+	out->reason[0] = '\0';
+	if ((r = prepare_image(sp, sp->image ? sp->image : cfg->image, &st, &e)) < 0 ||
+	    (r = prepare_io(&st, &a, &e)) < 0)
+		goto fail;
 	/* A mount namespace of the host's user namespace to build the cell's
 	 * root in: this process (the shim-to-be) stays in it for the cell's
 	 * life, and the child copies it (rootfs.h). */
@@ -463,70 +541,26 @@ int spawn_cell(const struct spawn_params *sp, struct spawned *out)
 		r = child_error_set(&e, neg_errno(), "a mount namespace for the cell");
 		goto fail;
 	}
-	pid = clone_cell(sp, &pidfd);
+	pid = clone_cell(sp, &st.pidfd);
 	if (pid < 0) {
 		r = child_error_set(&e, neg_errno(), "clone");
 		goto fail;
 	}
 	if (pid == 0)
 		child_main(&a);
-
-	close(pipefd[1]);
-	pipefd[1] = -1;
-	close(sync[1]);
-	sync[1] = -1;
-	r = prepare_child(sp, pid, sync[0], &plan, &e);
-	if (r == -ECANCELED)
-		child_reason(pipefd[0], &e); /* the child died: it may say why */
-	/* The loop device now belongs to the mount made from it (autoclear),
-	 * and so does the verity device (deferred remove). */
-	if (loop >= 0)
-		close(loop);
-	loop = -1;
-	verity_release(&verity);
-	if (r >= 0) {
-		int root = r;
-
-		r = fdpass_send(sync[0], "g", 1, &root, 1, 0);
-		close(root);
-		if (r < 0)
-			child_error_set(&e, r, "hand the root to the cell");
-	}
-	close(sync[0]);
-	sync[0] = -1;
-	if (r < 0) {
-		/* The child waits for "go": it dies at once and is reaped here. */
-		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-		waitid(P_PIDFD, (id_t)pidfd, NULL, WEXITED);
-		close(pidfd);
-		r = e.err;
+	if ((r = hand_over(sp, &st, pid, &e)) < 0)
 		goto fail;
-	}
 	out->pid = pid;
-	out->pidfd = pidfd;
-	out->errpipe = pipefd[0];
-	out->pty_master = master;
-	out->pty_slave = slave;
-	out->notify = notify;
+	out->pidfd = st.pidfd;
+	out->errpipe = st.pipefd[0];
+	out->pty_master = st.master;
+	out->pty_slave = st.slave;
+	out->notify = st.notify;
 	return 0;
 
 fail:
 	snprintf(out->reason, sizeof(out->reason), "%s: %s", e.step, strerror(-e.err));
 	log_error("cell %s: %s", cfg->name, out->reason);
-	for (int i = 0; i < 2; i++) {
-		if (pipefd[i] >= 0)
-			close(pipefd[i]);
-		if (sync[i] >= 0)
-			close(sync[i]);
-	}
-	if (master >= 0) {
-		close(master);
-		close(slave);
-	}
-	verity_release(&verity);
-	if (loop >= 0)
-		close(loop);
-	if (notify >= 0)
-		close(notify);
+	start_state_close(&st);
 	return r;
 }
