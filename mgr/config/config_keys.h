@@ -124,6 +124,6 @@ const char *set_bridge_port(struct host_config *h, const char *value);
  * n_kept).  Returns 0 when all fit, else the line to report the first
  * problem at, its text ("'net_mtu' needs a network ...") in msg. */
 unsigned net_check_cell(const struct host_config *h, const struct cell_config *c,
-			const struct cell_config *kept, size_t n_kept, char *msg, size_t msglen);
+			const struct cell_config *kept, size_t n_kept, char *err, size_t errlen);
 
 #endif

@@ -438,7 +438,7 @@ static bool same_space(const struct cell_net *a, const struct cell_net *b)
 }
 
 /* The net_ keys without a network, against each other and 'net'. */
-static unsigned check_keys(const struct cell_net *n, char *msg, size_t msglen)
+static unsigned check_keys(const struct cell_net *n, char *err, size_t errlen)
 {
 	const struct {
 		const char *key;
@@ -458,11 +458,11 @@ static unsigned check_keys(const struct cell_net *n, char *msg, size_t msglen)
 				first = i;
 		if (!keys[first].line)
 			return 0;
-		snprintf(msg, msglen, "'%s' needs a network: 'net' is none", keys[first].key);
+		snprintf(err, errlen, "'%s' needs a network: 'net' is none", keys[first].key);
 		return keys[first].line;
 	}
 	if (n->mode == CELL_NET_MACVLAN && n->filter_line) {
-		snprintf(msg, msglen,
+		snprintf(err, errlen,
 			 "'net_filter' is for bridge and routed cells: a macvlan's frames do not "
 			 "pass the host end it filters");
 		return n->filter_line;
@@ -470,14 +470,14 @@ static unsigned check_keys(const struct cell_net *n, char *msg, size_t msglen)
 	for (unsigned i = 0; i < n->n_more; i++) {
 		if (n->mode == CELL_NET_ROUTED &&
 		    n->more[i].prefix != (n->more[i].family == AF_INET ? 32u : 128u)) {
-			snprintf(msg, msglen,
+			snprintf(err, errlen,
 				 "'net_address' %s: a routed cell's addresses are single hosts "
 				 "(ADDR, ADDR/32 or ADDR/128)",
 				 addr_text(a, &n->more[i], true));
 			return n->more_line;
 		}
 		if (same_addr(&n->more[i], &n->addr)) {
-			snprintf(msg, msglen,
+			snprintf(err, errlen,
 				 "'net_address' %s is also its 'net' address (line %u)",
 				 addr_text(a, &n->more[i], false), n->line);
 			return n->more_line;
@@ -487,18 +487,18 @@ static unsigned check_keys(const struct cell_net *n, char *msg, size_t msglen)
 		const struct net_cidr *gw = &n->gateways[i];
 
 		if (n->mode == CELL_NET_ROUTED) {
-			snprintf(msg, msglen,
+			snprintf(err, errlen,
 				 "'net_gateway' is not for a routed cell: its gateways are "
 				 "169.254.1.1 and fe80::1");
 			return n->gateways_line;
 		}
 		if (!has_family(n, gw->family)) {
-			snprintf(msg, msglen, "'net_gateway' %s: the cell has no %s address",
+			snprintf(err, errlen, "'net_gateway' %s: the cell has no %s address",
 				 addr_text(a, gw, false), family_name(gw->family));
 			return n->gateways_line;
 		}
 		if (n->gw.family == gw->family) {
-			snprintf(msg, msglen,
+			snprintf(err, errlen,
 				 "'net_gateway' %s: 'net' sets the %s gateway already (line %u)",
 				 addr_text(a, gw, false), family_name(gw->family), n->line);
 			return n->gateways_line;
@@ -508,7 +508,7 @@ static unsigned check_keys(const struct cell_net *n, char *msg, size_t msglen)
 		for (unsigned i = 0; i <= n->n_more; i++) {
 			if (nth_addr(n, i)->family != AF_INET6)
 				continue;
-			snprintf(msg, msglen,
+			snprintf(err, errlen,
 				 "'net_mtu' %u is below 1280, IPv6's minimum, and the cell has the "
 				 "IPv6 address %s",
 				 n->mtu, addr_text(a, nth_addr(n, i), true));
@@ -520,30 +520,30 @@ static unsigned check_keys(const struct cell_net *n, char *msg, size_t msglen)
 
 /* Address i of cell c taken by someone else (who: "the bridge br0's own",
  * "also cell b's (line 5)"). */
-static unsigned taken(const struct cell_net *n, unsigned i, const char *who, char *msg,
-		      size_t msglen)
+static unsigned taken(const struct cell_net *n, unsigned i, const char *who, char *err,
+		      size_t errlen)
 {
 	char a[INET6_ADDRSTRLEN + 4];
 
 	if (i == 0) {
-		snprintf(msg, msglen, "'net' address is %s", who);
+		snprintf(err, errlen, "'net' address is %s", who);
 		return n->line;
 	}
-	snprintf(msg, msglen, "'net_address' %s is %s", addr_text(a, nth_addr(n, i), false), who);
+	snprintf(err, errlen, "'net_address' %s is %s", addr_text(a, nth_addr(n, i), false), who);
 	return n->more_line;
 }
 
 unsigned net_check_cell(const struct host_config *h, const struct cell_config *c,
-			const struct cell_config *kept, size_t n_kept, char *msg, size_t msglen)
+			const struct cell_config *kept, size_t n_kept, char *err, size_t errlen)
 {
 	const struct cell_net *n = &c->net;
 	char who[80];
 	unsigned line;
 
-	if ((line = check_keys(n, msg, msglen)) || n->mode == CELL_NET_NONE)
+	if ((line = check_keys(n, err, errlen)) || n->mode == CELL_NET_NONE)
 		return line;
 	if (n->mode == CELL_NET_BRIDGE && strcmp(n->bridge, h->bridge) != 0) {
-		snprintf(msg, msglen,
+		snprintf(err, errlen,
 			 "'net' names bridge '%s', which [host] does not define (expected 'bridge "
 			 "= %s ADDR/PREFIX' there)",
 			 n->bridge, n->bridge);
@@ -557,7 +557,7 @@ unsigned net_check_cell(const struct host_config *h, const struct cell_config *c
 		     b++)
 			if (same_addr(&h->bridge_addrs[b], mine)) {
 				snprintf(who, sizeof(who), "the bridge %s's own", h->bridge);
-				return taken(n, i, who, msg, msglen);
+				return taken(n, i, who, err, errlen);
 			}
 		for (size_t k = 0; k < n_kept; k++) {
 			const struct cell_net *o = &kept[k].net;
@@ -569,7 +569,7 @@ unsigned net_check_cell(const struct host_config *h, const struct cell_config *c
 					continue;
 				snprintf(who, sizeof(who), "also cell %s's (line %u)", kept[k].name,
 					 j == 0 ? o->line : o->more_line);
-				return taken(n, i, who, msg, msglen);
+				return taken(n, i, who, err, errlen);
 			}
 		}
 	}

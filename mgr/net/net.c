@@ -23,7 +23,7 @@
 #include "netguard.h"
 #include "rtnl.h"
 
-int net_loopback_up(char *msg, size_t msglen)
+int net_loopback_up(char *err, size_t errlen)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh;
@@ -36,7 +36,7 @@ int net_loopback_up(char *msg, size_t msglen)
 	ifm = mnl_nlmsg_get_payload(nlh);
 	ifm->ifi_flags = IFF_UP;
 	ifm->ifi_change = IFF_UP;
-	return rtnl_request(nlh, msg, msglen);
+	return rtnl_request(nlh, err, errlen);
 }
 
 /* ---- links by name --------------------------------------------------- */
@@ -55,8 +55,8 @@ static int fail(int r, char *step, size_t steplen, const char *what, const char 
  * cell's veth with a lower random MAC joins: the cells that cached the old
  * one then lose the board for seconds (frames to a port's MAC that is not
  * the bridge's are dropped as "other host").  A MAC that was set stays. */
-static int bridge_pin_mac(struct mnl_socket *nl, const char *name, int index, char *msg,
-			  size_t msglen)
+static int bridge_pin_mac(struct mnl_socket *nl, const char *name, int index, char *err,
+			  size_t errlen)
 {
 	char buf[NL_BUF_SIZE], path[64], type[8] = "";
 	unsigned char mac[6];
@@ -69,7 +69,7 @@ static int bridge_pin_mac(struct mnl_socket *nl, const char *name, int index, ch
 	mac[1] = 0xcb; /* 02:cb:...: not a cell's 02:ce:... */
 	nlh = link_msg(buf, RTM_NEWLINK, 0, index);
 	mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(mac), mac);
-	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+	return rtnl_talk(nl, nlh, NULL, NULL, err, errlen);
 }
 
 int net_bridge_ensure(const struct host_config *h, char *step, size_t steplen)
@@ -152,7 +152,7 @@ static const char *cell_ifname(const struct cell_net *n)
 }
 
 static int veth_create(struct mnl_socket *nl, const char *host, int master,
-		       const struct cell_config *cfg, int netns, char *msg, size_t msglen)
+		       const struct cell_config *cfg, int netns, char *err, size_t errlen)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
@@ -181,7 +181,7 @@ static int veth_create(struct mnl_socket *nl, const char *host, int master,
 	mnl_attr_nest_end(nlh, peer);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
-	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+	return rtnl_talk(nl, nlh, NULL, NULL, err, errlen);
 }
 
 /* The host side of a routed cell's link: the same link-local address on
@@ -190,7 +190,7 @@ static const unsigned char routed_gw4[4] = {169, 254, 1, 1};
 static const unsigned char routed_gw6[16] = {0xfe, 0x80, [15] = 1};
 
 static int macvlan_create(struct mnl_socket *nl, int parent, const struct cell_config *cfg,
-			  int netns, char *msg, size_t msglen)
+			  int netns, char *err, size_t errlen)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
@@ -215,7 +215,7 @@ static int macvlan_create(struct mnl_socket *nl, int parent, const struct cell_c
 	mnl_attr_put_u32(nlh, IFLA_MACVLAN_MODE, (uint32_t)cfg->net.macvlan_mode);
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
-	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+	return rtnl_talk(nl, nlh, NULL, NULL, err, errlen);
 }
 
 /* The cell's i-th address: 0 the one 'net' names, then net_address's. */
@@ -240,41 +240,41 @@ static const char *addr_text(char out[INET6_ADDRSTRLEN], const struct net_cidr *
 }
 
 static int macvlan_side(struct mnl_socket *nl, const struct cell_config *cfg, int netns, char *what,
-			size_t whatlen, char *msg, size_t msglen)
+			size_t whatlen, char *err, size_t errlen)
 {
 	const struct cell_net *n = &cfg->net;
 	unsigned mtu = 0;
 	int parent, r;
 
 	snprintf(what, whatlen, "parent interface '%s' not found", n->parent);
-	if ((r = parent = link_lookup(nl, n->parent, &mtu, msg, msglen)) < 0) {
-		msg[0] = '\0'; /* "not found" says it */
+	if ((r = parent = link_lookup(nl, n->parent, &mtu, err, errlen)) < 0) {
+		err[0] = '\0'; /* "not found" says it */
 		return r;
 	}
 	snprintf(what, whatlen, "create macvlan %s (%s) on %s in the cell", cell_ifname(n),
 		 net_macvlan_mode_name(n->macvlan_mode), n->parent);
 	if (n->mtu > mtu) { /* the kernel says EINVAL, and nothing more */
-		snprintf(msg, msglen, "net_mtu %u is above %s's MTU %u", n->mtu, n->parent, mtu);
+		snprintf(err, errlen, "net_mtu %u is above %s's MTU %u", n->mtu, n->parent, mtu);
 		return -EINVAL;
 	}
-	r = macvlan_create(nl, parent, cfg, netns, msg, msglen);
-	if (r == -EINVAL && !msg[0] && n->macvlan_mode == CELL_MACVLAN_PASSTHRU)
-		snprintf(msg, msglen, "a passthru macvlan must be %s's only one", n->parent);
-	else if (r == -EINVAL && !msg[0])
-		snprintf(msg, msglen, "%s may have a passthru macvlan already", n->parent);
+	r = macvlan_create(nl, parent, cfg, netns, err, errlen);
+	if (r == -EINVAL && !err[0] && n->macvlan_mode == CELL_MACVLAN_PASSTHRU)
+		snprintf(err, errlen, "a passthru macvlan must be %s's only one", n->parent);
+	else if (r == -EINVAL && !err[0])
+		snprintf(err, errlen, "%s may have a passthru macvlan already", n->parent);
 	return r;
 }
 
 /* Routed: on c-NAME the cell's gateway of each family it uses, and a host
  * route to each of the cell's addresses. */
 static int routed_side(struct mnl_socket *nl, const struct cell_net *n, const char *host,
-		       char *what, size_t whatlen, char *msg, size_t msglen)
+		       char *what, size_t whatlen, char *err, size_t errlen)
 {
 	char a[INET6_ADDRSTRLEN];
 	int index, r;
 
 	snprintf(what, whatlen, "find %s", host);
-	if ((r = index = link_index(nl, host, msg, msglen)) < 0)
+	if ((r = index = link_index(nl, host, err, errlen)) < 0)
 		return r;
 	for (int family = AF_INET; family; family = family == AF_INET ? AF_INET6 : 0) {
 		struct net_cidr gw = {.family = family};
@@ -286,7 +286,7 @@ static int routed_side(struct mnl_socket *nl, const struct cell_net *n, const ch
 		gw.prefix = family == AF_INET ? 32 : 64;
 		snprintf(what, whatlen, "set the %s gateway address of %s",
 			 family == AF_INET ? "IPv4" : "IPv6", host);
-		if ((r = addr_add(nl, index, &gw, msg, msglen)) < 0)
+		if ((r = addr_add(nl, index, &gw, err, errlen)) < 0)
 			return r;
 	}
 	for (unsigned i = 0; i <= n->n_more; i++) {
@@ -294,7 +294,7 @@ static int routed_side(struct mnl_socket *nl, const struct cell_net *n, const ch
 
 		snprintf(what, whatlen, "add the host route to %s via %s", addr_text(a, to), host);
 		if ((r = route_add(nl, to->family, to->addr, to->prefix, NULL, index, RT_SCOPE_LINK,
-				   msg, msglen)) < 0)
+				   err, errlen)) < 0)
 			return r;
 	}
 	return 0;
@@ -304,25 +304,25 @@ static int routed_side(struct mnl_socket *nl, const struct cell_net *n, const ch
  * interface, for macvlan a macvlan on its parent; the latter ends up in
  * the cell. */
 static int host_side(struct mnl_socket *nl, const struct cell_config *cfg, int netns, char *what,
-		     size_t whatlen, char *msg, size_t msglen)
+		     size_t whatlen, char *err, size_t errlen)
 {
 	const struct cell_net *n = &cfg->net;
 	char host[NET_IFNAME_MAX + 1];
 	int master = 0, index, r;
 
 	if (n->mode == CELL_NET_MACVLAN)
-		return macvlan_side(nl, cfg, netns, what, whatlen, msg, msglen);
+		return macvlan_side(nl, cfg, netns, what, whatlen, err, errlen);
 	net_host_ifname(cfg->name, host);
 	if (n->mode == CELL_NET_BRIDGE) {
 		snprintf(what, whatlen, "bridge %s", n->bridge);
-		if ((r = master = link_index(nl, n->bridge, msg, msglen)) < 0)
+		if ((r = master = link_index(nl, n->bridge, err, errlen)) < 0)
 			return r;
 	}
 	/* A c-NAME left by an earlier run of this cell (cellmgr crashed, or
 	 * its old namespace is still being torn down): the cell is not
 	 * running, so that veth is stale. */
 	snprintf(what, whatlen, "delete stale %s", host);
-	r = link_delete(nl, host, msg, msglen);
+	r = link_delete(nl, host, err, errlen);
 	if (r < 0 && r != -ENODEV)
 		return r;
 	if (n->mode == CELL_NET_BRIDGE)
@@ -331,7 +331,7 @@ static int host_side(struct mnl_socket *nl, const struct cell_config *cfg, int n
 	else
 		snprintf(what, whatlen, "create veth %s, peer %s in the cell", host,
 			 cell_ifname(n));
-	if ((r = veth_create(nl, host, master, cfg, netns, msg, msglen)) < 0)
+	if ((r = veth_create(nl, host, master, cfg, netns, err, errlen)) < 0)
 		return r;
 	/* The filter before c-NAME is up: no frame of the cell passes
 	 * unchecked (the cell's end is down, and the cell not yet running). */
@@ -340,8 +340,8 @@ static int host_side(struct mnl_socket *nl, const struct cell_config *cfg, int n
 
 		net_cell_mac(cfg->name, mac);
 		snprintf(what, whatlen, "find %s", host);
-		if ((r = index = link_index(nl, host, msg, msglen)) < 0 ||
-		    (r = netguard_attach(nl, index, host, n, mac, what, whatlen, msg, msglen)) < 0)
+		if ((r = index = link_index(nl, host, err, errlen)) < 0 ||
+		    (r = netguard_attach(nl, index, host, n, mac, what, whatlen, err, errlen)) < 0)
 			return r;
 	} else {
 		log_info("cell %s: network filter off (net_filter = no): it may send as any "
@@ -349,29 +349,29 @@ static int host_side(struct mnl_socket *nl, const struct cell_config *cfg, int n
 			 cfg->name);
 	}
 	snprintf(what, whatlen, "bring %s up", host);
-	if ((r = link_up(nl, host, msg, msglen)) < 0 || n->mode != CELL_NET_ROUTED)
+	if ((r = link_up(nl, host, err, errlen)) < 0 || n->mode != CELL_NET_ROUTED)
 		return r;
-	return routed_side(nl, n, host, what, whatlen, msg, msglen);
+	return routed_side(nl, n, host, what, whatlen, err, errlen);
 }
 
 /* Inside the cell: its interface up, its addresses, its default routes. */
 static int cell_side(struct mnl_socket *cnl, const struct cell_net *n, char *what, size_t whatlen,
-		     char *msg, size_t msglen)
+		     char *err, size_t errlen)
 {
 	const char *ifn = cell_ifname(n);
 	char a[INET6_ADDRSTRLEN];
 	int index, r;
 
 	snprintf(what, whatlen, "bring %s up in the cell", ifn);
-	if ((r = link_up(cnl, ifn, msg, msglen)) < 0)
+	if ((r = link_up(cnl, ifn, err, errlen)) < 0)
 		return r;
 	snprintf(what, whatlen, "find %s in the cell", ifn);
-	if ((r = index = link_index(cnl, ifn, msg, msglen)) < 0)
+	if ((r = index = link_index(cnl, ifn, err, errlen)) < 0)
 		return r;
 	for (unsigned i = 0; i <= n->n_more; i++) {
 		snprintf(what, whatlen, "add address %s to %s in the cell",
 			 addr_text(a, cell_addr(n, i)), ifn);
-		if ((r = addr_add(cnl, index, cell_addr(n, i), msg, msglen)) < 0)
+		if ((r = addr_add(cnl, index, cell_addr(n, i), err, errlen)) < 0)
 			return r;
 	}
 	if (n->mode == CELL_NET_ROUTED) {
@@ -379,18 +379,18 @@ static int cell_side(struct mnl_socket *cnl, const struct cell_net *n, char *wha
 		if (has_family(n, AF_INET)) {
 			snprintf(what, whatlen, "add the route to 169.254.1.1 in the cell");
 			if ((r = route_add(cnl, AF_INET, routed_gw4, 32, NULL, index, RT_SCOPE_LINK,
-					   msg, msglen)) < 0)
+					   err, errlen)) < 0)
 				return r;
 			snprintf(what, whatlen,
 				 "add the default route via 169.254.1.1 in the cell");
 			if ((r = route_add(cnl, AF_INET, NULL, 0, routed_gw4, index,
-					   RT_SCOPE_UNIVERSE, msg, msglen)) < 0)
+					   RT_SCOPE_UNIVERSE, err, errlen)) < 0)
 				return r;
 		}
 		if (has_family(n, AF_INET6)) {
 			snprintf(what, whatlen, "add the default route via fe80::1 in the cell");
 			if ((r = route_add(cnl, AF_INET6, NULL, 0, routed_gw6, index,
-					   RT_SCOPE_UNIVERSE, msg, msglen)) < 0)
+					   RT_SCOPE_UNIVERSE, err, errlen)) < 0)
 				return r;
 		}
 		return 0;
@@ -402,7 +402,7 @@ static int cell_side(struct mnl_socket *cnl, const struct cell_net *n, char *wha
 			continue;
 		snprintf(what, whatlen, "add the default route via %s in the cell",
 			 addr_text(a, gw));
-		if ((r = route_default(cnl, index, gw, msg, msglen)) < 0)
+		if ((r = route_default(cnl, index, gw, err, errlen)) < 0)
 			return r;
 	}
 	return 0;

@@ -20,7 +20,7 @@
 
 /* Brings "lo" up in the calling process's network namespace.  On failure
  * returns -errno and puts the kernel's extended-ack text, if any, in msg. */
-int net_loopback_up(char *msg, size_t msglen);
+int net_loopback_up(char *err, size_t errlen);
 
 /* Creates h's bridge in cellmgr's namespace unless it exists, brings it
  * up, enslaves h's bridge_port interfaces (up, too) and gives it its

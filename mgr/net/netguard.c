@@ -440,19 +440,19 @@ int netguard_assemble(const struct cell_net *n, const unsigned char mac[6], stru
 	return (int)as.n;
 }
 
-int netguard_load(const struct cell_net *n, const unsigned char mac[6], char *msg, size_t msglen)
+int netguard_load(const struct cell_net *n, const unsigned char mac[6], char *err, size_t errlen)
 {
 	struct bpf_insn prog[NETGUARD_INSNS_MAX];
 	char why[256];
 	int len, fd;
 
-	msg[0] = '\0';
+	err[0] = '\0';
 	if ((len = netguard_assemble(n, mac, prog)) < 0)
 		return len;
 	fd = bpfprog_load(BPF_PROG_TYPE_SCHED_CLS, 0, "cellar_guard", prog, (unsigned)len, why,
 			  sizeof(why));
 	if (fd < 0 && *why)
-		snprintf(msg, msglen, "verifier: %s", why);
+		snprintf(err, errlen, "verifier: %s", why);
 	return fd;
 }
 
@@ -474,21 +474,21 @@ static struct nlmsghdr *tc_msg(char *buf, uint16_t type, int ifindex, uint32_t p
 }
 
 /* A kernel without the part: name the module (and the way out). */
-static int missing(int r, const char *module, char *msg, size_t msglen)
+static int missing(int r, const char *module, char *err, size_t errlen)
 {
 	char kernel[120];
 
 	if (r != -ENOENT && r != -EOPNOTSUPP)
 		return r;
-	snprintf(kernel, sizeof(kernel), "%s", msg);
-	snprintf(msg, msglen, "%s%sthe kernel lacks %s (or set net_filter = no)", kernel,
+	snprintf(kernel, sizeof(kernel), "%s", err);
+	snprintf(err, errlen, "%s%sthe kernel lacks %s (or set net_filter = no)", kernel,
 		 *kernel ? "; " : "", module);
 	return r;
 }
 
 int netguard_attach(struct mnl_socket *nl, int ifindex, const char *host, const struct cell_net *n,
-		    const unsigned char mac[6], char *what, size_t whatlen, char *msg,
-		    size_t msglen)
+		    const unsigned char mac[6], char *what, size_t whatlen, char *err,
+		    size_t errlen)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh;
@@ -496,13 +496,13 @@ int netguard_attach(struct mnl_socket *nl, int ifindex, const char *host, const 
 	int fd, r;
 
 	snprintf(what, whatlen, "load the spoofing filter for %s", host);
-	if ((r = fd = netguard_load(n, mac, msg, msglen)) < 0)
+	if ((r = fd = netguard_load(n, mac, err, errlen)) < 0)
 		return r;
 	snprintf(what, whatlen, "add a clsact qdisc to %s", host);
 	nlh = tc_msg(buf, RTM_NEWQDISC, ifindex, TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0);
 	mnl_attr_put_strz(nlh, TCA_KIND, "clsact");
-	if ((r = rtnl_talk(nl, nlh, NULL, NULL, msg, msglen)) < 0) {
-		r = missing(r, "sch_ingress", msg, msglen);
+	if ((r = rtnl_talk(nl, nlh, NULL, NULL, err, errlen)) < 0) {
+		r = missing(r, "sch_ingress", err, errlen);
 		goto out;
 	}
 	snprintf(what, whatlen, "attach the spoofing filter to %s ingress", host);
@@ -514,8 +514,8 @@ int netguard_attach(struct mnl_socket *nl, int ifindex, const char *host, const 
 	mnl_attr_put_strz(nlh, TCA_BPF_NAME, "cellar_guard");
 	mnl_attr_put_u32(nlh, TCA_BPF_FLAGS, TCA_BPF_FLAG_ACT_DIRECT);
 	mnl_attr_nest_end(nlh, opts);
-	if ((r = rtnl_talk(nl, nlh, NULL, NULL, msg, msglen)) < 0)
-		r = missing(r, "cls_bpf", msg, msglen);
+	if ((r = rtnl_talk(nl, nlh, NULL, NULL, err, errlen)) < 0)
+		r = missing(r, "cls_bpf", err, errlen);
 out:
 	close(fd); /* the filter holds the program */
 	return r;

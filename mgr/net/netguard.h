@@ -46,7 +46,7 @@ int netguard_assemble(const struct cell_net *n, const unsigned char mac[6], stru
 
 /* That program loaded: its fd, or -errno with the verifier's first line,
  * if it said something, in msg. */
-int netguard_load(const struct cell_net *n, const unsigned char mac[6], char *msg, size_t msglen);
+int netguard_load(const struct cell_net *n, const unsigned char mac[6], char *err, size_t errlen);
 
 /* Loads the program and attaches it to the ingress of host (index ifindex
  * in nl's namespace; the cell's c-NAME): a clsact qdisc and a bpf filter in
@@ -54,7 +54,7 @@ int netguard_load(const struct cell_net *n, const unsigned char mac[6], char *ms
  * kernel's extended-ack text in msg; a kernel without the clsact qdisc or
  * the bpf classifier gets the module it needs named. */
 int netguard_attach(struct mnl_socket *nl, int ifindex, const char *host, const struct cell_net *n,
-		    const unsigned char mac[6], char *what, size_t whatlen, char *msg,
-		    size_t msglen);
+		    const unsigned char mac[6], char *what, size_t whatlen, char *err,
+		    size_t errlen);
 
 #endif

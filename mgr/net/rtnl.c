@@ -18,10 +18,10 @@
 
 #include "log.h"
 
-/* Copies NLMSGERR_ATTR_MSG of an error reply (extended ack) into msg. */
-static void extack_message(const struct nlmsghdr *nlh, char *msg, size_t msglen)
+/* Copies NLMSGERR_ATTR_MSG of an error reply (extended ack) into err. */
+static void extack_message(const struct nlmsghdr *nlh, char *err, size_t errlen)
 {
-	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
 	const struct nlattr *attr;
 	size_t off = sizeof(*err);
 
@@ -29,12 +29,12 @@ static void extack_message(const struct nlmsghdr *nlh, char *msg, size_t msglen)
 		return;
 	/* Unless capped, the error echoes the whole request before the TLVs. */
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += err->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
 	mnl_attr_for_each(attr, nlh, off)
 	{
 		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
-			snprintf(msg, msglen, "%s", mnl_attr_get_str(attr));
+			snprintf(err, errlen, "%s", mnl_attr_get_str(attr));
 			return;
 		}
 	}
@@ -64,8 +64,8 @@ struct mnl_socket *rtnl_open(int netns)
 	if (!nl)
 		err = errno;
 	if (own >= 0) {
-		if (setns(own, CLONE_NEWNET) < 0) /* should never happen */
-			log_errno(neg_errno(), "return to cellmgr's network namespace");
+		if (setns(own, CLONE_NEWNET) < 0) /* every later request would go there */
+			log_fatal(neg_errno(), "return to cellmgr's network namespace");
 		close(own);
 	}
 	if (!nl) {
@@ -86,8 +86,8 @@ struct mnl_socket *rtnl_open(int netns)
 /* Sends req on nl and reads replies until the ack, the end of a dump or an
  * error; cb (may be NULL) sees each reply.  On failure returns -errno and
  * puts the kernel's extended-ack text, if any, in msg. */
-int rtnl_talk(struct mnl_socket *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data, char *msg,
-	      size_t msglen)
+int rtnl_talk(struct mnl_socket *nl, struct nlmsghdr *req, mnl_cb_t cb, void *data, char *err,
+	      size_t errlen)
 {
 	static unsigned seq;
 	char *buf;
@@ -95,8 +95,8 @@ int rtnl_talk(struct mnl_socket *nl, struct nlmsghdr *req, mnl_cb_t cb, void *da
 	int r;
 	ssize_t n;
 
-	if (msglen)
-		msg[0] = '\0';
+	if (errlen)
+		err[0] = '\0';
 	if (!seq)
 		seq = (unsigned)time(NULL);
 	req->nlmsg_seq = ++seq;
@@ -123,7 +123,7 @@ int rtnl_talk(struct mnl_socket *nl, struct nlmsghdr *req, mnl_cb_t cb, void *da
 		r = errno ? neg_errno() : -EPROTO;
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
 			if (nlh->nlmsg_type == NLMSG_ERROR)
-				extack_message(nlh, msg, msglen);
+				extack_message(nlh, err, errlen);
 	}
 out:
 	free(buf);
@@ -131,17 +131,17 @@ out:
 }
 
 /* rtnl_talk() on a socket of its own in the caller's namespace. */
-int rtnl_request(struct nlmsghdr *req, char *msg, size_t msglen)
+int rtnl_request(struct nlmsghdr *req, char *err, size_t errlen)
 {
 	struct mnl_socket *nl = rtnl_open(-1);
 	int r;
 
 	if (!nl) {
-		if (msglen)
-			msg[0] = '\0';
+		if (errlen)
+			err[0] = '\0';
 		return neg_errno();
 	}
-	r = rtnl_talk(nl, req, NULL, NULL, msg, msglen);
+	r = rtnl_talk(nl, req, NULL, NULL, err, errlen);
 	mnl_socket_close(nl);
 	return r;
 }
@@ -159,7 +159,7 @@ struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags, int index)
 	return nlh;
 }
 
-int link_up_master(struct mnl_socket *nl, const char *name, int master, char *msg, size_t msglen)
+int link_up_master(struct mnl_socket *nl, const char *name, int master, char *err, size_t errlen)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, 0);
@@ -170,21 +170,21 @@ int link_up_master(struct mnl_socket *nl, const char *name, int master, char *ms
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	if (master > 0)
 		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
-	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+	return rtnl_talk(nl, nlh, NULL, NULL, err, errlen);
 }
 
-int link_up(struct mnl_socket *nl, const char *name, char *msg, size_t msglen)
+int link_up(struct mnl_socket *nl, const char *name, char *err, size_t errlen)
 {
-	return link_up_master(nl, name, 0, msg, msglen);
+	return link_up_master(nl, name, 0, err, errlen);
 }
 
-int link_delete(struct mnl_socket *nl, const char *name, char *msg, size_t msglen)
+int link_delete(struct mnl_socket *nl, const char *name, char *err, size_t errlen)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = link_msg(buf, RTM_DELLINK, 0, 0);
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+	return rtnl_talk(nl, nlh, NULL, NULL, err, errlen);
 }
 
 struct link_facts {
@@ -212,7 +212,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 
 /* The index of the link named name, as nl's namespace knows it, and its
  * MTU into *mtu when mtu is not NULL. */
-int link_lookup(struct mnl_socket *nl, const char *name, unsigned *mtu, char *msg, size_t msglen)
+int link_lookup(struct mnl_socket *nl, const char *name, unsigned *mtu, char *err, size_t errlen)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, 0, 0);
@@ -220,7 +220,7 @@ int link_lookup(struct mnl_socket *nl, const char *name, unsigned *mtu, char *ms
 	int r;
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	r = rtnl_talk(nl, nlh, link_cb, &f, msg, msglen);
+	r = rtnl_talk(nl, nlh, link_cb, &f, err, errlen);
 	if (r < 0)
 		return r;
 	if (mtu)
@@ -228,12 +228,12 @@ int link_lookup(struct mnl_socket *nl, const char *name, unsigned *mtu, char *ms
 	return f.index > 0 ? f.index : -ENODEV;
 }
 
-int link_index(struct mnl_socket *nl, const char *name, char *msg, size_t msglen)
+int link_index(struct mnl_socket *nl, const char *name, char *err, size_t errlen)
 {
-	return link_lookup(nl, name, NULL, msg, msglen);
+	return link_lookup(nl, name, NULL, err, errlen);
 }
 
-int addr_add(struct mnl_socket *nl, int index, const struct net_cidr *a, char *msg, size_t msglen)
+int addr_add(struct mnl_socket *nl, int index, const struct net_cidr *a, char *err, size_t errlen)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -254,11 +254,11 @@ int addr_add(struct mnl_socket *nl, int index, const struct net_cidr *a, char *m
 		ifa->ifa_flags = IFA_F_NODAD;
 	mnl_attr_put(nlh, IFA_LOCAL, len, a->addr);
 	mnl_attr_put(nlh, IFA_ADDRESS, len, a->addr);
-	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+	return rtnl_talk(nl, nlh, NULL, NULL, err, errlen);
 }
 
-int route_default(struct mnl_socket *nl, int index, const struct net_cidr *gw, char *msg,
-		  size_t msglen)
+int route_default(struct mnl_socket *nl, int index, const struct net_cidr *gw, char *err,
+		  size_t errlen)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -275,13 +275,13 @@ int route_default(struct mnl_socket *nl, int index, const struct net_cidr *gw, c
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_GATEWAY, gw->family == AF_INET ? 4 : 16, gw->addr);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)index);
-	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+	return rtnl_talk(nl, nlh, NULL, NULL, err, errlen);
 }
 
 /* A route to dst/dst_len (dst NULL: default) out of index, through gw
  * when not NULL, in scope. */
 int route_add(struct mnl_socket *nl, int family, const void *dst, unsigned dst_len, const void *gw,
-	      int index, unsigned char scope, char *msg, size_t msglen)
+	      int index, unsigned char scope, char *err, size_t errlen)
 {
 	char buf[NL_BUF_SIZE];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -303,5 +303,5 @@ int route_add(struct mnl_socket *nl, int family, const void *dst, unsigned dst_l
 	if (gw)
 		mnl_attr_put(nlh, RTA_GATEWAY, len, gw);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)index);
-	return rtnl_talk(nl, nlh, NULL, NULL, msg, msglen);
+	return rtnl_talk(nl, nlh, NULL, NULL, err, errlen);
 }

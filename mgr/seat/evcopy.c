@@ -392,11 +392,8 @@ static int in_cell_dev(struct input *in, struct copy *k, bool bind)
 	r = dev < 0 ? dev : bind ? bind_node(k, dev, name) : unbind_node(dev, name);
 	if (dev >= 0)
 		close(dev);
-	if (setns(in->own_mntns, CLONE_NEWNS) < 0) {
-		/* Cannot happen with our own namespace's fd; nothing sane is left. */
-		log_errno(neg_errno(), "input: back to cellmgr's mount namespace");
-		abort();
-	}
+	if (setns(in->own_mntns, CLONE_NEWNS) < 0) /* cellmgr would act from the cell's tree */
+		log_fatal(neg_errno(), "input: back to cellmgr's mount namespace");
 	if (r < 0)
 		log_errno(r, "input: cell %s: %s %s %s its /dev/input/%s", c->cfg.name,
 			  bind ? "bind" : "unbind", k->node, bind ? "on" : "from", name);

@@ -267,10 +267,8 @@ static int read_init_cgroup(const struct attach_request *rq, char *out, size_t l
 	n = read_text_file(path, buf, sizeof(buf));
 	if (n < 0)
 		r = (int)n;
-	if (setns(own, CLONE_NEWCGROUP) < 0) {
-		/* Only cellmgr's view of /proc/PID/cgroup changes. */
-		log_errno(neg_errno(), "return to cellmgr's cgroup namespace");
-	}
+	if (setns(own, CLONE_NEWCGROUP) < 0) /* every later cgroup path would be the cell's */
+		log_fatal(neg_errno(), "return to cellmgr's cgroup namespace");
 	close(own);
 	if (r < 0)
 		return r;
@@ -364,13 +362,8 @@ static pid_t clone_into_cell(const struct attach_request *rq, int cgroup, int *p
 	if (pid == 0)
 		return 0;
 	saved = pid < 0 ? neg_errno() : 0;
-	if (setns(own, CLONE_NEWPID) < 0) {
-		/* Never seen; if it happened, every cell started later would be
-		 * born inside this one.  Better to die: init restarts cellmgr
-		 * and the running cells stay. */
-		log_errno(neg_errno(), "return to cellmgr's pid namespace");
-		abort();
-	}
+	if (setns(own, CLONE_NEWPID) < 0) /* every later cell would be born in this one */
+		log_fatal(neg_errno(), "return to cellmgr's pid namespace");
 	close(own);
 	if (pid < 0)
 		return child_error_set(e, saved, "clone into the cell");

@@ -42,22 +42,22 @@ static inline int bpfprog_load_once(enum bpf_prog_type type, enum bpf_attach_typ
  * line of the verifier's log in why ("" when it gave none). */
 static inline int bpfprog_load(enum bpf_prog_type type, enum bpf_attach_type attach,
 			       const char *name, const struct bpf_insn *insns, unsigned n,
-			       char *why, size_t whylen)
+			       char *err, size_t errlen)
 {
 	int fd = bpfprog_load_once(type, attach, name, insns, n, NULL, 0);
 	int r = errno > 0 ? -errno : -EIO;
 	char *log;
 
-	if (whylen)
-		why[0] = '\0';
+	if (errlen)
+		err[0] = '\0';
 	if (fd >= 0)
 		return fd;
-	/* Again with the verifier's log, only to say why. */
+	/* Again with the verifier's log, only to say err. */
 	log = calloc(1, BPFPROG_LOG_SIZE);
 	if (log && bpfprog_load_once(type, attach, name, insns, n, log, BPFPROG_LOG_SIZE) < 0 &&
-	    *log && whylen) {
+	    *log && errlen) {
 		log[strcspn(log, "\n")] = '\0';
-		snprintf(why, whylen, "%s", log);
+		snprintf(err, errlen, "%s", log);
 	}
 	free(log);
 	return r;

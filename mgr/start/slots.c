@@ -209,19 +209,19 @@ static int copy_image(int slot, const char *src)
 }
 
 int slots_stage(const char *dir, const struct cell_config *cfg, const char *src, const char *verity,
-		const char *version, char slot[SLOT_NAME_MAX], char *why, size_t whylen)
+		const char *version, char slot[SLOT_NAME_MAX], char *err, size_t errlen)
 {
 	char cur[SLOT_NAME_MAX], conf[SLOT_NAME_MAX], text[PATH_MAX + 400];
 	int fd = -1, sfd = -1, r;
 
 	if ((r = mkdir_p(dir)) < 0) {
-		snprintf(why, whylen, "mkdir %s: %s", dir, strerror(-r));
+		snprintf(err, errlen, "mkdir %s: %s", dir, strerror(-r));
 		return r;
 	}
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		r = neg_errno();
-		snprintf(why, whylen, "open %s: %s", dir, strerror(-r));
+		snprintf(err, errlen, "open %s: %s", dir, strerror(-r));
 		return r;
 	}
 	/* First update: the cell list's image becomes slot base. */
@@ -231,14 +231,14 @@ int slots_stage(const char *dir, const struct cell_config *cfg, const char *src,
 	if ((!cur[0] && (r = set_link(fd, "current", "base")) < 0) ||
 	    (!conf[0] && (r = set_link(fd, "confirmed", "base")) < 0) ||
 	    (faccessat(fd, "base", F_OK, 0) < 0 && (r = write_file(fd, "base", text)) < 0)) {
-		snprintf(why, whylen, "%s: %s", dir, strerror(-r));
+		snprintf(err, errlen, "%s: %s", dir, strerror(-r));
 		goto out;
 	}
 	read_link(fd, "current", cur);
 	read_link(fd, "confirmed", conf);
 	if (strcmp(cur, conf) != 0) {
 		r = -EBUSY;
-		snprintf(why, whylen,
+		snprintf(err, errlen,
 			 "slot %s is on trial (confirmed: %s): wait until it is confirmed or "
 			 "rolled back",
 			 cur, conf);
@@ -247,24 +247,24 @@ int slots_stage(const char *dir, const struct cell_config *cfg, const char *src,
 	snprintf(slot, SLOT_NAME_MAX, "%s", strcmp(cur, "a") == 0 ? "b" : "a");
 	if (mkdirat(fd, slot, 0700) < 0 && errno != EEXIST) {
 		r = neg_errno();
-		snprintf(why, whylen, "mkdir %s/%s: %s", dir, slot, strerror(-r));
+		snprintf(err, errlen, "mkdir %s/%s: %s", dir, slot, strerror(-r));
 		goto out;
 	}
 	sfd = openat(fd, slot, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sfd < 0) {
 		r = neg_errno();
-		snprintf(why, whylen, "open %s/%s: %s", dir, slot, strerror(-r));
+		snprintf(err, errlen, "open %s/%s: %s", dir, slot, strerror(-r));
 		goto out;
 	}
 	/* The info first: a slot without one is no slot (load_slot). */
 	unlinkat(sfd, "info", 0);
 	if ((r = copy_image(sfd, src)) < 0) {
-		snprintf(why, whylen, "copy %s to %s/%s/image: %s", src, dir, slot, strerror(-r));
+		snprintf(err, errlen, "copy %s to %s/%s/image: %s", src, dir, slot, strerror(-r));
 		goto out;
 	}
 	snprintf(text, sizeof(text), "version=%s\nverity=%s\nsource=%s\n", version, verity, src);
 	if ((r = write_file(sfd, "info", text)) < 0 || (fsync(fd) < 0 && (r = neg_errno()))) {
-		snprintf(why, whylen, "write %s/%s/info: %s", dir, slot, strerror(-r));
+		snprintf(err, errlen, "write %s/%s/info: %s", dir, slot, strerror(-r));
 		goto out;
 	}
 out:

@@ -71,7 +71,7 @@ void slots_resolve(const char *dir, const struct cell_config *cfg, struct slot_i
  * with the slot's name in slot, or a negative errno with why.
  */
 int slots_stage(const char *dir, const struct cell_config *cfg, const char *src, const char *verity,
-		const char *version, char slot[SLOT_NAME_MAX], char *why, size_t whylen);
+		const char *version, char slot[SLOT_NAME_MAX], char *err, size_t errlen);
 
 /* current -> slot, atomically (RENAME_EXCHANGE with next, which keeps the
  * old value): the update's one point of no return. */

@@ -108,7 +108,7 @@ static const char *params_error(int r)
 	       "blocks of 512 to 4096 bytes)";
 }
 
-int verity_check_file(const char *path, const char *roothash, char *why, size_t whylen)
+int verity_check_file(const char *path, const char *roothash, char *err, size_t errlen)
 {
 	struct verity_params p;
 	uint64_t off;
@@ -117,17 +117,17 @@ int verity_check_file(const char *path, const char *roothash, char *why, size_t 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		r = neg_errno();
-		snprintf(why, whylen, "%s: %s", path, strerror(-r));
+		snprintf(err, errlen, "%s: %s", path, strerror(-r));
 		return r;
 	}
 	r = read_params(fd, &p, &off);
 	close(fd);
 	if (r < 0) {
-		snprintf(why, whylen, "%s: %s", path, params_error(r));
+		snprintf(err, errlen, "%s: %s", path, params_error(r));
 		return r == -EMEDIUMTYPE ? r : -EINVAL;
 	}
 	if (roothash && strlen(roothash) != 2 * p.digest_size) {
-		snprintf(why, whylen, "%s: its tree is %s, the root hash has %zu hex digits", path,
+		snprintf(err, errlen, "%s: its tree is %s, the root hash has %zu hex digits", path,
 			 p.algorithm, strlen(roothash));
 		return -EINVAL;
 	}
@@ -285,8 +285,8 @@ fail:
 	return r;
 }
 
-int verity_check_full(const char *image, const char *cell, const char *roothash, char *why,
-		      size_t whylen)
+int verity_check_full(const char *image, const char *cell, const char *roothash, char *err,
+		      size_t errlen)
 {
 	static char buf[1 << 16];
 	struct child_error e = {0};
@@ -297,25 +297,25 @@ int verity_check_full(const char *image, const char *cell, const char *roothash,
 
 	loop = loop_attach(image, loopdev, sizeof(loopdev));
 	if (loop < 0) {
-		snprintf(why, whylen, "attach %s to a loop device: %s", image, strerror(-loop));
+		snprintf(err, errlen, "attach %s to a loop device: %s", image, strerror(-loop));
 		return loop;
 	}
 	r = verity_open(&v, loop, cell, image, roothash, &e);
 	close(loop);
 	if (r < 0) {
-		snprintf(why, whylen, "%s: %s", e.step, strerror(-e.err));
+		snprintf(err, errlen, "%s: %s", e.step, strerror(-e.err));
 		return r;
 	}
 	fd = open(v.path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		r = neg_errno();
-		snprintf(why, whylen, "open %s: %s", v.path, strerror(-r));
+		snprintf(err, errlen, "open %s: %s", v.path, strerror(-r));
 	} else {
 		while ((n = read(fd, buf, sizeof(buf))) > 0)
 			;
 		if (n < 0) {
 			r = neg_errno();
-			snprintf(why, whylen,
+			snprintf(err, errlen,
 				 "verity: image %s does not match its root hash %s: %s", image,
 				 roothash, strerror(-r));
 		}

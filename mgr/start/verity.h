@@ -73,7 +73,7 @@ void verity_release(struct verity_dev *v);
 /* Whether an image file carries a verity tree whose algorithm fits
  * roothash (NULL: any): for `cellctl update`, before anything changes.
  * Returns 0, or a negative errno and a reason in why. */
-int verity_check_file(const char *path, const char *roothash, char *why, size_t whylen);
+int verity_check_file(const char *path, const char *roothash, char *err, size_t errlen);
 
 /* At cellmgr's start: removes the verity devices of shims that died
  * between making their device and handing it to its mount (named
@@ -85,7 +85,7 @@ void verity_sweep(void);
 /* The whole image read through a verity device made for the check (cell
  * names it): every block against the tree, the tree against roothash.
  * Returns 0, or a negative errno and a reason in why. */
-int verity_check_full(const char *image, const char *cell, const char *roothash, char *why,
-		      size_t whylen);
+int verity_check_full(const char *image, const char *cell, const char *roothash, char *err,
+		      size_t errlen);
 
 #endif

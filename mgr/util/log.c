@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -77,4 +78,14 @@ int log_errno(int err, const char *fmt, ...)
 	log_write(LOG_LVL_ERROR, fmt, ap, err);
 	va_end(ap);
 	return err;
+}
+
+void log_fatal(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_write(LOG_LVL_ERROR, fmt, ap, err);
+	va_end(ap);
+	abort();
 }

@@ -23,6 +23,11 @@ __attribute__((format(printf, 2, 3))) void log_msg(enum log_level level, const c
 
 /* Logs "message: strerror(-err)" and returns err (which must be < 0). */
 __attribute__((format(printf, 2, 3))) int log_errno(int err, const char *fmt, ...);
+/* The one way cellmgr gives up (docs/errors.md): a state it must not act
+ * from, such as a failed return to its own namespace after a setns() into
+ * a cell's.  Logs like log_errno() and aborts; init restarts cellmgr,
+ * which re-adopts the running cells. */
+__attribute__((noreturn, format(printf, 2, 3))) void log_fatal(int err, const char *fmt, ...);
 
 #define log_error(...) log_msg(LOG_LVL_ERROR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LVL_WARN, __VA_ARGS__)
