@@ -229,9 +229,9 @@ static int take_state_dir(struct mgr *m)
 
 	if (mkdir(m->state_dir, 0700) < 0 && errno != EEXIST)
 		return log_errno(neg_errno(), "state directory %s", m->state_dir);
-	/* Cell roots are built after a setns() into the cell's mount
-	 * namespace, which moves the working directory: paths must be
-	 * absolute. */
+	/* Absolute: the paths are used from other working directories (a
+	 * cell's shim-to-be, cellmgr back from a shim's mount namespace for
+	 * a hot-plugged device) and written into records and messages. */
 	if (!realpath(m->state_dir, state_buf))
 		return log_errno(neg_errno(), "state directory %s", m->state_dir);
 	m->state_dir = state_buf;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_compare.h"
 #include "log.h"
 #include "ops.h"
 
@@ -30,64 +31,11 @@ static void collect(void *ctx, const char *msg)
 		mb->used = mb->len;
 }
 
-/* Where the cell's keys stand in the file does not matter: their lines
- * are bookkeeping (0 means "not set", kept as such). */
-static void forget_lines(struct cell_config *c)
-{
-	c->line = 0;
-	c->net.line = !!c->net.line;
-	c->net.more_line = !!c->net.more_line;
-	c->net.gateways_line = !!c->net.gateways_line;
-	c->net.mtu_line = !!c->net.mtu_line;
-	c->net.ifname_line = !!c->net.ifname_line;
-	c->net.filter_line = !!c->net.filter_line;
-}
-
-/* The keys a running cell takes in place on a reload (docs/control.md,
- * "reload"): how it is stopped and restarted, its cgroup limits, and
- * foreground, which only cellmgr's start reads. */
-static void copy_live_keys(struct cell_config *to, const struct cell_config *from)
-{
-	to->stop_signal = from->stop_signal;
-	to->stop_timeout_ms = from->stop_timeout_ms;
-	to->restart = from->restart;
-	to->foreground = from->foreground;
-	to->memory_max = from->memory_max;
-	to->memory_high = from->memory_high;
-	to->pids_max = from->pids_max;
-	to->cgroups_max = from->cgroups_max;
-	to->cpu_weight = from->cpu_weight;
-	to->io_weight = from->io_weight;
-}
-
-static bool config_same(const struct cell_config *x, const struct cell_config *y)
-{
-	/* Both come zeroed from config_parse(), padding and string tails
-	 * included, and are copied whole: the bytes compare like the members.
-	 * NOLINTNEXTLINE(bugprone-suspicious-memory-comparison,cert-exp42-c) */
-	return memcmp(x, y, sizeof(*x)) == 0;
-}
-
-enum change { CHANGE_NONE, CHANGE_LIVE, CHANGE_RESTART };
-
-/* What a reload changes for cell a, now configured as b. */
-static enum change cell_config_change(const struct cell_config *a, const struct cell_config *b)
-{
-	struct cell_config x = *a, y = *b;
-
-	forget_lines(&x);
-	forget_lines(&y);
-	if (config_same(&x, &y))
-		return CHANGE_NONE;
-	copy_live_keys(&x, &y);
-	return config_same(&x, &y) ? CHANGE_LIVE : CHANGE_RESTART;
-}
-
 /* Applies b's live keys to the cell (c->cfg keeps the rest, and the lines
  * of the new file). */
 static void cell_apply_live(struct mgr *m, struct cell *c, const struct cell_config *b)
 {
-	copy_live_keys(&c->cfg, b);
+	config_copy_live_keys(&c->cfg, b);
 	c->cfg.line = b->line;
 	c->cfg.net = b->net; /* equal but for its lines */
 	if (cell_is_active(c) && c->cfg.userns == b->userns)
@@ -157,13 +105,13 @@ static void reload_cell(struct mgr *m, const struct cell_config *nc, struct cell
 	}
 	order[(*n)++] = c;
 	c->index = (unsigned)*n;
-	switch (cell_config_change(&c->cfg, nc)) {
-	case CHANGE_NONE:
+	switch (config_cell_change(&c->cfg, nc)) {
+	case CONFIG_CHANGE_NONE:
 		c->cfg.line = nc->line;
 		c->cfg.net = nc->net;
 		return;
-	case CHANGE_LIVE: cell_apply_live(m, c, nc); return;
-	case CHANGE_RESTART: break;
+	case CONFIG_CHANGE_LIVE: cell_apply_live(m, c, nc); return;
+	case CONFIG_CHANGE_RESTART: break;
 	}
 	log_info("reload: cell %s changed", nc->name);
 	if (!cell_is_active(c)) {
