@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/mount.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -416,4 +417,44 @@ int rootfs_run_host(const struct rootfs_plan *p, int root, struct child_error *e
 	r = mount_run_host(p, run, e);
 	close(run);
 	return r;
+}
+
+int rootfs_enter(int root, struct child_error *e)
+{
+	int top, r;
+
+	/* The cwd follows into the copy made next. */
+	if (fchdir(root) < 0)
+		return child_error_set(e, neg_errno(), "chdir to the new root");
+	/* A copy of the namespace the root was built in.  With a user
+	 * namespace of its own, every mount copied is locked (MNT_LOCKED):
+	 * the cell's root can neither unmount nor move it. */
+	if (unshare(CLONE_NEWNS) < 0)
+		return child_error_set(e, neg_errno(), "unshare the mount namespace");
+	/* Slaves of the shim's namespace: what cellmgr binds there (input
+	 * hot-plug) reaches the cell, nothing of the cell's goes back.  (With
+	 * a user namespace the copy is made so already; userns = no keeps
+	 * shared peers, which pivot_root would refuse.) */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return child_error_set(e, neg_errno(), "make the mounts slaves");
+	/* pivot_root refuses a locked new root: a recursive bind of it is
+	 * not (its own top is unlocked; what it carries stays locked). */
+	top = tree_clone(AT_FDCWD, ".", true, 0, 0, true);
+	if (top < 0)
+		return child_error_set(e, top, "bind the new root");
+	r = mount_on_fd(top, AT_FDCWD);
+	if (r == 0 && fchdir(top) < 0)
+		r = neg_errno();
+	close(top);
+	if (r < 0)
+		return child_error_set(e, r, "bind the new root");
+	/* pivot_root(".", ".") stacks the old root under the new one; the
+	 * lazy unmount then detaches it, and nothing of the host remains. */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return child_error_set(e, neg_errno(), "pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		return child_error_set(e, neg_errno(), "detach the old root");
+	if (chdir("/") < 0)
+		return child_error_set(e, neg_errno(), "chdir /");
+	return 0;
 }
