@@ -266,15 +266,14 @@ static bool answer(struct mgr *m, const char *msg, size_t len, unsigned n_fds, b
 {
 	const char *why;
 	struct cell *c = NULL;
-	char text[ERR_MAX];
+	char text[ERR_MAX], held[32];
 
 	if (ctl_request_decode(msg, len, req, &why) < 0) {
 		reply_error(rp, why);
 		return true;
 	}
-	if (!held_ok && (req->cmd == CTL_CMD_EXEC || (req->cmd == CTL_CMD_LOG && req->follow))) {
-		snprintf(text, sizeof(text), "%s needs a control socket connection",
-			 req->cmd == CTL_CMD_EXEC ? "exec" : "log follow");
+	if (!held_ok && ctl_request_held(req, held, sizeof(held))) {
+		snprintf(text, sizeof(text), "%s needs a control socket connection", held);
 		reply_error(rp, text);
 		return true;
 	}

@@ -9,32 +9,221 @@
 
 #define NAME_FIELD_MAX 64
 
-struct cmd_spec {
-	const char *name;
-	enum ctl_cmd cmd;
-	const char *wrong; /* the reason for wrong arguments */
+#define OPT(o) (1u << (o))
+#define WRONG(form) "wrong arguments (usage: " form ")"
+
+const struct ctl_opt_spec ctl_opts[CTL_OPT_N] = {
+    [CTL_OPT_FOLLOW] = {.flag = "-f",
+			.alias = "--follow",
+			.word = "follow",
+			.held = true,
+			.admin = true,
+			.admin_why =
+			    "log -f is not available on the admin console: it would hold the "
+			    "line (log NAME prints the recent output)"},
+    [CTL_OPT_JSON] = {.flag = "--json", .word = "json", .admin = true},
+    [CTL_OPT_ALLOW_EMPTY] = {.flag = "--allow-empty", .word = "allow-empty"},
+    [CTL_OPT_RAW] = {.flag = "--raw"},
+    [CTL_OPT_WAIT] = {.flag = "--wait"},
+    [CTL_OPT_TIMEOUT] = {.flag = "--timeout", .value = true},
 };
 
-static const struct cmd_spec cmds[] = {
-    {"list", CTL_CMD_LIST, "wrong arguments (usage: list [json])"},
-    {"status", CTL_CMD_STATUS, "wrong arguments (usage: status NAME [json])"},
-    {"start", CTL_CMD_START, "wrong arguments (usage: start NAME)"},
-    {"stop", CTL_CMD_STOP, "wrong arguments (usage: stop NAME)"},
-    {"restart", CTL_CMD_RESTART, "wrong arguments (usage: restart NAME)"},
-    {"switch", CTL_CMD_SWITCH, "wrong arguments (usage: switch NAME)"},
-    {"log", CTL_CMD_LOG, "wrong arguments (usage: log NAME [follow])"},
-    {"exec", CTL_CMD_EXEC, "wrong arguments (usage: exec NAME pipes|pty ROWS COLS ARG0 [ARG...])"},
-    {"reload", CTL_CMD_RELOAD, "wrong arguments (usage: reload [allow-empty])"},
-    {"update", CTL_CMD_UPDATE,
-     "wrong arguments (usage: update NAME IMAGE [verity HASH] [version TEXT])"},
+/* In the order of cellctl's help (and the admin console's). */
+const struct ctl_cmd_spec ctl_cmds[] = {
+    {.name = "list",
+     .cmd = CTL_CMD_LIST,
+     .opts = OPT(CTL_OPT_JSON),
+     .wrong = WRONG("list [json]"),
+     .cli = "list [--json]",
+     .help = "every cell: name, state, pid, uptime, restarts,\n"
+	     "memory, which one is in the foreground, memory\n"
+	     "limit, CPU time, pids, I/O ('-': unknown)",
+     .admin = "list [--json]",
+     .admin_help = "every cell: name, state, pid, uptime, restarts, memory,\n"
+		   "and the one on the board's console (front)"},
+    {.name = "status",
+     .cmd = CTL_CMD_STATUS,
+     .flags = CTL_NAMED,
+     .opts = OPT(CTL_OPT_JSON),
+     .wrong = WRONG("status NAME [json]"),
+     .cli = "status NAME [--json]",
+     .help = "one cell in detail",
+     .admin = "status NAME [--json]",
+     .admin_help = "one cell in detail"},
+    {.name = "start",
+     .cmd = CTL_CMD_START,
+     .flags = CTL_NAMED | CTL_CHANGES,
+     .opts = OPT(CTL_OPT_WAIT) | OPT(CTL_OPT_TIMEOUT),
+     .wrong = WRONG("start NAME"),
+     .cli = "start NAME",
+     .help = "start a cell that is not running",
+     .admin = "start NAME",
+     .admin_help = "start a cell that is not running"},
+    {.name = "stop",
+     .cmd = CTL_CMD_STOP,
+     .flags = CTL_NAMED | CTL_CHANGES,
+     .opts = OPT(CTL_OPT_WAIT) | OPT(CTL_OPT_TIMEOUT),
+     .wrong = WRONG("stop NAME"),
+     .cli = "stop NAME",
+     .help = "stop a cell (it stays stopped)",
+     .admin = "stop NAME",
+     .admin_help = "stop a cell (it stays stopped)"},
+    {.name = "restart",
+     .cmd = CTL_CMD_RESTART,
+     .flags = CTL_NAMED | CTL_CHANGES,
+     .opts = OPT(CTL_OPT_WAIT) | OPT(CTL_OPT_TIMEOUT),
+     .wrong = WRONG("restart NAME"),
+     .cli = "restart NAME",
+     .help = "stop a cell and start it again",
+     .admin = "restart NAME",
+     .admin_help = "stop a cell and start it again"},
+    {.name = "switch",
+     .cmd = CTL_CMD_SWITCH,
+     .flags = CTL_NAMED | CTL_CHANGES,
+     .wrong = WRONG("switch NAME"),
+     .cli = "switch NAME",
+     .help = "bring a cell to the foreground",
+     .admin = "switch NAME",
+     .admin_help = "bring a cell to the board's console"},
+    {.name = "log",
+     .cmd = CTL_CMD_LOG,
+     .flags = CTL_NAMED,
+     .opts = OPT(CTL_OPT_FOLLOW) | OPT(CTL_OPT_RAW),
+     .wrong = WRONG("log NAME [follow]"),
+     .cli = "log NAME [-f] [--raw]",
+     .help = "the cell's recent console output; -f keeps\n"
+	     "printing new output until interrupted; its\n"
+	     "control bytes and escape sequences are shown\n"
+	     "as text (\\x1b...), colours pass; --raw\n"
+	     "writes the cell's bytes as they are",
+     .admin = "log NAME",
+     .admin_help = "the cell's recent console output"},
+    {.name = "exec",
+     .cmd = CTL_CMD_EXEC,
+     .flags = CTL_NAMED | CTL_HELD,
+     .wrong = WRONG("exec NAME pipes|pty ROWS COLS ARG0 [ARG...]"),
+     .cli = "exec NAME [-t|-T] [--] CMD [ARG...]",
+     .help = "run a command inside a running cell, on a\n"
+	     "new pty when stdin and stdout are terminals\n"
+	     "(-t: always, -T: never), else on pipes;\n"
+	     "cellctl relays its stdin, stdout, stderr",
+     .admin_why = "exec is not available on the admin console: it runs no command, on the "
+		  "host or in a cell, by design (use the cell's own console: switch NAME)"},
+    {.cli = "start|stop|restart NAME [--wait [--timeout SECONDS]]",
+     .help = "--wait: return once the cell runs (start,\n"
+	     "restart: a new instance) or has stopped;\n"
+	     "timeout 90 s"},
+    {.name = "reload",
+     .cmd = CTL_CMD_RELOAD,
+     .flags = CTL_CHANGES,
+     .opts = OPT(CTL_OPT_ALLOW_EMPTY),
+     .wrong = WRONG("reload [allow-empty]"),
+     .cli = "reload [--allow-empty]",
+     .help = "re-read the cell list: start new cells, stop\n"
+	     "removed ones, restart changed ones",
+     .admin = "reload",
+     .admin_help = "re-read the cell list"},
+    {.name = "update",
+     .cmd = CTL_CMD_UPDATE,
+     .flags = CTL_NAMED | CTL_CHANGES,
+     .wrong = WRONG("update NAME IMAGE [verity HASH] [version TEXT]"),
+     .cli = "update NAME IMAGE [--verity HASH] [--version TEXT]",
+     .help = "install IMAGE in the cell's free slot and restart\n"
+	     "the cell on it; rolled back if it fails"},
+    {.name = "top",
+     .flags = CTL_LOCAL,
+     .cli = "top [--json] [-d SECONDS] [-n COUNT]",
+     .help = "the cells' memory, CPU, pids and I/O, refreshed\n"
+	     "every SECONDS (1), COUNT times (until Ctrl-C)"},
 };
+
+const size_t ctl_cmds_n = sizeof(ctl_cmds) / sizeof(ctl_cmds[0]);
+
+const struct ctl_cmd_spec *ctl_cmd_find(const char *name)
+{
+	for (size_t i = 0; i < ctl_cmds_n; i++)
+		if (ctl_cmds[i].name && strcmp(ctl_cmds[i].name, name) == 0)
+			return &ctl_cmds[i];
+	return NULL;
+}
+
+int ctl_cmd_option(const struct ctl_cmd_spec *spec, const char *arg)
+{
+	for (int o = 0; o < CTL_OPT_N; o++)
+		if ((spec->opts & OPT(o)) &&
+		    (strcmp(arg, ctl_opts[o].flag) == 0 ||
+		     (ctl_opts[o].alias && strcmp(arg, ctl_opts[o].alias) == 0)))
+			return o;
+	return -1;
+}
+
+const char *ctl_opt_commands(enum ctl_opt o, char *buf, size_t len)
+{
+	size_t k = 0, n = 0, at = 0;
+
+	for (size_t i = 0; i < ctl_cmds_n; i++)
+		if (ctl_cmds[i].name && (ctl_cmds[i].opts & OPT(o)))
+			n++;
+	buf[0] = '\0';
+	for (size_t i = 0; i < ctl_cmds_n && at < len; i++) {
+		if (!ctl_cmds[i].name || !(ctl_cmds[i].opts & OPT(o)))
+			continue;
+		k++;
+		at += (size_t)snprintf(buf + at, len - at, "%s%s",
+				       k == 1	? ""
+				       : k == n ? " and "
+						: ", ",
+				       ctl_cmds[i].name);
+	}
+	return buf;
+}
 
 const char *ctl_cmd_name(enum ctl_cmd cmd)
 {
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (cmds[i].cmd == cmd)
-			return cmds[i].name;
+	for (size_t i = 0; i < ctl_cmds_n; i++)
+		if (ctl_cmds[i].name && !(ctl_cmds[i].flags & CTL_LOCAL) && ctl_cmds[i].cmd == cmd)
+			return ctl_cmds[i].name;
 	return "unknown";
+}
+
+/* Sets the request's flag for option o; false when o is no request's. */
+static bool opt_set(struct ctl_request *req, int o)
+{
+	switch (o) {
+	case CTL_OPT_FOLLOW: req->follow = true; return true;
+	case CTL_OPT_JSON: req->json = true; return true;
+	case CTL_OPT_ALLOW_EMPTY: req->allow_empty = true; return true;
+	default: return false;
+	}
+}
+
+static bool opt_on(const struct ctl_request *req, int o)
+{
+	switch (o) {
+	case CTL_OPT_FOLLOW: return req->follow;
+	case CTL_OPT_JSON: return req->json;
+	case CTL_OPT_ALLOW_EMPTY: return req->allow_empty;
+	default: return false;
+	}
+}
+
+const char *ctl_request_held(const struct ctl_request *req, char *buf, size_t len)
+{
+	const char *name = ctl_cmd_name(req->cmd);
+	const struct ctl_cmd_spec *spec = ctl_cmd_find(name);
+
+	if (!spec)
+		return NULL;
+	if (spec->flags & CTL_HELD) {
+		snprintf(buf, len, "%s", name);
+		return buf;
+	}
+	for (int o = 0; o < CTL_OPT_N; o++)
+		if (ctl_opts[o].held && (spec->opts & OPT(o)) && opt_on(req, o)) {
+			snprintf(buf, len, "%s %s", name, ctl_opts[o].word);
+			return buf;
+		}
+	return NULL;
 }
 
 ssize_t ctl_request_encode(char *buf, size_t cap, unsigned n, const char *const fields[])
@@ -145,57 +334,41 @@ static int decode_update(unsigned rest, const char *const f[], struct ctl_reques
 	return i > rest ? 0 : -EINVAL;
 }
 
-/* Checks the arguments (fields[1..n-1]) against the command's form. */
-static int decode_args(const struct cmd_spec *spec, unsigned n, const char *const f[],
+/* Checks the arguments (fields[1..n-1]) against the command's form: its
+ * NAME, then exec's and update's own forms, or at most one option word. */
+static int decode_args(const struct ctl_cmd_spec *spec, unsigned n, const char *const f[],
 		       struct ctl_request *req, const char **why)
 {
-	unsigned rest = n - 1; /* arguments after the command */
-	const char *opt;
+	unsigned first = 1; /* the field after the command and its NAME */
 
 	req->cmd = spec->cmd;
+	if (spec->flags & CTL_NAMED) {
+		if (n < 2)
+			return -EINVAL;
+		if (!name_field_ok(f[1]))
+			return fail(why, -EINVAL, "bad cell name");
+		req->name = f[1];
+		first = 2;
+	}
 	switch (spec->cmd) {
-	case CTL_CMD_LIST:
-	case CTL_CMD_RELOAD:
-		if (rest == 1 && spec->cmd == CTL_CMD_LIST && strcmp(f[1], "json") == 0) {
-			req->json = true;
-			return 0;
-		}
-		if (rest == 1 && spec->cmd == CTL_CMD_RELOAD && strcmp(f[1], "allow-empty") == 0) {
-			req->allow_empty = true;
-			return 0;
-		}
-		return rest == 0 ? 0 : -EINVAL;
+	case CTL_CMD_EXEC: return decode_exec(n, f, req, why);
+	case CTL_CMD_UPDATE: return decode_update(n - 1, f, req, why);
 	default: break;
 	}
-	if (rest < 1)
-		return -EINVAL;
-	if (!name_field_ok(f[1]))
-		return fail(why, -EINVAL, "bad cell name");
-	req->name = f[1];
-	opt = rest == 2 ? f[2] : NULL;
-	switch (spec->cmd) {
-	case CTL_CMD_STATUS:
-		if (opt && strcmp(opt, "json") == 0)
-			req->json = true;
-		else if (rest != 1)
-			return -EINVAL;
+	if (n == first)
 		return 0;
-	case CTL_CMD_LOG:
-		if (opt && strcmp(opt, "follow") == 0)
-			req->follow = true;
-		else if (rest != 1)
-			return -EINVAL;
-		return 0;
-	case CTL_CMD_EXEC: return decode_exec(n, f, req, why);
-	case CTL_CMD_UPDATE: return decode_update(rest, f, req, why);
-	default: return rest == 1 ? 0 : -EINVAL;
-	}
+	if (n == first + 1)
+		for (int o = 0; o < CTL_OPT_N; o++)
+			if ((spec->opts & OPT(o)) && ctl_opts[o].word &&
+			    strcmp(f[first], ctl_opts[o].word) == 0)
+				return opt_set(req, o) ? 0 : -EINVAL;
+	return -EINVAL;
 }
 
 int ctl_request_decode(const char *msg, size_t len, struct ctl_request *req, const char **why)
 {
 	const char *fields[CTL_FIELDS_MAX + 1];
-	const struct cmd_spec *spec = NULL;
+	const struct ctl_cmd_spec *spec;
 	size_t vlen, pos;
 	unsigned n = 0;
 	int r;
@@ -220,10 +393,8 @@ int ctl_request_decode(const char *msg, size_t len, struct ctl_request *req, con
 	}
 	if (n == 0 || !fields[0][0])
 		return fail(why, -EBADMSG, "missing command");
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (strcmp(fields[0], cmds[i].name) == 0)
-			spec = &cmds[i];
-	if (!spec)
+	spec = ctl_cmd_find(fields[0]);
+	if (!spec || (spec->flags & CTL_LOCAL))
 		return fail(why, -ENOSYS, "unknown command");
 	r = decode_args(spec, n, fields, req, why);
 	if (r < 0 && !*why)
@@ -353,4 +524,17 @@ void ctl_buf_json_string(struct ctl_buf *b, const char *s)
 		}
 	}
 	ctl_buf_append(b, "\"", 1);
+}
+
+void ctl_help_entry(struct ctl_buf *b, unsigned col, const char *usage, const char *text)
+{
+	size_t len = strlen(usage);
+
+	if (len + 4 <= col)
+		ctl_buf_printf(b, "  %-*s", (int)col - 2, usage);
+	else
+		ctl_buf_printf(b, "  %s\n%*s", usage, (int)col, "");
+	for (const char *nl; (nl = strchr(text, '\n')); text = nl + 1)
+		ctl_buf_printf(b, "%.*s\n%*s", (int)(nl - text), text, (int)col, "");
+	ctl_buf_printf(b, "%s\n", text);
 }

@@ -42,6 +42,70 @@ enum ctl_cmd {
 	CTL_CMD_UPDATE,	 /* update NAME IMAGE [verity HASH] [version TEXT], in this order */
 };
 
+/*
+ * The grammar, once: every command with what it takes, for cellmgr's
+ * decoder (ctl_request_decode), cellctl's command line and help, and the
+ * admin console's (admin_cmd.c).  A new command is a row of ctl_cmds (and,
+ * when cellmgr runs it, a CTL_CMD_ value and its case in ctl.c); the bash
+ * completion (completion/cellctl) lists the commands too.
+ */
+
+/* The options a command line may carry.  One with a protocol word becomes
+ * that field after the cell's NAME (at most one per request); the others
+ * are cellctl's own. */
+enum ctl_opt {
+	CTL_OPT_FOLLOW,	     /* -f, --follow: "follow" (log) */
+	CTL_OPT_JSON,	     /* --json: "json" */
+	CTL_OPT_ALLOW_EMPTY, /* --allow-empty: "allow-empty" (reload) */
+	CTL_OPT_RAW,	     /* --raw: cellctl's (log) */
+	CTL_OPT_WAIT,	     /* --wait: cellctl's (start, stop, restart) */
+	CTL_OPT_TIMEOUT,     /* --timeout SECONDS: cellctl's, with --wait */
+	CTL_OPT_N,
+};
+
+struct ctl_opt_spec {
+	const char *flag;      /* as messages name it: "-f", "--json" */
+	const char *alias;     /* another spelling ("--follow"), or NULL */
+	const char *word;      /* the protocol's field, or NULL: cellctl's own */
+	bool value;	       /* takes the next argument as its value */
+	bool held;	       /* keeps the connection open (log follow) */
+	bool admin;	       /* the admin console knows it ... */
+	const char *admin_why; /* ... and refuses it, for this reason (NULL: takes it) */
+};
+
+extern const struct ctl_opt_spec ctl_opts[CTL_OPT_N];
+
+#define CTL_NAMED 0x1u	 /* takes a cell NAME first */
+#define CTL_HELD 0x2u	 /* keeps the connection open (exec): a socket's only */
+#define CTL_CHANGES 0x4u /* changes a cell or the list: the admin console logs it */
+#define CTL_LOCAL 0x8u	 /* cellctl's own (top): no request, cmd unused */
+
+struct ctl_cmd_spec {
+	const char *name; /* NULL: a line of cellctl's help only */
+	enum ctl_cmd cmd;
+	unsigned flags;	   /* CTL_NAMED, ... */
+	unsigned opts;	   /* 1u << CTL_OPT_...: the options it takes */
+	const char *wrong; /* "wrong arguments (usage: ...)": the request's form */
+	const char *cli;   /* cellctl --help: the command line ... */
+	const char *help;  /* ... and what it does, lines split by '\n' */
+	const char *admin; /* the admin console's help: its line, or NULL: not there */
+	const char *admin_help;
+	const char *admin_why; /* why the admin console refuses it, or NULL (unknown there) */
+};
+
+extern const struct ctl_cmd_spec ctl_cmds[];
+extern const size_t ctl_cmds_n;
+
+/* The row of the command called name, or NULL. */
+const struct ctl_cmd_spec *ctl_cmd_find(const char *name);
+
+/* The option spelled arg among those of spec, or -1. */
+int ctl_cmd_option(const struct ctl_cmd_spec *spec, const char *arg);
+
+/* The commands that take option o, as a message lists them ("list and
+ * status"), in buf. */
+const char *ctl_opt_commands(enum ctl_opt o, char *buf, size_t len);
+
 /* A decoded request: pointers into the message, which must outlive it. */
 struct ctl_request {
 	enum ctl_cmd cmd;
@@ -78,6 +142,10 @@ int ctl_request_decode(const char *msg, size_t len, struct ctl_request *req, con
 
 const char *ctl_cmd_name(enum ctl_cmd cmd);
 
+/* What keeps a request's connection open ("exec", "log follow") in buf,
+ * or NULL: it is answered at once. */
+const char *ctl_request_held(const struct ctl_request *req, char *buf, size_t len);
+
 /* How an exec'd command ended, as exec's last message says it. */
 int ctl_exec_result_format(char *buf, size_t cap, bool signaled, int code);
 
@@ -101,5 +169,9 @@ void ctl_buf_append(struct ctl_buf *b, const char *data, size_t len);
  * control characters escaped, bytes that are not UTF-8 replaced by
  * U+FFFD, so any C string gives valid JSON. */
 void ctl_buf_json_string(struct ctl_buf *b, const char *s);
+
+/* One line of help: "  USAGE" padded to column col, then text, each of
+ * its lines at col (USAGE alone on its line when it is too long). */
+void ctl_help_entry(struct ctl_buf *b, unsigned col, const char *usage, const char *text);
 
 #endif

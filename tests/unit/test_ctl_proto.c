@@ -457,6 +457,99 @@ static void test_buf_never_overflows(void **state)
 	assert_memory_equal(out, "abcdefg", 7);
 }
 
+/* The grammar table: every command of the protocol has one row, each
+ * option word a row takes is decoded, and a cellctl-only row is not a
+ * request. */
+static void test_command_table(void **state)
+{
+	static const enum ctl_cmd all[] = {
+	    CTL_CMD_LIST,   CTL_CMD_STATUS, CTL_CMD_START, CTL_CMD_STOP,   CTL_CMD_RESTART,
+	    CTL_CMD_SWITCH, CTL_CMD_LOG,    CTL_CMD_EXEC,  CTL_CMD_RELOAD, CTL_CMD_UPDATE};
+	struct ctl_request req;
+	const char *why;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		const struct ctl_cmd_spec *spec = ctl_cmd_find(ctl_cmd_name(all[i]));
+
+		assert_non_null(spec);
+		assert_int_equal(spec->cmd, all[i]);
+		assert_non_null(strstr(spec->wrong, "usage: "));
+		assert_non_null(spec->cli);
+	}
+	for (size_t i = 0; i < ctl_cmds_n; i++) {
+		const struct ctl_cmd_spec *spec = &ctl_cmds[i];
+
+		assert_non_null(spec->cli);
+		assert_non_null(spec->help);
+		if (!spec->name || (spec->flags & CTL_LOCAL))
+			continue;
+		assert_ptr_equal(ctl_cmd_find(spec->name), spec);
+		assert_true(!spec->admin == !spec->admin_help);
+		for (int o = 0; o < CTL_OPT_N; o++) {
+			const char *f[3] = {spec->name, "a", ctl_opts[o].word};
+			unsigned n = spec->flags & CTL_NAMED ? 3 : 2;
+
+			if (!(spec->opts & (1u << o)) || !ctl_opts[o].word)
+				continue;
+			if (n == 2)
+				f[1] = f[2];
+			assert_int_equal(round_trip(&req, &why, n, f), 0);
+		}
+	}
+	assert_null(ctl_cmd_find("nope"));
+	assert_non_null(ctl_cmd_find("top"));
+	assert_int_equal(DECODE("cellar/2\0top", &req, &why), -ENOSYS);
+	assert_string_equal(why, "unknown command");
+}
+
+static void test_options_and_held(void **state)
+{
+	const char *exec[] = {"exec", "a", "pipes", "true"};
+	const char *follow[] = {"log", "a", "follow"};
+	const char *log[] = {"log", "a"};
+	const char *list[] = {"list", "json"};
+	const struct ctl_cmd_spec *spec;
+	struct ctl_request req;
+	const char *why;
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(ctl_opt_commands(CTL_OPT_JSON, buf, sizeof(buf)), "list and status");
+	assert_string_equal(ctl_opt_commands(CTL_OPT_FOLLOW, buf, sizeof(buf)), "log");
+	assert_string_equal(ctl_opt_commands(CTL_OPT_WAIT, buf, sizeof(buf)),
+			    "start, stop and restart");
+	spec = ctl_cmd_find("log");
+	assert_int_equal(ctl_cmd_option(spec, "-f"), CTL_OPT_FOLLOW);
+	assert_int_equal(ctl_cmd_option(spec, "--follow"), CTL_OPT_FOLLOW);
+	assert_int_equal(ctl_cmd_option(spec, "--raw"), CTL_OPT_RAW);
+	assert_int_equal(ctl_cmd_option(spec, "--json"), -1);
+	assert_int_equal(round_trip(&req, &why, 4, exec), 0);
+	assert_string_equal(ctl_request_held(&req, buf, sizeof(buf)), "exec");
+	assert_int_equal(round_trip(&req, &why, 3, follow), 0);
+	assert_string_equal(ctl_request_held(&req, buf, sizeof(buf)), "log follow");
+	assert_int_equal(round_trip(&req, &why, 2, log), 0);
+	assert_null(ctl_request_held(&req, buf, sizeof(buf)));
+	assert_int_equal(round_trip(&req, &why, 2, list), 0);
+	assert_true(req.json);
+	assert_null(ctl_request_held(&req, buf, sizeof(buf)));
+}
+
+static void test_help_entry(void **state)
+{
+	char text[256];
+	struct ctl_buf b = {.buf = text, .cap = sizeof(text) - 1};
+
+	(void)state;
+	ctl_help_entry(&b, 12, "ab", "one\ntwo");
+	ctl_help_entry(&b, 12, "abcdefghi", "long");
+	text[b.len] = '\0';
+	assert_string_equal(text, "  ab        one\n"
+				  "            two\n"
+				  "  abcdefghi\n"
+				  "            long\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -476,6 +569,9 @@ int main(void)
 	    cmocka_unit_test(test_exec_result),
 	    cmocka_unit_test(test_json_escaping),
 	    cmocka_unit_test(test_buf_never_overflows),
+	    cmocka_unit_test(test_command_table),
+	    cmocka_unit_test(test_options_and_held),
+	    cmocka_unit_test(test_help_entry),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
