@@ -35,40 +35,15 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: cellctl [--socket PATH] [--json] COMMAND [ARG...]\n"
-		"commands:\n"
-		"  list [--json]             every cell: name, state, pid, uptime, restarts,\n"
-		"                            memory, which one is in the foreground, memory\n"
-		"                            limit, CPU time, pids, I/O ('-': unknown)\n"
-		"  status NAME [--json]      one cell in detail\n"
-		"  start NAME                start a cell that is not running\n"
-		"  stop NAME                 stop a cell (it stays stopped)\n"
-		"  restart NAME              stop a cell and start it again\n"
-		"  switch NAME               bring a cell to the foreground\n"
-		"  log NAME [-f] [--raw]     the cell's recent console output; -f keeps\n"
-		"                            printing new output until interrupted; its\n"
-		"                            control bytes and escape sequences are shown\n"
-		"                            as text (\\x1b...), colours pass; --raw\n"
-		"                            writes the cell's bytes as they are\n"
-		"  exec NAME [-t|-T] [--] CMD [ARG...]\n"
-		"                            run a command inside a running cell, on a\n"
-		"                            new pty when stdin and stdout are terminals\n"
-		"                            (-t: always, -T: never), else on pipes;\n"
-		"                            cellctl relays its stdin, stdout, stderr\n"
-		"  start|stop|restart NAME [--wait [--timeout SECONDS]]\n"
-		"                            --wait: return once the cell runs (start,\n"
-		"                            restart: a new instance) or has stopped;\n"
-		"                            timeout 90 s\n"
-		"  reload [--allow-empty]    re-read the cell list: start new cells, stop\n"
-		"                            removed ones, restart changed ones\n"
-		"  update NAME IMAGE [--verity HASH] [--version TEXT]\n"
-		"                            install IMAGE in the cell's free slot and restart\n"
-		"                            the cell on it; rolled back if it fails\n"
-		"  top [--json] [-d SECONDS] [-n COUNT]\n"
-		"                            the cells' memory, CPU, pids and I/O, refreshed\n"
-		"                            every SECONDS (1), COUNT times (until Ctrl-C)\n"
-		"options:\n"
+	static char text[4096];
+	struct ctl_buf b = {.buf = text, .cap = sizeof(text) - 1};
+
+	ctl_buf_printf(&b, "usage: cellctl [--socket PATH] [--json] COMMAND [ARG...]\n"
+			   "commands:\n");
+	for (size_t i = 0; i < ctl_cmds_n; i++)
+		ctl_help_entry(&b, 28, ctl_cmds[i].cli, ctl_cmds[i].help);
+	ctl_buf_printf(
+	    &b, "options:\n"
 		"  --socket PATH             cellmgr's control socket (default " CTL_DEFAULT_SOCKET
 		")\n"
 		"  --json                    list, status, top: print JSON\n"
@@ -76,6 +51,8 @@ static void usage(FILE *f)
 		"  --version                 cellctl's version\n"
 		"exit status: 0 success; 1 error (one line on stderr); 2 usage;\n"
 		"exec: the command's status, 128+N for signal N, 125 if it could not run\n");
+	text[b.len] = '\0';
+	fputs(text, f);
 }
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
@@ -190,79 +167,72 @@ static int parse_update(int argc, char **args, int i, struct request *rq)
 /* " (did you mean 'status'?)" after an unknown command, or "". */
 static const char *command_hint(const char *cmd)
 {
-	static const char *const commands[] = {"list",	  "status", "start", "stop",
-					       "restart", "switch", "log",   "exec",
-					       "reload",  "top",    "update"};
 	static char text[SUGGEST_WORD_MAX + 32];
 	struct suggest s;
 
 	suggest_init(&s, cmd);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		suggest_add(&s, commands[i]);
+	for (size_t i = 0; i < ctl_cmds_n; i++)
+		if (ctl_cmds[i].name)
+			suggest_add(&s, ctl_cmds[i].name);
 	if (!suggest_best(&s))
 		return "";
 	snprintf(text, sizeof(text), " (did you mean '%s'?)", suggest_best(&s));
 	return text;
 }
 
-/* COMMAND and its arguments (args[0] is the command) into fields. */
+/* --timeout's value: seconds, 1-86400. */
+static int parse_timeout(const char *arg, struct request *rq)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (*end || !v || v > 86400)
+		return usage_error("--timeout: seconds, 1-86400: '%s'", arg);
+	rq->timeout_s = (unsigned)v;
+	return 0;
+}
+
+/* COMMAND and its arguments (args[0] is the command) into fields: its
+ * NAME, then exec's and update's own forms, or the options its row in
+ * ctl_cmds takes; json is a --json before the command. */
 static int parse_command(int argc, char **args, bool json, struct request *rq)
 {
 	const char *cmd = args[0];
-	bool takes_name = true;
-	int i = 1;
+	const struct ctl_cmd_spec *spec = ctl_cmd_find(cmd);
+	unsigned given = json ? 1u << CTL_OPT_JSON : 0;
+	char list[64];
+	int i = 1, o, r;
 
 	rq->n = 0;
 	add(rq, cmd);
-	if (strcmp(cmd, "list") == 0 || strcmp(cmd, "reload") == 0) {
-		takes_name = false;
-	} else if (strcmp(cmd, "status") != 0 && strcmp(cmd, "start") != 0 &&
-		   strcmp(cmd, "stop") != 0 && strcmp(cmd, "restart") != 0 &&
-		   strcmp(cmd, "switch") != 0 && strcmp(cmd, "log") != 0 &&
-		   strcmp(cmd, "exec") != 0 && strcmp(cmd, "update") != 0) {
+	if (!spec || (spec->flags & CTL_LOCAL))
 		return usage_error("unknown command '%s'%s", cmd, command_hint(cmd));
-	}
-	if (takes_name) {
+	if (spec->flags & CTL_NAMED) {
 		if (i >= argc || args[i][0] == '-')
 			return usage_error("%s: missing cell name", cmd);
 		add(rq, args[i++]);
 	}
-	if (strcmp(cmd, "exec") == 0)
+	if (spec->cmd == CTL_CMD_EXEC)
 		return exec_fields(argc, args, i, rq);
-	if (strcmp(cmd, "update") == 0)
+	if (spec->cmd == CTL_CMD_UPDATE)
 		return parse_update(argc, args, i, rq);
 	for (; i < argc; i++) {
-		if (strcmp(args[i], "--json") == 0 &&
-		    (!strcmp(cmd, "list") || !strcmp(cmd, "status")))
-			json = true;
-		else if ((!strcmp(args[i], "-f") || !strcmp(args[i], "--follow")) &&
-			 !strcmp(cmd, "log"))
-			rq->follow = true;
-		else if (strcmp(args[i], "--raw") == 0 && !strcmp(cmd, "log"))
-			rq->raw = true;
-		else if (strcmp(args[i], "--allow-empty") == 0 && !strcmp(cmd, "reload"))
-			add(rq, "allow-empty");
-		else if (strcmp(args[i], "--wait") == 0 &&
-			 (!strcmp(cmd, "start") || !strcmp(cmd, "stop") || !strcmp(cmd, "restart")))
-			rq->wait = true;
-		else if (strcmp(args[i], "--timeout") == 0 && i + 1 < argc &&
-			 (!strcmp(cmd, "start") || !strcmp(cmd, "stop") ||
-			  !strcmp(cmd, "restart"))) {
-			char *end;
-			unsigned long v = strtoul(args[++i], &end, 10);
-
-			if (*end || !v || v > 86400)
-				return usage_error("--timeout: seconds, 1-86400: '%s'", args[i]);
-			rq->timeout_s = (unsigned)v;
-		} else
+		o = ctl_cmd_option(spec, args[i]);
+		if (o < 0 || (ctl_opts[o].value && i + 1 >= argc))
 			return usage_error("unexpected argument '%s'", args[i]);
+		if (o == CTL_OPT_TIMEOUT && (r = parse_timeout(args[++i], rq)) != 0)
+			return r;
+		given |= 1u << o;
 	}
-	if (json && strcmp(cmd, "list") != 0 && strcmp(cmd, "status") != 0)
-		return usage_error("%s: --json is for list and status", cmd);
-	if (json)
-		add(rq, "json");
-	if (rq->follow)
-		add(rq, "follow");
+	if (json && !(spec->opts & (1u << CTL_OPT_JSON)))
+		return usage_error("%s: --json is for %s", cmd,
+				   ctl_opt_commands(CTL_OPT_JSON, list, sizeof(list)));
+	rq->follow = given & (1u << CTL_OPT_FOLLOW);
+	rq->raw = given & (1u << CTL_OPT_RAW);
+	rq->wait = given & (1u << CTL_OPT_WAIT);
+	for (o = 0; o < CTL_OPT_N; o++)
+		if ((given & (1u << o)) && ctl_opts[o].word)
+			add(rq, ctl_opts[o].word);
 	return 0;
 }
 
