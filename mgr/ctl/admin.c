@@ -143,7 +143,7 @@ static void run_line(struct mgr *m, char *line)
 
 	switch (admin_cmd_parse(line, &cmd)) {
 	case ADMIN_EMPTY: break;
-	case ADMIN_HELP: out_str(a, admin_help); break;
+	case ADMIN_HELP: out_str(a, admin_cmd_help()); break;
 	case ADMIN_REFUSE:
 		out_str(a, "error: ");
 		out_str(a, cmd.why);

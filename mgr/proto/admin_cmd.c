@@ -7,19 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-const char admin_help[] =
-    "cellar admin console: cellctl's commands for the cells, nothing else (no shell).\n"
-    "  list [--json]          every cell: name, state, pid, uptime, restarts, memory,\n"
-    "                         and the one on the board's console (front)\n"
-    "  status NAME [--json]   one cell in detail\n"
-    "  start NAME             start a cell that is not running\n"
-    "  stop NAME              stop a cell (it stays stopped)\n"
-    "  restart NAME           stop a cell and start it again\n"
-    "  switch NAME            bring a cell to the board's console\n"
-    "  log NAME               the cell's recent console output\n"
-    "  reload                 re-read the cell list\n"
-    "  help                   this text\n"
-    "exec and log -f are not available here: use the cell's own console (switch NAME).\n";
+#include "ctl_proto.h"
 
 static bool is_blank(char c)
 {
@@ -56,14 +44,44 @@ static bool is(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* An option the admin console knows (ctl_opts[].admin), or -1. */
+static int admin_option(const char *w)
+{
+	for (int o = 0; o < CTL_OPT_N; o++)
+		if (ctl_opts[o].admin &&
+		    (is(w, ctl_opts[o].flag) || (ctl_opts[o].alias && is(w, ctl_opts[o].alias))))
+			return o;
+	return -1;
+}
+
+/* The command's options: one it does not take, or one the admin console
+ * refuses (log -f), refuses the line. */
+static enum admin_verdict check_options(struct admin_cmd *cmd, const struct ctl_cmd_spec *spec,
+					unsigned given)
+{
+	char list[64];
+
+	for (int o = 0; o < CTL_OPT_N; o++) {
+		if (!(given & (1u << o)))
+			continue;
+		if (!(spec->opts & (1u << o)))
+			return refuse(cmd, "%s: %s is for %s", spec->name, ctl_opts[o].flag,
+				      ctl_opt_commands((enum ctl_opt)o, list, sizeof(list)));
+		if (ctl_opts[o].admin_why)
+			return refuse(cmd, "%s", ctl_opts[o].admin_why);
+	}
+	return ADMIN_RUN;
+}
+
 enum admin_verdict admin_cmd_parse(char *line, struct admin_cmd *cmd)
 {
 	char *words[ADMIN_WORDS_MAX];
 	const char *pos[ADMIN_WORDS_MAX];
-	unsigned n = 0, np = 0, first = 0;
-	bool json = false, follow = false, takes_name;
+	const struct ctl_cmd_spec *spec;
+	unsigned n = 0, np = 0, first = 0, given = 0;
+	bool named;
 	char q[48];
-	const char *c;
+	int o;
 
 	memset(cmd, 0, sizeof(*cmd));
 	for (char *s = line; *s;) {
@@ -84,13 +102,13 @@ enum admin_verdict admin_cmd_parse(char *line, struct admin_cmd *cmd)
 	for (unsigned i = first; i < n; i++) {
 		const char *w = words[i];
 
-		if (is(w, "--json"))
-			json = true;
-		else if (is(w, "-f") || is(w, "--follow"))
-			follow = true;
+		if ((o = admin_option(w)) >= 0)
+			given |= 1u << o;
 		else if (is(w, "-h") || is(w, "--help"))
 			return ADMIN_HELP;
-		else if (w[0] == '-' && w[1] && !(np > 0 && is(pos[0], "exec")))
+		/* After a command refused anyway (exec), its words are its own. */
+		else if (w[0] == '-' && w[1] &&
+			 !(np > 0 && (spec = ctl_cmd_find(pos[0])) && spec->admin_why))
 			return refuse(cmd, "unknown option '%s' (help lists the commands)",
 				      shown(q, sizeof(q), w));
 		else
@@ -98,49 +116,54 @@ enum admin_verdict admin_cmd_parse(char *line, struct admin_cmd *cmd)
 	}
 	if (np == 0)
 		return refuse(cmd, "missing command (help lists the commands)");
-	c = pos[0];
-	if (is(c, "help") || is(c, "?"))
+	if (is(pos[0], "help") || is(pos[0], "?"))
 		return np == 1 ? ADMIN_HELP : refuse(cmd, "help takes no argument");
-	if (is(c, "exec"))
-		return refuse(cmd, "exec is not available on the admin console: it runs no "
-				   "command, on the host or in a cell, by design (use the cell's "
-				   "own console: switch NAME)");
-	if (is(c, "list") || is(c, "reload"))
-		takes_name = false;
-	else if (is(c, "status") || is(c, "start") || is(c, "stop") || is(c, "restart") ||
-		 is(c, "switch") || is(c, "log"))
-		takes_name = true;
-	else
+	spec = ctl_cmd_find(pos[0]);
+	if (spec && spec->admin_why)
+		return refuse(cmd, "%s", spec->admin_why);
+	if (!spec || !spec->admin)
 		return refuse(cmd, "unknown command '%s' (help lists the commands)",
-			      shown(q, sizeof(q), c));
-	if (follow && is(c, "log"))
-		return refuse(cmd, "log -f is not available on the admin console: it would hold "
-				   "the line (log NAME prints the recent output)");
-	if (follow)
-		return refuse(cmd, "%s: -f is for log", c);
-	if (json && !is(c, "list") && !is(c, "status"))
-		return refuse(cmd, "%s: --json is for list and status", c);
-	if (takes_name && np < 2)
-		return refuse(cmd, "%s: missing cell name (usage: %s NAME)", c, c);
-	if (np > (takes_name ? 2u : 1u))
-		return refuse(cmd, "%s: unexpected argument '%s'", c,
-			      shown(q, sizeof(q), pos[takes_name ? 2 : 1]));
-	cmd->fields[cmd->n++] = c;
-	if (takes_name)
+			      shown(q, sizeof(q), pos[0]));
+	if (check_options(cmd, spec, given) != ADMIN_RUN)
+		return ADMIN_REFUSE;
+	named = spec->flags & CTL_NAMED;
+	if (named && np < 2)
+		return refuse(cmd, "%s: missing cell name (usage: %s NAME)", spec->name,
+			      spec->name);
+	if (np > (named ? 2u : 1u))
+		return refuse(cmd, "%s: unexpected argument '%s'", spec->name,
+			      shown(q, sizeof(q), pos[named ? 2 : 1]));
+	cmd->fields[cmd->n++] = spec->name;
+	if (named)
 		cmd->fields[cmd->n++] = pos[1];
-	if (json)
-		cmd->fields[cmd->n++] = "json";
+	for (o = 0; o < CTL_OPT_N; o++)
+		if ((given & (1u << o)) && ctl_opts[o].word)
+			cmd->fields[cmd->n++] = ctl_opts[o].word;
 	return ADMIN_RUN;
 }
 
 bool admin_cmd_changes(const struct admin_cmd *cmd)
 {
-	static const char *const changing[] = {"start", "stop", "restart", "switch", "reload"};
+	const struct ctl_cmd_spec *spec = cmd->n ? ctl_cmd_find(cmd->fields[0]) : NULL;
 
-	if (cmd->n == 0)
-		return false;
-	for (size_t i = 0; i < sizeof(changing) / sizeof(changing[0]); i++)
-		if (is(cmd->fields[0], changing[i]))
-			return true;
-	return false;
+	return spec && (spec->flags & CTL_CHANGES);
+}
+
+const char *admin_cmd_help(void)
+{
+	static char text[2048];
+	struct ctl_buf b = {.buf = text, .cap = sizeof(text) - 1};
+
+	if (text[0])
+		return text;
+	ctl_buf_printf(&b, "cellar admin console: cellctl's commands for the cells, nothing else "
+			   "(no shell).\n");
+	for (size_t i = 0; i < ctl_cmds_n; i++)
+		if (ctl_cmds[i].admin)
+			ctl_help_entry(&b, 25, ctl_cmds[i].admin, ctl_cmds[i].admin_help);
+	ctl_help_entry(&b, 25, "help", "this text");
+	ctl_buf_printf(&b, "exec and log -f are not available here: use the cell's own console "
+			   "(switch NAME).\n");
+	text[b.len] = '\0';
+	return text;
 }

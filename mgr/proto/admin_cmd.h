@@ -16,7 +16,7 @@
 enum admin_verdict {
 	ADMIN_EMPTY,  /* a blank line: only the prompt again */
 	ADMIN_RUN,    /* fields[0..n-1] go to the control socket's handler */
-	ADMIN_HELP,   /* print admin_help */
+	ADMIN_HELP,   /* print admin_cmd_help() */
 	ADMIN_REFUSE, /* print "error: " why */
 };
 
@@ -41,6 +41,7 @@ enum admin_verdict admin_cmd_parse(char *line, struct admin_cmd *cmd);
  * reload): cellmgr logs those. */
 bool admin_cmd_changes(const struct admin_cmd *cmd);
 
-extern const char admin_help[];
+/* The admin console's help text (its commands' rows of ctl_cmds). */
+const char *admin_cmd_help(void);
 
 #endif

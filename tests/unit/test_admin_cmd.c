@@ -78,8 +78,8 @@ static void test_empty_and_help(void **state)
 	assert_int_equal(parse("--help"), ADMIN_HELP);
 	assert_int_equal(parse("cellctl -h"), ADMIN_HELP);
 	expect_refused("help me", "help takes no argument");
-	assert_non_null(strstr(admin_help, "list [--json]"));
-	assert_non_null(strstr(admin_help, "no shell"));
+	assert_non_null(strstr(admin_cmd_help(), "list [--json]"));
+	assert_non_null(strstr(admin_cmd_help(), "no shell"));
 }
 
 static void test_exec_and_follow_refused(void **state)
