@@ -372,6 +372,81 @@ static int follow(int fd, const struct request *rq)
 	return 1;
 }
 
+/* Sends the request, receives the reply (and an exec's fds).  Returns
+ * the reply's length, or -1 with the error printed. */
+static ssize_t exchange(int fd, const char *msg, size_t len, const struct request *rq, char *reply,
+			int exec_fds[3], unsigned *n_exec_fds)
+{
+	ssize_t n;
+
+	if (send_request(fd, msg, len) < 0) {
+		int err = errno;
+
+		/* Refused at once (not root, busy): the reason is waiting. */
+		n = receive(fd, reply, CTL_REPLY_MAX, MSG_DONTWAIT);
+		if (n <= 0) {
+			errno = err;
+			fail("send");
+			return -1;
+		}
+	} else if (rq->exec) {
+		n = receive_with_fds(fd, reply, CTL_REPLY_MAX + 1, exec_fds, n_exec_fds);
+	} else {
+		n = receive(fd, reply, CTL_REPLY_MAX + 1, MSG_TRUNC);
+	}
+	if (n < 0) {
+		fail("recv");
+		return -1;
+	}
+	if (n == 0) {
+		fprintf(stderr, "cellctl: cellmgr closed the connection without a reply\n");
+		return -1;
+	}
+	if (n > CTL_REPLY_MAX) {
+		fprintf(stderr, "cellctl: reply from cellmgr too long\n");
+		return -1;
+	}
+	return n;
+}
+
+/* An "ok" reply: the command's output, an exec's relay, a --wait, a log. */
+static int on_ok(int fd, const char *socket_path, const struct request *rq, const char *reply,
+		 size_t n, int exec_fds[3], unsigned n_exec_fds, long old_pid)
+{
+	if (rq->exec) {
+		if (n != 3 || n_exec_fds != (rq->tty ? 1U : 3U)) {
+			fprintf(stderr, "cellctl: malformed exec reply from cellmgr\n");
+			return EXIT_EXEC_FAILED;
+		}
+		return cellctl_exec_relay(fd, rq->fields[1], rq->tty, exec_fds);
+	}
+	if (rq->wait) {
+		close(fd);
+		return cellctl_wait(socket_path, rq->fields[0], rq->fields[1],
+				    rq->timeout_s ? rq->timeout_s : CELLCTL_WAIT_DEFAULT_S,
+				    old_pid);
+	}
+	if (strcmp(rq->fields[0], "log") != 0) {
+		if (rq->n == 1 && strcmp(rq->fields[0], "list") == 0 && isatty(STDOUT_FILENO)) {
+			ctl_client_list_header(stdout);
+			fflush(stdout);
+		}
+		write_stdout(reply + 3, n - 3);
+		return 0;
+	}
+	if (rq->follow && !rq->raw) {
+		signal(SIGINT, on_follow_signal);
+		signal(SIGTERM, on_follow_signal);
+		signal(SIGHUP, on_follow_signal);
+	}
+	termsafe_init(&log_filter, false);
+	write_log(rq, reply + 3, n - 3);
+	if (rq->follow)
+		return follow(fd, rq);
+	end_log(rq);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -420,65 +495,11 @@ int main(int argc, char **argv)
 	fd = connect_to(socket_path);
 	if (fd < 0)
 		return 1;
-	if (send_request(fd, msg, (size_t)len) < 0) {
-		int err = errno;
-
-		/* Refused at once (not root, busy): the reason is waiting. */
-		n = receive(fd, reply, CTL_REPLY_MAX, MSG_DONTWAIT);
-		if (n <= 0) {
-			errno = err;
-			return fail("send");
-		}
-	} else if (rq.exec) {
-		n = receive_with_fds(fd, reply, CTL_REPLY_MAX + 1, exec_fds, &n_exec_fds);
-	} else {
-		n = receive(fd, reply, CTL_REPLY_MAX + 1, MSG_TRUNC);
-	}
+	n = exchange(fd, msg, (size_t)len, &rq, reply, exec_fds, &n_exec_fds);
 	if (n < 0)
-		return fail("recv");
-	if (n == 0) {
-		fprintf(stderr, "cellctl: cellmgr closed the connection without a reply\n");
 		return 1;
-	}
-	if (n > CTL_REPLY_MAX) {
-		fprintf(stderr, "cellctl: reply from cellmgr too long\n");
-		return 1;
-	}
-	if (n >= 3 && memcmp(reply, "ok\n", 3) == 0) {
-		if (rq.exec) {
-			if (n != 3 || n_exec_fds != (rq.tty ? 1U : 3U)) {
-				fprintf(stderr, "cellctl: malformed exec reply from cellmgr\n");
-				return EXIT_EXEC_FAILED;
-			}
-			return cellctl_exec_relay(fd, rq.fields[1], rq.tty, exec_fds);
-		}
-		if (rq.wait) {
-			close(fd);
-			return cellctl_wait(socket_path, rq.fields[0], rq.fields[1],
-					    rq.timeout_s ? rq.timeout_s : CELLCTL_WAIT_DEFAULT_S,
-					    old_pid);
-		}
-		if (strcmp(rq.fields[0], "log") != 0) {
-			if (rq.n == 1 && strcmp(rq.fields[0], "list") == 0 &&
-			    isatty(STDOUT_FILENO)) {
-				ctl_client_list_header(stdout);
-				fflush(stdout);
-			}
-			write_stdout(reply + 3, (size_t)n - 3);
-			return 0;
-		}
-		if (rq.follow && !rq.raw) {
-			signal(SIGINT, on_follow_signal);
-			signal(SIGTERM, on_follow_signal);
-			signal(SIGHUP, on_follow_signal);
-		}
-		termsafe_init(&log_filter, false);
-		write_log(&rq, reply + 3, (size_t)n - 3);
-		if (rq.follow)
-			return follow(fd, &rq);
-		end_log(&rq);
-		return 0;
-	}
+	if (n >= 3 && memcmp(reply, "ok\n", 3) == 0)
+		return on_ok(fd, socket_path, &rq, reply, (size_t)n, exec_fds, n_exec_fds, old_pid);
 	if (n >= 7 && memcmp(reply, "error: ", 7) == 0) {
 		ctl_client_print_errors(reply, (size_t)n);
 		return rq.exec ? EXIT_EXEC_FAILED : 1;
