@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* The replies to list and status, as text and as JSON (docs/control.md). */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cgroup_stat.h"
+#include "config_value.h"
 #include "ctl.h"
 #include "ctl_proto.h"
 #include "mgr.h"
@@ -167,6 +169,64 @@ void ctl_list_json(struct mgr *m, struct ctl_buf *b)
 	ctl_buf_printf(b, "}\n");
 }
 
+/* The cell's addresses, as its cell list gives them ("" without net). */
+static void addresses(const struct cell *c, char *out, size_t len)
+{
+	const struct cell_net *n = &c->cfg.net;
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (unsigned i = 0; i <= n->n_more && o < len; i++) {
+		const struct net_cidr *a = i == 0 ? &n->addr : &n->more[i - 1];
+		char text[INET6_ADDRSTRLEN];
+		int w;
+
+		if (!a->family || !inet_ntop(a->family, a->addr, text, sizeof(text)))
+			continue;
+		w = snprintf(out + o, len - o, "%s%s/%u", o ? " " : "", text, a->prefix);
+		if (w > 0)
+			o += (size_t)w;
+	}
+}
+
+/* The limits the cell list sets that this host cannot enforce (no cgroup
+ * v2, or no such controller for the cells), as "memory, pids"; "" when
+ * every one is. */
+static void unenforced(const struct mgr *m, const struct cell *c, char *out, size_t len)
+{
+	const struct cell_config *k = &c->cfg;
+	const struct {
+		bool set;
+		unsigned bit;
+		const char *name;
+	} limits[] = {
+	    {k->memory_max || k->memory_high, CGROUP_MEMORY, "memory"},
+	    {k->pids_max != 0, CGROUP_PIDS, "pids"},
+	    {k->cpu_weight != 0, CGROUP_CPU, "cpu_weight"},
+	    {k->io_weight != 0, CGROUP_IO, "io_weight"},
+	};
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]) && o < len; i++) {
+		int w;
+
+		if (!limits[i].set ||
+		    (m->cgroups.available && (m->cgroups.controllers & limits[i].bit)))
+			continue;
+		w = snprintf(out + o, len - o, "%s%s", o ? ", " : "", limits[i].name);
+		if (w > 0)
+			o += (size_t)w;
+	}
+}
+
+/* Its sd_notify STATUS=, which the cell wrote: control bytes shown as '?'
+ * so that it can neither break the reply's lines nor act on a terminal. */
+static void notify_status(const struct cell *c, char *out, size_t len)
+{
+	printable(out, len, c->status);
+}
+
 /* A figure line of status: the number, "max" or "-". */
 static void status_figure(struct ctl_buf *b, const char *key, uint64_t v)
 {
@@ -180,7 +240,7 @@ void ctl_status_text(struct mgr *m, struct cell *c, struct ctl_buf *b)
 {
 	uint64_t now = now_ms();
 	struct cgroup_stats st;
-	char up[32], vt[96];
+	char up[32], vt[96], text[512];
 
 	mgr_cell_stats(m, c, &st);
 	format_duration(up, sizeof(up), c, uptime_s(c, now));
@@ -198,24 +258,54 @@ void ctl_status_text(struct mgr *m, struct cell *c, struct ctl_buf *b)
 	status_figure(b, "io_write_bytes", st.io_write);
 	if (vt_describe(&m->vt, c, vt, sizeof(vt)))
 		ctl_buf_printf(b, "vt: %s\n", vt);
+	addresses(c, text, sizeof(text));
+	if (text[0])
+		ctl_buf_printf(b, "addresses: %s\n", text);
+	unenforced(m, c, text, sizeof(text));
+	if (text[0])
+		ctl_buf_printf(b, "not enforced: %s (no cgroup controller for it on this host)\n",
+			       text);
+	notify_status(c, text, sizeof(text));
+	if (text[0])
+		ctl_buf_printf(b, "status: %s\n", text);
 	if (c->reason[0])
 		ctl_buf_printf(b, "reason: %s\n", c->reason);
 	update_status_text(c, b);
 }
 
+/* A JSON string, or null when empty. */
+static void json_text(struct ctl_buf *b, const char *key, const char *text)
+{
+	ctl_buf_printf(b, ",\"%s\":", key);
+	if (text[0])
+		ctl_buf_json_string(b, text);
+	else
+		ctl_buf_printf(b, "null");
+}
+
 void ctl_status_json(struct mgr *m, struct cell *c, struct ctl_buf *b)
 {
+	char text[512];
+
 	ctl_buf_printf(b, "{");
 	cell_json_fields(m, c, now_ms(), b);
 	ctl_buf_printf(b, ",\"image\":");
 	ctl_buf_json_string(b, c->upd.img.image[0] ? c->upd.img.image : c->cfg.image);
 	ctl_buf_printf(b, ",\"init\":");
 	ctl_buf_json_string(b, c->cfg.init);
-	ctl_buf_printf(b, ",\"reason\":");
-	if (c->reason[0])
-		ctl_buf_json_string(b, c->reason);
-	else
-		ctl_buf_printf(b, "null");
+	json_text(b, "reason", c->reason);
+	addresses(c, text, sizeof(text));
+	ctl_buf_printf(b, ",\"addresses\":[");
+	for (char *rest = text, *a, *sep = ""; (a = strsep(&rest, " ")); sep = ",")
+		if (*a) {
+			ctl_buf_printf(b, "%s", sep);
+			ctl_buf_json_string(b, a);
+		}
+	ctl_buf_printf(b, "]");
+	unenforced(m, c, text, sizeof(text));
+	json_text(b, "not_enforced", text);
+	notify_status(c, text, sizeof(text));
+	json_text(b, "status", text);
 	update_status_json(c, b);
 	ctl_buf_printf(b, "}\n");
 }
