@@ -12,10 +12,8 @@ import re
 import socket
 import subprocess
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BUILD = os.environ.get("CELLAR_BUILD", os.path.join(TOP, "build"))
-CELLMGR = os.path.join(BUILD, "mgr", "cellmgr")
-CELLCTL = os.path.join(BUILD, "mgr", "cellctl")
+from harness import BUILD, CELLCTL, CELLMGR, TOP, ctl
+
 FIGURES = ("memory", "memory_max", "cpu_usec", "pids", "pids_max", "io_read_bytes",
            "io_write_bytes")
 
@@ -24,10 +22,6 @@ def run(*cmd, timeout=30, env=None):
     p = subprocess.run(list(cmd), capture_output=True, text=True, stdin=subprocess.DEVNULL,
                        timeout=timeout, env=env)
     return p.returncode, p.stdout, p.stderr
-
-
-def ctl(sock, *args, timeout=30):
-    return run(CELLCTL, "--socket", sock, *args, timeout=timeout)
 
 
 def expected_unknown(note):
