@@ -4,17 +4,17 @@ N idle cells, and a supervising cellmgr whose log tells when each cell runs.
 Not a benchmark itself (tests/bench/run runs only bench-*)."""
 import os
 import shutil
-import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 
-TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-BUILD = os.environ.get("CELLAR_BUILD", os.path.join(TOP, "build"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import harness  # noqa: E402
+from harness import BUILD, CELLCTL, CELLMGR, TOP, stop  # noqa: E402,F401 (bench-footprint's)
+
 BUILD_INIT = os.environ.get("CELLAR_BUILD_INIT", os.path.join(TOP, "build-init"))
-CELLMGR = os.path.join(BUILD, "mgr", "cellmgr")
-CELLCTL = os.path.join(BUILD, "mgr", "cellctl")
 
 # Prints one line on its console, then waits for its stop signal.
 # (busybox sh runs a trap only between commands: wait, not sleep, is
@@ -23,22 +23,13 @@ IDLE_INIT = ("#!/bin/sh\necho idle\ntrap 'exit 0' USR2\n"
              "while :; do sleep 3600 & wait; done\n")
 
 
-def make_rootfs(root):
-    for d in ("bin", "sbin", "etc", "proc", "sys", "dev", "tmp", "root", "run", "mnt", "usr"):
-        os.makedirs(os.path.join(root, d), exist_ok=True)
-    busybox = shutil.which("busybox") or "/bin/busybox"
-    shutil.copy(busybox, os.path.join(root, "bin", "busybox"))
-    for a in ("sh", "true", "sleep", "echo"):
-        link = os.path.join(root, "bin", a)
-        if not os.path.lexists(link):
-            os.symlink("busybox", link)
-    with open(os.path.join(root, "sbin", "idle"), "w") as f:
-        f.write(IDLE_INIT)
-    os.chmod(os.path.join(root, "sbin", "idle"), 0o755)
-    for f, text in (("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"),
-                    ("etc/group", "root:x:0:\n"), ("etc/os-release", "ID=busybox\n")):
-        with open(os.path.join(root, f), "w") as fh:
-            fh.write(text)
+def make_rootfs(root, applets=("sh", "true", "sleep", "echo"), inits=None):
+    """The benchmarks' busybox root (bench-start's too): a root user, an
+    os-release, and by default the idle init as /sbin/idle."""
+    harness.make_rootfs(root, applets, {"idle": IDLE_INIT} if inits is None else inits,
+                        dirs=("root", "run", "mnt", "usr"),
+                        files={"etc/passwd": "root:x:0:0:root:/root:/bin/sh\n",
+                               "etc/group": "root:x:0:\n", "etc/os-release": "ID=busybox\n"})
 
 
 def write_conf(path, root, n):
@@ -118,13 +109,7 @@ class Manager:
         if self.stopped:
             return
         self.stopped = True
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop(self.proc, timeout=60)
         subprocess.run(["umount", "-l", self.state])
         shutil.rmtree(self.state, ignore_errors=True)
 
@@ -141,7 +126,6 @@ def own_mount_view(argv):
     """Re-runs the benchmark in a private mount namespace (its tmpfs
     mounts vanish with it); returns in the new process."""
     if not os.environ.get("BENCH_OWN_MOUNTS"):
-        import sys
         os.environ["BENCH_OWN_MOUNTS"] = "1"
         os.execvp("unshare", ["unshare", "--mount", "--propagation", "private",
                               sys.executable, *argv])
