@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* What the cell list's unit tests share (test_config.c, test_config_net.c):
- * parse a text, collect the messages, compare them and the kept cells.
- * Static: each test program includes it once. */
+/* What the cell list's unit tests share (test_config*.c): parse a text,
+ * collect the messages, compare them and the kept cells.  Static: each test
+ * program includes it once; inline: a program that needs no cell() says
+ * nothing of it. */
 #ifndef CELLAR_TEST_CONFIG_HARNESS_H
 #define CELLAR_TEST_CONFIG_HARNESS_H
 
@@ -27,7 +28,7 @@ struct messages {
 static struct messages msgs;
 static struct config cfg;
 
-static void collect(void *ctx, const char *msg)
+static inline void collect(void *ctx, const char *msg)
 {
 	struct messages *m = ctx;
 
@@ -36,14 +37,14 @@ static void collect(void *ctx, const char *msg)
 	m->total++;
 }
 
-static void reset(void)
+static inline void reset(void)
 {
 	for (size_t i = 0; i < msgs.n; i++)
 		free(msgs.msg[i]);
 	memset(&msgs, 0, sizeof(msgs));
 }
 
-static int teardown(void **state)
+static inline int teardown(void **state)
 {
 	(void)state;
 	config_free(&cfg);
@@ -51,7 +52,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void parse(const char *text)
+static inline void parse(const char *text)
 {
 	config_free(&cfg);
 	reset();
@@ -60,7 +61,7 @@ static void parse(const char *text)
 }
 
 /* The messages, exactly and in order; the list ends with NULL. */
-static void expect_messages(const char *first, ...)
+static inline void expect_messages(const char *first, ...)
 {
 	va_list ap;
 	size_t i = 0;
@@ -77,7 +78,7 @@ static void expect_messages(const char *first, ...)
 }
 
 /* The names of the cells that were kept, in order, ending with NULL. */
-static void expect_cells(const char *first, ...)
+static inline void expect_cells(const char *first, ...)
 {
 	va_list ap;
 	size_t i = 0;
@@ -92,7 +93,7 @@ static void expect_cells(const char *first, ...)
 	assert_int_equal(cfg.n_cells, i);
 }
 
-static const struct cell_config *cell(const char *name)
+static inline const struct cell_config *cell(const char *name)
 {
 	for (size_t i = 0; i < cfg.n_cells; i++)
 		if (strcmp(cfg.cells[i].name, name) == 0)

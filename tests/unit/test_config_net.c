@@ -2,7 +2,7 @@
 /* Unit tests for the network keys of the cell list beside 'net'
  * (net_address, net_gateway, net_mtu, net_ifname: mgr/config/config_net.c) and
  * their checks against each other and the other cells.  'net' itself is
- * covered in test_config.c. */
+ * covered in test_config_net_mode.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
