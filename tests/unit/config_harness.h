@@ -16,33 +16,9 @@
 #include <string.h>
 
 #include "config.h"
+#include "messages_harness.h"
 
-#define MAX_MSGS 64
-
-struct messages {
-	char *msg[MAX_MSGS];
-	size_t n;
-	size_t total;
-};
-
-static struct messages msgs;
 static struct config cfg;
-
-static inline void collect(void *ctx, const char *msg)
-{
-	struct messages *m = ctx;
-
-	if (m->n < MAX_MSGS)
-		m->msg[m->n++] = strdup(msg);
-	m->total++;
-}
-
-static inline void reset(void)
-{
-	for (size_t i = 0; i < msgs.n; i++)
-		free(msgs.msg[i]);
-	memset(&msgs, 0, sizeof(msgs));
-}
 
 static inline int teardown(void **state)
 {
@@ -58,23 +34,6 @@ static inline void parse(const char *text)
 	reset();
 	assert_int_equal(config_parse(&cfg, "cells.conf", text, strlen(text), collect, &msgs), 0);
 	assert_int_equal(cfg.n_errors, msgs.total);
-}
-
-/* The messages, exactly and in order; the list ends with NULL. */
-static inline void expect_messages(const char *first, ...)
-{
-	va_list ap;
-	size_t i = 0;
-
-	va_start(ap, first);
-	for (const char *want = first; want; want = va_arg(ap, const char *), i++) {
-		if (i >= msgs.n)
-			fail_msg("missing message %zu: %s", i, want);
-		assert_string_equal(msgs.msg[i], want);
-	}
-	va_end(ap);
-	if (msgs.n != i)
-		fail_msg("unexpected message: %s", msgs.msg[i]);
 }
 
 /* The names of the cells that were kept, in order, ending with NULL. */

@@ -16,34 +16,11 @@
 #include <string.h>
 
 #include "idmap.h"
+#include "messages_harness.h"
 
-#define MAX_MSGS 64
 #define R IDMAP_RANGE_SIZE
 
-struct messages {
-	char *msg[MAX_MSGS];
-	size_t n;
-	size_t total;
-};
-
-static struct messages msgs;
 static struct idmap_db db; /* big: not on the stack */
-
-static inline void collect(void *ctx, const char *msg)
-{
-	struct messages *m = ctx;
-
-	if (m->n < MAX_MSGS)
-		m->msg[m->n++] = strdup(msg);
-	m->total++;
-}
-
-static inline void reset(void)
-{
-	for (size_t i = 0; i < msgs.n; i++)
-		free(msgs.msg[i]);
-	memset(&msgs, 0, sizeof(msgs));
-}
 
 static inline int teardown(void **state)
 {
@@ -60,22 +37,6 @@ static inline int parse(const char *text)
 	n = idmap_parse(&db, "idmap", text, strlen(text), collect, &msgs);
 	assert_int_equal((size_t)n, msgs.total);
 	return n;
-}
-
-static inline void expect_messages(const char *first, ...)
-{
-	va_list ap;
-	size_t i = 0;
-
-	va_start(ap, first);
-	for (const char *want = first; want; want = va_arg(ap, const char *), i++) {
-		if (i >= msgs.n)
-			fail_msg("missing message %zu: %s", i, want);
-		assert_string_equal(msgs.msg[i], want);
-	}
-	va_end(ap);
-	if (msgs.n != i)
-		fail_msg("unexpected message: %s", msgs.msg[i]);
 }
 
 static inline uint32_t get(const char *cell, bool want_new)
