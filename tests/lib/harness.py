@@ -1,6 +1,7 @@
 """What the Python test layers share: where the built programs are, a busybox
-root to boot cells from, cellctl against a socket, waiting, and stopping a
-cellmgr without leaving its cells behind.
+root to boot cells from, cellctl against a socket, reading a file that may
+not be there, waiting, and stopping a cellmgr without leaving its cells
+behind.
 
 CELLAR_BUILD names the build directory (default build/), read once at import:
 a layer with another default sets it before importing this module.
@@ -62,6 +63,16 @@ def make_erofs(root, image, *options):
     """An erofs image of directory root, every file owned by root; returns image."""
     subprocess.run(["mkfs.erofs", "--quiet", "--all-root", *options, image, root], check=True)
     return image
+
+
+def read(path, default=""):
+    """The text of a file (bytes that are not UTF-8 replaced), or default
+    when it cannot be read: a cell's file may be gone, or not yet there."""
+    try:
+        with open(path, errors="replace") as f:
+            return f.read()
+    except OSError:
+        return default
 
 
 def wait_for(pred, timeout=10.0, step=0.05):
