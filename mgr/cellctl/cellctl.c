@@ -207,6 +207,17 @@ static int parse_command(int argc, char **args, bool json, struct request *rq)
 	add(rq, cmd);
 	if (!spec || (spec->flags & CTL_LOCAL))
 		return usage_error("unknown command '%s'%s", cmd, command_hint(cmd));
+	/* One rule for --json, before the command or after it: a command
+	 * that prints no JSON refuses it (exec's command line is its own). */
+	for (int k = 1; k < argc && !json; k++) {
+		if (!strcmp(args[k], "--") ||
+		    (spec->cmd == CTL_CMD_EXEC && k > 1 && args[k][0] != '-'))
+			break;
+		json = !strcmp(args[k], "--json");
+	}
+	if (json && !(spec->opts & (1u << CTL_OPT_JSON)))
+		return usage_error("%s: --json is for %s", cmd,
+				   ctl_opt_commands(CTL_OPT_JSON, list, sizeof(list)));
 	if (spec->flags & CTL_NAMED) {
 		if (i >= argc || args[i][0] == '-')
 			return usage_error("%s: missing cell name", cmd);
@@ -224,9 +235,6 @@ static int parse_command(int argc, char **args, bool json, struct request *rq)
 			return r;
 		given |= 1u << o;
 	}
-	if (json && !(spec->opts & (1u << CTL_OPT_JSON)))
-		return usage_error("%s: --json is for %s", cmd,
-				   ctl_opt_commands(CTL_OPT_JSON, list, sizeof(list)));
 	rq->follow = given & (1u << CTL_OPT_FOLLOW);
 	rq->raw = given & (1u << CTL_OPT_RAW);
 	rq->wait = given & (1u << CTL_OPT_WAIT);

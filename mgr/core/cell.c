@@ -86,6 +86,9 @@ struct cell *cell_new(const struct cell_config *cfg, struct cell_env *env)
 	c->env = env;
 	c->cfg = *cfg;
 	c->pidfd = c->errpipe = c->pty_master = c->pty_slave = c->notify = c->shim_pidfd = -1;
+	c->drain_fd = -1;
+	loop_fd_init(&c->w_drain);
+	loop_timer_init(&c->t_drain, NULL, c); /* the driver sets its callback */
 	loop_fd_init(&c->w_pty);
 	loop_fd_init(&c->w_errpipe);
 	loop_fd_init(&c->w_pidfd);
@@ -105,6 +108,7 @@ void cell_free(struct cell *c)
 	loop_timer_disarm(c->env->loop, &c->t_restart);
 	loop_timer_disarm(c->env->loop, &c->t_stop);
 	loop_timer_disarm(c->env->loop, &c->t_update);
+	loop_timer_disarm(c->env->loop, &c->t_drain);
 	consolelog_close(&c->console_file);
 	free(c->next_cfg);
 	free(c);

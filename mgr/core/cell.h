@@ -107,6 +107,12 @@ struct cell {
 	struct ring console_log;	/* recent console output */
 	struct consolelog console_file; /* and the same in <state>/NAME.log */
 	struct loop_fd w_pty, w_errpipe, w_pidfd, w_notify;
+	/* Its init has ended, its cgroup not yet emptied (cell_run.c): the
+	 * end waits for it, as kind. */
+	int drain_fd;
+	struct loop_fd w_drain;
+	struct loop_timer t_drain;
+	enum exit_kind drain_kind;
 
 	/* Supervision (mgr/core/supervise.h). */
 	struct restart_state restart;

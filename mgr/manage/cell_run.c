@@ -228,6 +228,8 @@ static int drv_start(void *ctx, struct cell *c)
 static int drv_signal(void *ctx, struct cell *c, int sig)
 {
 	(void)ctx;
+	if (c->pidfd < 0) /* its init has ended: its cgroup is being emptied */
+		return 0;
 	if (syscall(SYS_pidfd_send_signal, c->pidfd, sig, NULL, 0) < 0)
 		return log_errno(neg_errno(), "cell %s: send %s", c->cfg.name, signal_name(sig));
 	return 0;
@@ -355,6 +357,66 @@ static void on_pty(struct loop_fd *w, uint32_t events, void *data)
 	drain_pty(container_of(w, struct cell, w_pty));
 }
 
+/* The run is over once the cell's cgroup is empty too: when its init
+ * ends the kernel kills the rest of its pid namespace, but those
+ * processes leave a moment later, and a start before then would find the
+ * cgroup busy.  What is left is killed (cgroup.kill); the end waits for
+ * cgroup.events to say "populated 0", at most the stop timeout. */
+static void drained(struct mgr *m, struct cell *c)
+{
+	loop_timer_disarm(&m->loop, &c->t_drain);
+	loop_remove_fd(&m->loop, &c->w_drain);
+	close_fd(&c->drain_fd);
+	cgroup_cell_remove(&m->cgroups, c->cfg.name);
+	cell_ended(c, c->drain_kind);
+}
+
+static void on_drain(struct loop_fd *w, uint32_t events, void *data)
+{
+	struct cell *c = container_of(w, struct cell, w_drain);
+
+	if (cgroup_populated(c->drain_fd) != 1)
+		drained(data, c);
+}
+
+static void on_drain_timeout(struct loop_timer *t, void *data)
+{
+	struct cell *c = container_of(t, struct cell, t_drain);
+	struct mgr *m = data;
+
+	log_warn("cell %s: %s/%s still has processes %u ms after its init ended: ending the "
+		 "run without it (the cgroup goes once empty)",
+		 c->cfg.name, m->cgroups.path, c->cfg.name, c->cfg.stop_timeout_ms);
+	drained(m, c);
+}
+
+/* 0 when the end waits for the cgroup, -1 when it is empty already (or
+ * cannot be watched). */
+static int drain_begin(struct mgr *m, struct cell *c)
+{
+	char path[CELL_NAME_MAX + 16];
+
+	if (!m->cgroups.available)
+		return -1;
+	snprintf(path, sizeof(path), "%s/cgroup.events", c->cfg.name);
+	c->drain_fd = openat(m->cgroups.fd, path, O_RDONLY | O_CLOEXEC);
+	if (c->drain_fd < 0 || cgroup_populated(c->drain_fd) != 1 ||
+	    loop_add_fd(&m->loop, &c->w_drain, c->drain_fd, EPOLLPRI, on_drain, m) < 0) {
+		close_fd(&c->drain_fd);
+		return -1;
+	}
+	cgroup_cell_kill(&m->cgroups, c->cfg.name);
+	/* Read after the watch: an empty cgroup before it would go unseen. */
+	if (cgroup_populated(c->drain_fd) != 1) {
+		loop_remove_fd(&m->loop, &c->w_drain);
+		close_fd(&c->drain_fd);
+		return -1;
+	}
+	loop_timer_init(&c->t_drain, on_drain_timeout, m);
+	loop_timer_in(&m->loop, &c->t_drain, c->cfg.stop_timeout_ms);
+	return 0;
+}
+
 static void describe_exit(struct cell *c, const siginfo_t *si)
 {
 	const char *why = "";
@@ -436,8 +498,9 @@ void cell_run_check_end(struct mgr *m, struct cell *c)
 	close_fd(&c->pty_slave);
 	c->pid = 0;
 	record_forget(m->state_dir, c);
-	cgroup_cell_remove(&m->cgroups, c->cfg.name);
-	cell_ended(c, kind);
+	c->drain_kind = kind;
+	if (drain_begin(m, c) < 0)
+		drained(m, c);
 }
 
 static void on_end(struct loop_fd *w, uint32_t events, void *data)

@@ -78,7 +78,9 @@ struct cell *seat_next(struct seat *s, struct cell *after, bool display_only)
 	for (i = 0; i < cs->n; i++) {
 		struct cell *c = cs->v[(start + i) % cs->n];
 
+		/* A cell stopping for good is no front; one that restarts is. */
 		if (c != after && !c->removed && cell_is_active(c) &&
+		    (c->state != CELL_STOPPING || c->start_after_stop) &&
 		    (!display_only || has_display(c)))
 			return c;
 	}

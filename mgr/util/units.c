@@ -172,7 +172,7 @@ int size_parse(const char *s, uint64_t *bytes)
 	return 0;
 }
 
-/* Indexed by number, as in <linux/capability.h> (tests/unit/test_config.c
+/* Indexed by number, as in <linux/capability.h> (tests/unit/test_config_isolation.c
  * checks every entry against it); no libcap here: this file is unit-tested
  * on its own and shared with the parser. */
 static const char *const capabilities[CELL_CAPS_KNOWN] = {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests for the cell list's image keys: image_verity, update_check,
- * update_window (mgr/config_image.c), and persist, which no two cells may
+ * update_window (mgr/config/config_image.c), and persist, which no two cells may
  * share. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Unit tests for a cell's isolation and resource keys in the cell list
- * (mgr/config_keys.c): userns, capabilities, io_uring, cgroup weights and
+ * (mgr/config/config_keys.c): userns, capabilities, io_uring, cgroup weights and
  * limits, rlimits, memory, devices and vt. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for fd passing (mgr/fdpass.c), over socketpairs. */
+/* Unit tests for fd passing (mgr/util/fdpass.c), over socketpairs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the small-file helpers (mgr/fileutil.c), in a temporary
+/* Unit tests for the small-file helpers (mgr/util/fileutil.c), in a temporary
  * directory. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Unit tests for the per-cell user id ranges' file (mgr/idmap.c): its
+/* Unit tests for the per-cell user id ranges' file (mgr/start/idmap.c): its
  * format, what a corrupt or mangled one yields, load and save. */
 #include <setjmp.h>
 #include <stdarg.h>

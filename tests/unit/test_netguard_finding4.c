@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Finding 4 of issue 13, as attacks on the cell's anti-spoofing program
- * (mgr/netguard.c): what hid behind a Fragment header or a next header its
+ * (mgr/net/netguard.c): what hid behind a Fragment header or a next header its
  * walk did not know, and what came from :: or 0.0.0.0 for another cell's
  * address; and the cell's own traffic that must still pass.  Run through
  * BPF_PROG_TEST_RUN where this test may load the program (root). */
