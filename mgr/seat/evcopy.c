@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "fileutil.h"
-#include "input_priv.h"
+#include "inputmux.h"
 #include "devprog.h"
 #include "log.h"
 #include "rootfs.h"

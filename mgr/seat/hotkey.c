@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "input_priv.h"
+#include "inputmux.h"
 #include "log.h"
 #include "seat.h"
 #include "vt.h"

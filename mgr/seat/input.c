@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #include "fileutil.h"
-#include "input_priv.h"
+#include "inputmux.h"
 
 #include <sys/epoll.h>
 #include "log.h"

@@ -6,7 +6,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "input_priv.h"
+#include "inputmux.h"
 #include "log.h"
 
 /* The kernel's keyboard handler acts on every keyboard, copies included:

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Input multiplexing, private to input.c and evcopy.c (see input.h). */
-#ifndef CELLAR_INPUT_PRIV_H
-#define CELLAR_INPUT_PRIV_H
+#ifndef CELLAR_INPUTMUX_H
+#define CELLAR_INPUTMUX_H
 
 #include <linux/input.h>
 #include <linux/uinput.h>
