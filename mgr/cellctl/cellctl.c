@@ -21,6 +21,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "cellctl_console.h"
 #include "cellctl_exec.h"
 #include "cellctl_wait.h"
 #include "ctl_client.h"
@@ -491,6 +492,8 @@ int main(int argc, char **argv)
 		return ctl_top_main(socket_path, json, argc - optind, argv + optind);
 	if ((r = parse_command(argc - optind, argv + optind, json, &rq)) != 0)
 		return r;
+	if (strcmp(rq.fields[0], "console") == 0)
+		return cellctl_console(socket_path, rq.fields[1]);
 	len = ctl_request_encode(msg, sizeof(msg), rq.n, rq.fields);
 	if (len < 0) {
 		fprintf(stderr, "cellctl: request too long (at most %d bytes)\n", CTL_REQUEST_MAX);

@@ -46,7 +46,7 @@
 static struct termios saved_mode;
 static bool mode_saved;
 
-static void restore_terminal(void)
+void cellctl_term_restore(void)
 {
 	if (mode_saved)
 		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_mode);
@@ -56,7 +56,7 @@ static void restore_terminal(void)
 /* Raw mode, as ssh and machinectl shell do: every byte typed (Ctrl-C,
  * Ctrl-Z, Ctrl-D) goes to the command's pty, whose own line discipline
  * gives it its meaning. */
-static void make_raw(void)
+void cellctl_term_raw(void)
 {
 	struct termios raw;
 
@@ -65,7 +65,7 @@ static void make_raw(void)
 	raw = saved_mode;
 	cfmakeraw(&raw);
 	mode_saved = true;
-	atexit(restore_terminal);
+	atexit(cellctl_term_restore);
 	if (tcsetattr(STDIN_FILENO, TCSADRAIN, &raw) < 0)
 		mode_saved = false;
 }
@@ -192,7 +192,7 @@ static void on_socket(struct relay *rl, int sock, const char *name)
 	rl->stdin_on = false;
 	rl->code = n > 0 ? ctl_exec_result_parse(buf, (size_t)n) : -1;
 	if (rl->code < 0) {
-		restore_terminal();
+		cellctl_term_restore();
 		fprintf(stderr, "cellctl: exec %s: %s\n", name,
 			n > 0 ? "malformed exec result from cellmgr"
 			      : "cellmgr ended the session without the command's status");
@@ -237,7 +237,7 @@ int cellctl_exec_relay(int sock, const char *name, bool pty, int fds[3])
 	for (int i = 0; i < (pty ? 1 : 3); i++)
 		fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
 	if (pty && isatty(STDIN_FILENO))
-		make_raw();
+		cellctl_term_raw();
 	if (pty)
 		forward_size(fds[0]);
 	sigfd = setup_signals(pty, mode_saved, &set);
@@ -294,11 +294,11 @@ int cellctl_exec_relay(int sock, const char *name, bool pty, int fds[3])
 			} else {
 				/* Our end: cellmgr sees the hangup and kills the
 				 * command. */
-				restore_terminal();
+				cellctl_term_restore();
 				return 128 + (int)si.ssi_signo;
 			}
 		}
 	}
-	restore_terminal();
+	cellctl_term_restore();
 	return rl.ended ? rl.code : EXIT_EXEC_FAILED;
 }

@@ -9,6 +9,11 @@
  * has none. */
 void cellctl_term_size(unsigned short *rows, unsigned short *cols);
 
+/* Raw mode on cellctl's terminal, as ssh does (restored at exit too), and
+ * back. */
+void cellctl_term_raw(void);
+void cellctl_term_restore(void);
+
 /*
  * After exec's "ok": relays between cellctl's stdin/stdout/stderr and
  * fds (pty: fds[0] is the command's pty master; else stdin's write end,

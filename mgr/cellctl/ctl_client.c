@@ -76,6 +76,17 @@ void ctl_client_print_errors(const char *text, size_t len)
 ssize_t ctl_client_call(const char *path, unsigned n, const char *const fields[], char *reply,
 			size_t cap)
 {
+	int fd;
+	ssize_t got = ctl_client_call_held(path, n, fields, reply, cap, &fd);
+
+	if (got >= 0)
+		close(fd);
+	return got;
+}
+
+ssize_t ctl_client_call_held(const char *path, unsigned n, const char *const fields[],
+			     char *reply, size_t cap, int *fd_out)
+{
 	char msg[CTL_REQUEST_MAX];
 	ssize_t len, got;
 	int fd;
@@ -96,7 +107,8 @@ ssize_t ctl_client_call(const char *path, unsigned n, const char *const fields[]
 	do
 		got = recv(fd, reply, cap - 1, MSG_TRUNC);
 	while (got < 0 && errno == EINTR);
-	close(fd);
+	if (got < 0 || (size_t)got >= cap || got < 3 || memcmp(reply, "ok\n", 3) != 0)
+		close(fd);
 	if (got < 0) {
 		fprintf(stderr, "cellctl: recv: %s\n", strerror(errno));
 		return -1;
@@ -108,6 +120,7 @@ ssize_t ctl_client_call(const char *path, unsigned n, const char *const fields[]
 	reply[got] = '\0';
 	if (got >= 3 && memcmp(reply, "ok\n", 3) == 0) {
 		memmove(reply, reply + 3, (size_t)got - 2);
+		*fd_out = fd;
 		return got - 3;
 	}
 	if (got >= 7 && memcmp(reply, "error: ", 7) == 0)

@@ -313,7 +313,8 @@ static bool answer(struct mgr *m, const char *msg, size_t len, unsigned n_fds, b
 	case CTL_CMD_RELOAD: reload(m, req, rp); break;
 	case CTL_CMD_UPDATE: update_ctl(m, req, c, &rp->b); break;
 	case CTL_CMD_LOG: log_reply(c, rp); return !req->follow;
-	case CTL_CMD_EXEC: return false;
+	case CTL_CMD_EXEC:
+	case CTL_CMD_CONSOLE: return false;
 	}
 	return true;
 }
@@ -333,6 +334,12 @@ static void handle(struct mgr *m, struct ctl_client *cl, const char *msg, size_t
 		ctl_exec_start(m, cl, &req, c);
 		return;
 	}
+	if (req.cmd == CTL_CMD_CONSOLE) {
+		reply_reset(rp);
+		ctl_console_start(m, cl, &req, c, &rp->b);
+		finish(m, cl, rp, true);
+		return;
+	}
 	/* log follow */
 	setsockopt(cl->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 	cl->mode = CTL_CLIENT_FOLLOW;
@@ -347,6 +354,8 @@ static void on_open_connection(struct mgr *m, struct ctl_client *cl)
 	char buf[256];
 	ssize_t n;
 
+	if (ctl_console_input(m, cl))
+		return;
 	n = recv(cl->fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)))
 		return;
@@ -431,12 +440,14 @@ void ctl_on_console_output(struct mgr *m, struct cell *c, const char *buf, size_
 	for (size_t i = 0; i < CTL_CLIENTS_MAX && len > 0; i++) {
 		struct ctl_client *cl = &m->ctl_clients[i];
 
-		if (cl->fd < 0 || cl->mode != CTL_CLIENT_FOLLOW || cl->follow != c)
+		if (cl->fd < 0 || cl->follow != c ||
+		    (cl->mode != CTL_CLIENT_FOLLOW && cl->mode != CTL_CLIENT_CONSOLE))
 			continue;
 		/* One message per chunk; a full queue means it does not read. */
 		if (send(cl->fd, buf, len < CTL_REPLY_MAX ? len : CTL_REPLY_MAX,
 			 MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-			log_info("cell %s: a log follower fell behind: dropped", c->cfg.name);
+			log_info("cell %s: a %s fell behind: dropped", c->cfg.name,
+				 cl->mode == CTL_CLIENT_CONSOLE ? "console client" : "log follower");
 			ctl_client_close(m, cl);
 		}
 	}
@@ -447,7 +458,8 @@ void ctl_forget_cell(struct mgr *m, struct cell *c)
 	for (size_t i = 0; i < CTL_CLIENTS_MAX; i++) {
 		struct ctl_client *cl = &m->ctl_clients[i];
 
-		if (cl->fd >= 0 && cl->mode == CTL_CLIENT_FOLLOW && cl->follow == c)
+		if (cl->fd >= 0 && cl->follow == c &&
+		    (cl->mode == CTL_CLIENT_FOLLOW || cl->mode == CTL_CLIENT_CONSOLE))
 			ctl_client_close(m, cl);
 	}
 }

@@ -22,6 +22,7 @@ enum ctl_client_mode {
 	CTL_CLIENT_REQUEST, /* connected, its request not yet read */
 	CTL_CLIENT_FOLLOW,  /* log -f: gets the cell's new console output */
 	CTL_CLIENT_EXEC,    /* exec: gets the command's end */
+	CTL_CLIENT_CONSOLE, /* console: the cell's output out, keys in (ctl_console.c) */
 };
 
 /* After an exec'd command has ended and its cgroup was killed: how long
@@ -57,7 +58,7 @@ struct ctl_client {
 	struct loop_fd w;
 	enum ctl_client_mode mode;
 	struct loop_timer t_request; /* CTL_CLIENT_REQUEST: dropped then */
-	struct cell *follow;	     /* CTL_CLIENT_FOLLOW */
+	struct cell *follow;	     /* CTL_CLIENT_FOLLOW, CTL_CLIENT_CONSOLE */
 	struct ctl_exec exec;	     /* CTL_CLIENT_EXEC, and after its client left */
 };
 
@@ -92,6 +93,14 @@ void ctl_on_console_output(struct mgr *m, struct cell *c, const char *buf, size_
  * request.
  */
 const char *ctl_run(struct mgr *m, unsigned n, const char *const fields[], size_t *len);
+
+/* ctl_console.c: a console connection for cell c (its reply, "ok" and
+ * the console's last lines, into b); its messages, read from the loop
+ * (false when cl is no console client). */
+struct ctl_buf;
+void ctl_console_start(struct mgr *m, struct ctl_client *cl, const struct ctl_request *req,
+		       struct cell *c, struct ctl_buf *b);
+bool ctl_console_input(struct mgr *m, struct ctl_client *cl);
 
 /* A cell is about to be freed: drop every reference a client holds. */
 void ctl_forget_cell(struct mgr *m, struct cell *c);

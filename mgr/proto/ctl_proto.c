@@ -109,6 +109,16 @@ const struct ctl_cmd_spec ctl_cmds[] = {
 	     "cellctl relays its stdin, stdout, stderr",
      .admin_why = "exec is not available on the admin console: it runs no command, on the "
 		  "host or in a cell, by design (use the cell's own console: switch NAME)"},
+    {.name = "console",
+     .cmd = CTL_CMD_CONSOLE,
+     .flags = CTL_NAMED | CTL_HELD,
+     .wrong = WRONG("console NAME ROWS COLS"),
+     .cli = "console NAME",
+     .help = "attach the terminal to the cell's console (its\n"
+	     "last lines first); Ctrl-] q detaches, the cell\n"
+	     "runs on; a second console takes it over",
+     .admin_why = "console is not available on the admin console: it is the board's terminal "
+		  "already (switch NAME shows a cell's console on the board's)"},
     {.cli = "start|stop|restart NAME [--wait [--timeout SECONDS]]",
      .help = "--wait: return once the cell runs (start,\n"
 	     "restart: a new instance) or has stopped;\n"
@@ -352,6 +362,12 @@ static int decode_args(const struct ctl_cmd_spec *spec, unsigned n, const char *
 	}
 	switch (spec->cmd) {
 	case CTL_CMD_EXEC: return decode_exec(n, f, req, why);
+	case CTL_CMD_CONSOLE:
+		if (n != 4)
+			return -EINVAL;
+		if (!size_field(f[2], &req->rows) || !size_field(f[3], &req->cols))
+			return fail(why, -EINVAL, "console: bad terminal size");
+		return 0;
 	case CTL_CMD_UPDATE: return decode_update(n - 1, f, req, why);
 	default: break;
 	}

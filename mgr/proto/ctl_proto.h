@@ -40,6 +40,7 @@ enum ctl_cmd {
 	CTL_CMD_EXEC,	 /* exec NAME pipes|pty ROWS COLS ARG0 [ARG...] */
 	CTL_CMD_RELOAD,	 /* reload */
 	CTL_CMD_UPDATE,	 /* update NAME IMAGE [verity HASH] [version TEXT], in this order */
+	CTL_CMD_CONSOLE, /* console NAME ROWS COLS: the cell's console, both ways */
 };
 
 /*
@@ -114,7 +115,7 @@ struct ctl_request {
 	bool follow;	     /* log: keep sending new output */
 	bool allow_empty;    /* reload: even if it stops every running cell */
 	bool pty;	     /* exec: a new pty (else pipes) */
-	unsigned rows;	     /* exec pty: the terminal's size, 0-65535, */
+	unsigned rows;	     /* exec pty, console: the terminal's size, 0-65535, */
 	unsigned cols;	     /* 0 when unknown */
 	const char *image;   /* update: the new image file (absolute) */
 	const char *verity;  /* update: its root hash, or NULL */
@@ -144,6 +145,12 @@ const char *ctl_cmd_name(enum ctl_cmd cmd);
 
 /* What keeps a request's connection open ("exec", "log follow") in buf,
  * or NULL: it is answered at once. */
+/* A console connection's messages after "ok" (docs/control.md, console):
+ * from the client CTL_CONSOLE_INPUT and the bytes typed, or
+ * CTL_CONSOLE_SIZE and "ROWS COLS"; from cellmgr the console's output. */
+#define CTL_CONSOLE_INPUT 'i'
+#define CTL_CONSOLE_SIZE 'w'
+
 const char *ctl_request_held(const struct ctl_request *req, char *buf, size_t len);
 
 /* How an exec'd command ended, as exec's last message says it. */

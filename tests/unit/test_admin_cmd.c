@@ -93,6 +93,9 @@ static void test_exec_and_follow_refused(void **state)
 	expect_refused("exec work ls -la", exec_why);
 	expect_refused("cellctl exec work -- sh -c 'tail -f /x'", exec_why);
 	expect_refused("exec", exec_why);
+	expect_refused("console work",
+		       "console is not available on the admin console: it is the board's terminal "
+		       "already (switch NAME shows a cell's console on the board's)");
 	expect_refused("log work -f",
 		       "log -f is not available on the admin console: it would hold the line "
 		       "(log NAME prints the recent output)");
