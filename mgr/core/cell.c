@@ -281,7 +281,7 @@ void cell_ended(struct cell *c, enum exit_kind kind)
 	struct cell_env *env = c->env;
 	struct restart_decision d;
 	uint64_t now = now_ms();
-	bool again = false;
+	bool again;
 
 	loop_timer_disarm(env->loop, &c->t_stop);
 	loop_timer_disarm(env->loop, &c->t_update);
@@ -290,11 +290,10 @@ void cell_ended(struct cell *c, enum exit_kind kind)
 		EMIT(c, ended, false);
 		return;
 	}
-	/* An update on trial that failed rolls back and starts again. */
-	if (env->ev && env->ev->ending && env->ev->ending(env->ev_ctx, c, kind))
-		again = true;
-	else if (c->start_after_stop)
-		again = true;
+	/* An update on trial that failed rolls back and starts again; a
+	 * restart or a changed configuration starts once it is gone. */
+	again = (env->ev && env->ev->ending && env->ev->ending(env->ev_ctx, c, kind)) ||
+		c->start_after_stop;
 	if (again) {
 		c->start_after_stop = false;
 		cell_set_state(c, CELL_STOPPED, "to start again");

@@ -190,9 +190,8 @@ void mgr_sweep(struct mgr *m)
 			i++;
 			continue;
 		}
-		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers. */
 		memmove(&m->cells.v[i], &m->cells.v[i + 1],
-			(m->cells.n - i - 1) * sizeof(*m->cells.v));
+			(m->cells.n - i - 1) * sizeof(struct cell *));
 		m->cells.n--;
 		/* Out of the list first: the seat's next front is not this one. */
 		if (m->env.ev->removed)

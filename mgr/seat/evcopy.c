@@ -210,6 +210,8 @@ int copy_create(struct input *in, struct src *s, struct cell *c, struct copy **o
 fail:
 	if (!r)
 		r = neg_errno();
+	if (r >= 0)
+		r = -EIO; /* never a success without the copy */
 	log_errno(r, "input: cell %s: uinput copy of %s", c->cfg.name, s->name);
 	close(fd);
 	return r;
@@ -246,7 +248,7 @@ int input_bind(void *priv, struct cell *c, struct seat_bind *b)
 	input_release(in, c);
 	for (unsigned i = 0; i < INPUT_SRC_MAX; i++) {
 		struct src *s = &in->src[i];
-		struct copy *k;
+		struct copy *k = NULL;
 
 		if (!s->used || !s->copyable)
 			continue;
@@ -254,7 +256,8 @@ int input_bind(void *priv, struct cell *c, struct seat_bind *b)
 			snprintf(b->err, b->errlen, "input devices: too many device nodes");
 			return -ENOSPC;
 		}
-		if ((r = copy_create(in, s, c, &k)) < 0) {
+		if ((r = copy_create(in, s, c, &k)) < 0 || !k) {
+			r = r < 0 ? r : -EIO;
 			snprintf(b->err, b->errlen, "input devices: uinput copy of %s: %s", s->name,
 				 strerror(-r));
 			return r;
