@@ -108,7 +108,8 @@ static int relay(int sock, const char *name, int sigfd)
 			n = recv(sock, buf, sizeof(buf), MSG_DONTWAIT);
 			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 				cellctl_term_restore();
-				fprintf(stderr, "\ncellctl: cell %s's console was closed by cellmgr\n",
+				fprintf(stderr,
+					"\ncellctl: cell %s's console was closed by cellmgr\n",
 					name);
 				return 1;
 			}

@@ -84,8 +84,8 @@ ssize_t ctl_client_call(const char *path, unsigned n, const char *const fields[]
 	return got;
 }
 
-ssize_t ctl_client_call_held(const char *path, unsigned n, const char *const fields[],
-			     char *reply, size_t cap, int *fd_out)
+ssize_t ctl_client_call_held(const char *path, unsigned n, const char *const fields[], char *reply,
+			     size_t cap, int *fd_out)
 {
 	char msg[CTL_REQUEST_MAX];
 	ssize_t len, got;

@@ -25,8 +25,8 @@ ssize_t ctl_client_call(const char *path, unsigned n, const char *const fields[]
 			size_t cap);
 
 /* The same, the connection kept open on success (*fd: console). */
-ssize_t ctl_client_call_held(const char *path, unsigned n, const char *const fields[],
-			     char *reply, size_t cap, int *fd);
+ssize_t ctl_client_call_held(const char *path, unsigned n, const char *const fields[], char *reply,
+			     size_t cap, int *fd);
 
 /* "error: A\nerror: B\n" as "cellctl: A", "cellctl: B" on stderr. */
 void ctl_client_print_errors(const char *text, size_t len);

@@ -447,7 +447,8 @@ void ctl_on_console_output(struct mgr *m, struct cell *c, const char *buf, size_
 		if (send(cl->fd, buf, len < CTL_REPLY_MAX ? len : CTL_REPLY_MAX,
 			 MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
 			log_info("cell %s: a %s fell behind: dropped", c->cfg.name,
-				 cl->mode == CTL_CLIENT_CONSOLE ? "console client" : "log follower");
+				 cl->mode == CTL_CLIENT_CONSOLE ? "console client"
+								: "log follower");
 			ctl_client_close(m, cl);
 		}
 	}

@@ -48,7 +48,8 @@ void ctl_console_start(struct mgr *m, struct ctl_client *cl, const struct ctl_re
 		struct ctl_client *o = &m->ctl_clients[i];
 
 		if (o != cl && o->fd >= 0 && o->mode == CTL_CLIENT_CONSOLE && o->follow == c) {
-			send(o->fd, taken_over, sizeof(taken_over) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+			send(o->fd, taken_over, sizeof(taken_over) - 1,
+			     MSG_NOSIGNAL | MSG_DONTWAIT);
 			log_info("cell %s: console taken over by another client", c->cfg.name);
 			ctl_client_close(m, o);
 		}
@@ -58,8 +59,8 @@ void ctl_console_start(struct mgr *m, struct ctl_client *cl, const struct ctl_re
 	cl->follow = c;
 	set_size(c, req->rows, req->cols);
 	ctl_buf_printf(b, "ok\n");
-	b->len += ring_tail_lines(&c->console_log, CONSOLE_TAIL_LINES, b->buf + b->len,
-				  b->cap - b->len);
+	b->len +=
+	    ring_tail_lines(&c->console_log, CONSOLE_TAIL_LINES, b->buf + b->len, b->cap - b->len);
 	log_info("cell %s: console attached (%ux%u)", c->cfg.name, req->cols, req->rows);
 }
 

@@ -73,6 +73,46 @@ static enum admin_verdict check_options(struct admin_cmd *cmd, const struct ctl_
 	return ADMIN_RUN;
 }
 
+/* update NAME IMAGE [--verity HASH] [--version TEXT]: its own form, as
+ * cellctl's (the IMAGE a path on the board, absolute). */
+static enum admin_verdict parse_update(struct admin_cmd *cmd, char **w, unsigned n)
+{
+	const char *verity = NULL, *version = NULL;
+	char q[48];
+
+	if (n < 1 || w[0][0] == '-')
+		return refuse(cmd, "update: missing cell name (usage: update NAME IMAGE "
+				   "[--verity HASH] [--version TEXT])");
+	if (n < 2 || w[1][0] == '-')
+		return refuse(cmd, "update: missing image file");
+	if (w[1][0] != '/')
+		return refuse(cmd, "update: the image must be an absolute path on the board");
+	for (unsigned i = 2; i < n; i += 2) {
+		const char **slot = is(w[i], "--verity")    ? &verity
+				    : is(w[i], "--version") ? &version
+							    : NULL;
+
+		if (!slot || *slot)
+			return refuse(cmd, "update: unexpected argument '%s'",
+				      shown(q, sizeof(q), w[i]));
+		if (i + 1 >= n)
+			return refuse(cmd, "update: %s needs a value", w[i]);
+		*slot = w[i + 1];
+	}
+	cmd->fields[cmd->n++] = "update";
+	cmd->fields[cmd->n++] = w[0];
+	cmd->fields[cmd->n++] = w[1];
+	if (verity) {
+		cmd->fields[cmd->n++] = "verity";
+		cmd->fields[cmd->n++] = verity;
+	}
+	if (version) {
+		cmd->fields[cmd->n++] = "version";
+		cmd->fields[cmd->n++] = version;
+	}
+	return ADMIN_RUN;
+}
+
 enum admin_verdict admin_cmd_parse(char *line, struct admin_cmd *cmd)
 {
 	char *words[ADMIN_WORDS_MAX];
@@ -99,6 +139,8 @@ enum admin_verdict admin_cmd_parse(char *line, struct admin_cmd *cmd)
 		first = 1;
 	if (n == first)
 		return ADMIN_EMPTY;
+	if (is(words[first], "update"))
+		return parse_update(cmd, words + first + 1, n - first - 1);
 	for (unsigned i = first; i < n; i++) {
 		const char *w = words[i];
 

@@ -21,7 +21,9 @@ enum admin_verdict {
 };
 
 struct admin_cmd {
-	const char *fields[4]; /* COMMAND [NAME] ["json"]: pointers into the line */
+	/* COMMAND [NAME] ["json"], or update NAME IMAGE [verity HASH]
+	 * [version TEXT]: pointers into the line */
+	const char *fields[7];
 	unsigned n;
 	const char *why; /* ADMIN_REFUSE: one line, no newline */
 	char why_buf[160];

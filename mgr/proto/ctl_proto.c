@@ -139,7 +139,10 @@ const struct ctl_cmd_spec ctl_cmds[] = {
      .wrong = WRONG("update NAME IMAGE [verity HASH] [version TEXT]"),
      .cli = "update NAME IMAGE [--verity HASH] [--version TEXT]",
      .help = "install IMAGE in the cell's free slot and restart\n"
-	     "the cell on it; rolled back if it fails"},
+	     "the cell on it; rolled back if it fails",
+     .admin = "update NAME IMAGE [--verity HASH] [--version TEXT]",
+     .admin_help = "install IMAGE (a path on the board) in the cell's\n"
+		   "free slot, restart it on it; rolled back if it fails"},
     {.name = "top",
      .flags = CTL_LOCAL,
      .cli = "top [--json] [-d SECONDS] [-n COUNT]",

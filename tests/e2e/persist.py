@@ -13,10 +13,13 @@ cached), with 64 MiB free.  Three QEMU runs, all with
   4a  the Debian cell reaches multi-user (READY=1, its console's "Reached
       target", `systemctl is-system-running` after a root login on its
       console); a file written in work (persist) and one in personal (none);
+      work updated from the admin console to images/work-2.erofs (its
+      /etc/cellar-release says "work 2"), confirmed, its file kept;
       the disk filled from work: ENOSPC there, personal, the admin console
       and work's file unharmed; Ctrl-Alt-Del: init unmounts /data.
-  4b  the same disk: work's file is there, personal's is gone, Debian kept
-      its machine-id; ACPI power-off.  On the host, after each run: the
+  4b  the same disk: work's file is there, work still runs its update
+      (slot a, version 2), personal's is gone, Debian kept its machine-id;
+      ACPI power-off.  On the host, after each run: the
       file system is clean (e2fsck -fn), the image on it is unchanged
       (SHA-256), cellar's id ranges (cellar/idmap) are the same.
   4c  no disk, cellar.data= naming a device that does not exist: init says
@@ -113,8 +116,14 @@ def prepare(tmp, st):
     if n != 1:
         raise _Fail("config/demo.conf has no 'modules = ' line")
     st["modules"] = len(re.search(r"^modules = (.*)$", conf, re.M).group(1).split())
+    # work's trial of an update (issue 18) is confirmed after 5 s of running.
+    conf, n = re.subn(r"^\[cell work\]\n", "[cell work]\nupdate_window = 5s\n", conf, count=1,
+                      flags=re.M)
+    if n != 1:
+        raise _Fail("config/demo.conf has no [cell work]")
     with open(os.path.join(src, "cells.conf"), "w") as f:
         f.write(conf + DEBIAN_CELL)
+    work2(tmp, os.path.join(src, "images", "work-2.erofs"))
     shutil.copyfile(DEBIAN, os.path.join(src, "images", "debian.erofs"))
     st["sha256"] = sha256(DEBIAN)
     img_mib = os.path.getsize(DEBIAN) >> 20
@@ -132,6 +141,21 @@ def prepare(tmp, st):
     f = dict(re.findall(r"^(Free blocks|Block size):\s+(\d+)", out, re.M))
     free = int(f["Free blocks"]) * int(f["Block size"]) >> 20
     return f"{size} MiB ext4: debian.erofs {img_mib} MiB, {free} MiB free"
+
+
+def work2(tmp, image):
+    """A second image of work: its staged tree (images/busybox-cell.sh)
+    with /etc/cellar-release saying "work 2", as erofs."""
+    tree = os.path.join(tmp, "work-2")
+    shutil.rmtree(tree, ignore_errors=True)
+    subprocess.run(["cp", "-a", os.path.join(OUT, "stage", "cell-work"), tree], check=True)
+    with open(os.path.join(tree, "etc", "cellar-release"), "w") as f:
+        f.write("work 2\n")
+    r = subprocess.run(["mkfs.erofs", "--quiet", "-zlz4hc", "--all-root", "-T0", image, tree],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    shutil.rmtree(tree, ignore_errors=True)
+    if r.returncode != 0:
+        raise _Fail(f"mkfs.erofs {image}: {r.stdout.decode(errors='replace')}")
 
 
 def sh(b, line, marker, timeout=60):
@@ -277,6 +301,21 @@ def boot4(report, timeout, tmp, Boot, Fail):
                 raise Fail(f"personal: {out!r}")
         b.case("a file written in work (persist) and one in personal (no persist)", write_files)
 
+        def update_work():
+            since = b.serial.pos()
+            out = b.admin_cmd("update work /data/images/work-2.erofs --version 2", timeout=120)
+            if "slot a" not in out:
+                raise Fail(f"admin console: {out!r}")
+            b.expect(r"cellmgr: cell work: update to .* confirmed", since, 90)
+            switch(b, 1, "work")
+            out = sh(b, "cat /etc/cellar-release /persist-check", "u1")
+            if "work 2" not in out or f"keep-{st['token']}" not in out:
+                raise Fail(f"work after its update: {out!r}")
+            st["updated"] = True
+            return "slot a, confirmed after 5 s; /etc/cellar-release: work 2"
+        b.case("update of work from the admin console: its new image runs, confirmed, "
+               "its persistent file kept", update_work)
+
         def full_disk():
             switch(b, 1, "work")
             t0 = time.monotonic()
@@ -347,6 +386,17 @@ def boot4(report, timeout, tmp, Boot, Fail):
                 raise Fail(f"work's /persist-check: {out!r}")
             return f"/persist-check: keep-{st['token']}"
         b.case("work's file survived the reboot", work_kept)
+
+        def update_kept():
+            if not st.get("updated"):
+                raise Fail("the update in 4a did not happen")
+            fields = dict(l.split(": ", 1) for l in b.admin_cmd("status work").splitlines()
+                          if ": " in l)
+            out = sh(b, "cat /etc/cellar-release", "u2")
+            if fields.get("slot") != "a" or fields.get("version") != "2" or "work 2" not in out:
+                raise Fail(f"status: {fields} /etc/cellar-release: {out!r}")
+            return "status: slot a, version 2; /etc/cellar-release: work 2"
+        b.case("work's update survived the reboot (status: slot a, version 2)", update_kept)
 
         def personal_pristine():
             switch(b, 2, "personal")

@@ -134,6 +134,26 @@ static void test_bad_lines(void **state)
 	expect_refused(many, "list: unexpected argument 'list'");
 }
 
+/* update: its own form, as cellctl's; the image a path on the board. */
+static void test_update(void **state)
+{
+	(void)state;
+	expect_run("update work /data/images/work-2.erofs", "update", "work",
+		   "/data/images/work-2.erofs", NULL);
+	expect_run("cellctl update work /data/w.erofs --version 2 --verity ab12", "update", "work",
+		   "/data/w.erofs", "verity", "ab12", "version", "2", NULL);
+	expect_refused("update", "update: missing cell name (usage: update NAME IMAGE [--verity "
+				 "HASH] [--version TEXT])");
+	expect_refused("update work", "update: missing image file");
+	expect_refused("update work images/w.erofs",
+		       "update: the image must be an absolute path on the board");
+	expect_refused("update work /w.erofs --version", "update: --version needs a value");
+	expect_refused("update work /w.erofs --version 1 --version 2",
+		       "update: unexpected argument '--version'");
+	expect_refused("update work /w.erofs --json", "update: unexpected argument '--json'");
+	assert_non_null(strstr(admin_cmd_help(), "update NAME IMAGE"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +161,7 @@ int main(void)
 	    cmocka_unit_test(test_empty_and_help),
 	    cmocka_unit_test(test_exec_and_follow_refused),
 	    cmocka_unit_test(test_bad_lines),
+	    cmocka_unit_test(test_update),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
