@@ -401,6 +401,7 @@ static void teardown(struct mgr *m)
 		admin_close(m);
 		ctl_close(m);
 	}
+	gpu_fini(&m->gpu);
 	input_fini(m->input);
 	m->input = NULL;
 	console_detach(&m->console);
@@ -428,9 +429,13 @@ static void seat_setup(struct mgr *m)
 		m->input =
 		    input_init(&m->loop, &m->cells, &m->seat, &m->vt, m->state_dir, m->own_mntns);
 		vt_open(&m->vt);
-		if (m->input)
-			seat_add_class(&m->seat, &input_class, m->input);
 	}
+	/* A compositor's seat is enabled once its screen is (the VT), and
+	 * let go before its keys are (reverse order on the way back). */
+	gpu_init(&m->gpu, &m->loop, &m->seat, m->input, m->state_dir, m->own_mntns);
+	seat_add_class(&m->seat, &gpu_class, &m->gpu);
+	if (m->input)
+		seat_add_class(&m->seat, &input_class, m->input);
 	seat_add_class(&m->seat, &console_class, &m->console);
 }
 

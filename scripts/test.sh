@@ -11,6 +11,7 @@
 #   ctl          the control socket and cellctl against the real cellmgr
 #   attach       cellctl exec: a command lands in the cell's full context
 #   update       cellctl update: A/B slots, trial, rollback, kill -9 during an update
+#   seat         cellmgr as each gpu cell's seatd: Debian's libseat in three cells, enable/disable on a switch
 #   fault        kill -9 of cellmgr at random points, crash loop, corrupt reload, disk full, socket flood
 #   escape       every attack of the threat model from inside a cell, each must fail
 #   debian       Debian with systemd in a cell: boot, container interface, reboot, poweroff, stop
@@ -85,6 +86,7 @@ layer net-modes tests/integration/net-modes
 layer ctl tests/integration/ctl
 layer attach tests/integration/attach
 layer update tests/integration/update
+layer seat tests/integration/seat
 layer fault tests/fault/run
 layer escape tests/escape/run
 layer debian tests/integration/debian

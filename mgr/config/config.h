@@ -53,9 +53,10 @@
 #define CELL_DEFAULT_CGROUPS_MAX 4096u
 #define CELL_CGROUPS_MAX 65536u
 
-/* devices = display input */
+/* devices = display input gpu */
 #define CELL_DEV_DISPLAY 0x1u /* owns a VT: its tty1, its screen */
 #define CELL_DEV_INPUT 0x2u   /* gets copies of the input devices */
+#define CELL_DEV_GPU 0x4u     /* a compositor's seat: /run/seatd.sock (seat/gpu.c) */
 #define CELL_VT_MAX 63	      /* the kernel's MAX_NR_CONSOLES */
 
 #define HOST_DEFAULT_HOSTNAME "cellar"

@@ -205,7 +205,8 @@ static const char *set_devices(struct cell_config *c, const char *value, int arg
 	static const struct {
 		const char *name;
 		unsigned bit;
-	} words[] = {{"display", CELL_DEV_DISPLAY}, {"input", CELL_DEV_INPUT}};
+	} words[] = {
+	    {"display", CELL_DEV_DISPLAY}, {"input", CELL_DEV_INPUT}, {"gpu", CELL_DEV_GPU}};
 	unsigned mask = 0;
 
 	for (const char *s = value; *s;) {
@@ -226,8 +227,8 @@ static const char *set_devices(struct cell_config *c, const char *value, int arg
 				break;
 		if (i == sizeof(words) / sizeof(words[0])) {
 			snprintf(hint, HINT_MAX,
-				 "(unknown device '%s%s': expected display and/or input, separated "
-				 "by spaces)",
+				 "(unknown device '%s%s': expected display, input and/or gpu, "
+				 "separated by spaces)",
 				 shown, n < sizeof(word) ? "" : "...");
 			return hint;
 		}
@@ -237,6 +238,15 @@ static const char *set_devices(struct cell_config *c, const char *value, int arg
 		}
 		mask |= words[i].bit;
 		s += n;
+	}
+	/* A compositor's screen and keys come through its seat: gpu alone
+	 * would be a seat with nothing on it. */
+	if ((mask & CELL_DEV_GPU) &&
+	    (mask & (CELL_DEV_DISPLAY | CELL_DEV_INPUT)) != (CELL_DEV_DISPLAY | CELL_DEV_INPUT)) {
+		snprintf(hint, HINT_MAX,
+			 "(gpu needs display and input too: a compositor's screen "
+			 "and keys come through its seat)");
+		return hint;
 	}
 	c->devices = mask;
 	return NULL;

@@ -214,6 +214,9 @@ static int drv_start(void *ctx, struct cell *c)
 	c->pty_slave = s.pty_slave;
 	c->notify = s.notify;
 	c->shim_is_child = true;
+	/* What needs its processes (a compositor's socket): at once, before
+	 * its init can have come far. */
+	seat_cell_running(&m->seat, c);
 	if ((r = loop_add_fd(&m->loop, &c->w_errpipe, c->errpipe, EPOLLIN, on_errpipe, m)) < 0 ||
 	    (r = watch(m, c)) < 0) {
 		/* The cell runs but cannot be supervised: end it now. */
@@ -284,6 +287,7 @@ bool cell_run_adopt(struct mgr *m, struct cell *c)
 	    idmap_get(&m->idmap, c->cfg.name, &base, &is_new) == 0)
 		c->root_uid = base;
 	vt_assign(&m->vt, c);
+	seat_cell_running(&m->seat, c);
 	if (c->console_file.fd < 0)
 		consolelog_open(&c->console_file, m->state_dir, c->cfg.name,
 				CONSOLELOG_CAP_DEFAULT);

@@ -421,3 +421,20 @@ static void copy_unbind_running(struct input *in, struct copy *k)
 		in_cell_dev(in, k, false);
 	k->bound = false;
 }
+
+int input_open_copy(struct input *in, const struct cell *c, unsigned slot)
+{
+	int fd;
+
+	if (!in)
+		return -ENOENT;
+	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++) {
+		struct copy *k = &in->copies[i];
+
+		if (!k->used || k->cell != c || k->src->slot != slot)
+			continue;
+		fd = open(k->node, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+		return fd < 0 ? neg_errno() : fd;
+	}
+	return -ENOENT;
+}

@@ -39,6 +39,10 @@ extern const struct seat_class input_class;
 struct input *input_init(struct loop *loop, struct cells *cells, struct seat *seat, struct vt *vt,
 			 const char *state_dir, int own_mntns);
 
+/* A new fd of cell c's copy of the source in slot (its /dev/input/event
+ * slot), for its compositor's seat (gpu.c): -ENOENT when it has none. */
+int input_open_copy(struct input *in, const struct cell *c, unsigned slot);
+
 /* Releases everything (copies, grabs).  Safe with NULL. */
 void input_fini(struct input *in);
 

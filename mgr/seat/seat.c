@@ -242,6 +242,13 @@ int seat_cell_bind(struct seat *s, struct cell *c, struct seat_bind *b)
 	return 0;
 }
 
+void seat_cell_running(struct seat *s, struct cell *c)
+{
+	for (unsigned i = 0; i < s->n_classes; i++)
+		if (s->classes[i].cls->running)
+			s->classes[i].cls->running(s->classes[i].priv, c);
+}
+
 /* A walk that involves c stops involving it. */
 static void forget_in_walk(struct seat *s, struct cell *c)
 {

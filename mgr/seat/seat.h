@@ -61,6 +61,9 @@ struct seat_class {
 	 * SEAT_PENDING to wait one more grace, else the step is over. */
 	int (*override)(void *priv, struct cell *c, unsigned attempt);
 	unsigned grace_ms;
+	/* c's processes exist (its init started, or it was adopted): what
+	 * needs a running cell (a socket in its /run). */
+	void (*running)(void *priv, struct cell *c);
 	/* c's run ended: what was bound for it goes (its copies, its VT
 	 * node back to the host). */
 	void (*release)(void *priv, struct cell *c);
@@ -114,6 +117,8 @@ void seat_step_done(struct seat *s, const struct seat_class *cls);
 
 /* A cell starts: every class binds its nodes (see seat_bind). */
 int seat_cell_bind(struct seat *s, struct cell *c, struct seat_bind *b);
+/* c's processes exist: its classes' running hooks. */
+void seat_cell_running(struct seat *s, struct cell *c);
 /* c's run ended: its classes release it; when it was in front and does
  * not come back soon, the front goes to the next running display cell. */
 void seat_cell_ended(struct seat *s, struct cell *c, bool back_soon);

@@ -410,12 +410,16 @@ static void test_devices_and_vt(void **state)
 		const char *line;
 		const char *want;
 	} bad[] = {
-	    {"devices = screen", "'screen' (unknown device 'screen': expected display and/or "
-				 "input, separated by spaces)"},
+	    {"devices = screen", "'screen' (unknown device 'screen': expected display, input "
+				 "and/or gpu, separated by spaces)"},
 	    {"devices = display,input", "'display,input' (unknown device 'display,input': "
-					"expected display and/or input, separated by spaces)"},
-	    {"devices = Display", "'Display' (unknown device 'Display': expected display "
-				  "and/or input, separated by spaces)"},
+					"expected display, input and/or gpu, separated by spaces)"},
+	    {"devices = Display", "'Display' (unknown device 'Display': expected display, "
+				  "input and/or gpu, separated by spaces)"},
+	    {"devices = gpu", "'gpu' (gpu needs display and input too: a compositor's screen "
+			      "and keys come through its seat)"},
+	    {"devices = display gpu", "'display gpu' (gpu needs display and input too: a "
+				      "compositor's screen and keys come through its seat)"},
 	    {"devices = display input display", "'display input display' (device 'display' "
 						"named twice)"},
 	    {"vt = 0", NULL},

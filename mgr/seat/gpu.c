@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: MIT
+/* A compositor's seat: cellmgr as each gpu cell's seatd (gpu.h). */
+#include "gpu.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/input.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cell.h"
+#include "fdpass.h"
+#include "input.h"
+#include "log.h"
+#include "mountutil.h"
+#include "seat.h"
+
+#define SOCKET_NAME "seatd.sock"
+#define SEAT_NAME "seat0"
+
+void gpu_init(struct gpu *g, struct loop *loop, struct seat *seat, struct input *input,
+	      const char *state_dir, int own_mntns)
+{
+	memset(g, 0, sizeof(*g));
+	g->loop = loop;
+	g->seat = seat;
+	g->input = input;
+	g->state_dir = state_dir;
+	g->own_mntns = own_mntns;
+	for (unsigned i = 0; i < GPU_CELLS_MAX; i++) {
+		g->cells[i].listen_fd = -1;
+		loop_fd_init(&g->cells[i].w_listen);
+	}
+}
+
+static struct gpu_cell *find(struct gpu *g, const struct cell *c)
+{
+	for (unsigned i = 0; i < GPU_CELLS_MAX; i++)
+		if (g->cells[i].c == c)
+			return &g->cells[i];
+	return NULL;
+}
+
+/* ---- a client ---------------------------------------------------------- */
+
+static void send_msg(struct gpu_client *cl, const void *msg, size_t len)
+{
+	/* A client that does not read its seat loses it: a message is a few
+	 * bytes, the socket buffer holds thousands. */
+	if (send(cl->fd, msg, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_errno(neg_errno(), "gpu: cell %s: seat client: send", cl->gc->c->cfg.name);
+}
+
+static void send_empty(struct gpu_client *cl, uint16_t opcode)
+{
+	unsigned char msg[SEATD_MSG_MAX];
+
+	send_msg(cl, msg, seatd_encode_empty(msg, opcode));
+}
+
+static void send_error(struct gpu_client *cl, int err)
+{
+	unsigned char msg[SEATD_MSG_MAX];
+
+	send_msg(cl, msg, seatd_encode_error(msg, err));
+}
+
+/* What the client opened goes dead for it too (the same open file):
+ * EVIOCREVOKE on evdev, as seatd does. */
+static void revoke_all(struct gpu_client *cl)
+{
+	for (unsigned i = 0; i < GPU_DEVICES_MAX; i++) {
+		if (cl->dev[i].fd < 0)
+			continue;
+		if (ioctl(cl->dev[i].fd, EVIOCREVOKE, NULL) < 0)
+			log_errno(neg_errno(), "gpu: cell %s: revoke %s", cl->gc->c->cfg.name,
+				  cl->dev[i].path);
+		close(cl->dev[i].fd);
+		cl->dev[i].fd = -1;
+	}
+}
+
+static void client_close(struct gpu_client *cl)
+{
+	struct gpu_cell *gc = cl->gc;
+
+	if (cl->fd < 0)
+		return;
+	revoke_all(cl);
+	loop_remove_fd(gc->g->loop, &cl->w);
+	close(cl->fd);
+	cl->fd = -1;
+	cl->opened = cl->enabled = cl->disabling = false;
+}
+
+/* A back step waits for every client told to let go; the last one's
+ * acknowledgement (or its going away) ends it. */
+static void check_settled(struct gpu_cell *gc)
+{
+	if (!gc->pending)
+		return;
+	for (unsigned i = 0; i < GPU_CLIENTS_MAX; i++)
+		if (gc->clients[i].fd >= 0 && gc->clients[i].disabling)
+			return;
+	gc->pending = false;
+	seat_step_done(gc->g->seat, &gpu_class);
+}
+
+/* /dev/input/eventN: the cell's own copy of source N; nothing else. */
+static void open_device(struct gpu_client *cl, const char *path)
+{
+	unsigned char msg[SEATD_MSG_MAX];
+	unsigned slot, i;
+	char tail;
+	int fd;
+
+	if (!cl->enabled) {
+		send_error(cl, EPERM);
+		return;
+	}
+	/* NOLINTNEXTLINE(cert-err34-c): the %c says whether more follows. */
+	if (sscanf(path, "/dev/input/event%u%c", &slot, &tail) != 1) {
+		log_info("gpu: cell %s: refused to open %s (only its input copies)",
+			 cl->gc->c->cfg.name, path);
+		send_error(cl, path[0] == '/' && !strncmp(path, "/dev/dri/", 9) ? ENODEV : EACCES);
+		return;
+	}
+	for (i = 0; i < GPU_DEVICES_MAX && cl->dev[i].fd >= 0; i++)
+		;
+	fd = i < GPU_DEVICES_MAX ? input_open_copy(cl->gc->g->input, cl->gc->c, slot) : -EMFILE;
+	if (fd < 0) {
+		send_error(cl, -fd);
+		return;
+	}
+	cl->dev[i].fd = fd;
+	cl->dev[i].id = ++cl->next_id;
+	snprintf(cl->dev[i].path, sizeof(cl->dev[i].path), "%s", path);
+	if (fdpass_send(cl->fd, msg, seatd_encode_device_opened(msg, cl->dev[i].id), &fd, 1,
+			MSG_DONTWAIT) < 0) {
+		close(fd);
+		cl->dev[i].fd = -1;
+	}
+}
+
+static void close_device(struct gpu_client *cl, int id)
+{
+	for (unsigned i = 0; i < GPU_DEVICES_MAX; i++)
+		if (cl->dev[i].fd >= 0 && cl->dev[i].id == id) {
+			close(cl->dev[i].fd);
+			cl->dev[i].fd = -1;
+			send_empty(cl, SEATD_DEVICE_CLOSED);
+			return;
+		}
+	send_error(cl, EBADF);
+}
+
+static void on_message(struct gpu_client *cl, const struct seatd_msg *m)
+{
+	unsigned char msg[SEATD_MSG_MAX];
+
+	switch (m->opcode) {
+	case SEATD_OPEN_SEAT:
+		cl->opened = true;
+		send_msg(cl, msg, seatd_encode_seat_opened(msg, SEAT_NAME));
+		if (cl->gc->front) {
+			cl->enabled = true;
+			send_empty(cl, SEATD_ENABLE);
+		}
+		break;
+	case SEATD_CLOSE_SEAT:
+		revoke_all(cl);
+		cl->opened = cl->enabled = cl->disabling = false;
+		send_empty(cl, SEATD_SEAT_CLOSED);
+		check_settled(cl->gc);
+		break;
+	case SEATD_OPEN_DEVICE: open_device(cl, m->path); break;
+	case SEATD_CLOSE_DEVICE: close_device(cl, m->device_id); break;
+	case SEATD_DISABLE_SEAT:
+		if (!cl->disabling) {
+			send_error(cl, EINVAL);
+			break;
+		}
+		revoke_all(cl);
+		cl->disabling = cl->enabled = false;
+		check_settled(cl->gc);
+		break;
+	case SEATD_SWITCH_SESSION:
+		/* The host owns the switch (its hotkeys, cellctl switch). */
+		send_error(cl, EPERM);
+		break;
+	case SEATD_PING: send_empty(cl, SEATD_PONG); break;
+	default: break;
+	}
+}
+
+static void on_client(struct loop_fd *w, uint32_t events, void *data)
+{
+	struct gpu_client *cl = container_of(w, struct gpu_client, w);
+	struct gpu_cell *gc = cl->gc;
+	struct seatd_msg m;
+	ssize_t n, used;
+
+	n = recv(cl->fd, cl->in + cl->in_len, sizeof(cl->in) - cl->in_len, MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+		client_close(cl);
+		check_settled(gc);
+		return;
+	}
+	if (n < 0)
+		return;
+	cl->in_len += (size_t)n;
+	while ((used = seatd_decode(cl->in, cl->in_len, &m)) > 0) {
+		on_message(cl, &m);
+		if (cl->fd < 0)
+			return;
+		memmove(cl->in, cl->in + used, cl->in_len - (size_t)used);
+		cl->in_len -= (size_t)used;
+	}
+	if (used < 0) {
+		log_warn("gpu: cell %s: a seat client sent a malformed message: dropped",
+			 gc->c->cfg.name);
+		client_close(cl);
+		check_settled(gc);
+	}
+}
+
+static void on_connection(struct loop_fd *w, uint32_t events, void *data)
+{
+	struct gpu_cell *gc = container_of(w, struct gpu_cell, w_listen);
+	struct gpu_client *cl = NULL;
+	int fd = accept4(gc->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	for (unsigned i = 0; i < GPU_CLIENTS_MAX && !cl; i++)
+		if (gc->clients[i].fd < 0)
+			cl = &gc->clients[i];
+	if (!cl) {
+		close(fd); /* a flood of clients loses the newest */
+		return;
+	}
+	memset(cl, 0, sizeof(*cl));
+	cl->gc = gc;
+	cl->fd = -1;
+	for (unsigned i = 0; i < GPU_DEVICES_MAX; i++)
+		cl->dev[i].fd = -1;
+	if (loop_add_fd(gc->g->loop, &cl->w, fd, EPOLLIN, on_client, NULL) < 0) {
+		close(fd);
+		cl->fd = -1;
+		return;
+	}
+	cl->fd = fd;
+}
+
+/* ---- the socket in the cell ------------------------------------------- */
+
+/*
+ * The cell's /run is the tmpfs cellmgr mounted there (rootfs.c), seen
+ * from the mount namespace its shim built the root in, never through a
+ * path of the cell's (evcopy.c does the same for hot-plugged devices).
+ * The socket is bound by name in that directory: an entry the cell put
+ * there first (a socket, a symlink) makes the bind fail, and only this
+ * cell's seat is then missing.
+ */
+static int open_run(struct gpu *g, const struct cell *c)
+{
+	char path[PATH_MAX];
+	struct statfs sfs;
+	int root, run;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/cells/%s/root", g->state_dir, c->cfg.name) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	root = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (root < 0)
+		return neg_errno();
+	run = dir_open_beneath(root, "run", false);
+	close(root);
+	if (run >= 0 && (fstatfs(run, &sfs) < 0 || sfs.f_type != TMPFS_MAGIC)) {
+		close(run);
+		return -EXDEV;
+	}
+	return run;
+}
+
+/* Any user of the cell may ask for the seat (as seatd's socket lets its
+ * group), the cell's root owns it.  The mode comes from the umask at
+ * bind: chmod by name would follow a symlink the cell put there since,
+ * from cellmgr's root; the owner is set without following one. */
+static int bind_socket(int fd, int run, const struct cell *c)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = SOCKET_NAME};
+	mode_t old = umask(0111);
+	int r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+
+	umask(old);
+	if (r < 0 || listen(fd, 8) < 0 ||
+	    fchownat(run, SOCKET_NAME, c->root_uid, c->root_uid, AT_SYMLINK_NOFOLLOW) < 0)
+		return neg_errno();
+	return 0;
+}
+
+static int make_socket(struct gpu *g, const struct cell *c)
+{
+	int run, fd = -1, r, back;
+
+	if (c->shim_pidfd < 0)
+		return -ESRCH;
+	if (setns(c->shim_pidfd, CLONE_NEWNS) < 0)
+		return neg_errno();
+	run = open_run(g, c);
+	r = run;
+	if (run >= 0) {
+		/* A socket is bound by path: from inside the directory, by name. */
+		back = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		r = fd < 0 || back < 0 || fchdir(run) < 0 ? neg_errno() : 0;
+		if (r == 0) {
+			/* A leftover of an earlier cellmgr's (adoption), or the
+			 * cell's own squatter: the cell's /run is the cell's. */
+			unlinkat(run, SOCKET_NAME, 0);
+			r = bind_socket(fd, run, c);
+		}
+		if (back >= 0) {
+			if (fchdir(back) < 0)
+				r = r ? r : neg_errno();
+			close(back);
+		}
+		close(run);
+	}
+	if (setns(g->own_mntns, CLONE_NEWNS) < 0) /* cellmgr would act from the cell's tree */
+		log_fatal(neg_errno(), "gpu: back to cellmgr's mount namespace");
+	if (r < 0) {
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* ---- the class --------------------------------------------------------- */
+
+static void cell_close(struct gpu_cell *gc)
+{
+	for (unsigned i = 0; i < GPU_CLIENTS_MAX; i++)
+		client_close(&gc->clients[i]);
+	if (gc->listen_fd >= 0) {
+		loop_remove_fd(gc->g->loop, &gc->w_listen);
+		close(gc->listen_fd);
+	}
+	gc->listen_fd = -1;
+	gc->c = NULL;
+	gc->front = gc->pending = false;
+}
+
+/* running: the cell's processes exist (started or adopted): its socket. */
+static void gpu_running(void *priv, struct cell *c)
+{
+	struct gpu *g = priv;
+	struct gpu_cell *gc;
+	int fd;
+
+	if (!(c->cfg.devices & CELL_DEV_GPU))
+		return;
+	if ((gc = find(g, c)))
+		cell_close(gc);
+	else if (!(gc = find(g, NULL))) {
+		log_error("gpu: cell %s: more than %d cells with gpu: no seat for it", c->cfg.name,
+			  GPU_CELLS_MAX);
+		return;
+	}
+	fd = make_socket(g, c);
+	if (fd < 0) {
+		log_errno(fd, "gpu: cell %s: /run/" SOCKET_NAME, c->cfg.name);
+		return;
+	}
+	gc->g = g;
+	gc->c = c;
+	gc->front = seat_front(g->seat) == c;
+	for (unsigned i = 0; i < GPU_CLIENTS_MAX; i++) {
+		gc->clients[i].fd = -1;
+		gc->clients[i].gc = gc;
+		loop_fd_init(&gc->clients[i].w);
+	}
+	if (loop_add_fd(g->loop, &gc->w_listen, fd, EPOLLIN, on_connection, NULL) < 0) {
+		close(fd);
+		gc->c = NULL;
+		return;
+	}
+	gc->listen_fd = fd;
+	log_info("gpu: cell %s: its seat on /run/" SOCKET_NAME, c->cfg.name);
+}
+
+static int gpu_front(void *priv, struct cell *c)
+{
+	struct gpu_cell *gc = find(priv, c);
+
+	if (!gc)
+		return 0;
+	gc->front = true;
+	for (unsigned i = 0; i < GPU_CLIENTS_MAX; i++) {
+		struct gpu_client *cl = &gc->clients[i];
+
+		if (cl->fd >= 0 && cl->opened && !cl->enabled) {
+			cl->enabled = true;
+			cl->disabling = false;
+			send_empty(cl, SEATD_ENABLE);
+		}
+	}
+	return 0;
+}
+
+static int gpu_back(void *priv, struct cell *c)
+{
+	struct gpu_cell *gc = find(priv, c);
+	bool wait = false;
+
+	if (!gc)
+		return 0;
+	gc->front = false;
+	for (unsigned i = 0; i < GPU_CLIENTS_MAX; i++) {
+		struct gpu_client *cl = &gc->clients[i];
+
+		if (cl->fd >= 0 && cl->enabled) {
+			cl->disabling = true;
+			send_empty(cl, SEATD_DISABLE);
+			wait = true;
+		}
+	}
+	gc->pending = wait;
+	return wait ? SEAT_PENDING : 0;
+}
+
+/* A compositor that did not let go in time: its devices are revoked all
+ * the same, and the switch goes on. */
+static int gpu_override(void *priv, struct cell *c, unsigned attempt)
+{
+	struct gpu_cell *gc = find(priv, c);
+
+	if (!gc)
+		return 0;
+	for (unsigned i = 0; i < GPU_CLIENTS_MAX; i++) {
+		struct gpu_client *cl = &gc->clients[i];
+
+		if (cl->fd >= 0 && cl->disabling) {
+			log_warn(
+			    "gpu: cell %s: its compositor did not let go of the seat within %d "
+			    "ms: its devices revoked",
+			    c->cfg.name, GPU_GRACE_MS);
+			revoke_all(cl);
+			cl->disabling = cl->enabled = false;
+		}
+	}
+	gc->pending = false;
+	return 0;
+}
+
+static void gpu_release(void *priv, struct cell *c)
+{
+	struct gpu_cell *gc = find(priv, c);
+
+	if (gc)
+		cell_close(gc);
+}
+
+static bool gpu_present(void *priv)
+{
+	for (unsigned i = 0; i < GPU_CELLS_MAX; i++)
+		if (((struct gpu *)priv)->cells[i].c)
+			return true;
+	return false;
+}
+
+const struct seat_class gpu_class = {
+    .name = "gpu",
+    .present = gpu_present,
+    .running = gpu_running,
+    .back = gpu_back,
+    .front = gpu_front,
+    .override = gpu_override,
+    .grace_ms = GPU_GRACE_MS,
+    .release = gpu_release,
+    .gone = gpu_release,
+};
+
+void gpu_fini(struct gpu *g)
+{
+	for (unsigned i = 0; i < GPU_CELLS_MAX; i++)
+		if (g->cells[i].c)
+			cell_close(&g->cells[i]);
+}
