@@ -208,19 +208,10 @@ static const char *set_devices(struct cell_config *c, const char *value, int arg
 	} words[] = {
 	    {"display", CELL_DEV_DISPLAY}, {"input", CELL_DEV_INPUT}, {"gpu", CELL_DEV_GPU}};
 	unsigned mask = 0;
+	char word[32], shown[32];
+	size_t n, i;
 
-	for (const char *s = value; *s;) {
-		char word[32], shown[32];
-		size_t n = 0, i;
-
-		while (*s == ' ' || *s == '\t')
-			s++;
-		while (s[n] && s[n] != ' ' && s[n] != '\t')
-			n++;
-		if (n == 0)
-			break;
-		snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) ? n : sizeof(word) - 1),
-			 s);
+	for (const char *s = value; config_next_word(&s, word, sizeof(word), &n);) {
 		printable(shown, sizeof(shown), word);
 		for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 			if (n < sizeof(word) && strcmp(word, words[i].name) == 0)
@@ -237,7 +228,6 @@ static const char *set_devices(struct cell_config *c, const char *value, int arg
 			return hint;
 		}
 		mask |= words[i].bit;
-		s += n;
 	}
 	/* A compositor's screen and keys come through its seat: gpu alone
 	 * would be a seat with nothing on it. */

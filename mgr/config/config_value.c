@@ -151,25 +151,34 @@ const char *parse_duration(unsigned *out, const char *value)
 	return NULL;
 }
 
+bool config_next_word(const char **s, char *word, size_t size, size_t *n)
+{
+	const char *p = *s;
+	size_t len = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	while (p[len] && p[len] != ' ' && p[len] != '\t')
+		len++;
+	if (len == 0)
+		return false;
+	snprintf(word, size, "%.*s", (int)(len < size ? len : size - 1), p);
+	*n = len;
+	*s = p + len;
+	return true;
+}
+
 /* caps_drop, caps_keep: capability names separated by blanks; may be empty. */
 const char *parse_caps(uint64_t *out, const char *value, char *hint)
 {
 	uint64_t mask = 0;
 
-	for (const char *s = value; *s;) {
-		char word[32], shown[32];
-		size_t n = 0;
-		int cap;
+	char word[32], shown[32];
+	size_t n;
 
-		while (*s == ' ' || *s == '\t')
-			s++;
-		while (s[n] && s[n] != ' ' && s[n] != '\t')
-			n++;
-		if (n == 0)
-			break;
-		snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) ? n : sizeof(word) - 1),
-			 s);
-		cap = n < sizeof(word) ? capability_parse(word) : -EINVAL;
+	for (const char *s = value; config_next_word(&s, word, sizeof(word), &n);) {
+		int cap = n < sizeof(word) ? capability_parse(word) : -EINVAL;
+
 		printable(shown, sizeof(shown), word);
 		if (cap < 0) {
 			snprintf(hint, HINT_MAX,
@@ -183,7 +192,6 @@ const char *parse_caps(uint64_t *out, const char *value, char *hint)
 			return hint;
 		}
 		mask |= UINT64_C(1) << cap;
-		s += n;
 	}
 	*out = mask;
 	return NULL;

@@ -26,6 +26,11 @@ const char *printable(char *dst, size_t size, const char *s);
 /* yes, true, on, 1: 1; no, false, off, 0: 0 (any case); else -EINVAL. */
 int parse_bool(const char *s);
 
+/* The next word of *s, blanks (space, tab) around it: into word (cut to
+ * size; *n its whole length, size or more when it was cut), *s past it.
+ * false at the end. */
+bool config_next_word(const char **s, char *word, size_t size, size_t *n);
+
 /* An absolute path (dst has PATH_MAX bytes). */
 bool copy_path(char *dst, const char *value);
 /* An absolute directory other than '/', without '.' or '..' components,
