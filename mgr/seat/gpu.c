@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cell.h"
+#include "drm.h"
 #include "fdpass.h"
 #include "input.h"
 #include "log.h"
@@ -26,6 +27,8 @@
 #include "seat.h"
 
 #define SOCKET_NAME "seatd.sock"
+#define CARD_PATH "/dev/dri/card0" /* the cell's name of its file of the card */
+#define DEV_CARD (-2)		   /* a device entry that is the cell's card */
 #define SEAT_NAME "seat0"
 
 void gpu_init(struct gpu *g, struct loop *loop, struct seat *seat, struct input *input,
@@ -37,10 +40,58 @@ void gpu_init(struct gpu *g, struct loop *loop, struct seat *seat, struct input 
 	g->input = input;
 	g->state_dir = state_dir;
 	g->own_mntns = own_mntns;
+	g->drm_own = g->drm_master = -1;
 	for (unsigned i = 0; i < GPU_CELLS_MAX; i++) {
-		g->cells[i].listen_fd = -1;
+		g->cells[i].listen_fd = g->cells[i].drm_fd = -1;
 		loop_fd_init(&g->cells[i].w_listen);
 	}
+}
+
+/* The card, at the first gpu cell: cellmgr's own file of it. */
+static void open_card(struct gpu *g)
+{
+	int fd;
+
+	if (g->drm_own >= 0 || g->card[0] == '-')
+		return;
+	if (drm_find_card(g->card, sizeof(g->card)) < 0) {
+		log_warn("gpu: no DRM card (/dev/dri/card*): compositors get no screen");
+		snprintf(g->card, sizeof(g->card), "-");
+		return;
+	}
+	fd = drm_open_card(g->card, -1);
+	if (fd < 0) {
+		log_errno(fd, "gpu: %s: compositors get no screen", g->card);
+		snprintf(g->card, sizeof(g->card), "-");
+		return;
+	}
+	g->drm_own = fd;
+	log_info("gpu: %s: its master goes to the front cell's compositor", g->card);
+}
+
+/* The cell's compositor lets go of the screen: master back to nobody,
+ * every CRTC off through cellmgr's own file, so that no frame of the
+ * background cell stays on the screen. */
+static void screen_back(struct gpu_cell *gc)
+{
+	struct gpu *g = gc->g;
+	int r;
+
+	if (gc->drm_fd < 0)
+		return;
+	if ((r = drm_drop_master(gc->drm_fd)) < 0 && r != -EINVAL)
+		log_errno(r, "gpu: cell %s: drop its DRM master", gc->c->cfg.name);
+	if (g->drm_master == gc->drm_fd)
+		g->drm_master = -1;
+	if (g->drm_own < 0)
+		return;
+	if ((r = drm_set_master(g->drm_own)) < 0) {
+		log_errno(r, "gpu: %s: master for the blank frame", g->card);
+		return;
+	}
+	if ((r = drm_blank(g->drm_own)) < 0)
+		log_errno(r, "gpu: %s: blank the screen", g->card);
+	drm_drop_master(g->drm_own);
 }
 
 static struct gpu_cell *find(struct gpu *g, const struct cell *c)
@@ -80,6 +131,10 @@ static void send_error(struct gpu_client *cl, int err)
 static void revoke_all(struct gpu_client *cl)
 {
 	for (unsigned i = 0; i < GPU_DEVICES_MAX; i++) {
+		if (cl->dev[i].fd == DEV_CARD) {
+			cl->dev[i].fd = -1; /* the card: its master is the cell's */
+			continue;
+		}
 		if (cl->dev[i].fd < 0)
 			continue;
 		if (ioctl(cl->dev[i].fd, EVIOCREVOKE, NULL) < 0)
@@ -113,7 +168,30 @@ static void check_settled(struct gpu_cell *gc)
 		if (gc->clients[i].fd >= 0 && gc->clients[i].disabling)
 			return;
 	gc->pending = false;
+	screen_back(gc);
 	seat_step_done(gc->g->seat, &gpu_class);
+}
+
+/* /dev/dri/card0: the cell's own file of the card (drm.h), which the
+ * kernel itself keeps from drawing unless it is master. */
+static void open_card_device(struct gpu_client *cl)
+{
+	unsigned char msg[SEATD_MSG_MAX];
+	unsigned i;
+	int fd = cl->gc->drm_fd;
+
+	for (i = 0; i < GPU_DEVICES_MAX && cl->dev[i].fd != -1; i++)
+		;
+	if (fd < 0 || i == GPU_DEVICES_MAX) {
+		send_error(cl, fd < 0 ? ENODEV : EMFILE);
+		return;
+	}
+	cl->dev[i].fd = DEV_CARD;
+	cl->dev[i].id = ++cl->next_id;
+	snprintf(cl->dev[i].path, sizeof(cl->dev[i].path), CARD_PATH);
+	if (fdpass_send(cl->fd, msg, seatd_encode_device_opened(msg, cl->dev[i].id), &fd, 1,
+			MSG_DONTWAIT) < 0)
+		cl->dev[i].fd = -1;
 }
 
 /* /dev/input/eventN: the cell's own copy of source N; nothing else. */
@@ -128,6 +206,10 @@ static void open_device(struct gpu_client *cl, const char *path)
 		send_error(cl, EPERM);
 		return;
 	}
+	if (!strcmp(path, CARD_PATH)) {
+		open_card_device(cl);
+		return;
+	}
 	/* NOLINTNEXTLINE(cert-err34-c): the %c says whether more follows. */
 	if (sscanf(path, "/dev/input/event%u%c", &slot, &tail) != 1) {
 		log_info("gpu: cell %s: refused to open %s (only its input copies)",
@@ -135,7 +217,7 @@ static void open_device(struct gpu_client *cl, const char *path)
 		send_error(cl, path[0] == '/' && !strncmp(path, "/dev/dri/", 9) ? ENODEV : EACCES);
 		return;
 	}
-	for (i = 0; i < GPU_DEVICES_MAX && cl->dev[i].fd >= 0; i++)
+	for (i = 0; i < GPU_DEVICES_MAX && cl->dev[i].fd != -1; i++)
 		;
 	fd = i < GPU_DEVICES_MAX ? input_open_copy(cl->gc->g->input, cl->gc->c, slot) : -EMFILE;
 	if (fd < 0) {
@@ -155,8 +237,9 @@ static void open_device(struct gpu_client *cl, const char *path)
 static void close_device(struct gpu_client *cl, int id)
 {
 	for (unsigned i = 0; i < GPU_DEVICES_MAX; i++)
-		if (cl->dev[i].fd >= 0 && cl->dev[i].id == id) {
-			close(cl->dev[i].fd);
+		if (cl->dev[i].fd != -1 && cl->dev[i].id == id) {
+			if (cl->dev[i].fd >= 0)
+				close(cl->dev[i].fd);
 			cl->dev[i].fd = -1;
 			send_empty(cl, SEATD_DEVICE_CLOSED);
 			return;
@@ -262,92 +345,6 @@ static void on_connection(struct loop_fd *w, uint32_t events, void *data)
 	cl->fd = fd;
 }
 
-/* ---- the socket in the cell ------------------------------------------- */
-
-/*
- * The cell's /run is the tmpfs cellmgr mounted there (rootfs.c), seen
- * from the mount namespace its shim built the root in, never through a
- * path of the cell's (evcopy.c does the same for hot-plugged devices).
- * The socket is bound by name in that directory: an entry the cell put
- * there first (a socket, a symlink) makes the bind fail, and only this
- * cell's seat is then missing.
- */
-static int open_run(struct gpu *g, const struct cell *c)
-{
-	char path[PATH_MAX];
-	struct statfs sfs;
-	int root, run;
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/cells/%s/root", g->state_dir, c->cfg.name) >=
-	    sizeof(path))
-		return -ENAMETOOLONG;
-	root = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (root < 0)
-		return neg_errno();
-	run = dir_open_beneath(root, "run", false);
-	close(root);
-	if (run >= 0 && (fstatfs(run, &sfs) < 0 || sfs.f_type != TMPFS_MAGIC)) {
-		close(run);
-		return -EXDEV;
-	}
-	return run;
-}
-
-/* Any user of the cell may ask for the seat (as seatd's socket lets its
- * group), the cell's root owns it.  The mode comes from the umask at
- * bind: chmod by name would follow a symlink the cell put there since,
- * from cellmgr's root; the owner is set without following one. */
-static int bind_socket(int fd, int run, const struct cell *c)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX, .sun_path = SOCKET_NAME};
-	mode_t old = umask(0111);
-	int r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
-
-	umask(old);
-	if (r < 0 || listen(fd, 8) < 0 ||
-	    fchownat(run, SOCKET_NAME, c->root_uid, c->root_uid, AT_SYMLINK_NOFOLLOW) < 0)
-		return neg_errno();
-	return 0;
-}
-
-static int make_socket(struct gpu *g, const struct cell *c)
-{
-	int run, fd = -1, r, back;
-
-	if (c->shim_pidfd < 0)
-		return -ESRCH;
-	if (setns(c->shim_pidfd, CLONE_NEWNS) < 0)
-		return neg_errno();
-	run = open_run(g, c);
-	r = run;
-	if (run >= 0) {
-		/* A socket is bound by path: from inside the directory, by name. */
-		back = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		r = fd < 0 || back < 0 || fchdir(run) < 0 ? neg_errno() : 0;
-		if (r == 0) {
-			/* A leftover of an earlier cellmgr's (adoption), or the
-			 * cell's own squatter: the cell's /run is the cell's. */
-			unlinkat(run, SOCKET_NAME, 0);
-			r = bind_socket(fd, run, c);
-		}
-		if (back >= 0) {
-			if (fchdir(back) < 0)
-				r = r ? r : neg_errno();
-			close(back);
-		}
-		close(run);
-	}
-	if (setns(g->own_mntns, CLONE_NEWNS) < 0) /* cellmgr would act from the cell's tree */
-		log_fatal(neg_errno(), "gpu: back to cellmgr's mount namespace");
-	if (r < 0) {
-		if (fd >= 0)
-			close(fd);
-		return r;
-	}
-	return fd;
-}
-
 /* ---- the class --------------------------------------------------------- */
 
 static void cell_close(struct gpu_cell *gc)
@@ -359,6 +356,11 @@ static void cell_close(struct gpu_cell *gc)
 		close(gc->listen_fd);
 	}
 	gc->listen_fd = -1;
+	if (gc->drm_fd >= 0)
+		close(gc->drm_fd); /* its master, if it had it, goes with it */
+	if (gc->g && gc->g->drm_master == gc->drm_fd)
+		gc->g->drm_master = -1;
+	gc->drm_fd = -1;
 	gc->c = NULL;
 	gc->front = gc->pending = false;
 }
@@ -379,7 +381,7 @@ static void gpu_running(void *priv, struct cell *c)
 			  GPU_CELLS_MAX);
 		return;
 	}
-	fd = make_socket(g, c);
+	fd = gpu_make_socket(g, c);
 	if (fd < 0) {
 		log_errno(fd, "gpu: cell %s: /run/" SOCKET_NAME, c->cfg.name);
 		return;
@@ -387,6 +389,15 @@ static void gpu_running(void *priv, struct cell *c)
 	gc->g = g;
 	gc->c = c;
 	gc->front = seat_front(g->seat) == c;
+	open_card(g);
+	gc->drm_fd = -1;
+	if (g->drm_own >= 0 && (gc->drm_fd = drm_open_card(g->card, g->drm_master)) < 0) {
+		log_errno(gc->drm_fd, "gpu: cell %s: open %s: no screen for it", c->cfg.name,
+			  g->card);
+		gc->drm_fd = -1;
+	}
+	if (gc->front && gc->drm_fd >= 0 && drm_set_master(gc->drm_fd) == 0)
+		g->drm_master = gc->drm_fd;
 	for (unsigned i = 0; i < GPU_CLIENTS_MAX; i++) {
 		gc->clients[i].fd = -1;
 		gc->clients[i].gc = gc;
@@ -408,6 +419,12 @@ static int gpu_front(void *priv, struct cell *c)
 	if (!gc)
 		return 0;
 	gc->front = true;
+	if (gc->drm_fd >= 0) {
+		if (drm_set_master(gc->drm_fd) < 0)
+			log_errno(neg_errno(), "gpu: cell %s: DRM master", c->cfg.name);
+		else
+			gc->g->drm_master = gc->drm_fd;
+	}
 	for (unsigned i = 0; i < GPU_CLIENTS_MAX; i++) {
 		struct gpu_client *cl = &gc->clients[i];
 
@@ -438,6 +455,8 @@ static int gpu_back(void *priv, struct cell *c)
 		}
 	}
 	gc->pending = wait;
+	if (!wait)
+		screen_back(gc);
 	return wait ? SEAT_PENDING : 0;
 }
 
@@ -462,6 +481,7 @@ static int gpu_override(void *priv, struct cell *c, unsigned attempt)
 		}
 	}
 	gc->pending = false;
+	screen_back(gc);
 	return 0;
 }
 
@@ -498,4 +518,7 @@ void gpu_fini(struct gpu *g)
 	for (unsigned i = 0; i < GPU_CELLS_MAX; i++)
 		if (g->cells[i].c)
 			cell_close(&g->cells[i]);
+	if (g->drm_own >= 0)
+		close(g->drm_own);
+	g->drm_own = -1;
 }

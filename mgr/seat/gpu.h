@@ -15,8 +15,12 @@
  *   of its /dev); the host's devices and other cells' never; switching
  *   sessions from a cell is refused (the host owns the hotkeys).
  *
- * DRM master handover (the card opened by cellmgr, passed as
- * /dev/dri/card0) is the next step of issue 15: docs/devices.md.
+ * - the screen (drm.c): cellmgr opens the DRM card once per gpu cell and
+ *   passes that file as the cell's /dev/dri/card0 (no cell has the node);
+ *   the front cell's file is DRM master, the kernel's own arbiter.  On
+ *   the way back (after the acknowledgement, or the override) its master
+ *   is dropped and every CRTC turned off through cellmgr's own file, so
+ *   no frame of a background cell stays on the screen.
  */
 #ifndef CELLAR_GPU_H
 #define CELLAR_GPU_H
@@ -60,6 +64,7 @@ struct gpu_cell {
 	struct loop_fd w_listen;
 	bool front;
 	bool pending; /* its back step waits for acknowledgements */
+	int drm_fd;   /* its file of the card, master while in front; -1: none */
 	struct gpu_client clients[GPU_CLIENTS_MAX];
 };
 
@@ -69,10 +74,17 @@ struct gpu {
 	struct input *input; /* the cells' input copies, or NULL (no board) */
 	const char *state_dir;
 	int own_mntns;
+	char card[32];	/* the DRM card, "" without one */
+	int drm_own;	/* cellmgr's own file of it (blanking), or -1 */
+	int drm_master; /* the cell's file that is master now, or -1 */
 	struct gpu_cell cells[GPU_CELLS_MAX];
 };
 
 extern const struct seat_class gpu_class;
+
+/* gpusock.c: the listening socket /run/seatd.sock in cell c's /run, or a
+ * negative errno. */
+int gpu_make_socket(struct gpu *g, const struct cell *c);
 
 void gpu_init(struct gpu *g, struct loop *loop, struct seat *seat, struct input *input,
 	      const char *state_dir, int own_mntns);

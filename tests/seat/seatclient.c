@@ -8,7 +8,12 @@
  *   open PATH: ok          open PATH: error ERRNO-NAME
  *   revoked PATH           (a read of an opened device fails with ENODEV)
  * On enable it opens each PATH of --open; on disable it acknowledges
- * (libseat_disable_seat), or not with --no-ack.
+ * (libseat_disable_seat), or not with --no-ack.  With a DRM card among the
+ * paths it also says, whenever that changes, whether its file of the card
+ * is master (a master-only ioctl, SETCRTC turning the first CRTC off,
+ * works: "drm master: yes|no"), and on disable it tries to take master
+ * back itself ("set master: ok|error ERRNO-NAME"), as a hostile
+ * compositor would.
  */
 #define _GNU_SOURCE 1 /* strerrorname_np */
 #include <errno.h>
@@ -18,7 +23,49 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+/* From the kernel's include/uapi/drm (no libdrm in the cell). */
+struct card_res {
+	uint64_t fb_id_ptr, crtc_id_ptr, connector_id_ptr, encoder_id_ptr;
+	uint32_t count_fbs, count_crtcs, count_connectors, count_encoders;
+	uint32_t min_width, max_width, min_height, max_height;
+};
+struct crtc {
+	uint64_t set_connectors_ptr;
+	uint32_t count_connectors, crtc_id, fb_id, x, y, gamma_size, mode_valid;
+	unsigned char mode[68];
+};
+#define SET_MASTER _IO('d', 0x1e)
+#define GETRESOURCES _IOWR('d', 0xA0, struct card_res)
+#define SETCRTC _IOWR('d', 0xA2, struct crtc)
+
+static int card = -1, last_master = -1;
+static bool steal; /* disabled: take master back once it is gone */
+
+/* Whether the card's file is master now: SETCRTC is master-only. */
+static int is_master(void)
+{
+	uint32_t ids[8];
+	struct card_res res = {.crtc_id_ptr = (uint64_t)(uintptr_t)ids, .count_crtcs = 8};
+	struct crtc c = {0};
+
+	if (ioctl(card, GETRESOURCES, &res) < 0 || res.count_crtcs == 0)
+		return -1;
+	c.crtc_id = ids[0];
+	return ioctl(card, SETCRTC, &c) == 0 ? 1 : 0;
+}
+
+static void report_master(void)
+{
+	int m = card >= 0 ? is_master() : -1;
+
+	if (m >= 0 && m != last_master)
+		printf("drm master: %s\n", m ? "yes" : "no");
+	last_master = m;
+}
 
 static bool ack = true;
 static const char *paths[8];
@@ -37,6 +84,10 @@ static void on_enable(struct libseat *seat, void *data)
 		}
 		fds[i] = fd;
 		printf("open %s: ok\n", paths[i]);
+		if (!strncmp(paths[i], "/dev/dri/card", 13)) {
+			card = fd;
+			fds[i] = 0; /* not an input device: no revoke to watch */
+		}
 	}
 	fflush(stdout);
 }
@@ -45,6 +96,7 @@ static void on_disable(struct libseat *seat, void *data)
 {
 	(void)data;
 	printf("disabled\n");
+	steal = card >= 0;
 	if (ack) {
 		libseat_disable_seat(seat);
 		printf("acked\n");
@@ -74,11 +126,20 @@ int main(int argc, char **argv)
 	for (;;) {
 		struct pollfd p = {.fd = libseat_get_fd(seat), .events = POLLIN};
 
-		if (poll(&p, 1, 500) < 0 && errno != EINTR)
+		if (poll(&p, 1, 200) < 0 && errno != EINTR)
 			return 1;
 		if (libseat_dispatch(seat, 0) < 0) {
 			printf("dispatch: error %s\n", strerrorname_np(errno));
 			return 1;
+		}
+		report_master();
+		if (steal && last_master == 0) {
+			steal = false;
+			if (ioctl(card, SET_MASTER, 0) == 0)
+				printf("set master: ok\n");
+			else
+				printf("set master: error %s\n", strerrorname_np(errno));
+			last_master = -1; /* and say where that left it */
 		}
 		for (int i = 0; i < n_paths; i++) {
 			char buf[64];

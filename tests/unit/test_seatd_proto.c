@@ -17,7 +17,8 @@ static size_t msg(unsigned char *out, uint16_t op, const void *body, uint16_t si
 {
 	memcpy(out, &op, 2);
 	memcpy(out + 2, &size, 2);
-	memcpy(out + 4, body, size);
+	if (size)
+		memcpy(out + 4, body, size);
 	return 4u + size;
 }
 
