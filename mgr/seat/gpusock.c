@@ -101,4 +101,3 @@ int gpu_make_socket(struct gpu *g, const struct cell *c)
 	}
 	return fd;
 }
-
