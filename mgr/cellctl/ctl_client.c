@@ -3,6 +3,7 @@
 #include "ctl_client.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -84,22 +85,20 @@ ssize_t ctl_client_call(const char *path, unsigned n, const char *const fields[]
 	return got;
 }
 
-ssize_t ctl_client_call_held(const char *path, unsigned n, const char *const fields[], char *reply,
-			     size_t cap, int *fd_out)
+#define CALL_BUSY (-2)
+
+/* One connection, one request, one reply.  CALL_BUSY when cellmgr turned
+ * the connection away before reading the request (every slot taken). */
+static ssize_t call_once(const char *path, const char *msg, size_t len, char *reply, size_t cap,
+			 int *fd_out)
 {
-	char msg[CTL_REQUEST_MAX];
-	ssize_t len, got;
+	ssize_t got;
 	int fd;
 
-	len = ctl_request_encode(msg, sizeof(msg), n, fields);
-	if (len < 0) {
-		fprintf(stderr, "cellctl: request too long\n");
-		return -1;
-	}
 	fd = ctl_client_connect(path);
 	if (fd < 0)
 		return -1;
-	if (send(fd, msg, (size_t)len, MSG_NOSIGNAL) < 0) {
+	if (send(fd, msg, len, MSG_NOSIGNAL) < 0) {
 		fprintf(stderr, "cellctl: send: %s\n", strerror(errno));
 		close(fd);
 		return -1;
@@ -123,6 +122,8 @@ ssize_t ctl_client_call_held(const char *path, unsigned n, const char *const fie
 		*fd_out = fd;
 		return got - 3;
 	}
+	if (strcmp(reply, CTL_BUSY_REPLY) == 0)
+		return CALL_BUSY;
 	if (got >= 7 && memcmp(reply, "error: ", 7) == 0)
 		ctl_client_print_errors(reply, (size_t)got);
 	else if (got == 0)
@@ -130,6 +131,34 @@ ssize_t ctl_client_call_held(const char *path, unsigned n, const char *const fie
 	else
 		fprintf(stderr, "cellctl: malformed reply from cellmgr\n");
 	return -1;
+}
+
+/* "busy" is only ever said before the request is read, so the request is
+ * sent again: after 10, 20, 40 ... 640 ms (CTL_BUSY_RETRIES). */
+ssize_t ctl_client_call_held(const char *path, unsigned n, const char *const fields[], char *reply,
+			     size_t cap, int *fd_out)
+{
+	char msg[CTL_REQUEST_MAX];
+	ssize_t len, got;
+	unsigned delay_ms = 10;
+
+	len = ctl_request_encode(msg, sizeof(msg), n, fields);
+	if (len < 0) {
+		fprintf(stderr, "cellctl: request too long\n");
+		return -1;
+	}
+	for (int attempt = 0;; attempt++) {
+		got = call_once(path, msg, (size_t)len, reply, cap, fd_out);
+		if (got != CALL_BUSY)
+			return got;
+		if (attempt == CTL_BUSY_RETRIES) {
+			ctl_client_print_errors(reply, strlen(reply));
+			return -1;
+		}
+		usleep(delay_ms * 1000);
+		if (delay_ms < 640)
+			delay_ms *= 2;
+	}
 }
 
 void ctl_client_list_header(FILE *f)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -111,10 +112,20 @@ static void refuse(int fd, const char *text)
 	close(fd);
 }
 
+/* True when the client's request is already queued on its socket: it is
+ * read in this round of the loop, so it is not idle. */
+static bool request_queued(int fd)
+{
+	int n = 0;
+
+	return ioctl(fd, FIONREAD, &n) == 0 && n > 0;
+}
+
 /* Every slot taken: the connection that has waited longest without sending
  * its request makes room (it had its chance; a flood of silent clients
  * would otherwise lock every legitimate one out for CTL_REQUEST_TIMEOUT_MS
- * at a time).  Log followers and exec keep theirs.  Returns the freed slot
+ * at a time).  One whose request has arrived but is not read yet is never
+ * the one.  Log followers and exec keep theirs.  Returns the freed slot
  * or NULL. */
 static struct ctl_client *evict_idle(struct mgr *m)
 {
@@ -124,11 +135,11 @@ static struct ctl_client *evict_idle(struct mgr *m)
 		struct ctl_client *cl = &m->ctl_clients[i];
 
 		if (cl->fd >= 0 && cl->mode == CTL_CLIENT_REQUEST && !cl->exec.active &&
-		    (!oldest || cl->t_request.at_ms < oldest->t_request.at_ms))
+		    !request_queued(cl->fd) && (!oldest || cl->t_request.at_ms < oldest->t_request.at_ms))
 			oldest = cl;
 	}
 	if (oldest) {
-		send_text(oldest->fd, "error: busy\n");
+		send_text(oldest->fd, CTL_BUSY_REPLY);
 		ctl_client_close(m, oldest);
 	}
 	return oldest;
@@ -160,7 +171,7 @@ static void on_connection(struct loop_fd *w, uint32_t events, void *data)
 	if (!cl)
 		cl = evict_idle(m);
 	if (!cl) {
-		refuse(fd, "error: busy\n");
+		refuse(fd, CTL_BUSY_REPLY);
 		return;
 	}
 	slot_init(m, cl);

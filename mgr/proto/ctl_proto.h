@@ -28,6 +28,10 @@
 #define CTL_REPLY_MAX 65536
 #define CTL_EXEC_FDS 3 /* at most, with exec's "ok": the pty master or 3 pipes' ends */
 #define CTL_DEFAULT_SOCKET "/run/cellar/ctl.sock"
+/* cellmgr's answer to a connection it turns away before reading its request
+ * (every slot taken): the request was not run, a client sends it again. */
+#define CTL_BUSY_REPLY "error: busy\n"
+#define CTL_BUSY_RETRIES 8 /* cellctl's: after 10, 20, 40 ... 640 ms, ~1.9 s in all */
 
 enum ctl_cmd {
 	CTL_CMD_LIST,	 /* list [json] */
