@@ -135,7 +135,8 @@ static struct ctl_client *evict_idle(struct mgr *m)
 		struct ctl_client *cl = &m->ctl_clients[i];
 
 		if (cl->fd >= 0 && cl->mode == CTL_CLIENT_REQUEST && !cl->exec.active &&
-		    !request_queued(cl->fd) && (!oldest || cl->t_request.at_ms < oldest->t_request.at_ms))
+		    !request_queued(cl->fd) &&
+		    (!oldest || cl->t_request.at_ms < oldest->t_request.at_ms))
 			oldest = cl;
 	}
 	if (oldest) {
