@@ -228,6 +228,8 @@ void copy_destroy(struct input *in, struct copy *k)
 {
 	if (k->bound)
 		copy_unbind_running(in, k);
+	else
+		copy_udev(in, k, false); /* bound at the start: its cell's udev still has it */
 	loop_remove_fd(in->loop, &k->w);
 	ioctl(k->fd, UI_DEV_DESTROY);
 	close(k->fd);
@@ -235,7 +237,8 @@ void copy_destroy(struct input *in, struct copy *k)
 }
 
 /* class bind: the cell's copies of every source, as its
- * /dev/input/eventK (K the source's slot), and c 13:* in its device
+ * /dev/input/eventK under the copy's own name (K its event number, as
+ * sysfs and udev name it in the cell too), and c 13:* in its device
  * program.  A cell without input in its devices gets nothing. */
 int input_bind(void *priv, struct cell *c, struct seat_bind *b)
 {
@@ -263,7 +266,7 @@ int input_bind(void *priv, struct cell *c, struct seat_bind *b)
 			return r;
 		}
 		snprintf(b->devs[b->n].host, sizeof(b->devs[b->n].host), "%s", k->node);
-		snprintf(b->devs[b->n].cell, sizeof(b->devs[b->n].cell), "input/event%u", s->slot);
+		snprintf(b->devs[b->n].cell, sizeof(b->devs[b->n].cell), "input/%s", copy_name(k));
 		b->n++;
 		added++;
 	}
@@ -286,6 +289,7 @@ void input_release(void *priv, struct cell *c)
 {
 	struct input *in = priv;
 
+	input_udev_close(in, c);
 	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++)
 		if (in->copies[i].used && in->copies[i].cell == c) {
 			in->copies[i].bound = false; /* its mount namespace is gone */
@@ -382,10 +386,9 @@ static int unbind_node(int dev, const char *name)
 static int in_cell_dev(struct input *in, struct copy *k, bool bind)
 {
 	struct cell *c = k->cell;
-	char name[24];
+	const char *name = copy_name(k);
 	int dev, r;
 
-	snprintf(name, sizeof(name), "event%u", k->src->slot);
 	if (c->shim_pidfd < 0)
 		return -ESRCH;
 	if (setns(c->shim_pidfd, CLONE_NEWNS) < 0)
@@ -409,20 +412,22 @@ int copy_bind_running(struct input *in, struct copy *k)
 
 	if (r == 0) {
 		k->bound = true;
-		log_info("input: cell %s: %s is its /dev/input/event%u", k->cell->cfg.name, k->node,
-			 k->src->slot);
+		copy_udev(in, k, true);
+		log_info("input: cell %s: %s is its /dev/input/%s", k->cell->cfg.name, k->node,
+			 copy_name(k));
 	}
 	return r;
 }
 
 static void copy_unbind_running(struct input *in, struct copy *k)
 {
+	copy_udev(in, k, false); /* while sysfs still has it */
 	if (cell_is_active(k->cell))
 		in_cell_dev(in, k, false);
 	k->bound = false;
 }
 
-int input_open_copy(struct input *in, const struct cell *c, unsigned slot)
+int input_open_copy(struct input *in, const struct cell *c, const char *name)
 {
 	int fd;
 
@@ -431,7 +436,7 @@ int input_open_copy(struct input *in, const struct cell *c, unsigned slot)
 	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++) {
 		struct copy *k = &in->copies[i];
 
-		if (!k->used || k->cell != c || k->src->slot != slot)
+		if (!k->used || k->cell != c || strcmp(copy_name(k), name) != 0)
 			continue;
 		fd = open(k->node, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 		return fd < 0 ? neg_errno() : fd;

@@ -194,11 +194,11 @@ static void open_card_device(struct gpu_client *cl)
 		cl->dev[i].fd = -1;
 }
 
-/* /dev/input/eventN: the cell's own copy of source N; nothing else. */
+/* /dev/input/eventN: the cell's own copy named so; nothing else. */
 static void open_device(struct gpu_client *cl, const char *path)
 {
 	unsigned char msg[SEATD_MSG_MAX];
-	unsigned slot, i;
+	unsigned n, i;
 	char tail;
 	int fd;
 
@@ -211,7 +211,7 @@ static void open_device(struct gpu_client *cl, const char *path)
 		return;
 	}
 	/* NOLINTNEXTLINE(cert-err34-c): the %c says whether more follows. */
-	if (sscanf(path, "/dev/input/event%u%c", &slot, &tail) != 1) {
+	if (sscanf(path, "/dev/input/event%u%c", &n, &tail) != 1) {
 		log_info("gpu: cell %s: refused to open %s (only its input copies)",
 			 cl->gc->c->cfg.name, path);
 		send_error(cl, path[0] == '/' && !strncmp(path, "/dev/dri/", 9) ? ENODEV : EACCES);
@@ -219,7 +219,9 @@ static void open_device(struct gpu_client *cl, const char *path)
 	}
 	for (i = 0; i < GPU_DEVICES_MAX && cl->dev[i].fd != -1; i++)
 		;
-	fd = i < GPU_DEVICES_MAX ? input_open_copy(cl->gc->g->input, cl->gc->c, slot) : -EMFILE;
+	fd = i < GPU_DEVICES_MAX
+		 ? input_open_copy(cl->gc->g->input, cl->gc->c, path + sizeof("/dev/input/") - 1)
+		 : -EMFILE;
 	if (fd < 0) {
 		send_error(cl, -fd);
 		return;
@@ -410,6 +412,9 @@ static void gpu_running(void *priv, struct cell *c)
 	}
 	gc->listen_fd = fd;
 	log_info("gpu: cell %s: its seat on /run/" SOCKET_NAME, c->cfg.name);
+	if ((fd = gpu_udev_open(g, c)) < 0)
+		log_errno(fd, "gpu: cell %s: its /run/udev (its compositor may find no devices)",
+			  c->cfg.name);
 }
 
 static int gpu_front(void *priv, struct cell *c)

@@ -85,6 +85,8 @@ extern const struct seat_class gpu_class;
 /* gpusock.c: the listening socket /run/seatd.sock in cell c's /run, or a
  * negative errno. */
 int gpu_make_socket(struct gpu *g, const struct cell *c);
+/* gpusock.c: cell c's udev view (input_udev_open()) with its card in it. */
+int gpu_udev_open(struct gpu *g, const struct cell *c);
 
 void gpu_init(struct gpu *g, struct loop *loop, struct seat *seat, struct input *input,
 	      const char *state_dir, int own_mntns);

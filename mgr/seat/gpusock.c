@@ -5,6 +5,7 @@
 #include <linux/magic.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -13,6 +14,7 @@
 
 #include "cell.h"
 #include "gpu.h"
+#include "input.h"
 #include "log.h"
 #include "mountutil.h"
 
@@ -100,4 +102,29 @@ int gpu_make_socket(struct gpu *g, const struct cell *c)
 		return r;
 	}
 	return fd;
+}
+
+/* The cell's udev view (udev.h), made from the same /run: its input
+ * copies and its card, so that libinput and wlroots find them. */
+int gpu_udev_open(struct gpu *g, const struct cell *c)
+{
+	char syspath[64];
+	int run, r;
+
+	if (!g->input) /* not a board: no devices to name */
+		return 0;
+	if (c->shim_pidfd < 0)
+		return -ESRCH;
+	if (setns(c->shim_pidfd, CLONE_NEWNS) < 0)
+		return neg_errno();
+	run = open_run(g, c);
+	r = run < 0 ? run : input_udev_open(g->input, c, run);
+	if (run >= 0)
+		close(run);
+	if (setns(g->own_mntns, CLONE_NEWNS) < 0) /* cellmgr would act from the cell's tree */
+		log_fatal(neg_errno(), "gpu: back to cellmgr's mount namespace");
+	if (r < 0 || !g->card[0])
+		return r;
+	snprintf(syspath, sizeof(syspath), "/sys/class/drm/%s", strrchr(g->card, '/') + 1);
+	return input_udev_device(g->input, c, syspath);
 }

@@ -221,6 +221,9 @@ struct input *input_init(struct loop *loop, struct cells *cells, struct seat *se
 		return NULL;
 	}
 	in->uevent_fd = -1;
+	in->own_netns = -1;
+	for (unsigned i = 0; i < INPUT_VIEWS_MAX; i++)
+		in->views[i].data_dir = in->views[i].nl = -1;
 	in->loop = loop;
 	in->cells = cells;
 	in->seat = seat;
@@ -264,6 +267,11 @@ void input_fini(struct input *in)
 		loop_remove_fd(in->loop, &in->w_uevent);
 		close(in->uevent_fd);
 	}
+	for (unsigned i = 0; i < INPUT_VIEWS_MAX; i++)
+		if (in->views[i].c)
+			udev_view_close(&in->views[i]);
+	if (in->own_netns >= 0)
+		close(in->own_netns);
 	free(in);
 }
 

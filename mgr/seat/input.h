@@ -39,9 +39,18 @@ extern const struct seat_class input_class;
 struct input *input_init(struct loop *loop, struct cells *cells, struct seat *seat, struct vt *vt,
 			 const char *state_dir, int own_mntns);
 
-/* A new fd of cell c's copy of the source in slot (its /dev/input/event
- * slot), for its compositor's seat (gpu.c): -ENOENT when it has none. */
-int input_open_copy(struct input *in, const struct cell *c, unsigned slot);
+/* A new fd of cell c's copy named name ("event9": its /dev/input/event9),
+ * for its compositor's seat (gpu.c): -ENOENT when it has none such. */
+int input_open_copy(struct input *in, const struct cell *c, const char *name);
+
+/* A display cell's udev (udev.h): opens its view under run_dir (its /run,
+ * an O_PATH fd) with its input copies in it; from then on copies plugged
+ * in and out are announced to it.  input_udev_device() adds another
+ * device of the cell's (its card: "/sys/class/drm/card0").  Closed by
+ * input_udev_close() and when the cell's run ends. */
+int input_udev_open(struct input *in, const struct cell *c, int run_dir);
+int input_udev_device(struct input *in, const struct cell *c, const char *syspath);
+void input_udev_close(struct input *in, const struct cell *c);
 
 /* Releases everything (copies, grabs).  Safe with NULL. */
 void input_fini(struct input *in);

@@ -13,11 +13,13 @@
 #include "input.h"
 #include "loop.h"
 #include "rootfs.h"
+#include "udev.h"
 
 #define BITS_PER_LONG (8 * sizeof(unsigned long))
 #define NLONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
 #define UINPUT_PATH "/dev/uinput"
 #define COPY_PHYS "cellar/" /* phys of our copies: "cellar/CELL" */
+#define INPUT_VIEWS_MAX 16  /* display cells with a udev view at once */
 
 static inline bool bit_test(const unsigned long *b, unsigned n)
 {
@@ -37,7 +39,7 @@ struct src {
 	struct loop_fd w;
 	bool used;
 	int fd;
-	unsigned slot;	  /* its index: the cells see it as input/event<slot> */
+	unsigned slot;	  /* its index in struct input */
 	char sysname[32]; /* "event3" */
 	char name[UINPUT_MAX_NAME_SIZE];
 	struct input_id id;
@@ -89,6 +91,8 @@ struct input {
 	struct cell *live; /* the cell whose copies are live (the front's, once its VT is) */
 	unsigned mods;	   /* held modifiers, over all sources */
 	uint64_t key_us;   /* CLOCK_MONOTONIC time of the hotkey being acted on */
+	struct udev_view views[INPUT_VIEWS_MAX]; /* inputudev.c */
+	int own_netns;				 /* cellmgr's, to come back to */
 };
 
 #define MOD_CTRL_L 1u
@@ -110,6 +114,13 @@ void input_keymap_sanitize(void);
 bool input_host_key(struct input *in, unsigned code);
 unsigned input_mod_of(unsigned code);
 
+/* "event9": the name of a copy's node, on the host and in its cell alike
+ * (where sysfs and udev name it so too). */
+static inline const char *copy_name(const struct copy *k)
+{
+	return k->node + sizeof("/dev/input/") - 1;
+}
+
 /* evcopy.c: one event written to a device (an LED to a source, a key up
  * to a copy). */
 void input_emit(int fd, unsigned type, unsigned code, int value);
@@ -118,6 +129,10 @@ void input_emit(int fd, unsigned type, unsigned code, int value);
 int copy_create(struct input *in, struct src *s, struct cell *c, struct copy **out);
 void copy_destroy(struct input *in, struct copy *k);
 int copy_bind_running(struct input *in, struct copy *k);
+
+/* inputudev.c: the copy added to (or removed from) its cell's udev view,
+ * announced to the cell's libudev monitors; nothing without a view. */
+void copy_udev(struct input *in, const struct copy *k, bool add);
 int copy_set_inhibited(struct copy *k, bool on);
 /* The class's bind and release (evcopy.c). */
 struct seat_bind;
