@@ -145,9 +145,22 @@ static void revoke_all(struct gpu_client *cl)
 	}
 }
 
+static bool has_card(const struct gpu_client *cl)
+{
+	for (unsigned i = 0; i < GPU_DEVICES_MAX; i++)
+		if (cl->dev[i].fd == DEV_CARD)
+			return true;
+	return false;
+}
+
+/* A client goes (it closed its seat, crashed, or its cell ended).  The
+ * front cell's compositor that had the screen leaves nothing on it: the
+ * screen is blanked at once and the cell's file is master again, for the
+ * compositor its init starts next.  The cell keeps the front. */
 static void client_close(struct gpu_client *cl)
 {
 	struct gpu_cell *gc = cl->gc;
+	bool screen = cl->fd >= 0 && gc->front && has_card(cl);
 
 	if (cl->fd < 0)
 		return;
@@ -156,6 +169,15 @@ static void client_close(struct gpu_client *cl)
 	close(cl->fd);
 	cl->fd = -1;
 	cl->opened = cl->enabled = cl->disabling = false;
+	for (unsigned i = 0; screen && i < GPU_CLIENTS_MAX; i++)
+		if (gc->clients[i].fd >= 0 && has_card(&gc->clients[i]))
+			screen = false; /* another of its clients still draws */
+	if (!screen || gc->drm_fd < 0)
+		return;
+	log_info("gpu: cell %s: its compositor left the seat: screen blanked", gc->c->cfg.name);
+	screen_back(gc);
+	if (drm_set_master(gc->drm_fd) == 0)
+		gc->g->drm_master = gc->drm_fd;
 }
 
 /* A back step waits for every client told to let go; the last one's
@@ -367,6 +389,25 @@ static void cell_close(struct gpu_cell *gc)
 	gc->front = gc->pending = false;
 }
 
+/* bind: on a board, a gpu cell without a card to show fails alone, saying
+ * so (on a plain host the seat is served all the same: its compositor
+ * gets ENODEV for the card). */
+static int gpu_bind(void *priv, struct cell *c, struct seat_bind *b)
+{
+	struct gpu *g = priv;
+
+	if (!(c->cfg.devices & CELL_DEV_GPU) || !g->input)
+		return 0;
+	open_card(g);
+	if (g->card[0] == '-') {
+		snprintf(b->err, b->errlen,
+			 "devices gpu: no DRM card on this board (/dev/dri/card0..7; does [host] "
+			 "modules load its driver?)");
+		return -ENODEV;
+	}
+	return 0;
+}
+
 /* running: the cell's processes exist (started or adopted): its socket. */
 static void gpu_running(void *priv, struct cell *c)
 {
@@ -509,6 +550,7 @@ static bool gpu_present(void *priv)
 const struct seat_class gpu_class = {
     .name = "gpu",
     .present = gpu_present,
+    .bind = gpu_bind,
     .running = gpu_running,
     .back = gpu_back,
     .front = gpu_front,

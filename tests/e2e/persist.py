@@ -57,6 +57,14 @@ memory = 256M
 pids = 512
 rlimit_nofile = 1024:524288
 persist = /data/cells/debian
+
+[cell nogpu]
+# A compositor cell on a board with no DRM card (the demo board loads no
+# DRM driver): it fails alone, saying why (issue 15).
+image = /cells/work.erofs
+devices = display input gpu
+vt = 5
+restart = never
 """
 
 _Fail = Exception  # tests/e2e/run's Fail, set by boot4()
@@ -209,6 +217,9 @@ def boot_common(b, tmp, st, dev="/dev/vda"):
         return s.group(0).split("modules: ")[1] + "; " + e.group(0).split("modules: ")[1]
     b.case(f"init loads the [host] modules of {CONFIG} after mounting it, in a child", modules)
     b.case("cellmgr starts work, personal and debian", lambda: started(b, st))
+    b.case("a gpu cell on a board without a DRM card fails alone, naming what is missing",
+           lambda: b.expect(r"cellmgr: cell nogpu: devices gpu: no DRM card on this board[^\n]*",
+                            st["init"]).group(0))
 
 
 def debian_ready(b, st):
