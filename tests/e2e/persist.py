@@ -370,7 +370,7 @@ def boot4(report, timeout, tmp, Boot, Fail):
             if d["sha256"] != st["sha256"]:
                 raise Fail(f"debian.erofs changed on the disk: {d['sha256']} != {st['sha256']}")
             names = [l.split()[0] for l in d["idmap"]]
-            if sorted(names) != ["debian", "personal", "work"]:
+            if sorted(names) != ["debian", "nogpu", "personal", "work"]:
                 raise Fail(f"cellar/idmap: {d['idmap']}")
             if "work" not in d["cells"] or "personal" in d["cells"]:
                 raise Fail(f"/cells on the disk: {d['cells']}")
