@@ -19,6 +19,7 @@
 #   qemu-cgroup  cellmgr's cgroup v2 code and device program in a QEMU guest
 #   qemu-verity  verified cell images (dm-verity) in a QEMU guest
 #   qemu-drm     the compositors' seat on a real DRM driver (bochs): master follows the front cell
+#   qemu-audio   the audio path's PCM layer (kernel PCM ioctls) against snd-aloop loopback cards
 #   e2e          the QEMU board booted under TCG
 #   e2e-arm64    the arm64 board (QEMU virt, cross-built) booted under TCG: its subset
 # Each layer ends with "LAYER: N passed, N failed[, N skipped]"; this
@@ -95,6 +96,7 @@ layer once tests/integration/once
 layer qemu-cgroup tests/qemu-cgroup/run
 layer qemu-verity tests/qemu-verity/run
 layer qemu-drm tests/qemu-drm/run
+layer qemu-audio tests/qemu-audio/run
 layer e2e tests/e2e/run
 layer e2e-arm64 tests/e2e/run --arch arm64
 
