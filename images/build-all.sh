@@ -68,7 +68,7 @@ cellctl="${CELLCTL:-$BUILD_DIR/mgr/cellctl}"
 shim="${SHIM:-$BUILD_DIR/mgr/cellar-shim}"
 config="$CONFIG"
 # shellcheck disable=SC2086 # KCONFIG is a list of files
-inputs=(images/initramfs.sh images/kmodules.py "$init" "$cellmgr" "$cellctl" "$shim" "$config"
+inputs=(images/initramfs.sh images/kmodules.py scripts/arch.sh "$init" "$cellmgr" "$cellctl" "$shim" "$config"
         $KCONFIG "$out_dir"/cells/*.erofs "${MODROOT%/}"/boot/vmlinuz-*)
 if stale "$out_dir/initramfs.cpio.gz" "${inputs[@]}" ||
    stale "$out_dir/rootfs.ext4" "${inputs[@]}" ||

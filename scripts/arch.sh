@@ -16,6 +16,10 @@
 #   BUSYBOX         the cells' static busybox                  /bin/busybox | /opt/cellar/arm64/busybox/bin/busybox
 #   BUSYBOX_COMPAT  the compat ABI's busybox (cells' /bin/busybox32)  (none) | /opt/cellar/armhf/busybox/bin/busybox
 #   SYSROOT_LIBDIRS where the board's shared objects are (a cross build: ldd cannot run them)
+#   EXTRA_MODULES   modules the initramfs carries but CONFIG does not load   bochs | (none)
+#                   (bochs: -vga std's DRM driver, for a cell list on the data
+#                   disk with gpu cells: tests/e2e/gfx.py; the demo stays in
+#                   VGA text mode)
 #
 # /opt/cellar is where scripts/deps.sh unpacks the Debian packages that
 # cannot be installed beside the build machine's own (CELLAR_DEBS).
@@ -35,6 +39,7 @@ arch_set() { # ARCH
 		: "${CONFIG:=$top/config/demo.conf}"
 		: "${MODROOT:=/}" "${BUSYBOX:=/bin/busybox}" "${BUSYBOX_COMPAT:=}"
 		: "${SYSROOT_LIBDIRS:=}"
+		: "${EXTRA_MODULES=bochs}"
 		;;
 	arm64 | aarch64)
 		ARCH=arm64
@@ -48,6 +53,7 @@ arch_set() { # ARCH
 		# Debian's multiarch directories (libmnl0:arm64, libcap2:arm64,
 		# libc6:arm64), then the cross toolchain's glibc.
 		: "${SYSROOT_LIBDIRS:=/usr/lib/aarch64-linux-gnu /lib/aarch64-linux-gnu /usr/aarch64-linux-gnu/lib}"
+		: "${EXTRA_MODULES=}"
 		;;
 	*)
 		echo "arch: unknown architecture '$1' (x86_64 or arm64)" >&2
@@ -56,5 +62,5 @@ arch_set() { # ARCH
 	esac
 	: "${KCONFIG:=$top/board/kernel.config $BOARD_DIR/kernel.config}"
 	export ARCH BUILD_DIR BUILD_INIT_DIR CROSS_FILE INIT_CROSS_FILE OUT_DIR BOARD_DIR CONFIG \
-		KCONFIG MODROOT BUSYBOX BUSYBOX_COMPAT SYSROOT_LIBDIRS
+		KCONFIG MODROOT BUSYBOX BUSYBOX_COMPAT SYSROOT_LIBDIRS EXTRA_MODULES
 }
