@@ -1,0 +1,276 @@
+"""cellar e2e: the graphical board (boot 5, issue 15): two Debian cells, each
+running Debian's own cage (wlroots 0.15) with foot, on the board's screen
+through cellmgr's seat.  tests/e2e/run calls it as
+
+    import gfx as e2e_gfx                # tests/e2e/ is on sys.path
+    e2e_gfx.boot5(report, timeout, tmp, Boot, Fail)
+
+The harness builds the cells' image (images/debian-cell.sh with cage, foot,
+fonts, busybox, libinput-tools and kbd: a debootstrap, cached in
+CACHE_DIR, default OUT/cache/gfx) and a data disk (images/data-disk.sh
+--from) holding it and a cell list, cells.conf: the board's [host] with
+`bochs` added to its modules (the initramfs carries it: scripts/arch.sh's
+EXTRA_MODULES; config/demo.conf does not load it, its boots read the VGA
+text screen), and two cells of `devices = display input gpu`, `red` (in
+front, VT 1) and `blue` (VT 2).  Each cell's init is a shell that runs
+`cage -- foot` with its own background colour in a loop (a compositor whose
+seat is not enabled gives up; the next try comes 1 s later) and keeps a
+shell on its console.  QEMU: -vga std (bochs-drm), 1 GiB,
+cellar.config=/data/cells.conf.
+
+Checked: init loads bochs and cellmgr finds /dev/dri/card0; both cells
+start with their seat; the front cell's compositor comes up (its client's
+marker on the console); QMP screendumps show the front cell's colour over
+most of the screen and not one pixel of the other's; `cellctl switch` (the
+admin console) and Ctrl-Alt-F2 / Ctrl-Alt-F1 (QMP keys, cellmgr's hotkeys)
+bring the other colour, with no pixel of the old one left, and back again
+(the first compositor enabled again).  The time from the command or key to
+the first screendump with the new colour is printed.  Screendumps: PNG in
+OUT/e2e/ and, one of each colour, docs/img/.
+"""
+import collections
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = os.environ.get("OUT_DIR", os.path.join(TOP, "out"))
+CACHE = os.environ.get("CACHE_DIR", os.path.join(OUT, "cache", "gfx"))
+IMAGE = os.path.join(OUT, "cells", "gfx.erofs")
+# debootstrap's --include: dbus-x11 because libinput-tools pulls GTK, whose
+# dconf-service wants a dbus-session-bus that debootstrap does not choose.
+PACKAGES = "cage,foot,fonts-dejavu-core,busybox,libinput-tools,kbd,dbus-x11"
+CONFIG = "/data/cells.conf"
+FREE_MIB = 64
+
+# name, VT, background colour (RRGGBB): colours no anti-aliased text of the
+# other cell's foot can produce (text blends foot's light grey into the
+# cell's own background).
+CELLS = (("red", 1, "c00000"), ("blue", 2, "0000c0"))
+
+# The cell's init: its runtime directory, the compositor in a loop, a shell
+# on the console.  Written for the cell list's `init` (docs/config.md:
+# double quotes group, no expansion), so no " or \ inside.
+INIT = ("mkdir -p /run/user/0; chmod 0700 /run/user/0; "
+        "(n=0; while :; do n=$((n+1)); echo gfx-cage-start-{name}-$n; "
+        "cage -- foot -o colors.background={bg} sh -c 'echo gfx-client-up-{name}; exec bash'; "
+        "echo gfx-cage-exit-{name}-$?; sleep 1; done) </dev/null & "
+        "exec sh -i")
+
+CELL = """
+[cell {name}]
+# Debian bookworm with cage and foot (images/debian-cell.sh), from the data disk.
+image = /data/images/gfx.erofs
+init = /bin/sh -c "{init}"
+init_env = WLR_RENDERER=pixman LIBSEAT_BACKEND=seatd XDG_RUNTIME_DIR=/run/user/0 {extra_env}
+devices = display input gpu
+vt = {vt}
+foreground = {front}
+memory = 320M
+stop_timeout = 2s
+"""
+
+# libinput finds no device until the cell has udev data for its copies
+# (issue 15, step 4): wlroots would give up without this.
+EXTRA_ENV = os.environ.get("GFX_EXTRA_ENV", "WLR_LIBINPUT_NO_DEVICES=1")
+
+_Fail = Exception  # tests/e2e/run's Fail, set by boot5()
+
+
+def host_section():
+    with open(os.path.join(TOP, "config", "demo.conf")) as f:
+        conf = f.read()
+    host = conf.split("\n[cell ", 1)[0]
+    host, n = re.subn(r"^modules = (.*)$", r"modules = \1 bochs", host, count=1, flags=re.M)
+    if n != 1:
+        raise _Fail("config/demo.conf has no 'modules = ' line")
+    # No bridge: the cells have no network here.
+    host = re.sub(r"^bridge = .*\n", "", host, flags=re.M)
+    return host
+
+
+def prepare(tmp, st):
+    env = dict(os.environ, OUT_DIR=OUT, CACHE_DIR=CACHE, DEBIAN_PACKAGES=PACKAGES)
+    r = subprocess.run([os.path.join(TOP, "images", "debian-cell.sh"), "--demo-login", IMAGE],
+                       env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if r.returncode != 0:
+        raise _Fail(f"images/debian-cell.sh: {r.stdout.decode(errors='replace')[-600:]}")
+    src = os.path.join(tmp, "data5-src")
+    shutil.rmtree(src, ignore_errors=True)
+    os.makedirs(os.path.join(src, "images"))
+    conf = host_section()
+    for name, vt, bg in CELLS:
+        conf += CELL.format(name=name, vt=vt, front="yes" if vt == 1 else "no",
+                            init=INIT.format(name=name, bg=bg), extra_env=EXTRA_ENV)
+    with open(os.path.join(src, "cells.conf"), "w") as f:
+        f.write(conf)
+    st["modules"] = len(re.search(r"^modules = (.*)$", conf, re.M).group(1).split())
+    shutil.copyfile(IMAGE, os.path.join(src, "images", "gfx.erofs"))
+    img_mib = os.path.getsize(IMAGE) >> 20
+    size = (img_mib + FREE_MIB) * 11 // 10 + 16
+    st["disk"] = os.path.join(tmp, "data5.ext4")
+    cmd = [os.path.join(TOP, "images", "data-disk.sh"), "--size", f"{size}M", "--from", src, st["disk"]]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    shutil.rmtree(src, ignore_errors=True)
+    if r.returncode != 0:
+        raise _Fail(f"images/data-disk.sh: {r.stdout.decode(errors='replace')}")
+    return f"{size} MiB ext4: gfx.erofs {img_mib} MiB"
+
+
+# -- the screen: QMP screendump (PPM) ------------------------------------------
+
+def dump(qmp, name):
+    """A screendump to OUT/e2e/NAME.ppm: (width, height, pixels)."""
+    e2e = sys.modules["__main__"]
+    path = os.path.join(OUT, "e2e", f"{name}.ppm")
+    if os.path.exists(path):
+        os.unlink(path)
+    qmp.cmd("screendump", filename=path)
+    for _ in range(100):  # QEMU writes it from its main loop
+        if os.path.exists(path) and os.path.getsize(path) > 15:
+            with open(path, "rb") as f:
+                data = f.read()
+            m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
+            if m and len(data) >= m.end() + int(m.group(1)) * int(m.group(2)) * 3:
+                w, h = int(m.group(1)), int(m.group(2))
+                return w, h, data[m.end():m.end() + w * h * 3], data
+        time.sleep(0.02)
+    raise _Fail(f"screendump {path}: no whole file")
+
+
+def colours(pix, wanted):
+    """How many pixels have each of the wanted (r, g, b) colours exactly."""
+    counts = collections.Counter(zip(pix[0::3], pix[1::3], pix[2::3]))
+    return {c: counts.get(c, 0) for c in wanted}
+
+
+def rgb(hexcol):
+    return (int(hexcol[0:2], 16), int(hexcol[2:4], 16), int(hexcol[4:6], 16))
+
+
+def wait_colour(qmp, front, back, timeout, name=None, t0=None):
+    """Polls screendumps until front's colour covers at least half the
+    screen and not one pixel has back's; returns (seconds from t0 to that
+    dump, its share, the dump)."""
+    e2e = sys.modules["__main__"]
+    fc, bc = rgb(front), rgb(back)
+    t0 = t0 or time.monotonic()
+    deadline = t0 + timeout
+    last = None
+    while True:
+        t = time.monotonic()
+        w, h, pix, raw = dump(qmp, "gfx-poll")
+        counts = colours(pix, (fc, bc))
+        share = counts[fc] / (w * h)
+        last = (w, h, share, counts[bc])
+        if share >= 0.5 and counts[bc] == 0:
+            if name:
+                os.replace(os.path.join(OUT, "e2e", "gfx-poll.ppm"), os.path.join(OUT, "e2e", f"{name}.ppm"))
+                e2e.ppm_to_png(raw, os.path.join(OUT, "e2e", f"{name}.png"))
+            return t - t0, share, (w, h)
+        if time.monotonic() > deadline:
+            raise _Fail(f"screen: {front} on {share:.1%} of {w}x{h}, {counts[bc]} pixels of {back}, "
+                        f"after {timeout:.0f} s (out/e2e/gfx-poll.ppm)")
+        time.sleep(0.1)
+
+
+def boot5(report, timeout, tmp, Boot, Fail):
+    global _Fail
+    _Fail = Fail
+    e2e = sys.modules["__main__"]
+    st = {}
+    (red, _, red_bg), (blue, _, blue_bg) = CELLS
+    b = Boot(5, report, timeout, root_disk=False, admin=True, data=None, mem=1024,
+             append=f"cellar.config={CONFIG}")
+    try:
+        b.case("a data disk: cells.conf (two gpu cells, bochs) and images/gfx.erofs (cage, foot)",
+               lambda: prepare(tmp, st))
+        b.data = st.get("disk")
+        b.case("QEMU starts with -vga std and the test's data disk", lambda: b.launch(tmp))
+
+        def modules():
+            st["init"] = b.expect(r"^cellar-init: ").start()
+            m = b.expect(r"^cellar-init: data: mounted /dev/vda \(ext4, rw\) on /data", st["init"])
+            s, e = b.modules_pass(m.end(), CONFIG)
+            b.expect(rf"^cellar-init: started cellmgr \(pid \d+\) with --config {CONFIG}$", e.end())
+            if s.group(1) != str(st.get("modules")):
+                raise Fail(f"{s.group(1)} modules asked for, {CONFIG} has {st.get('modules')}")
+            g = b.expect(r"cellmgr: gpu: (/dev/dri/card\d+): its master goes to the front cell",
+                         e.end(), 60)
+            return s.group(0).split("modules: ")[1] + f"; cellmgr found {g.group(1)}"
+        b.case(f"init loads bochs from {CONFIG}; cellmgr finds /dev/dri/card0", modules)
+
+        def started():
+            for name, _, _ in CELLS:
+                m = b.expect(rf"cellmgr: cell {name} started \(pid \d+\)", st["init"])
+                st[f"{name}_started"] = b.serial.arrival(m.end())
+            b.started_after = max(st[f"{n}_started"] for n, _, _ in CELLS) - b.t0
+            return "%.1f s after launch" % b.started_after
+        b.case("cellmgr starts red and blue", started)
+
+        def seats():
+            for name, _, _ in CELLS:
+                b.expect(rf"cellmgr: gpu: cell {name}: its seat on /run/seatd.sock", st["init"], 30)
+        b.case("cellmgr's gpu class gives each cell its seat (/run/seatd.sock)", seats)
+
+        def compositor_up():
+            m = b.expect(rf"^gfx-client-up-{red}", st["init"], 240)
+            st["up"] = m.end()
+            return f"foot started in cage {b.serial.arrival(m.end()) - st[f'{red}_started']:.1f} s after red"
+        b.case("red's compositor comes up (its client's marker on the console)", compositor_up)
+
+        def front_screen():
+            t, share, (w, h) = wait_colour(b.qmp, red_bg, blue_bg, 120, "gfx-red")
+            os.makedirs(os.path.join(TOP, "docs", "img"), exist_ok=True)
+            shutil.copyfile(os.path.join(OUT, "e2e", "gfx-red.png"), os.path.join(TOP, "docs", "img", "gfx-red.png"))
+            return f"#{red_bg} on {share:.0%} of {w}x{h}, no #{blue_bg}; docs/img/gfx-red.png"
+        b.case("screendump: red's colour fills the screen, not one pixel of blue's", front_screen)
+
+        def switch(how, to, frm, name):
+            since = b.serial.pos()
+            t0 = time.monotonic()
+            if how == "admin":
+                reply = b.admin_cmd(f"switch {to[0]}")
+                if reply.strip():
+                    raise Fail(f"switch {to[0]} replied {reply!r}")
+            else:
+                e2e.send_keys(b.qmp, ["ctrl", "alt", how])
+            t, share, _ = wait_colour(b.qmp, to[1], frm[1], 60, name, t0)
+            b.expect(rf"cellmgr: console: cell {to[0]}", since, 10)
+            # And it stays so: no late frame of the old front.
+            time.sleep(1.0)
+            wait_colour(b.qmp, to[1], frm[1], 1)
+            st.setdefault("times", []).append((how, to[0], t))
+            return f"#{to[1]} on {share:.0%} {t * 1000:.0f} ms after the {'command' if how == 'admin' else 'key'}"
+
+        R, B = (red, red_bg), (blue, blue_bg)
+
+        def to_blue():
+            note = switch("admin", B, R, "gfx-blue")
+            shutil.copyfile(os.path.join(OUT, "e2e", "gfx-blue.png"),
+                            os.path.join(TOP, "docs", "img", "gfx-blue.png"))
+            return note + "; docs/img/gfx-blue.png"
+        b.case("cellctl switch blue (admin console): blue's colour, no pixel of red's", to_blue)
+        b.case("cellctl switch red: red's compositor is enabled again, no pixel of blue's",
+               lambda: switch("admin", R, B, "gfx-red-again"))
+        b.case("Ctrl-Alt-F2 (QMP keys): blue's colour, no pixel of red's",
+               lambda: switch("f2", B, R, "gfx-blue-key"))
+        b.case("Ctrl-Alt-F1: red's colour, no pixel of blue's",
+               lambda: switch("f1", R, B, "gfx-red-key"))
+
+        def survived():
+            rows = b.admin_rows()
+            bad = {c: r for c, r in rows.items() if r[0] not in ("running", "ready")}
+            if set(rows) != {red, blue} or bad or not rows[red][2]:
+                raise Fail(f"admin list: {rows}")
+            for how, to, t in st.get("times", []):
+                print(f"# boot 5: {'cellctl switch' if how == 'admin' else 'Ctrl-Alt-' + how.upper()} "
+                      f"{to}: its colour on screen {t * 1000:.0f} ms later (screendumps polled)", flush=True)
+            return f"list: {rows}"
+        b.case("both cells still run, red in front", survived)
+    finally:
+        b.close()
+    return getattr(b, "started_after", None)
