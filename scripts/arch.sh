@@ -16,10 +16,11 @@
 #   BUSYBOX         the cells' static busybox                  /bin/busybox | /opt/cellar/arm64/busybox/bin/busybox
 #   BUSYBOX_COMPAT  the compat ABI's busybox (cells' /bin/busybox32)  (none) | /opt/cellar/armhf/busybox/bin/busybox
 #   SYSROOT_LIBDIRS where the board's shared objects are (a cross build: ldd cannot run them)
-#   EXTRA_MODULES   modules the initramfs carries but CONFIG does not load   bochs | (none)
-#                   (bochs: -vga std's DRM driver, for a cell list on the data
-#                   disk with gpu cells: tests/e2e/gfx.py; the demo stays in
-#                   VGA text mode)
+#   EXTRA_MODULES   modules the initramfs carries but CONFIG does not load   virtio_gpu | (none)
+#                   (virtio_gpu: QEMU's virtio-gpu-pci, for a cell list on the
+#                   data disk with gpu cells: tests/e2e/gfx.py; the demo stays
+#                   in VGA text mode.  Not bochs, -vga std's: on 6.1 it has no
+#                   PRIME, which wlroots requires)
 #
 # /opt/cellar is where scripts/deps.sh unpacks the Debian packages that
 # cannot be installed beside the build machine's own (CELLAR_DEBS).
@@ -39,7 +40,7 @@ arch_set() { # ARCH
 		: "${CONFIG:=$top/config/demo.conf}"
 		: "${MODROOT:=/}" "${BUSYBOX:=/bin/busybox}" "${BUSYBOX_COMPAT:=}"
 		: "${SYSROOT_LIBDIRS:=}"
-		: "${EXTRA_MODULES=bochs}"
+		: "${EXTRA_MODULES=virtio_gpu}"
 		;;
 	arm64 | aarch64)
 		ARCH=arm64
