@@ -22,7 +22,9 @@ such a card ("PRIME import not supported").
 
 Checked: init loads virtio_gpu and cellmgr finds /dev/dri/card0; both cells
 start with their seat; the front cell's compositor comes up (its client's
-marker on the console); QMP screendumps show the front cell's colour over
+marker on the console); the cell has no /dev/dri node, cage (a user) holds
+the card only through its seat; keys typed on the board's keyboard (QMP)
+reach the front cell's foot and not the other's; QMP screendumps show the front cell's colour over
 most of the screen and not one pixel of the other's; `cellctl switch` (the
 admin console) and Ctrl-Alt-F2 / Ctrl-Alt-F1 (QMP keys, cellmgr's hotkeys)
 bring the other colour, with no pixel of the old one left, and back again
@@ -80,11 +82,33 @@ stop_timeout = 2s
 
 # WLR_XWAYLAND: cage (built with Xwayland) stops when the binary is missing;
 # the image has none and foot needs none, and X starts only for an X client.
-# libinput finds no device until the cell has udev data for its copies
-# (issue 15, step 4): wlroots would give up without this.
-EXTRA_ENV = os.environ.get("GFX_EXTRA_ENV", "WLR_LIBINPUT_NO_DEVICES=1")
+# GFX_EXTRA_ENV: more of the cells' init_env (WLR_DEBUG=1 ...).
+EXTRA_ENV = os.environ.get("GFX_EXTRA_ENV", "")
 
 _Fail = Exception  # tests/e2e/run's Fail, set by boot5()
+
+
+def cell_log(b, cell):
+    """`log CELL` on the admin console.  Not b.admin_cmd: a console that
+    ends without a newline (a shell's prompt) puts the next `cellar# `
+    mid-line."""
+    since = b.adm.pos()
+    b.adm.send(f"log {cell}", delay=0.005)
+    b.adm.send("\r")
+    b.adm.wait(r"\n", since, 30)
+    start = b.adm.pos()
+    m = b.adm.wait(r"cellar# ", start, 30)
+    return b.adm.text[start:m.start()]
+
+
+def sh(b, line, marker, timeout=60):
+    """Types line in the front cell's shell on the serial console; the
+    output before `echo MARKER-2` (the typed echo has $((1+1)), not 2)."""
+    since = b.serial.pos()
+    b.type_line(f"{line}; echo {marker}-$((1+1))")
+    m = b.expect(rf"^{marker}-2\s*$", since, timeout)
+    out = b.serial.text[since:m.start()]
+    return out.split("\n", 1)[1] if "\n" in out else ""
 
 
 def host_section():
@@ -224,7 +248,7 @@ def boot5(report, timeout, tmp, Boot, Fail):
         b.case("cellmgr's gpu class gives each cell its seat (/run/seatd.sock)", seats)
 
         def compositor_up():
-            m = b.expect(rf"^gfx-client-up-{red}", st["init"], 240)
+            m = b.expect(rf"gfx-client-up-{red}", st["init"], 240)  # foot's log may share its line
             st["up"] = m.end()
             return f"foot started in cage {b.serial.arrival(m.end()) - st[f'{red}_started']:.1f} s after red"
         b.case("red's compositor comes up (its client's marker on the console)", compositor_up)
@@ -235,6 +259,39 @@ def boot5(report, timeout, tmp, Boot, Fail):
             shutil.copyfile(os.path.join(OUT, "e2e", "gfx-red.png"), os.path.join(TOP, "docs", "img", "gfx-red.png"))
             return f"#{red_bg} on {share:.0%} of {w}x{h}, no #{blue_bg}; docs/img/gfx-red.png"
         b.case("screendump: red's colour fills the screen, not one pixel of blue's", front_screen)
+
+        def no_card_node():
+            # The front cell's root shell on the serial console: no /dev/dri
+            # in the cell; what cage holds of the card came through its seat
+            # (cellmgr's file) and from it (wlroots' empty DRM lease for its
+            # dumb buffers: a new file of the card, made from an fd, never
+            # from a path).
+            out = sh(b, "ls /dev/dri 2>&1; ls -l /proc/$(pidof cage)/fd | grep -c /dev/dri/card0; "
+                        "cat /proc/$(pidof cage)/status | grep -E '^(Uid|Gid):'", "dri")
+            if "No such file or directory" not in out:
+                raise Fail(f"the cell has a /dev/dri: {out!r}")
+            n = re.findall(r"^(\d+)\s*$", out, re.M)
+            uid = re.search(r"^Uid:\s+(\d+)", out, re.M)
+            if not n or int(n[-1]) < 1 or not uid or uid.group(1) != "1000":
+                raise Fail(f"cage's files of the card, its uid: {out!r}")
+            return f"ls /dev/dri: no such file; cage (uid {uid.group(1)}) holds {n[-1]} files of the card"
+        b.case("red has no /dev/dri node; cage (uid 1000) holds the card only through its seat",
+               no_card_node)
+
+        def keys(cell, other):
+            # Keys of the board's keyboard (QMP), through cellmgr's input
+            # copies and libinput (the cell's udev data), reach the front
+            # cell's foot: its shell writes to the cell's console.
+            since = b.serial.pos()
+            e2e.type_keys(b.qmp, "echo typed-$((6*7))-$(uname -n) >/dev/console\n")
+            b.expect(rf"typed-42-{cell}\b", since, 60)
+            log = cell_log(b, other)
+            if f"typed-42-{cell}" in log:
+                raise Fail(f"{other}'s console has {cell}'s typed line")
+            return f"typed-42-{cell} from {cell}'s foot; none in {other}'s log"
+
+        b.case("keys typed on the board's keyboard reach red's foot (and not blue)",
+               lambda: keys(red, blue))
 
         def switch(how, to, frm, name):
             since = b.serial.pos()
@@ -261,6 +318,7 @@ def boot5(report, timeout, tmp, Boot, Fail):
                             os.path.join(TOP, "docs", "img", "gfx-blue.png"))
             return note + "; docs/img/gfx-blue.png"
         b.case("cellctl switch blue (admin console): blue's colour, no pixel of red's", to_blue)
+        b.case("keys typed now reach blue's foot (and not red)", lambda: keys(blue, red))
         b.case("cellctl switch red: red's compositor is enabled again, no pixel of blue's",
                lambda: switch("admin", R, B, "gfx-red-again"))
         b.case("Ctrl-Alt-F2 (QMP keys): blue's colour, no pixel of red's",
