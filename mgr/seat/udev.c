@@ -39,6 +39,28 @@ static int subdir(int dir, const char *name, const struct cell *c)
 	return fd;
 }
 
+/* libudev turns a monitor of udev's events into one that hears nothing
+ * unless /run/udev/control exists (udevd's control socket) or /dev is a
+ * devtmpfs: in a container, it says, nobody would send them.  cellmgr
+ * does, so the mark is made: an empty file (a tool that talks to udevd's
+ * control socket gets ECONNREFUSED from it, as with no udevd). */
+static int control_mark(int udev, const struct cell *c)
+{
+	int fd =
+	    openat(udev, "control", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return errno == EEXIST ? 0 : neg_errno();
+	if (fchown(fd, c->root_uid, c->root_uid) < 0) {
+		int r = neg_errno();
+
+		close(fd);
+		return r;
+	}
+	close(fd);
+	return 0;
+}
+
 static int socket_in_cell(const struct cell *c, int own_netns)
 {
 	int fd, r = 0;
@@ -65,7 +87,12 @@ int udev_view_open(struct udev_view *v, const struct cell *c, int run_dir, int o
 	if (udev < 0)
 		return udev;
 	v->data_dir = subdir(udev, "data", c);
+	r = v->data_dir < 0 ? 0 : control_mark(udev, c);
 	close(udev);
+	if (r < 0) {
+		udev_view_close(v);
+		return r;
+	}
 	if (v->data_dir < 0)
 		return v->data_dir;
 	v->nl = socket_in_cell(c, own_netns);

@@ -95,8 +95,7 @@ def cell_log(b, cell):
     since = b.adm.pos()
     b.adm.send(f"log {cell}", delay=0.005)
     b.adm.send("\r")
-    b.adm.wait(r"\n", since, 30)
-    start = b.adm.pos()
+    start = b.adm.wait(r"\n", since, 30).end()  # the echoed command's end
     m = b.adm.wait(r"cellar# ", start, 30)
     return b.adm.text[start:m.start()]
 
@@ -325,6 +324,33 @@ def boot5(report, timeout, tmp, Boot, Fail):
                lambda: switch("f2", B, R, "gfx-blue-key"))
         b.case("Ctrl-Alt-F1: red's colour, no pixel of blue's",
                lambda: switch("f1", R, B, "gfx-red-key"))
+
+        def hotplug():
+            # A keyboard plugged in now: cellmgr grabs it, gives each cell a
+            # copy, writes the copy into red's and blue's udev and announces
+            # it to their libudev monitors (mgr/seat/udev.c); red's cage
+            # (libinput) must take it.  QEMU sends keys to the keyboard
+            # added last: typed lines now come only through the new one.
+            since = b.serial.pos()
+            b.qmp.cmd("device_add", driver="virtio-keyboard-pci", id="gfxkbd")
+            m = b.expect(r"cellmgr: input: grabbed (/dev/input/event\d+): QEMU Virtio Keyboard", since, 60)
+            c = b.expect(rf"cellmgr: input: cell {red}: /dev/input/event\d+ is its (/dev/input/event\d+)",
+                         since, 30)
+            time.sleep(2)  # libinput opens the new device through the seat
+            try:
+                note = keys(red, blue)
+            except Fail as e:
+                # What red's udev has, and what a libudev monitor of red's
+                # hears of a second keyboard plugged in.
+                b.sh_diag = sh(b, "ls /run/udev/data; cat /run/udev/data/c13:*; "
+                                  "(timeout -s INT 20 libinput debug-events 2>&1 | head -n 40 >/tmp/de) & sleep 3", "diag1")
+                b.qmp.cmd("device_add", driver="virtio-keyboard-pci", id="gfxkbd2")
+                time.sleep(10)
+                diag = sh(b, "cat /tmp/de", "diag2")
+                raise Fail(f"{e}; red's udev: {b.sh_diag!r}; libinput debug-events: {diag!r}")
+            return f"host {m.group(1)} -> red's {c.group(1)}; {note}"
+        b.case("a keyboard hot-added with QMP device_add reaches red's compositor (udev announce)",
+               hotplug)
 
         def survived():
             rows = b.admin_rows()

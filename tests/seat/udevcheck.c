@@ -14,7 +14,9 @@
  *      kernel's socket filter compares the subsystem's hash): the input
  *      one arrives with its action, node and properties, a "drm" one is
  *      filtered out, and one sent with credentials of a uid other than 0
- *      is ignored.
+ *      is ignored; with /dev not a devtmpfs (a tmpfs here, as in a cell),
+ *      the monitor hears nothing until /run/udev/control exists (the mark
+ *      cellmgr makes).
  *
  * Prints "ok - ..." / "not ok - ..." per check; exit status 1 on any
  * failure.
@@ -137,15 +139,49 @@ static struct udev_device *receive(struct udev_monitor *mon)
 	return NULL;
 }
 
-static void check_monitor(struct udev *u)
+static struct udev_monitor *monitor(struct udev *u)
 {
 	struct udev_monitor *mon = udev_monitor_new_from_netlink(u, "udev");
+
+	if (mon && (udev_monitor_filter_add_match_subsystem_devtype(mon, "input", NULL) < 0 ||
+		    udev_monitor_enable_receiving(mon) < 0)) {
+		udev_monitor_unref(mon);
+		return NULL;
+	}
+	return mon;
+}
+
+/* As in a cell: /dev is no devtmpfs and no udevd made /run/udev/control,
+ * so libudev makes its monitor deaf (cellmgr makes the file for that). */
+static void check_deaf(struct udev *u, int fd)
+{
+	struct udev_monitor *mon = monitor(u);
+	struct udev_device *d;
+
+	if (!mon) {
+		check("a libudev monitor without /run/udev/control", 0, strerror(errno));
+		return;
+	}
+	send_msg(fd, "input", 0, "event96");
+	d = receive(mon);
+	check("without /run/udev/control (and /dev no devtmpfs, as in a cell) libudev's monitor "
+	      "hears nothing",
+	      d == NULL, NULL);
+	if (d)
+		udev_device_unref(d);
+	udev_monitor_unref(mon);
+}
+
+static void check_monitor(struct udev *u)
+{
+	struct udev_monitor *mon;
 	struct udev_device *d;
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
 
-	if (!mon || fd < 0 ||
-	    udev_monitor_filter_add_match_subsystem_devtype(mon, "input", NULL) < 0 ||
-	    udev_monitor_enable_receiving(mon) < 0) {
+	check_deaf(u, fd);
+	close(open("/run/udev/control", O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+	mon = monitor(u);
+	if (!mon || fd < 0) {
 		check("a libudev monitor on \"udev\" filtered on input", 0, strerror(errno));
 		return;
 	}
@@ -185,7 +221,8 @@ int main(void)
 
 	if (unshare(CLONE_NEWNET | CLONE_NEWNS) < 0 ||
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    mount("tmpfs", "/run", "tmpfs", 0, "mode=0755") < 0 || mkdir("/run/udev", 0755) < 0 ||
+	    mount("tmpfs", "/run", "tmpfs", 0, "mode=0755") < 0 ||
+	    mount("tmpfs", "/dev", "tmpfs", 0, "mode=0755") < 0 || mkdir("/run/udev", 0755) < 0 ||
 	    mkdir("/run/udev/data", 0755) < 0) {
 		printf("not ok - private namespaces and /run/udev: %s\n", strerror(errno));
 		return 1;
