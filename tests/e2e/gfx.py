@@ -28,7 +28,11 @@ reach the front cell's foot and not the other's; QMP screendumps show the front 
 most of the screen and not one pixel of the other's; `cellctl switch` (the
 admin console) and Ctrl-Alt-F2 / Ctrl-Alt-F1 (QMP keys, cellmgr's hotkeys)
 bring the other colour, with no pixel of the old one left, and back again
-(the first compositor enabled again).  The time from the command or key to
+(the first compositor enabled again); libinput in red lists exactly red's
+own copy; a keyboard plugged in with device_add reaches red's compositor
+(the cell's udev announce); a third, text cell: Ctrl-Alt-F3 from a
+compositor shows its VT (fbcon) with no pixel of either compositor, and
+Ctrl-Alt-F1 brings red's compositor back.  The time from the command or key to
 the first screendump with the new colour is printed.  Screendumps: PNG in
 OUT/e2e/ and, one of each colour, docs/img/.
 """
@@ -66,6 +70,19 @@ INIT = ("id user >/dev/null 2>&1 || useradd -m -u 1000 -s /bin/bash user; "
         "cage -- foot -o colors.background={bg} sh -c 'echo gfx-client-up-{name} >/dev/console; exec bash'; "
         "echo gfx-cage-exit-{name}-$?; sleep 1; done) </dev/null & "
         "exec sh -i")
+
+# A text cell beside them: its VT (fbcon) shows a banner; Ctrl-Alt-F3
+# goes to it from a compositor and Ctrl-Alt-F1 back (issue 15: the hotkeys
+# switch between graphical and text cells alike).
+TEXT_CELL = """
+[cell text]
+image = /data/images/gfx.erofs
+init = /bin/sh -c "while :; do echo TEXT-CELL-ON-ITS-VT >/dev/tty1; sleep 2; done"
+devices = display input
+vt = 3
+memory = 64M
+stop_timeout = 2s
+"""
 
 CELL = """
 [cell {name}]
@@ -135,6 +152,7 @@ def prepare(tmp, st):
     for name, vt, bg in CELLS:
         conf += CELL.format(name=name, vt=vt, front="yes" if vt == 1 else "no",
                             init=INIT.format(name=name, bg=bg), extra_env=EXTRA_ENV)
+    conf += TEXT_CELL
     with open(os.path.join(src, "cells.conf"), "w") as f:
         f.write(conf)
     st["modules"] = len(re.search(r"^modules = (.*)$", conf, re.M).group(1).split())
@@ -179,6 +197,30 @@ def colours(pix, wanted):
 
 def rgb(hexcol):
     return (int(hexcol[0:2], 16), int(hexcol[2:4], 16), int(hexcol[4:6], 16))
+
+
+def wait_text(qmp, absent, timeout, name, t0):
+    """Polls screendumps until the screen is a text console: no pixel of
+    the absent colours, most of it black, some of it lit (the banner);
+    returns the seconds from t0."""
+    e2e = sys.modules["__main__"]
+    gone = [rgb(c) for c in absent]
+    deadline = t0 + timeout
+    while True:
+        t = time.monotonic()
+        w, h, pix, raw = dump(qmp, "gfx-poll")
+        counts = collections.Counter(zip(pix[0::3], pix[1::3], pix[2::3]))
+        black = counts.get((0, 0, 0), 0)
+        lit = w * h - black
+        if all(counts.get(c, 0) == 0 for c in gone) and black > w * h // 2 and lit > 100:
+            os.replace(os.path.join(OUT, "e2e", "gfx-poll.ppm"), os.path.join(OUT, "e2e", f"{name}.ppm"))
+            e2e.ppm_to_png(raw, os.path.join(OUT, "e2e", f"{name}.png"))
+            return t - t0, lit
+        if time.monotonic() > deadline:
+            raise _Fail(f"screen: not a text console after {timeout:.0f} s: {black} black of {w * h}, "
+                        + ", ".join(f"{counts.get(c, 0)} of #{x}" for c, x in zip(gone, absent))
+                        + " (out/e2e/gfx-poll.ppm)")
+        time.sleep(0.1)
 
 
 def wait_colour(qmp, front, back, timeout, name=None, t0=None):
@@ -292,6 +334,17 @@ def boot5(report, timeout, tmp, Boot, Fail):
         b.case("keys typed on the board's keyboard reach red's foot (and not blue)",
                lambda: keys(red, blue))
 
+        def list_devices():
+            # libinput's own enumeration in the cell (libudev over the whole
+            # of sysfs, the database cellmgr wrote): red's copies only, not
+            # the host's devices nor blue's or text's copies.
+            out = sh(b, "libinput list-devices 2>&1 | grep '^Device:'", "lid")
+            names = [l.split(":", 1)[1].strip() for l in out.splitlines() if l.startswith("Device:")]
+            if names != ["AT Translated Set 2 keyboard"]:
+                raise Fail(f"libinput list-devices in red: {out!r}")
+            return f"libinput list-devices: {names}"
+        b.case("libinput list-devices in red lists exactly red's own input copy", list_devices)
+
         def switch(how, to, frm, name):
             since = b.serial.pos()
             t0 = time.monotonic()
@@ -352,16 +405,30 @@ def boot5(report, timeout, tmp, Boot, Fail):
         b.case("a keyboard hot-added with QMP device_add reaches red's compositor (udev announce)",
                hotplug)
 
+        def to_text():
+            since = b.serial.pos()
+            t0 = time.monotonic()
+            e2e.send_keys(b.qmp, ["ctrl", "alt", "f3"])
+            t, lit = wait_text(b.qmp, (red_bg, blue_bg), 60, "gfx-text", t0)
+            b.expect(r"cellmgr: console: cell text", since, 10)
+            time.sleep(1.0)  # and it stays so: no late frame of a compositor
+            wait_text(b.qmp, (red_bg, blue_bg), 1, "gfx-text", time.monotonic())
+            return f"the text cell's VT {t * 1000:.0f} ms after the key ({lit} lit pixels, none of red or blue)"
+        b.case("Ctrl-Alt-F3 from red's compositor: the text cell's VT, no pixel of red's or blue's",
+               to_text)
+        b.case("Ctrl-Alt-F1 from the text VT: red's compositor again",
+               lambda: switch("f1", R, B, "gfx-red-from-text"))
+
         def survived():
             rows = b.admin_rows()
             bad = {c: r for c, r in rows.items() if r[0] not in ("running", "ready")}
-            if set(rows) != {red, blue} or bad or not rows[red][2]:
+            if set(rows) != {red, blue, "text"} or bad or not rows[red][2]:
                 raise Fail(f"admin list: {rows}")
             for how, to, t in st.get("times", []):
                 print(f"# boot 5: {'cellctl switch' if how == 'admin' else 'Ctrl-Alt-' + how.upper()} "
                       f"{to}: its colour on screen {t * 1000:.0f} ms later (screendumps polled)", flush=True)
             return f"list: {rows}"
-        b.case("both cells still run, red in front", survived)
+        b.case("the three cells still run, red in front", survived)
     finally:
         b.close()
     return getattr(b, "started_after", None)
