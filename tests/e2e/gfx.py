@@ -49,8 +49,11 @@ OUT = os.environ.get("OUT_DIR", os.path.join(TOP, "out"))
 CACHE = os.environ.get("CACHE_DIR", os.path.join(OUT, "cache", "gfx"))
 IMAGE = os.path.join(OUT, "cells", "gfx.erofs")
 # debootstrap's --include: dbus-x11 because libinput-tools pulls GTK, whose
-# dconf-service wants a dbus-session-bus that debootstrap does not choose.
-PACKAGES = "cage,foot,fonts-dejavu-core,busybox,libinput-tools,kbd,dbus-x11"
+# dconf-service wants a dbus-session-bus that debootstrap does not choose;
+# dbus and libpam-systemd because sway depends on polkitd, which wants a
+# system bus and a logind (none of them runs here: the cells' init is a
+# shell).
+PACKAGES = "cage,sway,foot,fonts-dejavu-core,busybox,libinput-tools,kbd,dbus-x11,dbus,libpam-systemd"
 CONFIG = "/data/cells.conf"
 FREE_MIB = 64
 
@@ -67,9 +70,19 @@ INIT = ("id user >/dev/null 2>&1 || useradd -m -u 1000 -s /bin/bash user; "
         "chmod 0666 /dev/console; mkdir -p /run/user/1000; chown user:user /run/user/1000; chmod 0700 /run/user/1000; "
         "(n=0; while :; do n=$((n+1)); echo gfx-cage-start-{name}-$n; "
         "setpriv --reuid=user --regid=user --init-groups env HOME=/home/user USER=user "
-        "cage -- foot -o colors.background={bg} sh -c 'echo gfx-client-up-{name} >/dev/console; exec bash'; "
+        "{compositor}; "
         "echo gfx-cage-exit-{name}-$?; sleep 1; done) </dev/null & "
         "exec sh -i")
+# red runs cage (a kiosk: one client, full screen), blue sway (a tiling
+# desktop; its config runs foot, borderless, and no Xwayland): Debian's
+# own, unmodified, both through cellmgr's seat.
+CLIENT = "echo 'echo gfx-client-up-{name} >/dev/console; exec bash' >/tmp/client.sh; "
+COMPOSITOR = {
+    "red": "cage -- foot -o colors.background={bg} sh /tmp/client.sh",
+    "blue": "sway -c /tmp/sway.cfg",
+}
+SWAY_CFG = ("echo 'default_border none' >/tmp/sway.cfg; echo 'xwayland disable' >>/tmp/sway.cfg; "
+            "echo 'exec foot -o colors.background={bg} sh /tmp/client.sh' >>/tmp/sway.cfg; ")
 
 # A text cell beside them: its VT (fbcon) shows a banner; Ctrl-Alt-F3
 # goes to it from a compositor and Ctrl-Alt-F1 back (issue 15: the hotkeys
@@ -151,7 +164,8 @@ def prepare(tmp, st):
     conf = host_section()
     for name, vt, bg in CELLS:
         conf += CELL.format(name=name, vt=vt, front="yes" if vt == 1 else "no",
-                            init=INIT.format(name=name, bg=bg), extra_env=EXTRA_ENV)
+                            init=(CLIENT + (SWAY_CFG if name == "blue" else "") + INIT).format(
+                                name=name, bg=bg, compositor=COMPOSITOR[name].format(bg=bg)), extra_env=EXTRA_ENV)
     conf += TEXT_CELL
     with open(os.path.join(src, "cells.conf"), "w") as f:
         f.write(conf)
