@@ -1,12 +1,12 @@
-"""cellar e2e: the graphical board (boot 5, issue 15): two Debian cells, each
-running Debian's own cage (wlroots 0.15) with foot, on the board's screen
-through cellmgr's seat.  tests/e2e/run calls it as
+"""cellar e2e: the graphical board (boot 5, issue 15): two Debian cells
+running Debian's own compositors (wlroots 0.15), cage in red and sway in
+blue, each with foot, on the board's screen through cellmgr's seat.  tests/e2e/run calls it as
 
     import gfx as e2e_gfx                # tests/e2e/ is on sys.path
     e2e_gfx.boot5(report, timeout, tmp, Boot, Fail)
 
-The harness builds the cells' image (images/debian-cell.sh with cage, foot,
-fonts, busybox, libinput-tools and kbd: a debootstrap, cached in
+The harness builds the cells' image (images/debian-cell.sh with cage, sway,
+foot, fonts, busybox, libinput-tools and kbd: a debootstrap, cached in
 CACHE_DIR, default OUT/cache/gfx) and a data disk (images/data-disk.sh
 --from) holding it and a cell list, cells.conf: the board's [host] with
 `virtio_gpu` added to its modules (the initramfs carries it: scripts/arch.sh's
@@ -272,7 +272,7 @@ def boot5(report, timeout, tmp, Boot, Fail):
     b = Boot(5, report, timeout, root_disk=False, admin=True, data=None, mem=1024,
              machine=["-vga", "none", "-device", "virtio-gpu-pci"], append=f"cellar.config={CONFIG}")
     try:
-        b.case("a data disk: cells.conf (two gpu cells, virtio_gpu) and images/gfx.erofs (cage, foot)",
+        b.case("a data disk: cells.conf (two gpu cells, a text cell, virtio_gpu) and images/gfx.erofs (cage, sway, foot)",
                lambda: prepare(tmp, st))
         b.data = st.get("disk")
         b.case("QEMU starts with virtio-gpu-pci and the test's data disk", lambda: b.launch(tmp))
