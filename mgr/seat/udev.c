@@ -157,8 +157,15 @@ static int sysdev_read(const char *syspath, struct sysdev *d)
 		size_t room = sizeof(d->props) - d->props_len;
 		int len;
 
-		if (sscanf(line, "MAJOR=%u", &maj) == 1 || sscanf(line, "MINOR=%u", &min) == 1)
+		if (!strncmp(line, "MAJOR=", 6) || !strncmp(line, "MINOR=", 6)) {
+			char *end;
+			unsigned long v = strtoul(line + 6, &end, 10);
+
+			if (end == line + 6 || *end || v > UINT_MAX)
+				return -EINVAL;
+			*(line[1] == 'A' ? &maj : &min) = (unsigned)v;
 			has_dev = true;
+		}
 		/* udevd says where the node is, not its name under /dev. */
 		len = !strncmp(line, "DEVNAME=", 8)
 			  ? snprintf(d->props + d->props_len, room, "DEVNAME=/dev/%s", line + 8)
