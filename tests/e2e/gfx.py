@@ -333,13 +333,22 @@ def boot5(report, timeout, tmp, Boot, Fail):
         b.case("red has no /dev/dri node; cage (uid 1000) holds the card only through its seat",
                no_card_node)
 
-        def keys(cell, other):
+        def keys(cell, other, tries=1):
             # Keys of the board's keyboard (QMP), through cellmgr's input
             # copies and libinput (the cell's udev data), reach the front
-            # cell's foot: its shell writes to the cell's console.
-            since = b.serial.pos()
-            e2e.type_keys(b.qmp, "echo typed-$((6*7))-$(uname -n) >/dev/console\n")
-            b.expect(rf"typed-42-{cell}\b", since, 60)
+            # cell's foot: its shell writes to the cell's console.  With
+            # tries > 1 a line that did not come through is typed again
+            # (after Enter, which ends what part of it arrived).
+            for attempt in range(tries):
+                since = b.serial.pos()
+                e2e.type_keys(b.qmp, "echo typed-$((6*7))-$(uname -n) >/dev/console\n")
+                try:
+                    b.expect(rf"typed-42-{cell}\b", since, 60 if attempt == tries - 1 else 15)
+                    break
+                except Fail:
+                    if attempt == tries - 1:
+                        raise
+                    e2e.type_keys(b.qmp, "\n")
             log = cell_log(b, other)
             if f"typed-42-{cell}" in log:
                 raise Fail(f"{other}'s console has {cell}'s typed line")
@@ -405,7 +414,7 @@ def boot5(report, timeout, tmp, Boot, Fail):
                          since, 30)
             time.sleep(2)  # libinput opens the new device through the seat
             try:
-                note = keys(red, blue)
+                note = keys(red, blue, tries=3)
             except Fail as e:
                 # What red's udev has, and what a libudev monitor of red's
                 # hears of a second keyboard plugged in.
