@@ -13,7 +13,10 @@
  * is master (a master-only ioctl, SETCRTC turning the first CRTC off,
  * works: "drm master: yes|no"), and on disable it tries to take master
  * back itself ("set master: ok|error ERRNO-NAME"), as a hostile
- * compositor would.
+ * compositor would.  With --lease, once its file is master it makes an
+ * empty DRM lease of it as wlroots does ("lease: ok, N crtcs"), and in the
+ * background tries SET_MASTER and SETCRTC on the lessee too ("lease set
+ * master: ...", "lease setcrtc: ...").
  */
 #define _GNU_SOURCE 1 /* strerrorname_np */
 #include <errno.h>
@@ -38,12 +41,53 @@ struct crtc {
 	uint32_t count_connectors, crtc_id, fb_id, x, y, gamma_size, mode_valid;
 	unsigned char mode[68];
 };
+struct create_lease {
+	uint64_t object_ids;
+	uint32_t object_count, flags, lessee_id, fd;
+};
 #define SET_MASTER _IO('d', 0x1e)
+#define CREATE_LEASE _IOWR('d', 0xC6, struct create_lease)
 #define GETRESOURCES _IOWR('d', 0xA0, struct card_res)
 #define SETCRTC _IOWR('d', 0xA2, struct crtc)
 
-static int card = -1, last_master = -1;
-static bool steal; /* disabled: take master back once it is gone */
+static int card = -1, last_master = -1, lessee = -1;
+static bool steal;	/* disabled: take master back once it is gone */
+static bool want_lease; /* --lease */
+
+/* An empty lease of the card, as wlroots' reopen_drm_node() makes one. */
+static void make_lease(void)
+{
+	struct create_lease l = {.flags = 02000000 /* O_CLOEXEC */};
+	uint32_t ids[8];
+	struct card_res res = {.crtc_id_ptr = (uint64_t)(uintptr_t)ids, .count_crtcs = 8};
+
+	if (ioctl(card, CREATE_LEASE, &l) < 0) {
+		printf("lease: error %s\n", strerrorname_np(errno));
+		return;
+	}
+	lessee = (int)l.fd;
+	if (ioctl(lessee, GETRESOURCES, &res) < 0)
+		printf("lease: ok, resources error %s\n", strerrorname_np(errno));
+	else
+		printf("lease: ok, %u crtcs\n", res.count_crtcs);
+}
+
+/* In the background: the lessee is no way back to the screen. */
+static void try_lessee(void)
+{
+	uint32_t ids[8];
+	struct card_res res = {.crtc_id_ptr = (uint64_t)(uintptr_t)ids, .count_crtcs = 8};
+	struct crtc c = {0};
+
+	printf("lease set master: %s\n",
+	       ioctl(lessee, SET_MASTER, 0) == 0 ? "ok" : strerrorname_np(errno));
+	/* a CRTC of the card, by its id from the cell's own file */
+	if (ioctl(card, GETRESOURCES, &res) == 0 && res.count_crtcs) {
+		c.crtc_id = ids[0];
+		printf("lease setcrtc: %s\n",
+		       ioctl(lessee, SETCRTC, &c) == 0 ? "ok" : strerrorname_np(errno));
+	}
+}
 
 /* Whether the card's file is master now: SETCRTC is master-only. */
 static int is_master(void)
@@ -113,6 +157,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--no-ack"))
 			ack = false;
+		else if (!strcmp(argv[i], "--lease"))
+			want_lease = true;
 		else if (!strcmp(argv[i], "--open") && i + 1 < argc && n_paths < 8)
 			paths[n_paths++] = argv[++i];
 	}
@@ -133,7 +179,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		report_master();
+		if (want_lease && lessee < 0 && last_master == 1)
+			make_lease();
 		if (steal && last_master == 0) {
+			if (lessee >= 0)
+				try_lessee();
 			steal = false;
 			if (ioctl(card, SET_MASTER, 0) == 0)
 				printf("set master: ok\n");
