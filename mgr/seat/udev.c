@@ -238,20 +238,6 @@ static int announce(struct udev_view *v, const char *action, const struct sysdev
 	char all[PROPS_MAX], msg[PROPS_MAX + 64];
 	size_t n = 0;
 	ssize_t mlen;
-	struct sockaddr_nl to = {.nl_family = AF_NETLINK, .nl_groups = UDEV_MONITOR_GROUP};
-	struct ucred cred = {.pid = getpid(), .uid = v->c->root_uid, .gid = v->c->root_uid};
-	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov;
-	struct msghdr mh = {.msg_name = &to,
-			    .msg_namelen = sizeof(to),
-			    .msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = ctl.buf,
-			    .msg_controllen = sizeof(ctl.buf)};
-	struct cmsghdr *cm;
 
 	if (add_prop(all, sizeof(all), &n, "ACTION=%s", action) < 0 ||
 	    add_prop(all, sizeof(all), &n, "DEVPATH=%s", d->devpath) < 0 ||
@@ -271,18 +257,7 @@ static int announce(struct udev_view *v, const char *action, const struct sysdev
 	mlen = udev_monitor_msg(msg, sizeof(msg), d->subsystem, NULL, TAG, all, n);
 	if (mlen < 0)
 		return (int)mlen;
-	iov.iov_base = msg;
-	iov.iov_len = (size_t)mlen;
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_CREDENTIALS;
-	cm->cmsg_len = CMSG_LEN(sizeof(cred));
-	memcpy(CMSG_DATA(cm), &cred, sizeof(cred));
-	/* ECONNREFUSED: nobody listens yet; a full receiver (ENOBUFS) loses
-	 * this one, as with udevd: never waited for. */
-	if (sendmsg(v->nl, &mh, MSG_DONTWAIT) < 0 && errno != ECONNREFUSED)
-		return neg_errno();
-	return 0;
+	return udev_monitor_send(v->nl, msg, (size_t)mlen, v->c->root_uid, v->c->root_uid);
 }
 
 int udev_view_add(struct udev_view *v, const char *syspath, const char *props, size_t props_len,

@@ -8,6 +8,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/netlink.h>
 
 #define LONG_BITS (8 * sizeof(unsigned long))
 
@@ -254,4 +257,33 @@ int udev_db_text(char *buf, size_t cap, uint64_t usec, const char *props, size_t
 	if (n < 0 || (size_t)n >= cap - len)
 		return -ENOSPC;
 	return (int)(len + (size_t)n);
+}
+
+int udev_monitor_send(int fd, const void *msg, size_t len, uid_t uid, gid_t gid)
+{
+	struct sockaddr_nl to = {.nl_family = AF_NETLINK, .nl_groups = UDEV_MONITOR_GROUP};
+	struct ucred cred = {.pid = getpid(), .uid = uid, .gid = gid};
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = {.iov_base = (void *)msg, .iov_len = len};
+	struct msghdr mh = {.msg_name = &to,
+			    .msg_namelen = sizeof(to),
+			    .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_CREDENTIALS;
+	cm->cmsg_len = CMSG_LEN(sizeof(cred));
+	memcpy(CMSG_DATA(cm), &cred, sizeof(cred));
+	/* ECONNREFUSED: the copy to the kernel's side (port 0) had nobody;
+	 * the multicast went out before it.  A full receiver (ENOBUFS) loses
+	 * this one, as with udevd. */
+	if (sendmsg(fd, &mh, MSG_DONTWAIT) < 0 && errno != ECONNREFUSED)
+		return -errno;
+	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What udev would have said about a device, for a cell that has no udevd
- * (seat/udev.c): pure formatting, unit-tested (tests/unit/test_udevfmt.c).
+ * (seat/udev.c): pure formatting, unit-tested (tests/unit/test_udevfmt.c),
+ * and the one sendmsg() of a datagram (tests/seat/udevcheck).
  *
  * libinput and wlroots find devices with libudev, which reads two things
  * udevd normally makes:
@@ -53,6 +54,13 @@ uint64_t udev_tag_bloom(const char *tag);
  * Returns its length or -ENOSPC. */
 ssize_t udev_monitor_msg(void *buf, size_t cap, const char *subsystem, const char *devtype,
 			 const char *tag, const char *props, size_t props_len);
+
+/* Sends a monitor datagram (msg, len bytes) on fd, a NETLINK_KOBJECT_UEVENT
+ * socket, to udev's group, with credentials saying uid:gid (a libudev
+ * monitor takes only uid 0 of its own user namespace: the sender names
+ * the host uid that is 0 there, which needs CAP_SETUID).  Never waits.
+ * Returns 0 (also when nobody listens) or a negative errno. */
+int udev_monitor_send(int fd, const void *msg, size_t len, uid_t uid, gid_t gid);
 
 /* A database file: "I:<usec>" (when it was "initialized"), an E: line per
  * property of props (NUL-ended strings), then the tag (G: and Q:) when

@@ -174,11 +174,10 @@ def prepare(tmp, st):
     img_mib = os.path.getsize(IMAGE) >> 20
     size = (img_mib + FREE_MIB) * 11 // 10 + 16
     st["disk"] = os.path.join(tmp, "data5.ext4")
-    cmd = [os.path.join(TOP, "images", "data-disk.sh"), "--size", f"{size}M", "--from", src, st["disk"]]
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    shutil.rmtree(src, ignore_errors=True)
-    if r.returncode != 0:
-        raise _Fail(f"images/data-disk.sh: {r.stdout.decode(errors='replace')}")
+    try:
+        sys.modules["__main__"].make_data_disk(st["disk"], f"{size}M", src)
+    finally:
+        shutil.rmtree(src, ignore_errors=True)
     return f"{size} MiB ext4: gfx.erofs {img_mib} MiB"
 
 

@@ -91,20 +91,6 @@ static int send_msg(int fd, const char *subsystem, uid_t uid, const char *devnam
 	char props[512], msg[1024];
 	size_t n = 0;
 	ssize_t len;
-	struct sockaddr_nl to = {.nl_family = AF_NETLINK, .nl_groups = UDEV_MONITOR_GROUP};
-	struct ucred cred = {.pid = getpid(), .uid = uid, .gid = uid};
-	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov;
-	struct msghdr mh = {.msg_name = &to,
-			    .msg_namelen = sizeof(to),
-			    .msg_iov = &iov,
-			    .msg_iovlen = 1,
-			    .msg_control = ctl.buf,
-			    .msg_controllen = sizeof(ctl.buf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 
 	n += (size_t)sprintf(props + n, "ACTION=add") + 1;
 	n += (size_t)sprintf(props + n, "DEVPATH=/devices/virtual/input/input99/%s", devname) + 1;
@@ -117,13 +103,8 @@ static int send_msg(int fd, const char *subsystem, uid_t uid, const char *devnam
 	len = udev_monitor_msg(msg, sizeof(msg), subsystem, NULL, "seat", props, n);
 	if (len < 0)
 		return -1;
-	iov.iov_base = msg;
-	iov.iov_len = (size_t)len;
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_CREDENTIALS;
-	cm->cmsg_len = CMSG_LEN(sizeof(cred));
-	memcpy(CMSG_DATA(cm), &cred, sizeof(cred));
-	return sendmsg(fd, &mh, 0) < 0 ? -1 : 0;
+	/* cellmgr's own send (the credentials it names), as seat/udev.c does */
+	return udev_monitor_send(fd, msg, (size_t)len, uid, uid) < 0 ? -1 : 0;
 }
 
 static struct udev_device *receive(struct udev_monitor *mon)
