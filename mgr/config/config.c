@@ -182,6 +182,8 @@ static void host_end(struct parser *p)
 static int section_end(struct parser *p)
 {
 	enum section s = p->section;
+	char msg[256];
+	unsigned line;
 
 	p->section = SEC_IGNORED;
 	if (s == SEC_HOST)
@@ -190,6 +192,9 @@ static int section_end(struct parser *p)
 		return 0;
 	if (!p->cell_key_line[CK_IMAGE])
 		cell_error(p, p->cell.line, "missing required key 'image'");
+	line = config_audio_check_cell(&p->cell, p->cell_good_line, msg, sizeof(msg));
+	if (line)
+		cell_error(p, line, "%s", msg);
 	if (p->cell_bad)
 		return 0;
 	cell_key_defaults(&p->cell, p->cell_key_line);
@@ -511,6 +516,8 @@ void config_init(struct config *cfg)
 	strcpy(cfg->host.data_dir, HOST_DEFAULT_DATA_DIR);
 	cfg->host.idmap_base = HOST_DEFAULT_IDMAP_BASE;
 	cfg->host.idmap_ranges = HOST_DEFAULT_IDMAP_RANGES;
+	cfg->host.audio_rate = HOST_DEFAULT_AUDIO_RATE;
+	cfg->host.audio_period_ms = HOST_DEFAULT_AUDIO_PERIOD_MS;
 }
 
 int config_parse(struct config *cfg, const char *file, const char *buf, size_t len,

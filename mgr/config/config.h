@@ -53,11 +53,32 @@
 #define CELL_DEFAULT_CGROUPS_MAX 4096u
 #define CELL_CGROUPS_MAX 65536u
 
-/* devices = display input gpu */
+/* devices = display input gpu audio */
 #define CELL_DEV_DISPLAY 0x1u /* owns a VT: its tty1, its screen */
 #define CELL_DEV_INPUT 0x2u   /* gets copies of the input devices */
 #define CELL_DEV_GPU 0x4u     /* a compositor's seat: /run/seatd.sock (seat/gpu.c) */
+#define CELL_DEV_AUDIO 0x8u   /* its own ALSA card, fed while in front (seat/audio.c) */
 #define CELL_VT_MAX 63	      /* the kernel's MAX_NR_CONSOLES */
+
+/* Sound (docs/config.md, "Sound"): audio_background, what a cell with
+ * 'audio' in devices sounds like while another is in front.  The
+ * microphone is never a background cell's: no key changes that. */
+enum audio_background {
+	AUDIO_BG_MUTE, /* its playback is discarded (the default) */
+	AUDIO_BG_MIX,  /* its playback is heard, at half level (-6 dB) under the front's */
+};
+
+/* [host] audio_card, audio_capture: "CARD[,DEVICE]", CARD an ALSA card's
+ * number or its id (/proc/asound/cards, /sys/class/sound/cardN/id). */
+#define AUDIO_CARD_SPEC_MAX 31 /* the longest "CARD,DEVICE" fits in 31 */
+#define AUDIO_CARD_ID_MAX 15   /* the kernel's card id: 16 bytes with its NUL */
+#define AUDIO_CARD_NUMBER_MAX 31
+#define AUDIO_DEVICE_MAX 31
+#define AUDIO_RATE_MIN 8000u
+#define AUDIO_RATE_MAX 192000u
+#define AUDIO_PERIOD_MAX_MS 100u
+#define HOST_DEFAULT_AUDIO_RATE 48000u
+#define HOST_DEFAULT_AUDIO_PERIOD_MS 10u
 
 #define HOST_DEFAULT_HOSTNAME "cellar"
 #define HOST_DEFAULT_DATA_DIR "/var/lib/cellar"
@@ -179,6 +200,8 @@ struct cell_config {
 	 * at start: the lowest one no other cell has). */
 	unsigned devices;
 	unsigned vt;
+	/* With CELL_DEV_AUDIO only: its sound while another cell is in front. */
+	enum audio_background audio_background;
 
 	/* 'net': default none (loopback only). */
 	struct cell_net net;
@@ -205,6 +228,16 @@ struct host_config {
 	char bridge_ports[NET_BRIDGE_PORTS_MAX][NET_IFNAME_MAX + 1];
 	unsigned n_bridge_ports;
 	bool forward; /* 'forward': set IP forwarding for routed/bridged cells */
+
+	/* Sound (audio cells), read at cellmgr's start: the board's card for
+	 * playback ("" = the first card that is not a loopback card, device
+	 * 0), for the microphone ("" = audio_card's, "none" = no
+	 * microphone), both as written (audio_card_parse() splits them);
+	 * frames per second; a period in ms. */
+	char audio_card[AUDIO_CARD_SPEC_MAX + 1];
+	char audio_capture[AUDIO_CARD_SPEC_MAX + 1];
+	unsigned audio_rate;	  /* 8000..192000, default 48000 */
+	unsigned audio_period_ms; /* 'audio_period': 1..100 ms, default 10 */
 };
 
 struct config {
@@ -292,6 +325,18 @@ int config_words_split(const char *value, char *out, size_t cap, unsigned max, c
 void cell_init_argv(const struct cell_config *cfg, char *argv[]);
 void cell_init_envp(const struct cell_config *cfg, const char *const base[], char *envp[],
 		    size_t cap);
+
+/* config_audio.c: an audio_card or audio_capture value (not "" nor
+ * "none": those are the caller's), "CARD[,DEVICE]": CARD a number 0..31
+ * or an id: a letter, then up to 14 of A-Z a-z 0-9 '_' '-'; DEVICE
+ * 0..31.  Returns 0 with *card the number and
+ * id "", or *card -1 and the id in id; *device the DEVICE, 0 when absent.
+ * -EINVAL on bad syntax, -ENAMETOOLONG when id (idlen bytes) is too small
+ * (AUDIO_CARD_ID_MAX + 1 always do); nothing is written then. */
+int audio_card_parse(const char *s, char *id, size_t idlen, int *card, unsigned *device);
+
+/* "mute" or "mix". */
+const char *audio_background_name(enum audio_background bg);
 
 /* "private", "vepa", "bridge" or "passthru" (config_net.c). */
 const char *net_macvlan_mode_name(enum cell_macvlan_mode mode);

@@ -19,8 +19,10 @@ static void forget_lines(struct cell_config *c)
 }
 
 /* The keys a running cell takes in place on a reload (docs/control.md,
- * "reload"): how it is stopped and restarted, its cgroup limits, and
- * foreground, which only cellmgr's start reads. */
+ * "reload"): how it is stopped and restarted, its cgroup limits, its
+ * sound in the background (the audio class reads it from the cell's
+ * config whenever it mixes), and foreground, which only cellmgr's start
+ * reads. */
 void config_copy_live_keys(struct cell_config *to, const struct cell_config *from)
 {
 	to->stop_signal = from->stop_signal;
@@ -33,6 +35,7 @@ void config_copy_live_keys(struct cell_config *to, const struct cell_config *fro
 	to->cgroups_max = from->cgroups_max;
 	to->cpu_weight = from->cpu_weight;
 	to->io_weight = from->io_weight;
+	to->audio_background = from->audio_background;
 }
 
 static bool config_same(const struct cell_config *x, const struct cell_config *y)

@@ -2,7 +2,8 @@
 /*
  * What a reload changes for a cell (docs/control.md, "reload"): nothing,
  * only keys a running cell takes in place (its stop and restart keys,
- * its cgroup limits, foreground), or more, which restarts it.  Where the
+ * its cgroup limits, audio_background, foreground), or more, which
+ * restarts it.  Where the
  * cell's keys stand in the file is the parser's bookkeeping, never a
  * change: a comment added above a section compares equal.
  */

@@ -205,8 +205,10 @@ static const char *set_devices(struct cell_config *c, const char *value, int arg
 	static const struct {
 		const char *name;
 		unsigned bit;
-	} words[] = {
-	    {"display", CELL_DEV_DISPLAY}, {"input", CELL_DEV_INPUT}, {"gpu", CELL_DEV_GPU}};
+	} words[] = {{"display", CELL_DEV_DISPLAY},
+		     {"input", CELL_DEV_INPUT},
+		     {"gpu", CELL_DEV_GPU},
+		     {"audio", CELL_DEV_AUDIO}};
 	unsigned mask = 0;
 	char word[32], shown[32];
 	size_t n, i;
@@ -218,8 +220,8 @@ static const char *set_devices(struct cell_config *c, const char *value, int arg
 				break;
 		if (i == sizeof(words) / sizeof(words[0])) {
 			snprintf(hint, HINT_MAX,
-				 "(unknown device '%s%s': expected display, input and/or gpu, "
-				 "separated by spaces)",
+				 "(unknown device '%s%s': expected display, input, gpu and/or "
+				 "audio, separated by spaces)",
 				 shown, n < sizeof(word) ? "" : "...");
 			return hint;
 		}
@@ -432,6 +434,7 @@ const struct cell_key_def cell_keys[CK_COUNT] = {
     [CK_CRASH_WINDOW] = {"crash_window", set_crash_window, 0},
     [CK_DEVICES] = {"devices", set_devices, 0},
     [CK_VT] = {"vt", set_vt, 0},
+    [CK_AUDIO_BACKGROUND] = {"audio_background", config_set_audio_background, 0},
     [CK_NET] = {"net", set_net, 0},
     [CK_NET_ADDRESS] = {"net_address", set_net_address, 0},
     [CK_NET_GATEWAY] = {"net_gateway", set_net_gateway, 0},
@@ -469,6 +472,10 @@ const struct host_key_def host_keys[HK_COUNT] = {
     [HK_BRIDGE] = {"bridge", set_bridge},
     [HK_FORWARD] = {"forward", set_forward},
     [HK_BRIDGE_PORT] = {"bridge_port", set_bridge_port},
+    [HK_AUDIO_CARD] = {"audio_card", config_set_audio_card},
+    [HK_AUDIO_CAPTURE] = {"audio_capture", config_set_audio_capture},
+    [HK_AUDIO_RATE] = {"audio_rate", config_set_audio_rate},
+    [HK_AUDIO_PERIOD] = {"audio_period", config_set_audio_period},
 };
 
 /* ---- names ---------------------------------------------------------- */

@@ -49,6 +49,7 @@ enum cell_key {
 	CK_CRASH_WINDOW,
 	CK_DEVICES,
 	CK_VT,
+	CK_AUDIO_BACKGROUND,
 	CK_NET,
 	CK_NET_ADDRESS,
 	CK_NET_GATEWAY,
@@ -71,6 +72,10 @@ enum host_key {
 	HK_BRIDGE,
 	HK_FORWARD,
 	HK_BRIDGE_PORT,
+	HK_AUDIO_CARD,
+	HK_AUDIO_CAPTURE,
+	HK_AUDIO_RATE,
+	HK_AUDIO_PERIOD,
 	HK_COUNT
 };
 
@@ -104,6 +109,20 @@ const char *config_host_key_hint(const char *key);
  * is not set; the lines of the net_ keys.  set_line[k] is non-zero when
  * key k was set. */
 void cell_key_defaults(struct cell_config *c, const unsigned set_line[CK_COUNT]);
+
+/* config_audio.c: audio_background and the [host] audio keys. */
+const char *config_set_audio_background(struct cell_config *c, const char *value, int arg,
+					char *hint);
+const char *config_set_audio_card(struct host_config *h, const char *value);
+const char *config_set_audio_capture(struct host_config *h, const char *value);
+const char *config_set_audio_rate(struct host_config *h, const char *value);
+const char *config_set_audio_period(struct host_config *h, const char *value);
+
+/* Once a good [cell] section has ended: audio_background without 'audio'
+ * in devices.  Returns 0 when all fit, else the line to report at, its
+ * text in msg (len bytes). */
+unsigned config_audio_check_cell(const struct cell_config *c, const unsigned set_line[CK_COUNT],
+				 char *msg, size_t len);
 
 /* config_init.c: init and init_env. */
 const char *set_init(struct cell_config *c, const char *value, int arg, char *hint);

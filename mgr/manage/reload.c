@@ -40,7 +40,8 @@ static void cell_apply_live(struct mgr *m, struct cell *c, const struct cell_con
 	c->cfg.net = b->net; /* equal but for its lines */
 	if (cell_is_active(c) && c->cfg.userns == b->userns)
 		cgroup_cell_update(&m->cgroups, &c->cfg);
-	log_info("reload: cell %s changed in place (stop, restart and limits): it keeps running",
+	log_info("reload: cell %s changed in place (stop, restart, limits, audio_background): it "
+		 "keeps running",
 		 c->cfg.name);
 }
 

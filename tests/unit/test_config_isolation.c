@@ -402,7 +402,8 @@ static void test_memory_pair(void **state)
 	assert_int_equal(cell("d")->memory_max, 0);
 }
 
-/* devices = display input; vt = 1..63 (docs/devices.md). */
+/* devices = display input gpu audio; vt = 1..63 (docs/devices.md); the
+ * audio keys: test_config_audio.c. */
 static void test_devices_and_vt(void **state)
 {
 	static const char *const vt_hint = "(expected a virtual terminal number from 1 to 63)";
@@ -410,12 +411,13 @@ static void test_devices_and_vt(void **state)
 		const char *line;
 		const char *want;
 	} bad[] = {
-	    {"devices = screen", "'screen' (unknown device 'screen': expected display, input "
-				 "and/or gpu, separated by spaces)"},
+	    {"devices = screen", "'screen' (unknown device 'screen': expected display, input, "
+				 "gpu and/or audio, separated by spaces)"},
 	    {"devices = display,input", "'display,input' (unknown device 'display,input': "
-					"expected display, input and/or gpu, separated by spaces)"},
+					"expected display, input, gpu and/or audio, separated by "
+					"spaces)"},
 	    {"devices = Display", "'Display' (unknown device 'Display': expected display, "
-				  "input and/or gpu, separated by spaces)"},
+				  "input, gpu and/or audio, separated by spaces)"},
 	    {"devices = gpu", "'gpu' (gpu needs display and input too: a compositor's screen "
 			      "and keys come through its seat)"},
 	    {"devices = display gpu", "'display gpu' (gpu needs display and input too: a "
