@@ -4,8 +4,9 @@
     images/kmodules.py --moddir /lib/modules/KVER --dest STAGE/lib/modules/KVER \
                        [--config cells.conf] [MODULE ...]
 
-The module list is the [host] modules = line of the config plus any MODULE
-arguments.  For each one it follows what cellar's init follows at boot:
+The module list is the [host] modules = line of the config, snd_aloop
+when a [cell NAME] has audio in its devices (init loads it for their
+loopback sound cards, docs/init.md), plus any MODULE arguments.  For each one it follows what cellar's init follows at boot:
 modules.dep (hard dependencies), modules.softdep (pre: and post:, each name
 resolved through modules.alias, e.g. erofs -> libcrc32c -> crc32c ->
 crc32c_generic/crc32c_intel) recursively, and copies every .ko so found.
@@ -62,6 +63,26 @@ def host_modules(config):
     return words
 
 
+def audio_cells(config):
+    """How many [cell NAME] sections have audio in devices (init/modconf.c)."""
+    n, section, counted = 0, None, False
+    for raw in read_lines(config):
+        s = raw.strip()
+        if not s or s[0] in "#;":
+            continue
+        if s.startswith("["):
+            w = s[1:s.index("]")].split() if "]" in s else []
+            section, counted = (w[0] if len(w) == 2 else None), False
+            continue
+        if section != "cell" or counted or "=" not in s:
+            continue
+        key, value = s.split("=", 1)
+        value = re.split(r"[ \t][#;]", " " + value, maxsplit=1)[0]
+        if key.strip() == "devices" and "audio" in value.split():
+            n, counted = n + 1, True
+    return n
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--moddir", required=True)
@@ -71,6 +92,8 @@ def main():
     a = ap.parse_args()
 
     wanted = (host_modules(a.config) if a.config else []) + a.modules
+    if a.config and audio_cells(a.config):
+        wanted.append("snd_aloop")
     if not wanted:
         print("kmodules: no modules requested", file=sys.stderr)
 

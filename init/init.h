@@ -64,7 +64,8 @@ void kconfig_check(void);
  * when it was killed for the timeout, or another negative errno. */
 int child_run(const char *what, int (*fn)(const char *arg), const char *arg, unsigned timeout_s);
 
-/* modload.c: the kernel modules listed in the config's [host] section.
+/* modload.c: the kernel modules listed in the config's [host] section,
+ * then snd_aloop with a loopback card per audio cell (modconf.h).
  * Meant for child_run(): returns the exit status, 0 when every module
  * asked for is loaded (or none is asked for), 1 otherwise. */
 int modules_load(const char *config);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * Loads the kernel modules named by "modules = a b c" in the [host]
- * section of the cell list, with their dependencies (moddep.c does the
+ * section of the cell list, with their dependencies, then snd_aloop when
+ * cells have audio in devices (modconf.c reads the list, moddep.c does the
  * resolution; this file does the reading and the finit_module calls).
  *
  * It runs in a child of init (child_run(), main.c), never in PID 1 itself:
@@ -15,6 +16,7 @@
 #include "init.h"
 #include "ini.h"
 #include "moddep.h"
+#include "modconf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,13 +27,17 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#define MODULE_LIST_MAX 1024
-
 struct modload {
 	char dir[128];	   /* /lib/modules/$(uname -r) */
 	unsigned attempts; /* module_insert() calls */
 	unsigned inserted; /* ... that loaded a module */
 	unsigned present;  /* modules found in the kernel already */
+
+	/* The one module loaded with parameters (snd_aloop), and what its
+	 * "loaded" line adds; used: it was inserted with them. */
+	const char *param_module;
+	char params[64], param_note[64];
+	bool param_used;
 };
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -44,6 +50,7 @@ static bool has_suffix(const char *s, const char *suffix)
 static int module_insert(void *ctx, const char *name, const char *path)
 {
 	struct modload *ml = ctx;
+	const char *params = "";
 	char file[384];
 	int fd, err = 0;
 
@@ -60,15 +67,20 @@ static int module_insert(void *ctx, const char *name, const char *path)
 	fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return log_errno(-errno, "module %s: open %s", name, file);
-	if (syscall(SYS_finit_module, fd, "", 0) < 0)
+	if (ml->param_module && strcmp(name, ml->param_module) == 0)
+		params = ml->params;
+	if (syscall(SYS_finit_module, fd, params, 0) < 0)
 		err = -errno;
 	close(fd);
 	if (err == -EEXIST)
 		return err; /* loaded by someone else: not news */
 	if (err)
-		return log_errno(err, "module %s: finit_module", name);
+		return log_errno(err, "module %s: finit_module%s%s", name, params[0] ? " " : "",
+				 params);
 	ml->inserted++;
-	log_info("module %s: loaded", name);
+	if (params[0])
+		ml->param_used = true;
+	log_info("module %s: loaded%s", name, params[0] ? ml->param_note : "");
 	return 0;
 }
 
@@ -88,18 +100,16 @@ static bool module_loaded(void *ctx, const char *name)
 	return true;
 }
 
-/* Collects the words of every "modules =" key of [host] into list. */
-static int config_modules(const char *config, char *list, size_t size)
+/* What the cell list asks for (modconf.h). */
+static int config_read(const char *config, struct modconf *mc)
 {
 	struct ini_reader *r;
-	struct ini_item it;
-	bool in_host = false;
-	size_t len = 0;
 	char *buf;
 	size_t buflen;
 	int err = file_read(config, &buf, &buflen);
 
-	list[0] = '\0';
+	mc->modules[0] = '\0';
+	mc->audio_cells = 0;
 	if (err)
 		return err;
 	/* The reader holds a line-sized scratch buffer: not for the stack. */
@@ -109,19 +119,9 @@ static int config_modules(const char *config, char *list, size_t size)
 		return -ENOMEM;
 	}
 	ini_init(r, buf, buflen);
-	while ((it = ini_next(r)).kind != INI_END) {
-		/* Malformed lines are cellmgr's to report: it reads the
-		 * whole file strictly.  init only wants this one key. */
-		if (it.kind == INI_SECTION)
-			in_host = strcmp(it.name, "host") == 0 && it.arg[0] == '\0';
-		if (it.kind != INI_KEY || !in_host || strcmp(it.key, "modules") != 0)
-			continue;
-		if (len + strlen(it.value) + 2 > size) {
-			log_errno(-E2BIG, "%s:%u: modules", config, it.line);
-			break;
-		}
-		len += (size_t)snprintf(list + len, size - len, "%s%s", len ? " " : "", it.value);
-	}
+	modconf_read(mc, r);
+	if (mc->modules_cut_line)
+		log_errno(-E2BIG, "%s:%u: modules", config, mc->modules_cut_line);
 	free(r);
 	free(buf);
 	return 0;
@@ -145,17 +145,71 @@ static char *index_read(const struct modload *ml, const char *name, struct modde
 	return buf;
 }
 
+/* One module of the list, with what it needs; false when it failed. */
+static bool module_load_one(struct moddep *m, struct modload *ml, const char *name)
+{
+	unsigned attempts = ml->attempts;
+	int err = moddep_load(m, name);
+
+	if (!err)
+		return true;
+	/* Insertion failures are logged where they happen; an ENOENT
+	 * without any attempt is a name nobody knows. */
+	if (err == -ENOENT && ml->attempts == attempts)
+		log_info("module %s: not loaded: not in modules.dep, modules.builtin or "
+			 "modules.alias",
+			 name);
+	else
+		log_errno(err, "module %s: not loaded", name);
+	return false;
+}
+
+/*
+ * The loopback sound cards of the audio cells (docs/init.md): snd_aloop,
+ * after the [host] modules (the board's own card is then loaded and keeps
+ * the lower card numbers), one card per audio cell, one substream each
+ * way per card.  Its parameters are set before the [host] modules, so
+ * that a list that names snd_aloop itself loads it with them too.
+ */
+static void aloop_params(struct modload *ml, unsigned cells)
+{
+	unsigned cards = cells < MODCONF_ALOOP_MAX ? cells : MODCONF_ALOOP_MAX;
+
+	if (cells > cards)
+		log_info("module %s: %u audio cells, %u loopback cards (at most %u)", MODCONF_ALOOP,
+			 cells, cards, MODCONF_ALOOP_MAX);
+	if (modconf_aloop_params(cards, ml->params, sizeof(ml->params)) < 0)
+		return; /* cannot be: 1..MODCONF_ALOOP_MAX fit */
+	snprintf(ml->param_note, sizeof(ml->param_note), " (%u loopback cards for the audio cells)",
+		 cards);
+	ml->param_module = MODCONF_ALOOP;
+}
+
+/* Already in the kernel (an earlier pass, or built in): its cards stay as
+ * they are.  False when it failed. */
+static bool aloop_load(struct moddep *m, struct modload *ml, unsigned cells)
+{
+	if (!module_load_one(m, ml, MODCONF_ALOOP))
+		return false;
+	if (!ml->param_used)
+		log_info("module %s: there already (or built in): its cards stay as they are "
+			 "(%u audio cells)",
+			 MODCONF_ALOOP, cells);
+	return true;
+}
+
 int modules_load(const char *config)
 {
-	char list[MODULE_LIST_MAX], *cursor = list, *name;
+	char *cursor, *name;
 	char *dep, *softdep, *alias, *builtin;
 	struct modload ml = {.attempts = 0};
+	struct modconf mc;
 	struct utsname uts;
 	struct moddep *m;
 	unsigned wanted = 0, failed = 0;
 	int err;
 
-	err = config_modules(config, list, sizeof(list));
+	err = config_read(config, &mc);
 	if (err == -ENOENT) {
 		log_info("modules: no %s: loading none", config);
 		return 0;
@@ -164,7 +218,7 @@ int modules_load(const char *config)
 		log_errno(err, "modules: read %s", config);
 		return 1;
 	}
-	if (list[0] == '\0')
+	if (mc.modules[0] == '\0' && mc.audio_cells == 0)
 		return 0;
 	if (uname(&uts) < 0) {
 		log_errno(-errno, "modules: uname");
@@ -184,22 +238,13 @@ int modules_load(const char *config)
 	alias = index_read(&ml, "modules.alias", &m->alias);
 	builtin = index_read(&ml, "modules.builtin", &m->builtin);
 
-	while ((name = ini_next_word(&cursor))) {
-		unsigned attempts = ml.attempts;
-
+	if (mc.audio_cells)
+		aloop_params(&ml, mc.audio_cells);
+	for (cursor = mc.modules; (name = ini_next_word(&cursor)); wanted++)
+		failed += !module_load_one(m, &ml, name);
+	if (mc.audio_cells) {
 		wanted++;
-		err = moddep_load(m, name);
-		if (err) {
-			failed++;
-			/* Insertion failures are logged where they happen; an
-			 * ENOENT without any attempt is a name nobody knows. */
-			if (err == -ENOENT && ml.attempts == attempts)
-				log_info("module %s: not loaded: not in modules.dep, "
-					 "modules.builtin or modules.alias",
-					 name);
-			else
-				log_errno(err, "module %s: not loaded", name);
-		}
+		failed += !aloop_load(m, &ml, mc.audio_cells);
 	}
 	log_info("modules: %u of %u requested loaded (%u files inserted, %u there already) for %s",
 		 wanted - failed, wanted, ml.inserted, ml.present, config);
