@@ -402,6 +402,7 @@ static void teardown(struct mgr *m)
 		ctl_close(m);
 	}
 	gpu_fini(&m->gpu);
+	audio_fini(&m->audio);
 	input_fini(m->input);
 	m->input = NULL;
 	console_detach(&m->console);
@@ -423,6 +424,14 @@ static void teardown(struct mgr *m)
  * for it). */
 static void seat_setup(struct mgr *m)
 {
+	/* Sound first: its back is the last step away from the old front and
+	 * its front the first to the new, so the sound changes hands at one
+	 * moment whatever the other classes wait for (a compositor's
+	 * acknowledgement). */
+	if (audio_init(&m->audio, &m->loop, &m->seat, &m->cfg.host) < 0)
+		log_error("audio: out of memory: no sound for the cells");
+	else
+		seat_add_class(&m->seat, &audio_class, &m->audio);
 	seat_add_class(&m->seat, &vt_class, &m->vt);
 	if (m->board) {
 		console_attach(&m->console);

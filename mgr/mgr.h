@@ -18,6 +18,7 @@
 #include "cell_seccomp.h"
 #include "loop.h"
 #include "seat.h"
+#include "audio.h"
 #include "gpu.h"
 #include "vt.h"
 
@@ -59,6 +60,7 @@ struct mgr {
 	struct seat seat;
 	struct vt vt;		/* board mode: the VTs; tty0 -1 when off */
 	struct gpu gpu;		/* the compositors' seats (devices = gpu) */
+	struct audio audio;	/* the cells' sound (devices = audio) */
 	struct input *input;	/* board mode: grabbed devices and the cells' copies */
 	struct console console; /* board mode: the serial console */
 	struct admin admin;	/* [host] admin_console; fd -1 when off */

@@ -258,6 +258,8 @@ void ctl_status_text(struct mgr *m, struct cell *c, struct ctl_buf *b)
 	status_figure(b, "io_write_bytes", st.io_write);
 	if (vt_describe(&m->vt, c, vt, sizeof(vt)))
 		ctl_buf_printf(b, "vt: %s\n", vt);
+	if (audio_describe(&m->audio, c, text, sizeof(text)))
+		ctl_buf_printf(b, "audio: %s\n", text);
 	addresses(c, text, sizeof(text));
 	if (text[0])
 		ctl_buf_printf(b, "addresses: %s\n", text);

@@ -142,6 +142,15 @@ ssize_t pcm_write(struct pcm *p, const void *buf, unsigned frames)
 	return xfer(p, (void *)buf, frames, SNDRV_PCM_IOCTL_WRITEI_FRAMES);
 }
 
+int pcm_reset(struct pcm *p)
+{
+	if (p->fd < 0)
+		return -EBADF;
+	if (ioctl(p->fd, SNDRV_PCM_IOCTL_DROP) < 0)
+		return -errno;
+	return prepare(p);
+}
+
 void pcm_close(struct pcm *p)
 {
 	if (p->fd >= 0) {

@@ -3,14 +3,21 @@
  * cellar's PCM layer (mgr/seat/pcm.c) against the kernel's loopback card
  * (snd-aloop), for tests/qemu-audio/run:
  *
- *   pcmloop tone CARD FREQ MS [RATE]   plays a sine on pcmC<CARD>D0p
- *   pcmloop listen CARD MS             reads pcmC<CARD>D1c (what D0p plays)
+ *   pcmloop tone CARD FREQ MS [RATE [DEVICE]]  plays a sine on pcmC<CARD>D<DEVICE>p
+ *   pcmloop listen CARD MS [DEVICE]            reads pcmC<CARD>D<DEVICE>c (default
+ *                                              device 1: what D0p plays)
+ *   pcmloop ctl CARD                           what /dev/snd/controlC<CARD> is
+ *   pcmloop unmute CARD                        its playback switches on, volumes
+ *                                              at their top (what a board's
+ *                                              alsactl restore would do)
  *
- * listen prints, per 100 ms block, "block N: 440=P 880=P rms=R" (Goertzel
- * power of each tone, normalised to a full-scale sine = 1.0), then
+ * listen prints, per 100 ms block, "block N t=MS: 440=P 660=P 880=P 1000=P
+ * rms=R" (Goertzel power of each tone, normalised to a full-scale sine =
+ * 1.0; t the CLOCK_BOOTTIME ms at its end, as /proc/uptime counts), then
  * "listen: mostly F" (the tone of most blocks, or "silence").  tone
  * prints "tone: ok" or "tone: error WHAT".  48000 Hz, 2 channels, 480-frame
- * periods (10 ms) unless RATE says otherwise.
+ * periods (10 ms) unless RATE says otherwise; PCMLOOP_PERIODS periods (4).
+ * ctl prints the card's id, driver and mixer name and its controls.
  */
 #include <errno.h>
 #include <math.h>
@@ -18,7 +25,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sound/asound.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
 
 #include "pcm.h"
 
@@ -48,17 +59,35 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int tone(unsigned card, double freq, long ms, unsigned rate)
+static long boot_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static unsigned periods(void)
+{
+	const char *e = getenv("PCMLOOP_PERIODS");
+
+	return e ? (unsigned)atoi(e) : 4;
+}
+
+static const double freqs[] = {440, 660, 880, 1000};
+#define NFREQ (sizeof(freqs) / sizeof(freqs[0]))
+
+static int tone(unsigned card, double freq, long ms, unsigned rate, unsigned device)
 {
 	struct pcm p;
-	struct pcm_config cfg = {rate, CH, PERIOD, 4};
+	struct pcm_config cfg = {rate, CH, PERIOD, periods()};
 	char err[160] = "";
 	short buf[PERIOD * CH];
 	unsigned long t = 0;
 	long end;
 	int r;
 
-	if ((r = pcm_open(&p, card, 0, false)) < 0 ||
+	if ((r = pcm_open(&p, card, device, false)) < 0 ||
 	    (r = pcm_setup(&p, &cfg, err, sizeof(err))) < 0) {
 		printf("tone: error %s\n", err[0] ? err : strerror(-r));
 		return 1;
@@ -87,17 +116,32 @@ static int tone(unsigned card, double freq, long ms, unsigned rate)
 	return 0;
 }
 
-static int listen_to(unsigned card, long ms)
+/* The tone that stands out in a block, or -1 (silence) or -2 (noise). */
+static int classify(const double *pw, double sum)
+{
+	for (unsigned k = 0; k < NFREQ; k++) {
+		bool top = pw[k] > 0.01;
+
+		for (unsigned j = 0; j < NFREQ && top; j++)
+			if (j != k && pw[j] * 10 > pw[k])
+				top = false;
+		if (top)
+			return (int)k;
+	}
+	return sum == 0 ? -1 : -2;
+}
+
+static int listen_to(unsigned card, long ms, unsigned device)
 {
 	struct pcm p;
-	struct pcm_config cfg = {48000, CH, PERIOD, 4};
+	struct pcm_config cfg = {48000, CH, PERIOD, periods()};
 	char err[160] = "";
 	static short block[BLOCK * CH];
-	unsigned have = 0, blocks = 0, n440 = 0, n880 = 0, quiet = 0;
+	unsigned have = 0, blocks = 0, quiet = 0, n[NFREQ] = {0};
 	long end;
 	int r;
 
-	if ((r = pcm_open(&p, card, 1, true)) < 0 ||
+	if ((r = pcm_open(&p, card, device, true)) < 0 ||
 	    (r = pcm_setup(&p, &cfg, err, sizeof(err))) < 0) {
 		printf("listen: error %s\n", err[0] ? err : strerror(-r));
 		return 1;
@@ -106,42 +150,119 @@ static int listen_to(unsigned card, long ms)
 	fflush(stdout);
 	for (end = now_ms() + ms; now_ms() < end;) {
 		struct pollfd pf = {.fd = p.fd, .events = POLLIN};
-		ssize_t n;
+		double pw[NFREQ], sum = 0;
+		ssize_t got;
+		int k;
 
 		poll(&pf, 1, 100);
-		n = pcm_read(&p, block + have * CH, BLOCK - have);
-		if (n < 0 && n != -EAGAIN) {
-			printf("listen: read %s\n", strerror((int)-n));
+		got = pcm_read(&p, block + have * CH, BLOCK - have);
+		if (got < 0 && got != -EAGAIN) {
+			printf("listen: read %s\n", strerror((int)-got));
 			return 1;
 		}
-		have += n > 0 ? (unsigned)n : 0;
+		have += got > 0 ? (unsigned)got : 0;
 		if (have < BLOCK)
 			continue;
-		{
-			double a = goertzel(block, BLOCK, 440, 48000),
-			       b = goertzel(block, BLOCK, 880, 48000), sum = 0;
-
-			for (unsigned i = 0; i < BLOCK; i++)
-				sum += (double)block[i * CH] * block[i * CH];
-			printf("block %u: 440=%.3f 880=%.3f rms=%.1f\n", blocks, a, b,
-			       sqrt(sum / BLOCK));
-			if (a > 0.05 && a > 10 * b)
-				n440++;
-			else if (b > 0.05 && b > 10 * a)
-				n880++;
-			else if (sum == 0)
-				quiet++;
-		}
+		for (unsigned i = 0; i < BLOCK; i++)
+			sum += (double)block[i * CH] * block[i * CH];
+		for (unsigned i = 0; i < NFREQ; i++)
+			pw[i] = goertzel(block, BLOCK, freqs[i], 48000);
+		printf("block %u t=%ld: 440=%.3f 660=%.3f 880=%.3f 1000=%.3f rms=%.1f\n", blocks,
+		       boot_ms(), pw[0], pw[1], pw[2], pw[3], sqrt(sum / BLOCK));
+		k = classify(pw, sum);
+		if (k >= 0)
+			n[k]++;
+		else if (k == -1)
+			quiet++;
 		blocks++;
 		have = 0;
 	}
-	printf("listen: %u blocks, %u of 440, %u of 880, %u silent, %lu xruns\n", blocks, n440,
-	       n880, quiet, p.xruns);
-	printf("listen: mostly %s\n", n440 * 2 > blocks	   ? "440"
-				      : n880 * 2 > blocks  ? "880"
+	printf("listen: %u blocks, %u of 440, %u of 880, %u of 1000, %u silent, %lu xruns\n",
+	       blocks, n[0], n[2], n[3], quiet, p.xruns);
+	printf("listen: mostly %s\n", n[0] * 2 > blocks	   ? "440"
+				      : n[2] * 2 > blocks  ? "880"
+				      : n[3] * 2 > blocks  ? "1000"
 				      : quiet * 2 > blocks ? "silence"
 							   : "noise");
 	pcm_close(&p);
+	return 0;
+}
+
+/* What a cell's control device is, and what it may change. */
+static int ctl(unsigned card)
+{
+	struct snd_ctl_card_info info = {0};
+	struct snd_ctl_elem_list list = {0};
+	struct snd_ctl_elem_id ids[64];
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/snd/controlC%u", card);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		printf("ctl: open %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (ioctl(fd, SNDRV_CTL_IOCTL_CARD_INFO, &info) < 0) {
+		printf("ctl: card info: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("ctl: card %d id %s driver %s mixer '%s'\n", info.card, (char *)info.id,
+	       (char *)info.driver, (char *)info.mixername);
+	list.space = 64;
+	list.pids = ids;
+	if (ioctl(fd, SNDRV_CTL_IOCTL_ELEM_LIST, &list) < 0) {
+		printf("ctl: list: %s\n", strerror(errno));
+		return 1;
+	}
+	for (unsigned i = 0; i < list.used; i++)
+		printf("ctl: control %u '%s'\n", ids[i].numid, (char *)ids[i].name);
+	printf("ctl: %u controls\n", list.count);
+	close(fd);
+	return 0;
+}
+
+/* Every "... Playback Switch" on, every "... Playback Volume" at its top. */
+static int unmute(unsigned card)
+{
+	struct snd_ctl_elem_list list = {0};
+	struct snd_ctl_elem_id ids[128];
+	unsigned changed = 0;
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/snd/controlC%u", card);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		printf("unmute: open %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	list.space = 128;
+	list.pids = ids;
+	if (ioctl(fd, SNDRV_CTL_IOCTL_ELEM_LIST, &list) < 0) {
+		printf("unmute: list: %s\n", strerror(errno));
+		return 1;
+	}
+	for (unsigned i = 0; i < list.used; i++) {
+		struct snd_ctl_elem_info info = {.id = ids[i]};
+		struct snd_ctl_elem_value v = {.id = ids[i]};
+		const char *name = (const char *)ids[i].name;
+
+		if (!strstr(name, "Playback") || ioctl(fd, SNDRV_CTL_IOCTL_ELEM_INFO, &info) < 0)
+			continue;
+		for (unsigned k = 0; k < info.count && k < 128; k++) {
+			if (info.type == SNDRV_CTL_ELEM_TYPE_BOOLEAN)
+				v.value.integer.value[k] = 1;
+			else if (info.type == SNDRV_CTL_ELEM_TYPE_INTEGER)
+				v.value.integer.value[k] = info.value.integer.max;
+		}
+		if ((info.type == SNDRV_CTL_ELEM_TYPE_BOOLEAN ||
+		     info.type == SNDRV_CTL_ELEM_TYPE_INTEGER) &&
+		    ioctl(fd, SNDRV_CTL_IOCTL_ELEM_WRITE, &v) == 0)
+			changed++;
+	}
+	printf("unmute: %u controls set\n", changed);
+	close(fd);
 	return 0;
 }
 
@@ -150,9 +271,16 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc >= 5 && !strcmp(argv[1], "tone"))
 		return tone((unsigned)atoi(argv[2]), atof(argv[3]), atol(argv[4]),
-			    argc > 5 ? (unsigned)atoi(argv[5]) : 48000);
-	if (argc == 4 && !strcmp(argv[1], "listen"))
-		return listen_to((unsigned)atoi(argv[2]), atol(argv[3]));
-	fprintf(stderr, "usage: pcmloop tone CARD FREQ MS [RATE] | listen CARD MS\n");
+			    argc > 5 ? (unsigned)atoi(argv[5]) : 48000,
+			    argc > 6 ? (unsigned)atoi(argv[6]) : 0);
+	if (argc >= 4 && !strcmp(argv[1], "listen"))
+		return listen_to((unsigned)atoi(argv[2]), atol(argv[3]),
+				 argc > 4 ? (unsigned)atoi(argv[4]) : 1);
+	if (argc == 3 && !strcmp(argv[1], "ctl"))
+		return ctl((unsigned)atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "unmute"))
+		return unmute((unsigned)atoi(argv[2]));
+	fprintf(stderr, "usage: pcmloop tone CARD FREQ MS [RATE [DEVICE]] | listen CARD MS "
+			"[DEVICE] | ctl CARD | unmute CARD\n");
 	return 2;
 }

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""What the board's card played (tests/qemu-audio/run): the wav QEMU
+recorded from its Intel HDA card.  Cell a (440 Hz) is in front first,
+then `cellctl switch b` (880 Hz); cell m (660 Hz, audio_background = mix)
+is heard throughout at half level.  Checks, on 100 ms blocks (Goertzel):
+
+  - a run of blocks with a's tone and not b's, then one with b's and
+    not a's, and no block with a's tone after b's first;
+  - m's tone in both, below the front's (half level: a quarter of the
+    power);
+
+and measures the switch's gap on 5 ms steps of 20 ms windows: from the
+last window where a's tone stands out to the first where b's does.
+
+Prints "ok - ..." / "not ok - ..." and "audio: wav: ..." lines.
+"""
+import math
+import struct
+import sys
+import wave
+
+A, B, M = 440.0, 880.0, 660.0
+
+
+def goertzel(x, freq, rate):
+    w = 2 * math.pi * freq / rate
+    c = 2 * math.cos(w)
+    s1 = s2 = 0.0
+    for v in x:
+        s0 = v + c * s1 - s2
+        s2, s1 = s1, s0
+    n = len(x)
+    return (s1 * s1 + s2 * s2 - c * s1 * s2) / ((n / 2.0) ** 2)
+
+
+def check(what, ok):
+    print(("ok - " if ok else "not ok - ") + what)
+
+
+def main():
+    w = wave.open(sys.argv[1], "rb")
+    rate, ch, width, n = w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes()
+    raw = w.readframes(n)
+    if width != 2:
+        check("the wav is 16-bit (it is %d-bit)" % (8 * width), False)
+        return
+    left = [v / 32768.0 for v in struct.unpack("<%dh" % (n * ch), raw)[::ch]]
+    print("audio: wav: %d frames at %d Hz, %d channels (%.1f s)" % (n, rate, ch, n / rate))
+    block = rate // 10
+    kinds = []
+    powers = []
+    for i in range(0, len(left) - block + 1, block):
+        x = left[i:i + block]
+        pa, pb, pm = goertzel(x, A, rate), goertzel(x, B, rate), goertzel(x, M, rate)
+        powers.append((pa, pb, pm))
+        kinds.append("a" if pa > 0.01 and pa > 20 * pb else "b" if pb > 0.01 and pb > 20 * pa
+                     else "-" if pa < 1e-4 and pb < 1e-4 else "?")
+    print("audio: wav: blocks " + "".join(kinds))
+    first_b = kinds.index("b") if "b" in kinds else -1
+    a_before = kinds[:first_b].count("a") if first_b >= 0 else 0
+    a_after = kinds[first_b:].count("a") if first_b >= 0 else 0
+    b_after = kinds[first_b:].count("b") if first_b >= 0 else 0
+    check("the board played a's tone (front) and not b's: %d blocks before the switch" % a_before,
+          a_before >= 20)
+    check("after the switch b's tone and not a's: %d blocks of b, %d of a after b's first"
+          % (b_after, a_after), b_after >= 20 and a_after == 0)
+    # From m's first block on (it starts after a).
+    m_from = next((i for i, p in enumerate(powers) if p[2] > 0.01), len(powers))
+    mixed = [p for p, k in list(zip(powers, kinds))[m_from:] if k in "ab"]
+    print("audio: wav: m " + "".join("m" if p[2] > 0.01 else "." for p in powers))
+    m_ok = [p[2] > 0.01 and p[2] < max(p[0], p[1]) for p in mixed]
+    med = sorted(p[2] / max(p[0], p[1]) for p in mixed)[len(mixed) // 2] if mixed else 0
+    print("audio: wav: m's tone in %d of %d blocks with a front tone (median power %.2f of the "
+          "front's)" % (sum(m_ok), len(mixed), med))
+    # Half level is a quarter of the power; the tone generators in the cells
+    # under TCG miss periods now and then, so most blocks, not all.
+    check("m (audio_background = mix) is heard under the front cell at half level "
+          "(median power %.2f of the front's), before and after" % med,
+          len(mixed) > 0 and sum(m_ok) >= 0.6 * len(mixed) and 0.1 < med < 0.5)
+    a_blocks = [p for p, k in zip(powers, kinds) if k == "a"]
+    b_blocks = [p for p, k in zip(powers, kinds) if k == "b"]
+    loudest_b = max((p[1] for p in a_blocks), default=1)
+    loudest_a = max((p[0] for p in b_blocks), default=1)
+    print("audio: wav: the muted cell's loudest block: b %.5f while a is in front, a %.5f while "
+          "b is" % (loudest_b, loudest_a))
+    check("the muted background cell is not heard at all (its tone's power under 0.001 in "
+          "every block)", a_blocks and b_blocks and loudest_b < 0.001 and loudest_a < 0.001)
+    if first_b < 1:
+        check("the switch's gap measured", False)
+        return
+    win, step = rate // 50, rate // 200
+    lo, hi = max(0, (first_b - 3) * block), min(len(left) - win, (first_b + 2) * block)
+    last_a = first_b_t = None
+    for i in range(lo, hi, step):
+        x = left[i:i + win]
+        pa, pb = goertzel(x, A, rate), goertzel(x, B, rate)
+        if pa > 0.01 and pa > 10 * pb and first_b_t is None:
+            last_a = i + win
+        if pb > 0.01 and pb > 10 * pa and first_b_t is None and last_a is not None:
+            first_b_t = i
+    if last_a is None or first_b_t is None:
+        check("the switch's gap measured", False)
+        return
+    gap = (first_b_t - last_a) * 1000.0 / rate
+    print("audio: wav: the switch's gap %.1f ms (a's last 20 ms window ends, b's first begins)"
+          % gap)
+    # Windows of 20 ms overlap a change by up to one window: a negative gap
+    # beyond that would be a's tone under b's.
+    check("the switch's gap measured (%.1f ms): a's tone ends before b's begins" % gap,
+          gap > -20.0)
+
+
+if __name__ == "__main__":
+    main()
