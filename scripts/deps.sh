@@ -18,7 +18,7 @@ packages=(
 	qemu-system-x86 linux-image-amd64 python3 clang-format
 	iproute2 procps util-linux
 	clang-14 libclang-rt-14-dev clang-tidy-14 valgrind
-	scdoc man-db groff-base libseat-dev libudev-dev
+	scdoc man-db groff-base libseat-dev libudev-dev alsa-utils
 )
 foreign_archs=(arm64 armhf)
 # The arm64 board: QEMU's virt machine, the cross compilers (glibc for

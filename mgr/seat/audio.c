@@ -94,21 +94,41 @@ static void nodes_give_back(struct audio_cell *s)
 	}
 }
 
-/* The nodes into the cell's /dev/snd as its card 0, the rest of the host
- * out of reach (its device program allows exactly these). */
-static int nodes_bind(struct audio_cell *s, struct seat_bind *b, bool fresh)
+static int bind_one(struct seat_bind *b, const char *host, const char *cell)
 {
-	static const char *const cell_name[AUDIO_NODES] = {"snd/controlC0", "snd/pcmC0D0p",
-							   "snd/pcmC0D0c", "snd/timer"};
-	char host[AUDIO_NODES][48];
-	int r;
-
-	snprintf(host[AUDIO_NODE_CONTROL], sizeof(host[0]), "/dev/snd/controlC%u", s->card);
-	snprintf(host[AUDIO_NODE_PLAY], sizeof(host[0]), "/dev/snd/pcmC%uD0p", s->card);
-	snprintf(host[AUDIO_NODE_CAPTURE], sizeof(host[0]), "/dev/snd/pcmC%uD0c", s->card);
-	if (b->n + AUDIO_NODES > b->max) {
+	if (b->n >= b->max) {
 		snprintf(b->err, b->errlen, "devices audio: too many device nodes");
 		return -ENOSPC;
+	}
+	snprintf(b->devs[b->n].host, sizeof(b->devs[b->n].host), "%s", host);
+	snprintf(b->devs[b->n].cell, sizeof(b->devs[b->n].cell), "%s", cell);
+	b->n++;
+	return 0;
+}
+
+/* The nodes into the cell's /dev/snd, the rest of the host out of reach
+ * (its device program allows exactly these).  Twice: as its card 0, the
+ * card ALSA's default device is; and under the card's own number K, which
+ * the kernel reports (the card's info, a PCM's) and alsa-lib then opens by
+ * (dmix: its timer of card K, controlCK). */
+static void node_name(char *out, size_t len, unsigned k, unsigned card)
+{
+	switch (k) {
+	case AUDIO_NODE_CONTROL: snprintf(out, len, "snd/controlC%u", card); break;
+	case AUDIO_NODE_PLAY: snprintf(out, len, "snd/pcmC%uD0p", card); break;
+	case AUDIO_NODE_CAPTURE: snprintf(out, len, "snd/pcmC%uD0c", card); break;
+	default: snprintf(out, len, "snd/timer"); break;
+	}
+}
+
+static int nodes_bind(struct audio_cell *s, struct seat_bind *b, bool fresh)
+{
+	char host[AUDIO_NODE_TIMER][48], cell[40];
+	int r;
+
+	for (unsigned k = 0; k < AUDIO_NODE_TIMER; k++) {
+		node_name(cell, sizeof(cell), k, s->card);
+		snprintf(host[k], sizeof(host[k]), "/dev/%s", cell);
 	}
 	for (unsigned k = 0; k < AUDIO_NODE_TIMER; k++)
 		if ((r = node_take(&s->nodes[k], host[k], b->root_uid, b->root_gid, fresh)) < 0) {
@@ -126,9 +146,12 @@ static int nodes_bind(struct audio_cell *s, struct seat_bind *b, bool fresh)
 
 		if (!nd->path[0])
 			continue;
-		snprintf(b->devs[b->n].host, sizeof(b->devs[b->n].host), "%s", nd->path);
-		snprintf(b->devs[b->n].cell, sizeof(b->devs[b->n].cell), "%s", cell_name[k]);
-		b->n++;
+		node_name(cell, sizeof(cell), k, 0);
+		if ((r = bind_one(b, nd->path, cell)) < 0)
+			return r;
+		node_name(cell, sizeof(cell), k, s->card);
+		if (k != AUDIO_NODE_TIMER && s->card && (r = bind_one(b, nd->path, cell)) < 0)
+			return r;
 		if (b->prog && devprog_add(b->prog, 'c', (int)major(nd->rdev), (int)minor(nd->rdev),
 					   "rw") < 0) {
 			snprintf(b->err, b->errlen,

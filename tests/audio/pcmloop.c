@@ -6,6 +6,8 @@
  *   pcmloop tone CARD FREQ MS [RATE [DEVICE]]  plays a sine on pcmC<CARD>D<DEVICE>p
  *   pcmloop listen CARD MS [DEVICE]            reads pcmC<CARD>D<DEVICE>c (default
  *                                              device 1: what D0p plays)
+ *   pcmloop stdin                              the same of raw 48000 Hz S16_LE
+ *                                              stereo frames on stdin (arecord's)
  *   pcmloop ctl CARD                           what /dev/snd/controlC<CARD> is
  *   pcmloop unmute CARD                        its playback switches on, volumes
  *                                              at their top (what a board's
@@ -131,13 +133,49 @@ static int classify(const double *pw, double sum)
 	return sum == 0 ? -1 : -2;
 }
 
+struct tally {
+	unsigned blocks, quiet, n[NFREQ];
+};
+
+/* One 100 ms block: its line, and counted. */
+static void judge(struct tally *t, const short *block)
+{
+	double pw[NFREQ], sum = 0;
+	int k;
+
+	for (unsigned i = 0; i < BLOCK; i++)
+		sum += (double)block[i * CH] * block[i * CH];
+	for (unsigned i = 0; i < NFREQ; i++)
+		pw[i] = goertzel(block, BLOCK, freqs[i], 48000);
+	printf("block %u t=%ld: 440=%.3f 660=%.3f 880=%.3f 1000=%.3f rms=%.1f\n", t->blocks,
+	       boot_ms(), pw[0], pw[1], pw[2], pw[3], sqrt(sum / BLOCK));
+	k = classify(pw, sum);
+	if (k >= 0)
+		t->n[k]++;
+	else if (k == -1)
+		t->quiet++;
+	t->blocks++;
+}
+
+static void verdict(const struct tally *t, unsigned long xruns)
+{
+	printf("listen: %u blocks, %u of 440, %u of 880, %u of 1000, %u silent, %lu xruns\n",
+	       t->blocks, t->n[0], t->n[2], t->n[3], t->quiet, xruns);
+	printf("listen: mostly %s\n", t->n[0] * 2 > t->blocks	 ? "440"
+				      : t->n[2] * 2 > t->blocks	 ? "880"
+				      : t->n[3] * 2 > t->blocks	 ? "1000"
+				      : t->quiet * 2 > t->blocks ? "silence"
+								 : "noise");
+}
+
 static int listen_to(unsigned card, long ms, unsigned device)
 {
 	struct pcm p;
 	struct pcm_config cfg = {48000, CH, PERIOD, periods()};
 	char err[160] = "";
 	static short block[BLOCK * CH];
-	unsigned have = 0, blocks = 0, quiet = 0, n[NFREQ] = {0};
+	struct tally t = {0};
+	unsigned have = 0;
 	long end;
 	int r;
 
@@ -150,9 +188,7 @@ static int listen_to(unsigned card, long ms, unsigned device)
 	fflush(stdout);
 	for (end = now_ms() + ms; now_ms() < end;) {
 		struct pollfd pf = {.fd = p.fd, .events = POLLIN};
-		double pw[NFREQ], sum = 0;
 		ssize_t got;
-		int k;
 
 		poll(&pf, 1, 100);
 		got = pcm_read(&p, block + have * CH, BLOCK - have);
@@ -163,28 +199,32 @@ static int listen_to(unsigned card, long ms, unsigned device)
 		have += got > 0 ? (unsigned)got : 0;
 		if (have < BLOCK)
 			continue;
-		for (unsigned i = 0; i < BLOCK; i++)
-			sum += (double)block[i * CH] * block[i * CH];
-		for (unsigned i = 0; i < NFREQ; i++)
-			pw[i] = goertzel(block, BLOCK, freqs[i], 48000);
-		printf("block %u t=%ld: 440=%.3f 660=%.3f 880=%.3f 1000=%.3f rms=%.1f\n", blocks,
-		       boot_ms(), pw[0], pw[1], pw[2], pw[3], sqrt(sum / BLOCK));
-		k = classify(pw, sum);
-		if (k >= 0)
-			n[k]++;
-		else if (k == -1)
-			quiet++;
-		blocks++;
+		judge(&t, block);
 		have = 0;
 	}
-	printf("listen: %u blocks, %u of 440, %u of 880, %u of 1000, %u silent, %lu xruns\n",
-	       blocks, n[0], n[2], n[3], quiet, p.xruns);
-	printf("listen: mostly %s\n", n[0] * 2 > blocks	   ? "440"
-				      : n[2] * 2 > blocks  ? "880"
-				      : n[3] * 2 > blocks  ? "1000"
-				      : quiet * 2 > blocks ? "silence"
-							   : "noise");
+	verdict(&t, p.xruns);
 	pcm_close(&p);
+	return 0;
+}
+
+/* The same from raw frames on stdin (48000 Hz S16_LE stereo): what
+ * Debian's arecord records through the cell's ALSA. */
+static int listen_stdin(void)
+{
+	static short block[BLOCK * CH];
+	struct tally t = {0};
+	size_t have = 0;
+	ssize_t got;
+
+	printf("listen: ok\n");
+	while ((got = read(0, (char *)block + have, sizeof(block) - have)) > 0) {
+		have += (size_t)got;
+		if (have < sizeof(block))
+			continue;
+		judge(&t, block);
+		have = 0;
+	}
+	verdict(&t, 0);
 	return 0;
 }
 
@@ -276,11 +316,13 @@ int main(int argc, char **argv)
 	if (argc >= 4 && !strcmp(argv[1], "listen"))
 		return listen_to((unsigned)atoi(argv[2]), atol(argv[3]),
 				 argc > 4 ? (unsigned)atoi(argv[4]) : 1);
+	if (argc == 2 && !strcmp(argv[1], "stdin"))
+		return listen_stdin();
 	if (argc == 3 && !strcmp(argv[1], "ctl"))
 		return ctl((unsigned)atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "unmute"))
 		return unmute((unsigned)atoi(argv[2]));
 	fprintf(stderr, "usage: pcmloop tone CARD FREQ MS [RATE [DEVICE]] | listen CARD MS "
-			"[DEVICE] | ctl CARD | unmute CARD\n");
+			"[DEVICE] | stdin | ctl CARD | unmute CARD\n");
 	return 2;
 }

@@ -45,7 +45,9 @@ def main():
     if width != 2:
         check("the wav is 16-bit (it is %d-bit)" % (8 * width), False)
         return
-    left = [v / 32768.0 for v in struct.unpack("<%dh" % (n * ch), raw)[::ch]]
+    # Both channels (speaker-test plays one, then the other).
+    v = struct.unpack("<%dh" % (n * ch), raw)
+    left = [sum(v[i:i + ch]) / (32768.0 * ch) for i in range(0, len(v), ch)]
     print("audio: wav: %d frames at %d Hz, %d channels (%.1f s)" % (n, rate, ch, n / rate))
     block = rate // 10
     kinds = []
@@ -69,17 +71,21 @@ def main():
     m_from = next((i for i, p in enumerate(powers) if p[2] > 0.01), len(powers))
     mixed = [p for p, k in list(zip(powers, kinds))[m_from:] if k in "ab"]
     print("audio: wav: m " + "".join("m" if p[2] > 0.01 else "." for p in powers))
-    m_ok = [p[2] > 0.01 and p[2] < max(p[0], p[1]) for p in mixed]
-    med = sorted(p[2] / max(p[0], p[1]) for p in mixed)[len(mixed) // 2] if mixed else 0
+    m_ok = [p[2] > 0.005 for p in mixed]
+    # Its level against a's: both play the same sine on both channels
+    # (b is speaker-test, one channel at a time).
+    under_a = sorted(p[2] / p[0] for p in mixed if p[0] > 20 * p[1])
+    med = under_a[len(under_a) // 2] if under_a else 0
     print("audio: wav: m's tone in %d of %d blocks with a front tone (median power %.2f of the "
-          "front's)" % (sum(m_ok), len(mixed), med))
+          "a's)" % (sum(m_ok), len(mixed), med))
     # Half level is a quarter of the power; the tone generators in the cells
     # under TCG miss periods now and then, so most blocks, not all.
     check("m (audio_background = mix) is heard under the front cell at half level "
-          "(median power %.2f of the front's), before and after" % med,
+          "(median power %.2f of a's), before and after" % med,
           len(mixed) > 0 and sum(m_ok) >= 0.6 * len(mixed) and 0.1 < med < 0.5)
-    a_blocks = [p for p, k in zip(powers, kinds) if k == "a"]
-    b_blocks = [p for p, k in zip(powers, kinds) if k == "b"]
+    # Not the blocks next to the switch: a block spans 100 ms.
+    a_blocks = [p for i, (p, k) in enumerate(zip(powers, kinds)) if k == "a" and i < first_b - 1]
+    b_blocks = [p for i, (p, k) in enumerate(zip(powers, kinds)) if k == "b" and i > first_b + 1]
     loudest_b = max((p[1] for p in a_blocks), default=1)
     loudest_a = max((p[0] for p in b_blocks), default=1)
     print("audio: wav: the muted cell's loudest block: b %.5f while a is in front, a %.5f while "
@@ -102,13 +108,15 @@ def main():
     if last_a is None or first_b_t is None:
         check("the switch's gap measured", False)
         return
-    gap = (first_b_t - last_a) * 1000.0 / rate
-    print("audio: wav: the switch's gap %.1f ms (a's last 20 ms window ends, b's first begins)"
-          % gap)
-    # Windows of 20 ms overlap a change by up to one window: a negative gap
-    # beyond that would be a's tone under b's.
-    check("the switch's gap measured (%.1f ms): a's tone ends before b's begins" % gap,
-          gap > -20.0)
+    # An instant change: the last window where a's tone is 10x b's has its
+    # centre ~5 ms before it, the first where b's is, ~5 ms after (a 20 ms
+    # window is 10x dominated when 3/4 of it is one tone); so the silence
+    # between the two is the distance of the centres less 10 ms.
+    gap = ((first_b_t + win / 2) - (last_a - win / 2)) * 1000.0 / rate - 10.0
+    print("audio: wav: the switch's gap %.0f ms (+-5 ms): the silence between a's last sound "
+          "and b's first" % max(gap, 0))
+    check("the switch's gap measured (%.0f ms): a's tone ends before b's begins" % max(gap, 0),
+          gap > -10.0)
 
 
 if __name__ == "__main__":
