@@ -370,7 +370,10 @@ int audio_init(struct audio *a, struct loop *loop, struct seat *seat, const stru
 	a->cfg = (struct pcm_config){
 	    .rate = h->audio_rate,
 	    .channels = AUDIO_CHANNELS,
-	    .period = h->audio_rate * h->audio_period_ms / 1000,
+	    /* Moved in steps of half a period: what the path adds (the
+	     * board's queue of two steps and the ring) stays near one
+	     * period. */
+	    .period = h->audio_rate * h->audio_period_ms / 2000,
 	};
 	a->mix = calloc((size_t)a->cfg.period * AUDIO_CHANNELS, sizeof(int16_t));
 	a->tmp = calloc((size_t)a->cfg.period * AUDIO_CHANNELS, sizeof(int16_t));
@@ -403,11 +406,21 @@ bool audio_describe(const struct audio *a, const struct cell *c, char *out, size
 
 		if (s->c != c)
 			continue;
-		snprintf(out, len, "loopback card %u, %s, xruns %lu, dropped %lu frames", s->card,
-			 a->front == s				   ? "heard (front)"
-			 : c->cfg.audio_background == AUDIO_BG_MIX ? "heard at half (mix)"
-								   : "muted (background)",
-			 s->out.xruns + s->mic.xruns, s->dropped);
+		unsigned rate = a->cfg.rate ? a->cfg.rate : 1;
+		uint64_t avg_us = a->lat_n ? a->lat_sum * 1000000 / a->lat_n / rate : 0;
+		uint64_t max_us = (uint64_t)a->lat_max * 1000000 / rate;
+		const char *heard = a->front == s ? "heard (front)"
+				    : c->cfg.audio_background == AUDIO_BG_MIX
+					? "heard at half (mix)"
+					: "muted (background)";
+
+		snprintf(
+		    out, len,
+		    "loopback card %u, %s, xruns %lu, dropped %lu frames; the path adds %u.%u ms "
+		    "(max %u.%u)",
+		    s->card, heard, s->out.xruns + s->mic.xruns, s->dropped,
+		    (unsigned)(avg_us / 1000), (unsigned)(avg_us % 1000 / 100),
+		    (unsigned)(max_us / 1000), (unsigned)(max_us % 1000 / 100));
 		return true;
 	}
 	return false;

@@ -96,8 +96,11 @@ struct audio {
 	unsigned mix_off;	  /* frames of mix written already */
 	bool mix_pending;	  /* mix holds a period not all written */
 	unsigned long spk_xruns_told, mic_xruns_told;
-	uint64_t back_us;  /* the last switch: the old front's sound stopped */
-	uint64_t front_us; /* ... and the first period of the new front queued */
+	/* What the path adds: at each period written, the frames queued
+	 * between a cell's cable and the speaker (the front's ring and the
+	 * board's queue). */
+	uint64_t lat_sum, lat_n;
+	unsigned lat_max;
 };
 
 extern const struct seat_class audio_class;

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <time.h>
 
 #include "cell.h"
 #include "config.h"
@@ -15,14 +14,6 @@
 /* Reads or writes at most this many periods per wakeup: the loop's
  * other sources are never kept waiting by a stream. */
 #define BURST 8
-
-static uint64_t mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
 
 void audio_log_xruns(const char *what, const char *name, unsigned long xruns, unsigned long *told)
 {
@@ -142,6 +133,20 @@ static void board_lost(struct audio *a, int err, const char *what)
 	loop_timer_in(a->loop, &a->t_retry, AUDIO_RETRY_MS);
 }
 
+static void count_latency(struct audio *a)
+{
+	long d = pcm_delay(&a->spk);
+	unsigned q;
+
+	if (d < 0)
+		return;
+	q = (unsigned)d + (a->front ? a->front->ring.len : 0);
+	a->lat_sum += q;
+	a->lat_n++;
+	if (q > a->lat_max)
+		a->lat_max = q;
+}
+
 void audio_board_fill(struct audio *a)
 {
 	if (a->spk.fd < 0)
@@ -167,11 +172,11 @@ void audio_board_fill(struct audio *a)
 					&a->spk_xruns_told);
 			continue;
 		}
-		if (!a->front_us && a->back_us)
-			a->front_us = mono_us();
 		a->mix_off += (unsigned)n;
-		if (a->mix_off >= a->cfg.period)
+		if (a->mix_off >= a->cfg.period) {
 			a->mix_pending = false;
+			count_latency(a);
+		}
 	}
 }
 
@@ -297,8 +302,6 @@ void audio_path_back(struct audio *a, struct audio_cell *s)
 	int r;
 
 	a->front = NULL;
-	a->back_us = mono_us();
-	a->front_us = 0;
 	if (a->spk.fd >= 0) {
 		a->mix_pending = false;
 		if ((r = pcm_reset(&a->spk)) < 0)

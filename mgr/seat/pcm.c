@@ -142,6 +142,15 @@ ssize_t pcm_write(struct pcm *p, const void *buf, unsigned frames)
 	return xfer(p, (void *)buf, frames, SNDRV_PCM_IOCTL_WRITEI_FRAMES);
 }
 
+long pcm_delay(struct pcm *p)
+{
+	snd_pcm_sframes_t d;
+
+	if (ioctl(p->fd, SNDRV_PCM_IOCTL_DELAY, &d) < 0)
+		return -errno;
+	return (long)d;
+}
+
 int pcm_reset(struct pcm *p)
 {
 	if (p->fd < 0)

@@ -44,6 +44,11 @@ int pcm_setup(struct pcm *p, const struct pcm_config *cfg, char *err, size_t err
 ssize_t pcm_read(struct pcm *p, void *buf, unsigned frames);
 ssize_t pcm_write(struct pcm *p, const void *buf, unsigned frames);
 
+/* Frames between the application and the speaker (playback) or the
+ * microphone and it (capture), as the driver counts them; a negative
+ * errno when the stream does not run. */
+long pcm_delay(struct pcm *p);
+
 /* Drops what is queued (a playback stream plays nothing more of it) and
  * prepares the stream again; a capture stream is started again.  Returns
  * 0 or a negative errno. */

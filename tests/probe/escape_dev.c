@@ -105,17 +105,27 @@ static void escape_tty_ioctl(const struct probe *p, const void *arg, struct outc
 void escapes_dev(struct probe *p)
 {
 	static const char *const opens[][2] = {
-	    {"dev_loop0", "/dev/loop0"},     {"dev_loop_control", "/dev/loop-control"},
-	    {"dev_ttyS0", "/dev/ttyS0"},     {"dev_tty63", "/dev/tty63"},
-	    {"dev_vcs", "/dev/vcs"},	     {"dev_sdb", "/dev/sdb"},
-	    {"dev_xvda", "/dev/xvda"},	     {"dev_dm0", "/dev/dm-0"},
-	    {"dev_hidraw0", "/dev/hidraw0"}, {"dev_snd", "/dev/snd/controlC0"},
-	    {"dev_dri", "/dev/dri/card0"},   {"dev_watchdog", "/dev/watchdog"},
+	    {"dev_loop0", "/dev/loop0"},
+	    {"dev_loop_control", "/dev/loop-control"},
+	    {"dev_ttyS0", "/dev/ttyS0"},
+	    {"dev_tty63", "/dev/tty63"},
+	    {"dev_vcs", "/dev/vcs"},
+	    {"dev_sdb", "/dev/sdb"},
+	    {"dev_xvda", "/dev/xvda"},
+	    {"dev_dm0", "/dev/dm-0"},
+	    {"dev_hidraw0", "/dev/hidraw0"},
+	    {"dev_snd", "/dev/snd/controlC0"},
+	    {"dev_dri", "/dev/dri/card0"},
+	    {"dev_watchdog", "/dev/watchdog"},
+	    {"dev_snd_timer", "/dev/snd/timer"},
+	    {"dev_snd_pcm", "/dev/snd/pcmC0D0p"},
 	};
 	static const struct node nodes[] = {
-	    {S_IFCHR, 1, 1}, {S_IFCHR, 1, 11}, {S_IFBLK, 7, 0}, {S_IFCHR, 4, 1}, {S_IFBLK, 253, 0}};
-	static const char *const node_names[] = {"mknod_mem", "mknod_kmsg", "mknod_loop0",
-						 "mknod_tty1", "mknod_vda"};
+	    {S_IFCHR, 1, 1},   {S_IFCHR, 1, 11},  {S_IFBLK, 7, 0},    {S_IFCHR, 4, 1},
+	    {S_IFBLK, 253, 0}, {S_IFCHR, 116, 0}, {S_IFCHR, 116, 33}, {S_IFCHR, 116, 16}};
+	static const char *const node_names[] = {
+	    "mknod_mem", "mknod_kmsg",	      "mknod_loop0",	 "mknod_tty1",
+	    "mknod_vda", "mknod_snd_control", "mknod_snd_timer", "mknod_snd_pcm"};
 	static const struct tty_req reqs[] = {
 	    {"/dev/console", TIOCSTI, 0, 0},	 {"/dev/console", TIOCSTI, 0, 1},
 	    {"/dev/console", VT_ACTIVATE, 0, 0}, {"/dev/console", VT_ACTIVATE, 0, 1},
