@@ -9,6 +9,8 @@
  *   pcmloop stdin                              the same of raw 48000 Hz S16_LE
  *                                              stereo frames on stdin (arecord's)
  *   pcmloop ctl CARD                           what /dev/snd/controlC<CARD> is
+ *   pcmloop timer CARD                         what the ALSA timer device tells of
+ *                                              card CARD's playback (its PCM timer)
  *   pcmloop unmute CARD                        its playback switches on, volumes
  *                                              at their top (what a board's
  *                                              alsactl restore would do)
@@ -262,6 +264,50 @@ static int ctl(unsigned card)
 	return 0;
 }
 
+/* The timer device is one for all cards: select another card's PCM timer
+ * (device 0, playback) and count its ticks for a second. */
+static int timer(unsigned card)
+{
+	struct snd_timer_select sel = {0};
+	struct snd_timer_params par = {0};
+	struct snd_timer_read tr[16];
+	unsigned ticks = 0;
+	long end;
+	int fd = open("/dev/snd/timer", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		printf("timer: open /dev/snd/timer: %s\n", strerror(errno));
+		return 1;
+	}
+	sel.id.dev_class = SNDRV_TIMER_CLASS_PCM;
+	sel.id.dev_sclass = SNDRV_TIMER_SCLASS_NONE;
+	sel.id.card = (int)card;
+	sel.id.device = 0;
+	sel.id.subdevice = 0;
+	if (ioctl(fd, SNDRV_TIMER_IOCTL_SELECT, &sel) < 0) {
+		printf("timer: select card %u's PCM timer: %s\n", card, strerror(errno));
+		return 0;
+	}
+	par.ticks = 1;
+	par.queue_size = 16;
+	if (ioctl(fd, SNDRV_TIMER_IOCTL_PARAMS, &par) < 0)
+		printf("timer: card %u's PCM timer selected, params: %s\n", card, strerror(errno));
+	if (ioctl(fd, SNDRV_TIMER_IOCTL_START) < 0)
+		printf("timer: card %u's PCM timer selected, start: %s\n", card, strerror(errno));
+	for (end = now_ms() + 1000; now_ms() < end;) {
+		struct pollfd pf = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+
+		poll(&pf, 1, 100);
+		n = read(fd, tr, sizeof(tr));
+		for (ssize_t i = 0; n > 0 && i < n / (ssize_t)sizeof(tr[0]); i++)
+			ticks += tr[i].ticks;
+	}
+	printf("timer: card %u's PCM timer: %u periods in 1 s\n", card, ticks);
+	close(fd);
+	return 0;
+}
+
 /* Every "... Playback Switch" on, every "... Playback Volume" at its top. */
 static int unmute(unsigned card)
 {
@@ -320,9 +366,11 @@ int main(int argc, char **argv)
 		return listen_stdin();
 	if (argc == 3 && !strcmp(argv[1], "ctl"))
 		return ctl((unsigned)atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "timer"))
+		return timer((unsigned)atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "unmute"))
 		return unmute((unsigned)atoi(argv[2]));
 	fprintf(stderr, "usage: pcmloop tone CARD FREQ MS [RATE [DEVICE]] | listen CARD MS "
-			"[DEVICE] | stdin | ctl CARD | unmute CARD\n");
+			"[DEVICE] | stdin | ctl CARD | timer CARD | unmute CARD\n");
 	return 2;
 }
