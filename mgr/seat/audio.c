@@ -389,6 +389,8 @@ int audio_init(struct audio *a, struct loop *loop, struct seat *seat, const stru
 
 void audio_fini(struct audio *a)
 {
+	if (!a->loop)
+		return; /* never set up (cellmgr gave up before its seat) */
 	for (unsigned i = 0; i < AUDIO_CELLS_MAX; i++)
 		if (a->cells[i].c)
 			slot_free(a, &a->cells[i]);
