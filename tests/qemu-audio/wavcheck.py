@@ -13,14 +13,21 @@ is heard throughout at half level.  Checks, on 100 ms blocks (Goertzel):
 and measures the switch's gap on 5 ms steps of 20 ms windows: from the
 last window where a's tone stands out to the first where b's does.
 
+    wavcheck.py FILE [--a HZ] [--b HZ] [--mix HZ|none] [--names A,B,M]
+
+The defaults are qemu-audio's (a 440, b 880, m 660).  tests/e2e/gfx.py
+gives the board's two Debian cells' tones, --mix none (no mix cell: its
+check is left out) and the cells' names for the messages.
+
 Prints "ok - ..." / "not ok - ..." and "audio: wav: ..." lines.
 """
+import argparse
 import math
 import struct
-import sys
 import wave
 
 A, B, M = 440.0, 880.0, 660.0
+NA, NB, NM = "a", "b", "m"  # the cells' names in the messages (--names)
 
 
 def goertzel(x, freq, rate):
@@ -38,8 +45,24 @@ def check(what, ok):
     print(("ok - " if ok else "not ok - ") + what)
 
 
+def args():
+    """The options (the module's A, B, M and names); the wav's path."""
+    global A, B, M, NA, NB, NM
+    ap = argparse.ArgumentParser(description="what the board's card played")
+    ap.add_argument("wav")
+    ap.add_argument("--a", type=float, default=A, help="the front cell's tone before the switch")
+    ap.add_argument("--b", type=float, default=B, help="the front cell's tone after it")
+    ap.add_argument("--mix", default=str(M), help="the mix cell's tone, or none")
+    ap.add_argument("--names", default="a,b,m", help="the cells' names in the messages: A,B[,M]")
+    a = ap.parse_args()
+    A, B = a.a, a.b
+    M = None if a.mix == "none" else float(a.mix)
+    NA, NB, NM = (a.names.split(",") + ["m"])[:3]
+    return a.wav
+
+
 def main():
-    w = wave.open(sys.argv[1], "rb")
+    w = wave.open(args(), "rb")
     rate, ch, width, n = w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes()
     raw = w.readframes(n)
     if width != 2:
@@ -54,7 +77,8 @@ def main():
     powers = []
     for i in range(0, len(left) - block + 1, block):
         x = left[i:i + block]
-        pa, pb, pm = goertzel(x, A, rate), goertzel(x, B, rate), goertzel(x, M, rate)
+        pa, pb = goertzel(x, A, rate), goertzel(x, B, rate)
+        pm = goertzel(x, M, rate) if M is not None else 0.0
         powers.append((pa, pb, pm))
         kinds.append("a" if pa > 0.01 and pa > 20 * pb else "b" if pb > 0.01 and pb > 20 * pa
                      else "-" if pa < 1e-4 and pb < 1e-4 else "?")
@@ -63,33 +87,35 @@ def main():
     a_before = kinds[:first_b].count("a") if first_b >= 0 else 0
     a_after = kinds[first_b:].count("a") if first_b >= 0 else 0
     b_after = kinds[first_b:].count("b") if first_b >= 0 else 0
-    check("the board played a's tone (front) and not b's: %d blocks before the switch" % a_before,
-          a_before >= 20)
-    check("after the switch b's tone and not a's: %d blocks of b, %d of a after b's first"
-          % (b_after, a_after), b_after >= 20 and a_after == 0)
-    # From m's first block on (it starts after a).
-    m_from = next((i for i, p in enumerate(powers) if p[2] > 0.01), len(powers))
-    mixed = [p for p, k in list(zip(powers, kinds))[m_from:] if k in "ab"]
-    print("audio: wav: m " + "".join("m" if p[2] > 0.01 else "." for p in powers))
-    m_ok = [p[2] > 0.005 for p in mixed]
-    # Its level against a's: both play the same sine on both channels
-    # (b is speaker-test, one channel at a time).
-    under_a = sorted(p[2] / p[0] for p in mixed if p[0] > 20 * p[1])
-    med = under_a[len(under_a) // 2] if under_a else 0
-    print("audio: wav: m's tone in %d of %d blocks with a front tone (median power %.2f of the "
-          "a's)" % (sum(m_ok), len(mixed), med))
-    # Half level is a quarter of the power; the tone generators in the cells
-    # under TCG miss periods now and then, so most blocks, not all.
-    check("m (audio_background = mix) is heard under the front cell at half level "
-          "(median power %.2f of a's), before and after" % med,
-          len(mixed) > 0 and sum(m_ok) >= 0.5 * len(mixed) and 0.1 < med < 0.5)
+    check("the board played %s's tone (front) and not %s's: %d blocks before the switch"
+          % (NA, NB, a_before), a_before >= 20)
+    check("after the switch %s's tone and not %s's: %d blocks of %s, %d of %s after %s's first"
+          % (NB, NA, b_after, NB, a_after, NA, NB), b_after >= 20 and a_after == 0)
+    # Without a mix cell (--mix none) only the front and the muted one.
+    if M is not None:
+        # From m's first block on (it starts after a).
+        m_from = next((i for i, p in enumerate(powers) if p[2] > 0.01), len(powers))
+        mixed = [p for p, k in list(zip(powers, kinds))[m_from:] if k in "ab"]
+        print("audio: wav: m " + "".join("m" if p[2] > 0.01 else "." for p in powers))
+        m_ok = [p[2] > 0.005 for p in mixed]
+        # Its level against a's: both play the same sine on both channels
+        # (b is speaker-test, one channel at a time).
+        under_a = sorted(p[2] / p[0] for p in mixed if p[0] > 20 * p[1])
+        med = under_a[len(under_a) // 2] if under_a else 0
+        print("audio: wav: m's tone in %d of %d blocks with a front tone (median power %.2f of the "
+              "a's)" % (sum(m_ok), len(mixed), med))
+        # Half level is a quarter of the power; the tone generators in the cells
+        # under TCG miss periods now and then, so most blocks, not all.
+        check("%s (audio_background = mix) is heard under the front cell at half level "
+              "(median power %.2f of %s's), before and after" % (NM, med, NA),
+              len(mixed) > 0 and sum(m_ok) >= 0.5 * len(mixed) and 0.1 < med < 0.5)
     # Not the blocks next to the switch: a block spans 100 ms.
     a_blocks = [p for i, (p, k) in enumerate(zip(powers, kinds)) if k == "a" and i < first_b - 1]
     b_blocks = [p for i, (p, k) in enumerate(zip(powers, kinds)) if k == "b" and i > first_b + 1]
     loudest_b = max((p[1] for p in a_blocks), default=1)
     loudest_a = max((p[0] for p in b_blocks), default=1)
-    print("audio: wav: the muted cell's loudest block: b %.5f while a is in front, a %.5f while "
-          "b is" % (loudest_b, loudest_a))
+    print("audio: wav: the muted cell's loudest block: %s %.5f while %s is in front, %s %.5f "
+          "while %s is" % (NB, loudest_b, NA, NA, loudest_a, NB))
     check("the muted background cell is not heard at all (its tone's power under 0.001 in "
           "every block)", a_blocks and b_blocks and loudest_b < 0.001 and loudest_a < 0.001)
     if first_b < 1:
@@ -113,10 +139,10 @@ def main():
     # window is 10x dominated when 3/4 of it is one tone); so the silence
     # between the two is the distance of the centres less 10 ms.
     gap = ((first_b_t + win / 2) - (last_a - win / 2)) * 1000.0 / rate - 10.0
-    print("audio: wav: the switch's gap %.0f ms (+-5 ms): the silence between a's last sound "
-          "and b's first" % max(gap, 0))
-    check("the switch's gap measured (%.0f ms): a's tone ends before b's begins" % max(gap, 0),
-          gap > -10.0)
+    print("audio: wav: the switch's gap %.0f ms (+-5 ms): the silence between %s's last sound "
+          "and %s's first" % (max(gap, 0), NA, NB))
+    check("the switch's gap measured (%.0f ms): %s's tone ends before %s's begins"
+          % (max(gap, 0), NA, NB), gap > -10.0)
 
 
 if __name__ == "__main__":
