@@ -16,11 +16,14 @@
 #   BUSYBOX         the cells' static busybox                  /bin/busybox | /opt/cellar/arm64/busybox/bin/busybox
 #   BUSYBOX_COMPAT  the compat ABI's busybox (cells' /bin/busybox32)  (none) | /opt/cellar/armhf/busybox/bin/busybox
 #   SYSROOT_LIBDIRS where the board's shared objects are (a cross build: ldd cannot run them)
-#   EXTRA_MODULES   modules the initramfs carries but CONFIG does not load   virtio_gpu | (none)
+#   EXTRA_MODULES   modules the initramfs carries but CONFIG does not load   virtio_gpu snd_... | (none)
 #                   (virtio_gpu: QEMU's virtio-gpu-pci, for a cell list on the
 #                   data disk with gpu cells: tests/e2e/gfx.py; the demo stays
 #                   in VGA text mode.  Not bochs, -vga std's: on 6.1 it has no
-#                   PRIME, which wlroots requires)
+#                   PRIME, which wlroots requires.  snd_hda_codec_generic and
+#                   snd_hda_intel: QEMU's intel-hda with hda-duplex, and
+#                   snd_aloop, the audio cells' cards: the same list's audio
+#                   cells)
 #
 # /opt/cellar is where scripts/deps.sh unpacks the Debian packages that
 # cannot be installed beside the build machine's own (CELLAR_DEBS).
@@ -40,7 +43,7 @@ arch_set() { # ARCH
 		: "${CONFIG:=$top/config/demo.conf}"
 		: "${MODROOT:=/}" "${BUSYBOX:=/bin/busybox}" "${BUSYBOX_COMPAT:=}"
 		: "${SYSROOT_LIBDIRS:=}"
-		: "${EXTRA_MODULES=virtio_gpu}"
+		: "${EXTRA_MODULES=virtio_gpu snd_hda_codec_generic snd_hda_intel snd_aloop}"
 		;;
 	arm64 | aarch64)
 		ARCH=arm64
