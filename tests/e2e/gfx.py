@@ -6,7 +6,7 @@ blue, each with foot, on the board's screen through cellmgr's seat.  tests/e2e/r
     e2e_gfx.boot5(report, timeout, tmp, Boot, Fail)
 
 The harness builds the cells' image (images/debian-cell.sh with cage, sway,
-foot, fonts, busybox, libinput-tools and kbd: a debootstrap, cached in
+foot, fonts, busybox, libinput-tools, kbd and alsa-utils: a debootstrap, cached in
 CACHE_DIR, default OUT/cache/gfx) and a data disk (images/data-disk.sh
 --from) holding it and a cell list, cells.conf: the board's [host] with
 `virtio_gpu` added to its modules (the initramfs carries it: scripts/arch.sh's
@@ -35,6 +35,22 @@ compositor shows its VT (fbcon) with no pixel of either compositor, and
 Ctrl-Alt-F1 brings red's compositor back.  The time from the command or key to
 the first screendump with the new colour is printed.  Screendumps: PNG in
 OUT/e2e/ and, one of each colour, docs/img/.
+
+Sound (issue 19): red and blue also have `audio` in devices and each runs
+Debian's speaker-test on its default ALSA device (`-t sine -c 2 -l 0`,
+red 440 Hz, blue 880 Hz) from boot on.  QEMU gets an Intel HDA card
+(intel-hda, hda-duplex with mixer=off: no mixer control to unmute, as
+the board has no alsactl) whose playback its wav audiodev records to
+OUT/e2e/boot-5.wav; the list's [host] loads snd_hda_codec_generic and
+snd_hda_intel (the initramfs carries them and snd_aloop: EXTRA_MODULES)
+and sets audio_period = 20ms.  Checked: init loads snd_aloop with 2
+loopback cards; cellmgr opens the board's card (Intel) and gives each
+cell its loopback card; `status` on the admin console: the front cell's
+card heard, the other's muted, before and after `switch blue`; the
+recording, 4 s each side of `switch blue` and of `switch red` (cut to
+OUT/e2e/boot-5-FROM-to-TO.wav, judged by tests/qemu-audio/wavcheck.py
+--mix none): the old front's tone and not the other's, then the new
+front's and not the old's, and the gap between them.
 """
 import collections
 import os
@@ -43,6 +59,7 @@ import shutil
 import subprocess
 import sys
 import time
+import wave
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.environ.get("OUT_DIR", os.path.join(TOP, "out"))
@@ -53,14 +70,24 @@ IMAGE = os.path.join(OUT, "cells", "gfx.erofs")
 # dbus and libpam-systemd because sway depends on polkitd, which wants a
 # system bus and a logind (none of them runs here: the cells' init is a
 # shell).
-PACKAGES = "cage,sway,foot,fonts-dejavu-core,busybox,libinput-tools,kbd,dbus-x11,dbus,libpam-systemd"
+# alsa-utils: speaker-test, the cells' tones (issue 19).
+PACKAGES = ("cage,sway,foot,fonts-dejavu-core,busybox,libinput-tools,kbd,dbus-x11,dbus,libpam-systemd,"
+            "alsa-utils")
 CONFIG = "/data/cells.conf"
 FREE_MIB = 64
+# What the board's sound card plays, as QEMU's wav audiodev records it.
+WAV = os.path.join(OUT, "e2e", "boot-5.wav")
+WAVCHECK = os.path.join(TOP, "tests", "qemu-audio", "wavcheck.py")
 
 # name, VT, background colour (RRGGBB): colours no anti-aliased text of the
 # other cell's foot can produce (text blends foot's light grey into the
 # cell's own background).
 CELLS = (("red", 1, "c00000"), ("blue", 2, "0000c0"))
+# The tone each cell plays (Hz): Debian's speaker-test on the cell's default
+# ALSA device, its own loopback card (devices = ... audio).
+TONES = {"red": 440, "blue": 880}
+RATE = 48000      # QEMU's wav and the board's card ([host] audio_rate's default)
+WAV_SIDE = 4.0    # seconds of the recording judged on each side of a switch
 
 # The cell's init: a user for the compositor (cage refuses to run as root:
 # it checks that it cannot get root back), its runtime directory, the
@@ -68,6 +95,8 @@ CELLS = (("red", 1, "c00000"), ("blue", 2, "0000c0"))
 # double quotes group, no expansion), so no " or \ inside.
 INIT = ("id user >/dev/null 2>&1 || useradd -m -u 1000 -s /bin/bash user; "
         "chmod 0666 /dev/console; mkdir -p /run/user/1000; chown user:user /run/user/1000; chmod 0700 /run/user/1000; "
+        "(while :; do speaker-test -D default -t sine -f {tone} -c 2 -l 0 >/tmp/speaker-test.log 2>&1; "
+        "echo gfx-speaker-test-exit-{name}-$?; sleep 1; done) </dev/null & "
         "(n=0; while :; do n=$((n+1)); echo gfx-cage-start-{name}-$n; "
         "setpriv --reuid=user --regid=user --init-groups env HOME=/home/user USER=user "
         "{compositor}; "
@@ -103,7 +132,7 @@ CELL = """
 image = /data/images/gfx.erofs
 init = /bin/sh -c "{init}"
 init_env = WLR_RENDERER=pixman LIBSEAT_BACKEND=seatd XDG_RUNTIME_DIR=/run/user/1000 WLR_XWAYLAND=/bin/false {extra_env}
-devices = display input gpu
+devices = display input gpu audio
 vt = {vt}
 foreground = {front}
 memory = 320M
@@ -144,12 +173,15 @@ def host_section():
     with open(os.path.join(TOP, "config", "demo.conf")) as f:
         conf = f.read()
     host = conf.split("\n[cell ", 1)[0]
-    host, n = re.subn(r"^modules = (.*)$", r"modules = \1 virtio_gpu", host, count=1, flags=re.M)
+    host, n = re.subn(r"^modules = (.*)$", r"modules = \1 virtio_gpu snd_hda_codec_generic snd_hda_intel",
+                      host, count=1, flags=re.M)
     if n != 1:
         raise _Fail("config/demo.conf has no 'modules = ' line")
     # No bridge: the cells have no network here.
     host = re.sub(r"^bridge = .*\n", "", host, flags=re.M)
-    return host
+    # The board's card: the first that is not a loopback card (QEMU's
+    # intel-hda); 20 ms periods, as tests/qemu-audio/run has under TCG.
+    return host.rstrip("\n") + "\naudio_period = 20ms\n"
 
 
 def prepare(tmp, st):
@@ -165,11 +197,13 @@ def prepare(tmp, st):
     for name, vt, bg in CELLS:
         conf += CELL.format(name=name, vt=vt, front="yes" if vt == 1 else "no",
                             init=(CLIENT + (SWAY_CFG if name == "blue" else "") + INIT).format(
-                                name=name, bg=bg, compositor=COMPOSITOR[name].format(bg=bg)), extra_env=EXTRA_ENV)
+                                name=name, bg=bg, compositor=COMPOSITOR[name].format(bg=bg),
+                                tone=TONES[name]), extra_env=EXTRA_ENV)
     conf += TEXT_CELL
     with open(os.path.join(src, "cells.conf"), "w") as f:
         f.write(conf)
-    st["modules"] = len(re.search(r"^modules = (.*)$", conf, re.M).group(1).split())
+    # init counts snd_aloop among the modules asked for: the list has audio cells.
+    st["modules"] = len(re.search(r"^modules = (.*)$", conf, re.M).group(1).split()) + 1
     shutil.copyfile(IMAGE, os.path.join(src, "images", "gfx.erofs"))
     img_mib = os.path.getsize(IMAGE) >> 20
     size = (img_mib + FREE_MIB) * 11 // 10 + 16
@@ -262,14 +296,88 @@ def wait_colour(qmp, front, back, timeout, name=None, t0=None):
         time.sleep(0.1)
 
 
+# -- the sound: QEMU's recording of the board's card ---------------------------
+
+def wav_frames():
+    """The frames QEMU's wav audiodev has written so far (16-bit stereo;
+    its header gets the sizes only when QEMU exits)."""
+    try:
+        return max(0, (os.path.getsize(WAV) - 44) // 4)
+    except OSError:
+        return 0
+
+
+def wav_cut(dst, start, end):
+    """Frames [start, end) of the recording into the wav file dst."""
+    with open(WAV, "rb") as f:
+        head = f.read(256)
+        data = head.find(b"data")
+        if not head.startswith(b"RIFF") or data < 0:
+            raise _Fail(f"{WAV}: not a wav file QEMU writes ({head[:16]!r})")
+        f.seek(data + 8 + start * 4)
+        pcm = f.read((end - start) * 4)
+    w = wave.open(dst, "wb")
+    w.setnchannels(2)
+    w.setsampwidth(2)
+    w.setframerate(RATE)
+    w.writeframes(pcm)
+    w.close()
+
+
+def wav_switch(b, at, frm, to):
+    """The recording from WAV_SIDE seconds before frame at (where it was
+    when `switch TO` was asked) to WAV_SIDE seconds after: frm's tone
+    and not to's, then to's and not frm's (tests/qemu-audio/wavcheck.py,
+    without a mix cell).  Waits until QEMU has recorded that far."""
+    side = int(WAV_SIDE * RATE)
+    deadline = time.monotonic() + 60
+    while wav_frames() < at + side:
+        if time.monotonic() > deadline:
+            raise _Fail(f"{WAV}: {wav_frames()} frames after 60 s, waiting for {at + side} "
+                        "(does the board play? cellmgr's audio: lines)")
+        time.sleep(0.5)
+    seg = os.path.join(OUT, "e2e", f"boot-5-{frm}-to-{to}.wav")
+    wav_cut(seg, max(0, at - side), at + side)
+    r = subprocess.run([sys.executable, WAVCHECK, seg, "--a", str(TONES[frm]), "--b", str(TONES[to]),
+                        "--mix", "none", "--names", f"{frm},{to}"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    bad = [l[len("not ok - "):] for l in r.stdout.splitlines() if l.startswith("not ok - ")]
+    blocks = re.search(r"^audio: wav: blocks (\S*)", r.stdout, re.M)
+    if r.returncode != 0 or bad or not blocks:
+        sys.stdout.write("".join(f"#   wavcheck: {l}\n" for l in r.stdout.splitlines()))
+        exits = {c: re.findall(r"gfx-speaker-test-exit-\S+", cell_log(b, c)) for c in (frm, to)}
+        raise _Fail(f"{seg}: {'; '.join(bad) or r.stdout[-300:]} (speaker-test exits: {exits})")
+    gap = re.search(r"the switch's gap (\d+) ms", r.stdout)
+    a, z = blocks.group(1).count("a"), blocks.group(1).count("b")
+    return (f"{os.path.relpath(seg, TOP)}: {a} blocks of {TONES[frm]} Hz only, then {z} of "
+            f"{TONES[to]} Hz only (100 ms blocks); gap {gap.group(1) if gap else '?'} ms")
+
+
+def audio_status(b, front, back):
+    """`status CELL` on the admin console: its audio line."""
+    out = []
+    for cell, want in ((front, "heard (front)"), (back, "muted (background)")):
+        line = [l for l in b.admin_cmd(f"status {cell}").splitlines() if l.startswith("audio: ")]
+        if not line or not re.match(rf"audio: loopback card \d+, {re.escape(want)}", line[0]):
+            raise _Fail(f"status {cell}: {line}, expected 'audio: loopback card N, {want}, ...'")
+        out.append(f"{cell}: {line[0][len('audio: '):]}")
+    return "; ".join(out)
+
+
 def boot5(report, timeout, tmp, Boot, Fail):
     global _Fail
     _Fail = Fail
     e2e = sys.modules["__main__"]
     st = {}
     (red, _, red_bg), (blue, _, blue_bg) = CELLS
+    # The sound card: QEMU's Intel HDA, what it plays recorded to WAV.
+    # mixer=off: a codec without amplifiers, so no mixer control starts
+    # muted (a board has alsactl restore its mixer; cellar's board has
+    # no such step, tests/qemu-audio/run unmutes with pcmloop).
+    sound = ["-audiodev", f"wav,id=snd0,path={WAV},out.frequency={RATE},out.channels=2,out.format=s16",
+             "-device", "intel-hda", "-device", "hda-duplex,audiodev=snd0,mixer=off"]
     b = Boot(5, report, timeout, root_disk=False, admin=True, data=None, mem=1024,
-             machine=["-vga", "none", "-device", "virtio-gpu-pci"], append=f"cellar.config={CONFIG}")
+             machine=["-vga", "none", "-device", "virtio-gpu-pci"] + sound, append=f"cellar.config={CONFIG}")
     try:
         b.case("a data disk: cells.conf (two gpu cells, a text cell, virtio_gpu) and images/gfx.erofs (cage, sway, foot)",
                lambda: prepare(tmp, st))
@@ -301,6 +409,28 @@ def boot5(report, timeout, tmp, Boot, Fail):
                 b.expect(rf"cellmgr: gpu: cell {name}: its seat on /run/seatd.sock", st["init"], 30)
         b.case("cellmgr's gpu class gives each cell its seat (/run/seatd.sock)", seats)
 
+        def aloop():
+            m = b.expect(r"^cellar-init: module snd_aloop: loaded \((\d+) loopback cards for the audio cells\)$",
+                         st["init"], 30)
+            if m.group(1) != str(len(TONES)):
+                raise Fail(f"{m.group(0)}: expected {len(TONES)} (red and blue have audio)")
+            return m.group(0).split("cellar-init: ")[1]
+        b.case(f"init loads snd_aloop with a loopback card for each audio cell (red, blue) from {CONFIG}",
+               aloop)
+
+        def board_card():
+            m = b.expect(r"cellmgr: audio: board card (\d+) \((\S+)\) device 0: playback at "
+                         rf"{RATE} Hz, (\d+) frames a period", st["init"], 60)
+            cards = []
+            for name, _, _ in CELLS:
+                c = b.expect(rf"cellmgr: audio: cell {name}: loopback card (\d+) is its card 0", st["init"], 30)
+                cards.append(f"{name} card {c.group(1)}")
+            if m.group(2) != "Intel":
+                raise Fail(f"{m.group(0)}: expected QEMU's intel-hda (Intel)")
+            return f"board card {m.group(1)} ({m.group(2)}), {m.group(3)} frames a period; " + ", ".join(cards)
+        b.case("cellmgr plays on the board's card (QEMU's intel-hda), red and blue each on its own "
+               "loopback card", board_card)
+
         def compositor_up():
             m = b.expect(rf"gfx-client-up-{red}", st["init"], 240)  # foot's log may share its line
             st["up"] = m.end()
@@ -313,6 +443,8 @@ def boot5(report, timeout, tmp, Boot, Fail):
             shutil.copyfile(os.path.join(OUT, "e2e", "gfx-red.png"), os.path.join(TOP, "docs", "img", "gfx-red.png"))
             return f"#{red_bg} on {share:.0%} of {w}x{h}, no #{blue_bg}; docs/img/gfx-red.png"
         b.case("screendump: red's colour fills the screen, not one pixel of blue's", front_screen)
+        b.case("cellctl status (admin console): red's card heard (front), blue's muted (background)",
+               lambda: audio_status(b, red, blue))
 
         def no_card_node():
             # The front cell's root shell on the serial console: no /dev/dri
@@ -369,6 +501,7 @@ def boot5(report, timeout, tmp, Boot, Fail):
 
         def switch(how, to, frm, name):
             since = b.serial.pos()
+            st.setdefault("wav_at", {})[to[0]] = wav_frames()
             t0 = time.monotonic()
             if how == "admin":
                 reply = b.admin_cmd(f"switch {to[0]}")
@@ -392,9 +525,17 @@ def boot5(report, timeout, tmp, Boot, Fail):
                             os.path.join(TOP, "docs", "img", "gfx-blue.png"))
             return note + "; docs/img/gfx-blue.png"
         b.case("cellctl switch blue (admin console): blue's colour, no pixel of red's", to_blue)
+        b.case(f"the board's speaker (QEMU's wav): red's {TONES[red]} Hz and not blue's before "
+               f"`cellctl switch blue`, blue's {TONES[blue]} Hz and not red's after",
+               lambda: wav_switch(b, st["wav_at"][blue], red, blue))
+        b.case("cellctl status: blue's card heard (front), red's muted (background)",
+               lambda: audio_status(b, blue, red))
         b.case("keys typed now reach blue's foot (and not red)", lambda: keys(blue, red))
         b.case("cellctl switch red: red's compositor is enabled again, no pixel of blue's",
                lambda: switch("admin", R, B, "gfx-red-again"))
+        b.case(f"the board's speaker: blue's {TONES[blue]} Hz before `cellctl switch red`, red's "
+               f"{TONES[red]} Hz and not blue's after",
+               lambda: wav_switch(b, st["wav_at"][red], blue, red))
         b.case("Ctrl-Alt-F2 (QMP keys): blue's colour, no pixel of red's",
                lambda: switch("f2", B, R, "gfx-blue-key"))
         b.case("Ctrl-Alt-F1: red's colour, no pixel of blue's",
