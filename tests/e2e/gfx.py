@@ -324,11 +324,12 @@ def wav_cut(dst, start, end):
     w.close()
 
 
-def wav_switch(b, at, frm, to):
+def wav_switch(b, at, frm, to, since=0):
     """The recording from WAV_SIDE seconds before frame at (where it was
     when `switch TO` was asked) to WAV_SIDE seconds after: frm's tone
     and not to's, then to's and not frm's (tests/qemu-audio/wavcheck.py,
-    without a mix cell).  Waits until QEMU has recorded that far."""
+    without a mix cell).  Not before frame since (a second after the
+    switch before).  Waits until QEMU has recorded that far."""
     side = int(WAV_SIDE * RATE)
     deadline = time.monotonic() + 60
     while wav_frames() < at + side:
@@ -337,7 +338,7 @@ def wav_switch(b, at, frm, to):
                         "(does the board play? cellmgr's audio: lines)")
         time.sleep(0.5)
     seg = os.path.join(OUT, "e2e", f"boot-5-{frm}-to-{to}.wav")
-    wav_cut(seg, max(0, at - side), at + side)
+    wav_cut(seg, max(0, at - side, since), at + side)
     r = subprocess.run([sys.executable, WAVCHECK, seg, "--a", str(TONES[frm]), "--b", str(TONES[to]),
                         "--mix", "none", "--names", f"{frm},{to}"],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -535,7 +536,7 @@ def boot5(report, timeout, tmp, Boot, Fail):
                lambda: switch("admin", R, B, "gfx-red-again"))
         b.case(f"the board's speaker: blue's {TONES[blue]} Hz before `cellctl switch red`, red's "
                f"{TONES[red]} Hz and not blue's after",
-               lambda: wav_switch(b, st["wav_at"][red], blue, red))
+               lambda: wav_switch(b, st["wav_at"][red], blue, red, st["wav_at"][blue] + RATE))
         b.case("Ctrl-Alt-F2 (QMP keys): blue's colour, no pixel of red's",
                lambda: switch("f2", B, R, "gfx-blue-key"))
         b.case("Ctrl-Alt-F1: red's colour, no pixel of blue's",
