@@ -518,6 +518,7 @@ void config_init(struct config *cfg)
 	cfg->host.idmap_ranges = HOST_DEFAULT_IDMAP_RANGES;
 	cfg->host.audio_rate = HOST_DEFAULT_AUDIO_RATE;
 	cfg->host.audio_period_ms = HOST_DEFAULT_AUDIO_PERIOD_MS;
+	cfg->host.audio_volume = -1;
 }
 
 int config_parse(struct config *cfg, const char *file, const char *buf, size_t len,

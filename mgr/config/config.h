@@ -238,6 +238,7 @@ struct host_config {
 	char audio_capture[AUDIO_CARD_SPEC_MAX + 1];
 	unsigned audio_rate;	  /* 8000..192000, default 48000 */
 	unsigned audio_period_ms; /* 'audio_period': 1..100 ms, default 10 */
+	int audio_volume;	  /* 0..100 %: the board's mixer set so; -1 (default): as it is */
 };
 
 struct config {

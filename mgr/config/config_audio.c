@@ -152,6 +152,27 @@ const char *config_set_audio_period(struct host_config *h, const char *value)
 	return NULL;
 }
 
+const char *config_set_audio_volume(struct host_config *h, const char *value)
+{
+	char num[8];
+	size_t n = strlen(value);
+	uint64_t v;
+
+	if (strcmp(value, "keep") == 0) {
+		h->audio_volume = -1;
+		return NULL;
+	}
+	if (n >= 2 && n < sizeof(num) && value[n - 1] == '%') {
+		memcpy(num, value, n - 1);
+		num[n - 1] = '\0';
+		if (number_parse(num, 0, 100, &v) == 0) {
+			h->audio_volume = (int)v;
+			return NULL;
+		}
+	}
+	return "(expected a level from 0% to 100%, such as 80%, or keep)";
+}
+
 unsigned config_audio_check_cell(const struct cell_config *c, const unsigned set_line[CK_COUNT],
 				 char *msg, size_t len)
 {

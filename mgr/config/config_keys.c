@@ -476,6 +476,7 @@ const struct host_key_def host_keys[HK_COUNT] = {
     [HK_AUDIO_CAPTURE] = {"audio_capture", config_set_audio_capture},
     [HK_AUDIO_RATE] = {"audio_rate", config_set_audio_rate},
     [HK_AUDIO_PERIOD] = {"audio_period", config_set_audio_period},
+    [HK_AUDIO_VOLUME] = {"audio_volume", config_set_audio_volume},
 };
 
 /* ---- names ---------------------------------------------------------- */

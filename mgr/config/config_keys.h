@@ -76,6 +76,7 @@ enum host_key {
 	HK_AUDIO_CAPTURE,
 	HK_AUDIO_RATE,
 	HK_AUDIO_PERIOD,
+	HK_AUDIO_VOLUME,
 	HK_COUNT
 };
 
@@ -117,6 +118,7 @@ const char *config_set_audio_card(struct host_config *h, const char *value);
 const char *config_set_audio_capture(struct host_config *h, const char *value);
 const char *config_set_audio_rate(struct host_config *h, const char *value);
 const char *config_set_audio_period(struct host_config *h, const char *value);
+const char *config_set_audio_volume(struct host_config *h, const char *value);
 
 /* Once a good [cell] section has ended: audio_background without 'audio'
  * in devices.  Returns 0 when all fit, else the line to report at, its

@@ -367,6 +367,7 @@ int audio_init(struct audio *a, struct loop *loop, struct seat *seat, const stru
 	loop_timer_init(&a->t_retry, on_retry, a);
 	snprintf(a->card_spec, sizeof(a->card_spec), "%s", h->audio_card);
 	snprintf(a->capture_spec, sizeof(a->capture_spec), "%s", h->audio_capture);
+	a->volume = h->audio_volume;
 	a->cfg = (struct pcm_config){
 	    .rate = h->audio_rate,
 	    .channels = AUDIO_CHANNELS,

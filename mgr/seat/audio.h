@@ -83,6 +83,7 @@ struct audio {
 	struct loop *loop;
 	struct seat *seat;
 	char card_spec[32], capture_spec[32]; /* [host] audio_card, audio_capture */
+	int volume;			      /* [host] audio_volume; -1: keep */
 	struct pcm_config cfg;		      /* rate, channels, period */
 	struct audio_dev out_dev, in_dev;
 	struct pcm spk, micin; /* the board's card; fd -1 when closed */
@@ -121,6 +122,10 @@ bool audio_card_is_loopback(int n); /* a card of snd_aloop */
 /* A [host] audio_card / audio_capture value ("" = the first card that is
  * not a loopback card) to a card here.  0, or -ENODEV (not there, yet). */
 int audio_card_resolve(const char *spec, struct audio_dev *d);
+/* [host] audio_volume: every playback (capture) switch of the board's
+ * card d on, every volume at pct % of its range.  The number of controls
+ * set, or a negative errno (logged). */
+int audio_mixer_set(const struct audio_dev *d, bool capture, int pct);
 /* Finds the board's card for playback, or with
  * capture for the microphone ([host] audio_card, audio_capture).  0, or
  * -ENODEV with why filled. */

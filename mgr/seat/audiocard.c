@@ -4,13 +4,18 @@
 #include "audio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
+#include <sound/asound.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "fileutil.h"
+#include "log.h"
 
 bool audio_card_exists(int n)
 {
@@ -116,4 +121,60 @@ int audio_resolve_board(struct audio *a, bool capture, char *why, size_t len)
 			 "modules load its driver?)",
 			 cards);
 	return -ENODEV;
+}
+
+/* One control: a switch on, a volume at pct % of its range. */
+static bool mixer_one(int fd, const struct snd_ctl_elem_id *id, int pct)
+{
+	struct snd_ctl_elem_info info = {.id = *id};
+	struct snd_ctl_elem_value v = {.id = *id};
+	const char *name = (const char *)id->name;
+
+	if (ioctl(fd, SNDRV_CTL_IOCTL_ELEM_INFO, &info) < 0)
+		return false;
+	for (unsigned k = 0; k < info.count && k < 128; k++) {
+		if (info.type == SNDRV_CTL_ELEM_TYPE_BOOLEAN && strstr(name, "Switch"))
+			v.value.integer.value[k] = 1;
+		else if (info.type == SNDRV_CTL_ELEM_TYPE_INTEGER && strstr(name, "Volume"))
+			v.value.integer.value[k] =
+			    info.value.integer.min +
+			    (info.value.integer.max - info.value.integer.min) * pct / 100;
+		else
+			return false;
+	}
+	return ioctl(fd, SNDRV_CTL_IOCTL_ELEM_WRITE, &v) == 0;
+}
+
+int audio_mixer_set(const struct audio_dev *d, bool capture, int pct)
+{
+	const char *which = capture ? "Capture" : "Playback";
+	struct snd_ctl_elem_list list = {.space = 256};
+	unsigned set = 0;
+	char path[48];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/snd/controlC%d", d->card);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return log_errno(-errno, "audio: board card %d (%s): mixer: open %s", d->card,
+				 d->id, path);
+	list.pids = calloc(list.space, sizeof(*list.pids));
+	if (!list.pids || ioctl(fd, SNDRV_CTL_IOCTL_ELEM_LIST, &list) < 0) {
+		int r = list.pids ? -errno : -ENOMEM;
+
+		free(list.pids);
+		close(fd);
+		return log_errno(r, "audio: board card %d (%s): mixer: list its controls", d->card,
+				 d->id);
+	}
+	for (unsigned i = 0; i < list.used; i++)
+		if (strstr((const char *)list.pids[i].name, which) &&
+		    mixer_one(fd, &list.pids[i], pct))
+			set++;
+	free(list.pids);
+	close(fd);
+	log_info("audio: board card %d (%s): mixer: %u %s control(s) set (switches on, volumes at "
+		 "%d%%: [host] audio_volume)",
+		 d->card, d->id, set, capture ? "capture" : "playback", pct);
+	return (int)set;
 }

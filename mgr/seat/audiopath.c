@@ -249,6 +249,8 @@ static void mic_open(struct audio *a)
 	}
 	if (board_stream(a, &a->micin, &a->in_dev, true, AUDIO_MIC_PERIODS) < 0)
 		return;
+	if (a->volume >= 0)
+		audio_mixer_set(&a->in_dev, true, a->volume);
 	if (loop_add_fd(a->loop, &a->w_mic, a->micin.fd, EPOLLIN, on_mic, a) < 0)
 		pcm_close(&a->micin);
 	else
@@ -284,6 +286,8 @@ void audio_board_open(struct audio *a)
 		 "periods",
 		 a->out_dev.card, a->out_dev.id, a->out_dev.device, a->spk.cfg.rate,
 		 a->spk.cfg.period, a->spk.cfg.periods);
+	if (a->volume >= 0)
+		audio_mixer_set(&a->out_dev, false, a->volume);
 	mic_open(a);
 	audio_board_fill(a);
 }

@@ -11,9 +11,6 @@
  *   pcmloop ctl CARD                           what /dev/snd/controlC<CARD> is
  *   pcmloop timer CARD                         what the ALSA timer device tells of
  *                                              card CARD's playback (its PCM timer)
- *   pcmloop unmute CARD                        its playback switches on, volumes
- *                                              at their top (what a board's
- *                                              alsactl restore would do)
  *
  * listen prints, per 100 ms block, "block N t=MS: 440=P 660=P 880=P 1000=P
  * rms=R" (Goertzel power of each tone, normalised to a full-scale sine =
@@ -308,50 +305,6 @@ static int timer(unsigned card)
 	return 0;
 }
 
-/* Every "... Playback Switch" on, every "... Playback Volume" at its top. */
-static int unmute(unsigned card)
-{
-	struct snd_ctl_elem_list list = {0};
-	struct snd_ctl_elem_id ids[128];
-	unsigned changed = 0;
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "/dev/snd/controlC%u", card);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		printf("unmute: open %s: %s\n", path, strerror(errno));
-		return 1;
-	}
-	list.space = 128;
-	list.pids = ids;
-	if (ioctl(fd, SNDRV_CTL_IOCTL_ELEM_LIST, &list) < 0) {
-		printf("unmute: list: %s\n", strerror(errno));
-		return 1;
-	}
-	for (unsigned i = 0; i < list.used; i++) {
-		struct snd_ctl_elem_info info = {.id = ids[i]};
-		struct snd_ctl_elem_value v = {.id = ids[i]};
-		const char *name = (const char *)ids[i].name;
-
-		if (!strstr(name, "Playback") || ioctl(fd, SNDRV_CTL_IOCTL_ELEM_INFO, &info) < 0)
-			continue;
-		for (unsigned k = 0; k < info.count && k < 128; k++) {
-			if (info.type == SNDRV_CTL_ELEM_TYPE_BOOLEAN)
-				v.value.integer.value[k] = 1;
-			else if (info.type == SNDRV_CTL_ELEM_TYPE_INTEGER)
-				v.value.integer.value[k] = info.value.integer.max;
-		}
-		if ((info.type == SNDRV_CTL_ELEM_TYPE_BOOLEAN ||
-		     info.type == SNDRV_CTL_ELEM_TYPE_INTEGER) &&
-		    ioctl(fd, SNDRV_CTL_IOCTL_ELEM_WRITE, &v) == 0)
-			changed++;
-	}
-	printf("unmute: %u controls set\n", changed);
-	close(fd);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -368,9 +321,7 @@ int main(int argc, char **argv)
 		return ctl((unsigned)atoi(argv[2]));
 	if (argc == 3 && !strcmp(argv[1], "timer"))
 		return timer((unsigned)atoi(argv[2]));
-	if (argc == 3 && !strcmp(argv[1], "unmute"))
-		return unmute((unsigned)atoi(argv[2]));
 	fprintf(stderr, "usage: pcmloop tone CARD FREQ MS [RATE [DEVICE]] | listen CARD MS "
-			"[DEVICE] | stdin | ctl CARD | timer CARD | unmute CARD\n");
+			"[DEVICE] | stdin | ctl CARD | timer CARD\n");
 	return 2;
 }

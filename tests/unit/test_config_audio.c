@@ -95,10 +95,12 @@ static void test_host_audio_defaults_and_values(void **state)
 	assert_string_equal(cfg.host.audio_capture, "");
 	assert_int_equal(cfg.host.audio_rate, 48000);
 	assert_int_equal(cfg.host.audio_period_ms, 10);
+	assert_int_equal(cfg.host.audio_volume, -1);
 
 	parse("[host]\naudio_card = PCH,3\naudio_capture = none\naudio_rate = 44100\n"
-	      "audio_period = 20ms\n");
+	      "audio_period = 20ms\naudio_volume = 80%\n");
 	expect_messages(NULL);
+	assert_int_equal(cfg.host.audio_volume, 80);
 	assert_string_equal(cfg.host.audio_card, "PCH,3");
 	assert_string_equal(cfg.host.audio_capture, "none");
 	assert_int_equal(cfg.host.audio_rate, 44100);
@@ -112,8 +114,10 @@ static void test_host_audio_defaults_and_values(void **state)
 	assert_int_equal(cfg.host.audio_rate, 8000);
 	assert_int_equal(cfg.host.audio_period_ms, 1);
 
-	parse("[host]\naudio_card =\naudio_capture =\naudio_rate = 192000\naudio_period = 100ms\n");
+	parse("[host]\naudio_card =\naudio_capture =\naudio_rate = 192000\naudio_period = 100ms\n"
+	      "audio_volume = 0%\n");
 	expect_messages(NULL);
+	assert_int_equal(cfg.host.audio_volume, 0);
 	assert_string_equal(cfg.host.audio_card, "");
 	assert_string_equal(cfg.host.audio_capture, "");
 	assert_int_equal(cfg.host.audio_rate, 192000);
@@ -154,6 +158,11 @@ static void test_host_audio_bad_values(void **state)
 	    {"audio_period", "101ms", NULL},
 	    {"audio_period", "1", NULL}, /* plain seconds: 1 s */
 	    {"audio_period", "10 ms", NULL},
+	    {"audio_volume", "80", "(expected a level from 0% to 100%, such as 80%, or keep)"},
+	    {"audio_volume", "101%", NULL},
+	    {"audio_volume", "%", NULL},
+	    {"audio_volume", "-1%", NULL},
+	    {"audio_volume", "loud", NULL},
 	};
 	const char *hint = NULL;
 	char text[256], want[768];
@@ -173,6 +182,7 @@ static void test_host_audio_bad_values(void **state)
 		assert_string_equal(cfg.host.audio_capture, "");
 		assert_int_equal(cfg.host.audio_rate, 48000);
 		assert_int_equal(cfg.host.audio_period_ms, 10);
+		assert_int_equal(cfg.host.audio_volume, -1);
 	}
 	parse("[host]\naudio_rate = 44100\naudio_rate = 48000\n");
 	expect_messages("cells.conf:3: host: duplicate key 'audio_rate' (first set at line 2)",
