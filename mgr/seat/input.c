@@ -410,6 +410,15 @@ static void forward(struct src *s, struct copy *k, unsigned type, unsigned code,
 	    (struct input_event){.type = (__u16)type, .code = (__u16)code, .value = value};
 }
 
+/* Whether input_host_key() may take this key: only then is the packet so
+ * far written before it (a hotkey may switch the front); any other key
+ * goes out with its packet, in one write. */
+static bool host_key_possible(const struct input *in, unsigned code)
+{
+	return code == KEY_POWER || code == KEY_SYSRQ ||
+	       ((in->mods & (MOD_CTRL_L | MOD_CTRL_R)) && (in->mods & (MOD_ALT_L | MOD_ALT_R)));
+}
+
 static void on_src(struct loop_fd *w, uint32_t events, void *data)
 {
 	struct input *in = data;
@@ -436,7 +445,8 @@ static void on_src(struct loop_fd *w, uint32_t events, void *data)
 				if (e->code >= KEY_CNT || e->value == 2)
 					continue; /* repeats: the copy makes its own */
 				if (e->value == 1) {
-					flush_out(s); /* a hotkey may switch */
+					if (host_key_possible(in, e->code))
+						flush_out(s); /* a hotkey may switch */
 					in->key_us = (uint64_t)e->input_event_sec * 1000000u +
 						     (uint64_t)e->input_event_usec;
 				}
