@@ -163,6 +163,32 @@ static int nodes_bind(struct audio_cell *s, struct seat_bind *b, bool fresh)
 	return 0;
 }
 
+/* An adopted cell's nodes are its own since its start; how they were
+ * before is not known any more: root's alone when it leaves the list. */
+static void nodes_adopt(struct audio_cell *s)
+{
+	char cell[40];
+
+	for (unsigned k = 0; k < AUDIO_NODES; k++) {
+		struct audio_node *nd = &s->nodes[k];
+		struct stat st;
+
+		node_name(cell, sizeof(cell), k, s->card);
+		if (k == AUDIO_NODE_TIMER)
+			snprintf(nd->path, sizeof(nd->path), TIMER_DIR "/timerC%u", s->card);
+		else
+			snprintf(nd->path, sizeof(nd->path), "/dev/%s", cell);
+		if (stat(nd->path, &st) < 0) {
+			nd->path[0] = '\0';
+			continue;
+		}
+		nd->rdev = st.st_rdev;
+		nd->uid = 0;
+		nd->gid = 0;
+		nd->mode = NODE_MODE;
+	}
+}
+
 /* ---- slots ----------------------------------------------------------- */
 
 static struct audio_cell *find(struct audio *a, const struct cell *c)
@@ -285,8 +311,7 @@ static void audio_running(void *priv, struct cell *c)
 			log_error("audio: cell %s: %s", c->cfg.name, err);
 			return;
 		}
-		/* Its nodes are its own since its start; how they were before
-		 * is not known any more: root:audio as udev makes them. */
+		nodes_adopt(s);
 		if (audio_cables_open(a, s, err, sizeof(err)) < 0) {
 			log_error("audio: cell %s: %s", c->cfg.name, err);
 			slot_free(a, s);
