@@ -20,7 +20,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "fileutil.h"
 #include "inputmux.h"
 #include "devprog.h"
 #include "log.h"
@@ -68,16 +67,13 @@ static void on_copy(struct loop_fd *w, uint32_t events, void *data)
 
 static void on_copy(struct loop_fd *w, uint32_t events, void *data);
 
+/* One pwrite on the file opened with the copy: on a switch's path, no
+ * open, no path walk through sysfs, no close. */
 int copy_set_inhibited(struct copy *k, bool on)
 {
-	char path[96];
-	int r;
-
-	snprintf(path, sizeof(path), "%s/inhibited", k->sysdir);
-	r = write_file_at(AT_FDCWD, path, on ? "1" : "0");
-	if (r < 0)
-		log_errno(r, "input: %s", path);
-	return r;
+	if (pwrite(k->inhibit_fd, on ? "1" : "0", 1, 0) == 1)
+		return 0;
+	return log_errno(errno ? neg_errno() : -EIO, "input: %s/inhibited", k->sysdir);
 }
 
 static int ui_bits(int fd, unsigned long req, const unsigned long *bits, unsigned cnt)
@@ -168,6 +164,7 @@ int copy_create(struct input *in, struct src *s, struct cell *c, struct copy **o
 		return log_errno(neg_errno(), "input: open " UINPUT_PATH);
 	memset(k, 0, sizeof(*k));
 	k->fd = fd;
+	k->inhibit_fd = -1;
 	k->cell = c;
 	k->src = s;
 	if ((r = copy_set_caps(fd, s)) < 0)
@@ -189,6 +186,15 @@ int copy_create(struct input *in, struct src *s, struct cell *c, struct copy **o
 	snprintf(k->sysdir, sizeof(k->sysdir), "/sys/class/input/%.24s", sysname);
 	if ((r = copy_find_node(k)) < 0)
 		goto fail_created;
+	{
+		char path[96];
+
+		snprintf(path, sizeof(path), "%s/inhibited", k->sysdir);
+		if ((k->inhibit_fd = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
+			r = neg_errno();
+			goto fail_created;
+		}
+	}
 	k->used = true;
 	/* Only the front cell's copies are live. */
 	if (c != in->live && (r = copy_set_inhibited(k, true)) < 0) {
@@ -217,6 +223,8 @@ fail:
 	return r;
 fail_created:
 	log_errno(r, "input: cell %s: uinput copy of %s (%s)", c->cfg.name, s->name, k->sysdir);
+	if (k->inhibit_fd >= 0)
+		close(k->inhibit_fd);
 	ioctl(fd, UI_DEV_DESTROY);
 	close(fd);
 	return r;
@@ -233,6 +241,7 @@ void copy_destroy(struct input *in, struct copy *k)
 	loop_remove_fd(in->loop, &k->w);
 	ioctl(k->fd, UI_DEV_DESTROY);
 	close(k->fd);
+	close(k->inhibit_fd);
 	k->used = false;
 }
 

@@ -385,8 +385,7 @@ static void input_route_to(struct input *in, struct cell *c)
 			copy_set_inhibited(k, false);
 	}
 	if (c)
-		sync_leds(in, c);
-	log_info("input: routed to %s", c ? c->cfg.name : "no cell");
+		sync_leds(in, c); /* no log line here: the seat's, after the walk, says it */
 }
 
 /* Writes the packet forwarded so far (without its SYN_REPORT when a

@@ -71,6 +71,7 @@ struct copy {
 	struct src *src;
 	char node[32];	 /* "/dev/input/event9" on the host */
 	char sysdir[64]; /* "/sys/class/input/input12" */
+	int inhibit_fd;	 /* its sysfs "inhibited", open: a switch writes it, no path walk */
 	bool bound;	 /* bound into the running cell by us (hotplug) */
 	unsigned long held[NLONGS(KEY_CNT)];
 	unsigned long led[NLONGS(LED_CNT)]; /* as the cell last set them */
