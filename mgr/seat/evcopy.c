@@ -142,6 +142,16 @@ static int copy_set_caps(int fd, const struct src *s)
 	return 0;
 }
 
+/* The copy's sysfs "inhibited", kept open for its life (copy_set_inhibited). */
+static int copy_open_inhibit(struct copy *k)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "%s/inhibited", k->sysdir);
+	k->inhibit_fd = open(path, O_WRONLY | O_CLOEXEC);
+	return k->inhibit_fd < 0 ? neg_errno() : 0;
+}
+
 int copy_create(struct input *in, struct src *s, struct cell *c, struct copy **out)
 {
 	struct uinput_setup us;
@@ -186,15 +196,8 @@ int copy_create(struct input *in, struct src *s, struct cell *c, struct copy **o
 	snprintf(k->sysdir, sizeof(k->sysdir), "/sys/class/input/%.24s", sysname);
 	if ((r = copy_find_node(k)) < 0)
 		goto fail_created;
-	{
-		char path[96];
-
-		snprintf(path, sizeof(path), "%s/inhibited", k->sysdir);
-		if ((k->inhibit_fd = open(path, O_WRONLY | O_CLOEXEC)) < 0) {
-			r = neg_errno();
-			goto fail_created;
-		}
-	}
+	if ((r = copy_open_inhibit(k)) < 0)
+		goto fail_created;
 	k->used = true;
 	/* Only the front cell's copies are live. */
 	if (c != in->live && (r = copy_set_inhibited(k, true)) < 0) {
