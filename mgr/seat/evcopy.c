@@ -30,12 +30,55 @@
 
 /* --------------------------------------------------------------- copies */
 
-void input_emit(int fd, unsigned type, unsigned code, int value)
+static void write_events(int fd, const struct input_event *ev, size_t n)
 {
-	struct input_event ev = {.type = (__u16)type, .code = (__u16)code, .value = value};
+	if (n && write(fd, ev, n * sizeof(ev[0])) < 0 && errno != EAGAIN)
+		log_errno(neg_errno(), "input: write to a device");
+}
 
-	if (write(fd, &ev, sizeof(ev)) < 0 && errno != EAGAIN)
-		log_errno(neg_errno(), "input: write to a copy");
+static void add_event(struct input_event *ev, size_t *n, unsigned type, unsigned code, int value)
+{
+	ev[(*n)++] = (struct input_event){.type = (__u16)type, .code = (__u16)code, .value = value};
+}
+
+/* The copy's LED state onto its keyboard: one write, one packet. */
+void copy_leds_to_src(struct copy *k)
+{
+	struct input_event ev[LED_CNT + 1];
+	size_t n = 0;
+
+	if (!bit_test(k->src->ev, EV_LED))
+		return;
+	for (unsigned l = 0; l < LED_CNT; l++)
+		if (bit_test(k->src->led, l))
+			add_event(ev, &n, EV_LED, l, bit_test(k->led, l));
+	add_event(ev, &n, EV_SYN, SYN_REPORT, 0);
+	write_events(k->src->fd, ev, n);
+}
+
+/* Keys still held in the copy go up: one write per 64 keys (one in
+ * practice), then the packet's end. */
+void copy_release_held(struct copy *k)
+{
+	struct input_event ev[65];
+	size_t n = 0;
+	bool any = false;
+
+	for (unsigned code = 0; code < KEY_CNT; code++) {
+		if (!bit_test(k->held, code))
+			continue;
+		bit_set(k->held, code, false);
+		add_event(ev, &n, EV_KEY, code, 0);
+		any = true;
+		if (n == 64) {
+			write_events(k->fd, ev, n);
+			n = 0;
+		}
+	}
+	if (any) {
+		add_event(ev, &n, EV_SYN, SYN_REPORT, 0);
+		write_events(k->fd, ev, n);
+	}
 }
 
 /* The kernel writes LED state (and force feedback requests, which our
@@ -57,12 +100,8 @@ static void on_copy(struct loop_fd *w, uint32_t events, void *data)
 				bit_set(k->led, ev[i].code, ev[i].value != 0);
 				leds = true;
 			}
-	if (leds && bit_test(k->src->ev, EV_LED)) {
-		for (unsigned l = 0; l < LED_CNT; l++)
-			if (bit_test(k->src->led, l))
-				input_emit(k->src->fd, EV_LED, l, bit_test(k->led, l));
-		input_emit(k->src->fd, EV_SYN, SYN_REPORT, 0);
-	}
+	if (leds)
+		copy_leds_to_src(k);
 }
 
 static void on_copy(struct loop_fd *w, uint32_t events, void *data);

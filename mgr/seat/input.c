@@ -324,39 +324,25 @@ static struct copy *front_copy(struct input *in, struct src *s)
 	return NULL;
 }
 
-static void release_held(struct copy *k)
-{
-	bool any = false;
-
-	for (unsigned code = 0; code < KEY_CNT; code++)
-		if (bit_test(k->held, code)) {
-			input_emit(k->fd, EV_KEY, code, 0);
-			bit_set(k->held, code, false);
-			any = true;
-		}
-	if (any)
-		input_emit(k->fd, EV_SYN, SYN_REPORT, 0);
-}
-
 static void sync_leds(struct input *in, struct cell *c)
 {
 	for (unsigned i = 0; i < INPUT_COPIES_MAX; i++) {
 		struct copy *k = &in->copies[i];
 
-		if (!k->used || k->cell != c || !bit_test(k->src->ev, EV_LED))
-			continue;
-		for (unsigned l = 0; l < LED_CNT; l++)
-			if (bit_test(k->src->led, l))
-				input_emit(k->src->fd, EV_LED, l, bit_test(k->led, l));
-		input_emit(k->src->fd, EV_SYN, SYN_REPORT, 0);
+		if (k->used && k->cell == c)
+			copy_leds_to_src(k);
 	}
 }
 
-/* The front cell's copies: keys still held go up in it, then they go
- * dead (inhibited), before anything else moves.  Before the VT switch,
- * too: the kernel's keyboard handler sets the new VT's LED state on every
- * live keyboard, and a copy that took it would lose its own cell's state
- * (dev->led, which the kernel restores when the copy lives again). */
+/* The front cell's copies go dead (inhibited) before anything else
+ * moves, and keys still held go up in them: the kernel sends those
+ * key-ups itself when it inhibits a device (only if that fails does
+ * cellmgr write them).  Before the VT switch: a live copy would take
+ * the new VT's LED state, which the kernel's keyboard handler sets on
+ * every live keyboard (and lose its own cell's, dev->led, which the
+ * kernel restores when the copy lives again); and a background cell
+ * could type into its copy (its evdev node takes writes) what the
+ * kernel's keyboard handler would hand the VT in front. */
 static void input_detach(struct input *in)
 {
 	if (!in->live)
@@ -365,8 +351,9 @@ static void input_detach(struct input *in)
 		struct copy *k = &in->copies[i];
 
 		if (k->used && k->cell == in->live) {
-			release_held(k);
-			copy_set_inhibited(k, true);
+			if (copy_set_inhibited(k, true) < 0)
+				copy_release_held(k);
+			memset(k->held, 0, sizeof(k->held));
 		}
 	}
 	in->live = NULL;

@@ -122,9 +122,10 @@ static inline const char *copy_name(const struct copy *k)
 	return k->node + sizeof("/dev/input/") - 1;
 }
 
-/* evcopy.c: one event written to a device (an LED to a source, a key up
- * to a copy). */
-void input_emit(int fd, unsigned type, unsigned code, int value);
+/* evcopy.c: the copy's LED state onto its source keyboard; the keys
+ * held in the copy released.  One write each (a packet). */
+void copy_leds_to_src(struct copy *k);
+void copy_release_held(struct copy *k);
 
 /* evcopy.c: one cell's uinput copy of one source. */
 int copy_create(struct input *in, struct src *s, struct cell *c, struct copy **out);

@@ -87,6 +87,8 @@ struct seat {
 	unsigned attempt; /* overrides of the pending step */
 	bool pending;	  /* waiting for seat_step_done() */
 	uint64_t t0_us;	  /* the switch was asked then */
+	char key[24];	  /* the hotkey that asked, or "" */
+	uint64_t key_us;  /* its kernel timestamp (monotonic) */
 	uint64_t step_t0_us;
 	uint32_t step_us[2 * SEAT_CLASSES_MAX]; /* each step's time, for the log */
 	struct loop_timer t_grace;
@@ -105,6 +107,10 @@ bool seat_has_devices(const struct seat *s);
 /* Brings c to the front.  c must have processes (starting counts).
  * Returns 0, or -ENOTCONN with err filled. */
 int seat_switch(struct seat *s, struct cell *c, char *err, size_t errlen);
+/* The same, asked by a hotkey pressed at key_us (the event's monotonic
+ * timestamp): the switch's one log line names it and the time since. */
+int seat_switch_key(struct seat *s, struct cell *c, const char *key, uint64_t key_us, char *err,
+		    size_t errlen);
 /* At startup: c is the front before it runs (the list's `foreground`);
  * its classes come to the front with seat_switch() once it runs. */
 void seat_set_front(struct seat *s, struct cell *c);

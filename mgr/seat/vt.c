@@ -34,27 +34,53 @@ static uint64_t now_us(void)
 }
 
 static void on_check(struct loop_timer *t, void *data);
+static void on_active(struct loop_fd *w, uint32_t events, void *data);
 
 void vt_init(struct vt *v, struct loop *loop, struct cells *cells, struct seat *seat)
 {
 	memset(v, 0, sizeof(*v));
 	v->tty0 = -1;
+	v->active_fd = -1;
 	v->loop = loop;
 	v->cells = cells;
 	v->seat = seat;
 	loop_timer_init(&v->t_check, on_check, v);
+	loop_fd_init(&v->w_active);
+}
+
+/* Reading the attribute re-arms its notification. */
+static void rearm_active(struct vt *v)
+{
+	char buf[16];
+
+	if (pread(v->active_fd, buf, sizeof(buf), 0) < 0)
+		log_errno(neg_errno(), "vt: read /sys/class/tty/tty0/active");
 }
 
 void vt_open(struct vt *v)
 {
 	v->tty0 = open("/dev/tty0", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (v->tty0 < 0)
+	if (v->tty0 < 0) {
 		log_errno(neg_errno(), "vt: open /dev/tty0: display cells get no VT");
+		return;
+	}
+	v->active_fd = open("/sys/class/tty/tty0/active", O_RDONLY | O_CLOEXEC);
+	if (v->active_fd < 0)
+		return; /* no sysfs: switches are polled */
+	rearm_active(v);
+	if (loop_add_fd(v->loop, &v->w_active, v->active_fd, EPOLLPRI, on_active, v) < 0) {
+		close(v->active_fd);
+		v->active_fd = -1;
+	}
 }
 
 void vt_close(struct vt *v)
 {
 	loop_timer_disarm(v->loop, &v->t_check);
+	loop_remove_fd(v->loop, &v->w_active);
+	if (v->active_fd >= 0)
+		close(v->active_fd);
+	v->active_fd = -1;
 	if (v->tty0 >= 0)
 		close(v->tty0);
 	v->tty0 = -1;
@@ -246,23 +272,41 @@ unsigned vt_active(const struct vt *v)
 	return st.v_active;
 }
 
+/* The seat's line after the walk gives the VT's time (vt.front); only a
+ * switch that had to wait gets a line of its own. */
 static void settled(struct vt *v)
 {
 	v->last_switch_us = now_us() - v->t0_us;
-	log_info("vt: VT %u active %llu.%03llu ms after the switch was asked", v->target,
-		 (unsigned long long)(v->last_switch_us / 1000),
-		 (unsigned long long)(v->last_switch_us % 1000));
+	if (v->last_switch_us >= VT_SPIN_MS * 1000u)
+		log_info("vt: VT %u active %llu.%03llu ms after the switch was asked", v->target,
+			 (unsigned long long)(v->last_switch_us / 1000),
+			 (unsigned long long)(v->last_switch_us % 1000));
 	v->target = 0;
 	loop_timer_disarm(v->loop, &v->t_check);
 }
 
+/* Without the sysfs notification: a short inline wait (the kernel
+ * switches from its console work queue, usually well under a
+ * millisecond), never longer than VT_SPIN_MS. */
+static bool spin_until_active(struct vt *v, unsigned n, uint64_t t0)
+{
+	do {
+		if (vt_active(v) == n)
+			return true;
+		nanosleep(&(struct timespec){.tv_nsec = 200000}, NULL);
+	} while (now_us() - t0 < VT_SPIN_MS * 1000u);
+	return false;
+}
+
 /* class front: makes c's VT the active one.  0 when it is (or c has
- * none), SEAT_PENDING while the VT being left holds on. */
+ * none), SEAT_PENDING until the kernel has switched (its notification of
+ * tty0's `active`, or the check timer), or while the VT being left holds
+ * on. */
 static int vt_front(void *priv, struct cell *c)
 {
 	struct vt *v = priv;
 	unsigned n = (c->cfg.devices & CELL_DEV_DISPLAY) ? vt_of(v, c) : 0;
-	uint64_t t0, now;
+	uint64_t t0;
 
 	loop_timer_disarm(v->loop, &v->t_check);
 	v->target = 0;
@@ -276,25 +320,31 @@ static int vt_front(void *priv, struct cell *c)
 		return 0;
 	}
 	v->target = n;
+	v->said_waiting = false;
 	if (ioctl(v->tty0, VT_ACTIVATE, (unsigned long)n) < 0) {
 		v->target = 0;
 		return log_errno(neg_errno(), "vt: activate VT %u", n);
 	}
-	/* The kernel switches from its console work queue: usually done in
-	 * well under a millisecond, so a short wait here keeps a switch one
-	 * step.  Never longer than VT_SPIN_MS. */
-	do {
-		if (vt_active(v) == n) {
-			settled(v);
-			return 0;
-		}
-		nanosleep(&(struct timespec){.tv_nsec = 200000}, NULL);
-		now = now_us();
-	} while (now - t0 < VT_SPIN_MS * 1000u);
+	if (v->active_fd < 0 && spin_until_active(v, n, t0)) {
+		settled(v);
+		return 0;
+	}
 	loop_timer_in(v->loop, &v->t_check, VT_CHECK_MS);
-	log_info("vt: VT %u still active: waiting up to %d ms for it to let go", v->from,
-		 VT_OVERRIDE_MS);
 	return SEAT_PENDING;
+}
+
+/* The kernel switched VTs (or something else changed tty0's `active`). */
+static void on_active(struct loop_fd *w, uint32_t events, void *data)
+{
+	struct vt *v = data;
+
+	(void)w;
+	(void)events;
+	rearm_active(v);
+	if (v->target && vt_active(v) == v->target) {
+		settled(v);
+		seat_step_done(v->seat, &vt_class);
+	}
 }
 
 static void on_check(struct loop_timer *t, void *data)
@@ -308,6 +358,11 @@ static void on_check(struct loop_timer *t, void *data)
 		settled(v);
 		seat_step_done(v->seat, &vt_class);
 		return;
+	}
+	if (now_us() - v->t0_us >= VT_SPIN_MS * 1000u && !v->said_waiting) {
+		v->said_waiting = true;
+		log_info("vt: VT %u still active: waiting up to %d ms for it to let go", v->from,
+			 VT_OVERRIDE_MS);
 	}
 	loop_timer_in(v->loop, &v->t_check, VT_CHECK_MS);
 }

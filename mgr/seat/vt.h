@@ -3,9 +3,11 @@
  * Virtual terminals (docs/devices.md): each cell with `display` owns one
  * VT, bound into the cell as its /dev/tty1; cellmgr alone switches them.
  *
- * cellmgr keeps the host's /dev/tty0 open and switches with VT_ACTIVATE,
- * then checks VT_GETSTATE: a few milliseconds inline (the kernel switches
- * from a work queue), then from a loop timer every 10 ms.  A cell holding
+ * cellmgr keeps the host's /dev/tty0 open and switches with VT_ACTIVATE;
+ * the kernel switches from a work queue and notifies tty0's sysfs
+ * `active` (POLLPRI), which wakes the loop: the seat's walk goes on from
+ * there (a loop timer checks VT_GETSTATE every 10 ms as well; without
+ * sysfs, a few milliseconds of inline checks come first).  A cell holding
  * VT_PROCESS (or KD_GRAPHICS) on the VT being left that has not let go
  * within the seat's grace (VT_OVERRIDE_MS) is overridden: VT_RELDISP 1,
  * VT_AUTO, KD_TEXT on its VT, and the switch is asked again.  Nothing here
@@ -54,10 +56,16 @@ struct vt {
 	char owner[CELL_VT_MAX + 1][CELL_NAME_MAX + 1];
 	struct vt_rest rest[CELL_VT_MAX + 1];
 	/* A switch in progress. */
-	unsigned target; /* 0: none */
-	unsigned from;	 /* the VT that was active */
-	uint64_t t0_us;	 /* when VT_ACTIVATE was asked */
+	unsigned target;   /* 0: none */
+	unsigned from;	   /* the VT that was active */
+	uint64_t t0_us;	   /* when VT_ACTIVATE was asked */
+	bool said_waiting; /* its "still active" line is out */
 	struct loop_timer t_check;
+	/* /sys/class/tty/tty0/active: the kernel notifies it (POLLPRI) when
+	 * the switch is done; -1 without sysfs (then polled every
+	 * VT_CHECK_MS after a short inline wait). */
+	int active_fd;
+	struct loop_fd w_active;
 	/* Figures: the last switch, asked to active. */
 	uint64_t last_switch_us;
 };

@@ -12,8 +12,10 @@
  *             does: the kernel's own switch, the floor;
  *   hotkey    Ctrl-Alt-F<n> typed on a keyboard (a uinput device made
  *             here, which cellmgr grabs like any physical one): from the
- *             F<n> key-down write to the new VT active, and to the new
- *             cell's input copy live (its sysfs `inhibited` back to 0);
+ *             F<n> key-down write to the new VT active (VT_WAITACTIVE
+ *             returns, as in chvt), and to the new cell's input copy live
+ *             (its Num Lock, set apart from the other cell's, shown on
+ *             the keyboard: cellmgr does it after uninhibiting the copy);
  *   input     one key (Shift: it types nothing) from the write into the "physical" keyboard to the
  *             front cell's copy: the copy's event timestamp (taken by the
  *             kernel when cellmgr wrote it) minus the time just before the
@@ -32,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/input.h>
+#include <linux/kd.h>
 #include <linux/uinput.h>
 #include <linux/vt.h>
 #include <poll.h>
@@ -142,7 +145,9 @@ static int make_keyboard(const char *phys)
 
 	if (fd < 0)
 		return -errno;
-	if (ioctl(fd, UI_SET_EVBIT, EV_KEY) < 0 || ioctl(fd, UI_SET_EVBIT, EV_SYN) < 0)
+	if (ioctl(fd, UI_SET_EVBIT, EV_KEY) < 0 || ioctl(fd, UI_SET_EVBIT, EV_SYN) < 0 ||
+	    ioctl(fd, UI_SET_EVBIT, EV_LED) < 0 || ioctl(fd, UI_SET_LEDBIT, LED_NUML) < 0 ||
+	    ioctl(fd, UI_SET_LEDBIT, LED_CAPSL) < 0 || ioctl(fd, UI_SET_LEDBIT, LED_SCROLLL) < 0)
 		goto fail;
 	for (unsigned k = KEY_ESC; k <= KEY_F12; k++)
 		if (ioctl(fd, UI_SET_KEYBIT, k) < 0)
@@ -231,30 +236,72 @@ static uint64_t chvt(int tty0, unsigned n)
 	return now_ns() - t0;
 }
 
-/* Ctrl-Alt-F<n> on the bench keyboard; the copy `to` must come alive. */
-static int hotkey(int kbd, int tty0, unsigned n, const struct copy *to, uint64_t *vt_ns,
-		  uint64_t *in_ns)
+static void on_alarm(int sig)
+{
+	(void)sig; /* only to interrupt VT_WAITACTIVE */
+}
+
+/* Waits (poll, no busy loop) until cellmgr sets the keyboard's Num Lock
+ * LED to `on`: it does when it makes a cell's input live (its copies
+ * uninhibited, then that cell's LEDs onto the keyboard).  0, or -1 after
+ * the deadline. */
+static int wait_numlock(int kbd, bool on, uint64_t deadline)
+{
+	struct input_event ev[16];
+	struct pollfd p = {.fd = kbd, .events = POLLIN};
+
+	for (;;) {
+		uint64_t now = now_ns();
+		ssize_t n;
+
+		if (now >= deadline || poll(&p, 1, (int)((deadline - now) / 1000000u) + 1) <= 0)
+			return -1;
+		n = read(kbd, ev, sizeof(ev));
+		for (ssize_t i = 0; i < n / (ssize_t)sizeof(ev[0]); i++)
+			if (ev[i].type == EV_LED && ev[i].code == LED_NUML && !!ev[i].value == on)
+				return 0;
+	}
+}
+
+/* What the keyboard was told before (LEDs the chvt rounds moved) is
+ * not an answer to the next switch. */
+static void drain(int kbd)
+{
+	struct input_event ev[16];
+	struct pollfd p = {.fd = kbd, .events = POLLIN};
+
+	while (poll(&p, 1, 0) > 0 && read(kbd, ev, sizeof(ev)) > 0)
+		;
+}
+
+/* Ctrl-Alt-F<n> on the bench keyboard; the copy `to` must come alive.
+ * Nothing here competes with cellmgr for the CPU meanwhile: the VT is
+ * waited for as `chvt` waits for it (VT_WAITACTIVE), the input by the
+ * keyboard's Num Lock LED, which the two cells have set differently and
+ * which cellmgr puts on the keyboard right after the new cell's copies
+ * are uninhibited (the copy's sysfs `inhibited` is checked then). */
+static int hotkey(int kbd, int tty0, unsigned n, const struct copy *to, bool numlock,
+		  uint64_t *vt_ns, uint64_t *in_ns)
 {
 	uint64_t t0, deadline;
 	bool vt_done = false, in_done = false;
 
+	usleep(20000); /* cellmgr has followed the chvt rounds' LEDs */
+	drain(kbd);
 	key(kbd, KEY_LEFTCTRL, 1);
 	key(kbd, KEY_LEFTALT, 1);
 	t0 = now_ns();
 	key(kbd, KEY_F1 + n - 1, 1);
 	deadline = t0 + 5000000000ull;
-	while (!(vt_done && in_done) && now_ns() < deadline) {
-		if (!vt_done && active_vt(tty0) == n) {
-			*vt_ns = now_ns() - t0;
-			vt_done = true;
-		}
-		if (!in_done && live(to)) {
-			*in_ns = now_ns() - t0;
-			in_done = true;
-		}
-		/* Not a busy loop: cellmgr and the kernel's console work need
-		 * the CPUs; 50 us is below what is measured. */
-		nanosleep(&(struct timespec){.tv_nsec = 50000}, NULL);
+	alarm(5);
+	if (ioctl(tty0, VT_WAITACTIVE, (unsigned long)n) == 0) {
+		*vt_ns = now_ns() - t0;
+		vt_done = true;
+	}
+	alarm(0);
+	if (vt_done && wait_numlock(kbd, numlock, deadline) == 0) {
+		*in_ns = now_ns() - t0;
+		in_done = live(to);
 	}
 	key(kbd, KEY_F1 + n - 1, 0);
 	key(kbd, KEY_LEFTALT, 0);
@@ -262,6 +309,32 @@ static int hotkey(int kbd, int tty0, unsigned n, const struct copy *to, uint64_t
 	if (!(vt_done && in_done)) {
 		say("bench: error Ctrl-Alt-F%u: VT %s, %s's input %s after 5 s", n,
 		    vt_done ? "active" : "not active", to->cell, in_done ? "live" : "not live");
+		return -1;
+	}
+	return 0;
+}
+
+/* The front cell's VT gets Num Lock (its keyboard flags, KDSKBLED, as
+ * `setleds +num` does), the other VT none: the kernel shows a VT's LEDs
+ * on every live keyboard when it becomes active (chvt included), so the
+ * front cell's copy has it on, the other's off, and cellmgr shows the
+ * front cell's on the keyboard, now and on each switch. */
+static int numlock_front(int kbd, unsigned vt, const struct copy *front)
+{
+	char path[16];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/tty%u", vt);
+	fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || ioctl(fd, KDSKBLED, (unsigned long)(LED_NUM | LED_NUM << 4)) < 0) {
+		say("bench: error Num Lock on %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	if (wait_numlock(kbd, true, now_ns() + 2000000000ull) < 0) {
+		say("bench: error cellmgr did not put %s's Num Lock on the keyboard", front->cell);
 		return -1;
 	}
 	return 0;
@@ -337,10 +410,13 @@ static int set_monotonic(int fd)
 
 static int run(void)
 {
+	struct sigaction sa = {.sa_handler = on_alarm}; /* no SA_RESTART */
 	struct copy copies[8];
 	int tty0, kbd, n = 0, copy_fd, floor_kbd, floor_fd;
 	unsigned vt_a = 1, vt_b = 2;
 	const struct copy *ca = NULL, *cb = NULL;
+
+	sigaction(SIGALRM, &sa, NULL);
 
 	/* Wait for both cells: their copies of the bench keyboard exist. */
 	kbd = -1;
@@ -385,17 +461,19 @@ static int run(void)
 	say("bench: front %s on VT %u (copy %s), background %s on VT %u (copy %s)", ca->cell, vt_a,
 	    ca->node, cb->cell, vt_b, cb->node);
 
+	if (numlock_front(kbd, vt_a, ca) < 0)
+		return 1;
 	for (int r = 0; r < ROUNDS; r++) {
 		uint64_t vt_ns = 0, in_ns = 0;
 
 		us_line("chvt", chvt(tty0, vt_b));
 		us_line("chvt", chvt(tty0, vt_a));
-		if (hotkey(kbd, tty0, vt_b, cb, &vt_ns, &in_ns) < 0)
+		if (hotkey(kbd, tty0, vt_b, cb, false, &vt_ns, &in_ns) < 0)
 			return 1;
 		us_line("hotkey-vt", vt_ns);
 		us_line("hotkey-input", in_ns);
 		usleep(20000);
-		if (hotkey(kbd, tty0, vt_a, ca, &vt_ns, &in_ns) < 0)
+		if (hotkey(kbd, tty0, vt_a, ca, true, &vt_ns, &in_ns) < 0)
 			return 1;
 		us_line("hotkey-vt", vt_ns);
 		us_line("hotkey-input", in_ns);

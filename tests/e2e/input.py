@@ -175,7 +175,7 @@ def checks(b):
         key(b, "alt", False)
         key(b, "ctrl", False)
         key(b, "c", False)
-        b.expect(r"cellmgr: (input: Ctrl-Alt-Right: switched to personal|console: cell personal)", since, 30)
+        b.expect(r"cellmgr: (seat: personal in front .*; Ctrl-Alt-Right|console: cell personal)", since, 30)
         b.expect(r"cellmgr: console: cell personal", since, 30)
         time.sleep(0.5)
         switch_console(b, 1, "work")
