@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,7 +30,26 @@ static void write_exit(const char *exit_file, int code, int status)
 	replace_file_at(AT_FDCWD, exit_file, line, (size_t)n, false);
 }
 
-void shim_run(pid_t cell, const char *exit_file, const char *cgroup_dir)
+/* cellmgr's go-ahead: one byte once it has recorded the cell.  End of
+ * file means it died before: no later cellmgr would know the cell, which
+ * would run on unsupervised, holding its cgroup, veth and persistent
+ * layer; it is killed (and its end recorded as always). */
+static void wait_confirm(pid_t cell, int ack)
+{
+	ssize_t n;
+	char b;
+
+	if (ack < 0)
+		return;
+	do
+		n = recv(ack, &b, 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		kill(cell, SIGKILL);
+	close(ack);
+}
+
+void shim_run(pid_t cell, int ack, const char *exit_file, const char *cgroup_dir)
 {
 	struct rlimit no_core = {0, 0};
 	sigset_t all;
@@ -39,6 +59,7 @@ void shim_run(pid_t cell, const char *exit_file, const char *cgroup_dir)
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	prctl(PR_SET_NAME, "cellar-shim", 0, 0, 0);
+	wait_confirm(cell, ack);
 	for (;;) {
 		memset(&si, 0, sizeof(si));
 		if (waitid(P_PID, (id_t)cell, &si, WEXITED) == 0)

@@ -26,16 +26,21 @@
 
 #include "spawn.h"
 
-/* The fds the shim keeps for a later cellmgr. */
-enum { SHIM_FD_PTY_MASTER = 3, SHIM_FD_PTY_SLAVE = 4, SHIM_FD_NOTIFY = 5 };
+/* The fds the shim keeps for a later cellmgr; and, until cellmgr has
+ * recorded the cell, the socket its go-ahead comes on (shim_confirm). */
+enum { SHIM_FD_PTY_MASTER = 3, SHIM_FD_PTY_SLAVE = 4, SHIM_FD_NOTIFY = 5, SHIM_FD_ACK = 6 };
 
-/* Waits for the cell's init, removes cgroup_dir's tree (NULL: none),
- * records the end in exit_file and mirrors it.  Never returns. */
-__attribute__((noreturn)) void shim_run(pid_t cell, const char *exit_file, const char *cgroup_dir);
+/* Waits for cellmgr's go-ahead on ack (-1: none to wait for; end of file:
+ * cellmgr died before it recorded the cell, which is killed), then for
+ * the cell's init; removes cgroup_dir's tree (NULL: none), records the
+ * end in exit_file and mirrors it.  Never returns. */
+__attribute__((noreturn)) void shim_run(pid_t cell, int ack, const char *exit_file,
+					const char *cgroup_dir);
 
 /* Starts a cell under a shim.  out as spawn_cell(); *shim_pidfd is the
  * shim's pidfd (a child of the caller) and out->pidfd the cell's.  The
- * shim-to-be then waits for shim_confirm(*ack), which the caller sends once
+ * shim (already cellar-shim: its exec is not on the way) then waits for
+ * shim_confirm(*ack), which the caller sends once
  * the cell is recorded (record_save): a caller that dies before kills the
  * cell instead of leaving it running unknown to any later cellmgr. */
 int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *exit_file,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* cellar-shim PID EXIT_FILE [CGROUP_DIR]: see shim.h.  Started only by
  * cellmgr. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,5 +24,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	log_set_prefix("cellar-shim");
-	shim_run((pid_t)pid, argv[2], argc == 4 ? argv[3] : NULL);
+	/* cellmgr's go-ahead comes on SHIM_FD_ACK (shim_spawn.c). */
+	shim_run((pid_t)pid, fcntl(SHIM_FD_ACK, F_GETFD) >= 0 ? SHIM_FD_ACK : -1, argv[2],
+		 argc == 4 ? argv[3] : NULL);
 }

@@ -42,22 +42,25 @@ static int recv_report(int sock, struct shim_report *rep, int *fds, unsigned nfd
 	return 0;
 }
 
-/* In the forked shim-to-be: the fds it keeps go to 3, 4, 5, every other fd
- * is closed, and it becomes cellar-shim (or runs the same code in place if
- * that cannot be executed). */
-static __attribute__((noreturn)) void become_shim(const struct spawned *s, const char *shim_exe,
-						  const char *exit_file, const char *cgroup_dir)
+/* In the forked shim-to-be: the fds it keeps go to 3, 4, 5 (and the
+ * go-ahead's socket to 6), every other fd is closed, and it becomes
+ * cellar-shim (or runs the same code in place if that cannot be
+ * executed). */
+static __attribute__((noreturn)) void become_shim(const struct spawned *s, int ack,
+						  const char *shim_exe, const char *exit_file,
+						  const char *cgroup_dir)
 {
-	int keep[3] = {s->pty_master, s->pty_slave, s->notify};
+	int keep[4] = {s->pty_master, s->pty_slave, s->notify, ack};
+	unsigned nkeep = ack >= 0 ? 4 : 3;
 	char pid[16];
-	int high[3];
+	int high[4];
 
 	/* Move them out of the way first: the targets may be taken. */
-	for (int i = 0; i < 3; i++)
+	for (unsigned i = 0; i < nkeep; i++)
 		high[i] = fcntl(keep[i], F_DUPFD, 100);
-	for (int i = 0; i < 3; i++)
-		dup2(high[i], SHIM_FD_PTY_MASTER + i); /* dup2 clears close-on-exec */
-	syscall(SYS_close_range, SHIM_FD_NOTIFY + 1, ~0U, 0);
+	for (unsigned i = 0; i < nkeep; i++)
+		dup2(high[i], SHIM_FD_PTY_MASTER + (int)i); /* dup2 clears close-on-exec */
+	syscall(SYS_close_range, SHIM_FD_PTY_MASTER + nkeep, ~0U, 0);
 	snprintf(pid, sizeof(pid), "%d", (int)s->pid);
 	if (shim_exe) {
 		char *const argv[] = {"cellar-shim", pid, (char *)exit_file, (char *)cgroup_dir,
@@ -76,19 +79,7 @@ static __attribute__((noreturn)) void become_shim(const struct spawned *s, const
 #endif
 		execve(shim_exe, argv, envp);
 	}
-	shim_run(s->pid, exit_file, cgroup_dir);
-}
-
-/* The caller's go-ahead: one byte.  End of file means cellmgr died. */
-static bool confirmed(int sock)
-{
-	ssize_t n;
-	char b;
-
-	do
-		n = recv(sock, &b, 1, 0);
-	while (n < 0 && errno == EINTR);
-	return n == 1;
+	shim_run(s->pid, ack >= 0 ? SHIM_FD_ACK : -1, exit_file, cgroup_dir);
 }
 
 void shim_confirm(int ack)
@@ -100,7 +91,7 @@ void shim_confirm(int ack)
 }
 
 /* The shim-to-be (the child of shim_spawn): spawns the cell, reports,
- * waits for cellmgr's record, then becomes the shim. */
+ * then becomes the shim, which waits for cellmgr's record (shim_run). */
 static __attribute__((noreturn)) void
 shim_to_be(const struct spawn_params *sp, const char *shim_exe, const char *exit_file, int sock)
 {
@@ -123,17 +114,17 @@ shim_to_be(const struct spawn_params *sp, const char *shim_exe, const char *exit
 	/* Its pidfd, not its pid: an init that exits at once is reaped by
 	 * this shim before cellmgr could pidfd_open() the pid. */
 	fds[4] = s.pidfd;
-	/* Then wait until cellmgr has recorded the cell (shim_confirm): if it
-	 * dies before, no later cellmgr would know the cell, which would run
-	 * on unsupervised, holding its cgroup, veth and persistent layer. */
-	if (fdpass_send(sock, &rep, sizeof(rep), fds, REPORT_FDS, 0) < 0 || !confirmed(sock)) {
+	if (fdpass_send(sock, &rep, sizeof(rep), fds, REPORT_FDS, 0) < 0) {
 		/* cellmgr is gone: nobody would supervise the cell. */
 		kill(s.pid, SIGKILL);
+		close(sock);
+		sock = -1;
 	}
-	close(sock);
 	close(s.errpipe);
 	close(s.pidfd);
-	become_shim(&s, shim_exe, exit_file, sp->cgroup_path);
+	/* The exec of cellar-shim goes on while cellmgr records the cell;
+	 * the shim waits for its go-ahead on sock before anything else. */
+	become_shim(&s, sock, shim_exe, exit_file, sp->cgroup_path);
 }
 
 int shim_spawn(const struct spawn_params *sp, const char *shim_exe, const char *exit_file,
