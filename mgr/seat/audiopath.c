@@ -31,10 +31,8 @@ static void on_out(struct loop_fd *src, uint32_t events, void *data)
 	struct audio_cell *s = data;
 	struct audio *a = s->a;
 	unsigned dropped;
-	char what[64];
 
 	(void)events; /* an xrun shows as EPOLLERR: the read recovers it */
-	snprintf(what, sizeof(what), "cell %s", s->c->cfg.name);
 	for (int i = 0; i < BURST; i++) {
 		ssize_t n = pcm_read(&s->out, a->tmp, a->cfg.period);
 
@@ -46,7 +44,10 @@ static void on_out(struct loop_fd *src, uint32_t events, void *data)
 			loop_remove_fd(a->loop, src);
 			return;
 		}
-		if (n == 0) {
+		if (n == 0) { /* an xrun, recovered: named only now */
+			char what[64];
+
+			snprintf(what, sizeof(what), "cell %s", s->c->cfg.name);
 			audio_log_xruns(what, "'s playback", s->out.xruns, &s->xruns_told);
 			continue;
 		}

@@ -373,7 +373,7 @@ static void on_connection(struct loop_fd *w, uint32_t events, void *data)
 
 static void cell_close(struct gpu_cell *gc)
 {
-	for (unsigned i = 0; i < GPU_CLIENTS_MAX; i++)
+	for (unsigned i = 0; gc->clients && i < GPU_CLIENTS_MAX; i++)
 		client_close(&gc->clients[i]);
 	if (gc->listen_fd >= 0) {
 		loop_remove_fd(gc->g->loop, &gc->w_listen);
@@ -422,6 +422,10 @@ static void gpu_running(void *priv, struct cell *c)
 	else if (!(gc = find(g, NULL))) {
 		log_error("gpu: cell %s: more than %d cells with gpu: no seat for it", c->cfg.name,
 			  GPU_CELLS_MAX);
+		return;
+	}
+	if (!gc->clients && !(gc->clients = calloc(GPU_CLIENTS_MAX, sizeof(*gc->clients)))) {
+		log_error("gpu: cell %s: no memory for its seat", c->cfg.name);
 		return;
 	}
 	fd = gpu_make_socket(g, c);
@@ -562,9 +566,12 @@ const struct seat_class gpu_class = {
 
 void gpu_fini(struct gpu *g)
 {
-	for (unsigned i = 0; i < GPU_CELLS_MAX; i++)
+	for (unsigned i = 0; i < GPU_CELLS_MAX; i++) {
 		if (g->cells[i].c)
 			cell_close(&g->cells[i]);
+		free(g->cells[i].clients);
+		g->cells[i].clients = NULL;
+	}
 	if (g->drm_own >= 0)
 		close(g->drm_own);
 	g->drm_own = -1;

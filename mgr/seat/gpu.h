@@ -65,7 +65,9 @@ struct gpu_cell {
 	bool front;
 	bool pending; /* its back step waits for acknowledgements */
 	int drm_fd;   /* its file of the card, master while in front; -1: none */
-	struct gpu_client clients[GPU_CLIENTS_MAX];
+	/* GPU_CLIENTS_MAX of them (~37 KiB), allocated when the slot is first
+	 * used: a cellmgr without gpu cells keeps no pages for them. */
+	struct gpu_client *clients;
 };
 
 struct gpu {

@@ -370,6 +370,25 @@ static int input_one(int kbd, int copy_fd, uint64_t *ts_ns, uint64_t *read_ns)
 	return 0;
 }
 
+/* cellmgr's read and write system calls so far (/proc/PID/io: syscr,
+ * syscw): over the input rounds, what forwarding one packet costs it. */
+static bool io_counts(pid_t pid, unsigned long long *r, unsigned long long *w)
+{
+	char path[32], line[64];
+	bool got_r = false, got_w = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/io", (int)pid);
+	if (!(f = fopen(path, "re")))
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		got_r |= sscanf(line, "syscr: %llu", r) == 1;
+		got_w |= sscanf(line, "syscw: %llu", w) == 1;
+	}
+	fclose(f);
+	return got_r && got_w;
+}
+
 /* The event node of a uinput device made here. */
 static int open_own_node(int ui)
 {
@@ -415,6 +434,8 @@ static int run(void)
 	int tty0, kbd, n = 0, copy_fd, floor_kbd, floor_fd;
 	unsigned vt_a = 1, vt_b = 2;
 	const struct copy *ca = NULL, *cb = NULL;
+	unsigned long long r0 = 0, w0 = 0, r1 = 0, w1 = 0;
+	bool have_io;
 
 	sigaction(SIGALRM, &sa, NULL);
 
@@ -496,6 +517,7 @@ static int run(void)
 	}
 	if (set_monotonic(copy_fd) < 0 || set_monotonic(floor_fd) < 0)
 		return 1;
+	have_io = io_counts(getppid(), &r0, &w0);
 	for (int i = 0; i < INPUT_EVENTS; i++) {
 		uint64_t ts_ns, read_ns;
 
@@ -514,6 +536,10 @@ static int run(void)
 		us_line("floor-read", read_ns);
 		usleep(1000);
 	}
+	/* Each key is two packets through cellmgr: its press and release. */
+	if (have_io && io_counts(getppid(), &r1, &w1))
+		say("bench: input-syscalls %llu reads %llu writes %d packets", r1 - r0, w1 - w0,
+		    2 * INPUT_EVENTS);
 	close(floor_fd);
 	close(floor_kbd);
 	close(copy_fd);
