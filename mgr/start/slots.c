@@ -8,10 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "fileutil.h"
 #include "log.h"
+
+/* musl (1.2.3, the board's static build) has no renameat2() wrapper. */
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
 
 int slots_dir(const char *data_dir, const char *cell, char *out, size_t len)
 {
@@ -282,7 +288,7 @@ int slots_switch(const char *dir, const char *slot)
 		return neg_errno();
 	unlinkat(fd, "next", 0);
 	if (symlinkat(slot, fd, "next") < 0 ||
-	    renameat2(fd, "next", fd, "current", RENAME_EXCHANGE) < 0 || fsync(fd) < 0)
+	    syscall(SYS_renameat2, fd, "next", fd, "current", RENAME_EXCHANGE) < 0 || fsync(fd) < 0)
 		r = neg_errno();
 	close(fd);
 	return r;
