@@ -13,7 +13,9 @@
 #                            out/cache/)
 #
 # It does not build init, cellmgr and cellctl (meson/ninja does: see
-# docs/images.md); it packs what is there.  FORCE=1 rebuilds everything.
+# docs/images.md); it packs what is there: the board build's static
+# cellmgr, cellctl and cellar-shim (build-board/) when there are, else
+# build/'s (CELLMGR, CELLCTL, SHIM override each).  FORCE=1 rebuilds everything.
 # ARCH=arm64 packs the arm64 board (board/qemu-arm64/) from build-arm64/ and
 # build-init-arm64/ into out-arm64/ (scripts/arch.sh has every default).
 set -euo pipefail
@@ -63,9 +65,12 @@ if [ "${DEBIAN:-0}" = 1 ]; then
 fi
 
 init="${INIT:-$BUILD_INIT_DIR/init/init}"
-cellmgr="${CELLMGR:-$BUILD_DIR/mgr/cellmgr}"
-cellctl="${CELLCTL:-$BUILD_DIR/mgr/cellctl}"
-shim="${SHIM:-$BUILD_DIR/mgr/cellar-shim}"
+# The board build's static musl binaries (scripts/build.sh), else build/'s.
+bin="$BUILD_DIR/mgr"
+[ -x "$BOARD_BUILD_DIR/mgr/cellmgr" ] && bin="$BOARD_BUILD_DIR/mgr"
+cellmgr="${CELLMGR:-$bin/cellmgr}"
+cellctl="${CELLCTL:-$bin/cellctl}"
+shim="${SHIM:-$bin/cellar-shim}"
 config="$CONFIG"
 # shellcheck disable=SC2086 # KCONFIG is a list of files
 inputs=(images/initramfs.sh images/kmodules.py scripts/arch.sh "$init" "$cellmgr" "$cellctl" "$shim" "$config"

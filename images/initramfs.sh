@@ -8,7 +8,9 @@
 #
 # Inputs (override with the environment):
 #   INIT=build-init/init/init         static PID 1 -> /init
-#   CELLMGR=build/mgr/cellmgr         -> /sbin/cellmgr (+ its libraries)
+#   CELLMGR=build/mgr/cellmgr         -> /sbin/cellmgr (+ its libraries; the
+#                                     board build's, build-board/, is static:
+#                                     images/build-all.sh passes it)
 #   CELLCTL=build/mgr/cellctl         -> /sbin/cellctl (+ its libraries)
 #   SHIM=build/mgr/cellar-shim        -> /sbin/cellar-shim (+ its libraries)
 #   CONFIG=config/demo.conf           -> /etc/cellar/cells.conf

@@ -6,6 +6,11 @@
 #   ARCH            x86_64 | arm64
 #   BUILD_DIR       cellmgr, cellctl, cellar-shim, the probe   build/ | build-arm64/
 #   BUILD_INIT_DIR  the static PID 1                           build-init/ | build-init-arm64/
+#   BOARD_BUILD_DIR the board's cellmgr, cellctl, cellar-shim, static musl
+#                                                              build-board/ | build-board-arm64/
+#   BOARD_CROSS_FILE meson cross file of BOARD_BUILD_DIR       board/musl-static.ini | board/aarch64-musl-static.ini
+#   MUSL_SYSROOT    libcap.a and headers for BOARD_BUILD_DIR (board/musl-sysroot.sh)
+#                                                              build-musl-sysroot/ | build-musl-sysroot-arm64/
 #   CROSS_FILE      meson cross file of BUILD_DIR              (none) | board/aarch64-linux-gnu.ini
 #   INIT_CROSS_FILE meson cross file of BUILD_INIT_DIR         board/musl-gcc.ini | board/aarch64-musl-gcc.ini
 #   OUT_DIR         images, kernel, data disk                  out/ | out-arm64/
@@ -39,6 +44,8 @@ arch_set() { # ARCH
 		ARCH=x86_64
 		: "${BUILD_DIR:=$top/build}" "${BUILD_INIT_DIR:=$top/build-init}"
 		: "${CROSS_FILE:=}" "${INIT_CROSS_FILE:=$top/board/musl-gcc.ini}"
+		: "${BOARD_BUILD_DIR:=$top/build-board}" "${BOARD_CROSS_FILE:=$top/board/musl-static.ini}"
+		: "${MUSL_SYSROOT:=$top/build-musl-sysroot}"
 		: "${OUT_DIR:=$top/out}" "${BOARD_DIR:=$top/board/qemu}"
 		: "${CONFIG:=$top/config/demo.conf}"
 		: "${MODROOT:=/}" "${BUSYBOX:=/bin/busybox}" "${BUSYBOX_COMPAT:=}"
@@ -50,6 +57,8 @@ arch_set() { # ARCH
 		: "${BUILD_DIR:=$top/build-arm64}" "${BUILD_INIT_DIR:=$top/build-init-arm64}"
 		: "${CROSS_FILE:=$top/board/aarch64-linux-gnu.ini}"
 		: "${INIT_CROSS_FILE:=$top/board/aarch64-musl-gcc.ini}"
+		: "${BOARD_BUILD_DIR:=$top/build-board-arm64}" "${BOARD_CROSS_FILE:=$top/board/aarch64-musl-static.ini}"
+		: "${MUSL_SYSROOT:=$top/build-musl-sysroot-arm64}"
 		: "${OUT_DIR:=$top/out-arm64}" "${BOARD_DIR:=$top/board/qemu-arm64}"
 		: "${CONFIG:=$top/config/demo-arm64.conf}"
 		: "${MODROOT:=$debs/arm64/kernel}" "${BUSYBOX:=$debs/arm64/busybox/bin/busybox}"
@@ -65,6 +74,6 @@ arch_set() { # ARCH
 		;;
 	esac
 	: "${KCONFIG:=$top/board/kernel.config $BOARD_DIR/kernel.config}"
-	export ARCH BUILD_DIR BUILD_INIT_DIR CROSS_FILE INIT_CROSS_FILE OUT_DIR BOARD_DIR CONFIG \
+	export ARCH BUILD_DIR BUILD_INIT_DIR CROSS_FILE INIT_CROSS_FILE BOARD_BUILD_DIR BOARD_CROSS_FILE MUSL_SYSROOT OUT_DIR BOARD_DIR CONFIG \
 		KCONFIG MODROOT BUSYBOX BUSYBOX_COMPAT SYSROOT_LIBDIRS EXTRA_MODULES
 }

@@ -226,7 +226,7 @@ static const size_t attr_type_len[MNL_TYPE_MAX] = {
 };
 
 /* 0 when attr's payload fits type, else -1 with errno ERANGE (a size that
- * does not fit) or EINVAL (a string without its NUL). */
+ * does not fit) or EINVAL (a string without its NUL, an unknown type). */
 int mnl_attr_validate(const struct nlattr *attr, enum mnl_attr_data_type type)
 {
 	uint16_t len;
@@ -234,7 +234,7 @@ int mnl_attr_validate(const struct nlattr *attr, enum mnl_attr_data_type type)
 	size_t want;
 
 	if ((unsigned)type >= MNL_TYPE_MAX) {
-		errno = EOPNOTSUPP;
+		errno = EINVAL;
 		return -1;
 	}
 	len = mnl_attr_get_payload_len(attr);
@@ -260,6 +260,7 @@ void mnl_attr_put(struct nlmsghdr *nlh, uint16_t type, size_t len, const void *d
 	attr->nla_type = type;
 	attr->nla_len = (uint16_t)total;
 	memcpy(mnl_attr_get_payload(attr), data, len);
+	/* The padding is zeroed (libmnl 1.0.4 leaves what the buffer had). */
 	memset((char *)mnl_attr_get_payload(attr) + len, 0, MNL_ALIGN(len) - len);
 	nlh->nlmsg_len += MNL_ALIGN(total);
 }

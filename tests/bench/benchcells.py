@@ -15,6 +15,9 @@ import harness  # noqa: E402
 from harness import BUILD, CELLCTL, CELLMGR, TOP, stop  # noqa: E402,F401 (bench-footprint's)
 
 BUILD_INIT = os.environ.get("CELLAR_BUILD_INIT", os.path.join(TOP, "build-init"))
+# The board build (scripts/build.sh): cellmgr, cellctl, cellar-shim static
+# against musl; bench-footprint measures it beside build/'s glibc one.
+BUILD_BOARD = os.environ.get("CELLAR_BUILD_BOARD", os.path.join(TOP, "build-board"))
 
 # Prints one line on its console, then waits for its stop signal.
 # (busybox sh runs a trap only between commands: wait, not sleep, is
@@ -69,7 +72,7 @@ class Manager:
     """A supervising cellmgr on its own state directory (a tmpfs, as /run
     is on a board), with the time of each "cell NAME started" line."""
 
-    def __init__(self, work, conf):
+    def __init__(self, work, conf, exe=CELLMGR):
         self.work = work
         self.state = tempfile.mkdtemp(prefix="state-", dir=work)
         subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=0700", "bench-state", self.state],
@@ -79,7 +82,7 @@ class Manager:
         self.lines = []
         self.t0 = time.monotonic()
         self.proc = subprocess.Popen(
-            [CELLMGR, "--config", conf, "--state-dir", self.state,
+            [exe, "--config", conf, "--state-dir", self.state,
              "--data-dir", os.path.join(work, "data")],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         self.reader = threading.Thread(target=self._read, daemon=True)
