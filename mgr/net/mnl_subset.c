@@ -87,7 +87,8 @@ ssize_t mnl_socket_recvfrom(const struct mnl_socket *nl, void *buf, size_t siz)
 {
 	struct sockaddr_nl addr;
 	struct iovec iov = {.iov_base = buf, .iov_len = siz};
-	struct msghdr msg = {.msg_name = &addr, .msg_namelen = sizeof(addr), .msg_iov = &iov, .msg_iovlen = 1};
+	struct msghdr msg = {
+	    .msg_name = &addr, .msg_namelen = sizeof(addr), .msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t n = recvmsg(nl->fd, &msg, 0);
 
 	if (n < 0)
@@ -220,9 +221,9 @@ struct nlattr *mnl_attr_next(const struct nlattr *attr)
 
 /* The payload sizes of the fixed-size types; 0: any size. */
 static const size_t attr_type_len[MNL_TYPE_MAX] = {
-	[MNL_TYPE_U8] = sizeof(uint8_t),   [MNL_TYPE_U16] = sizeof(uint16_t),
-	[MNL_TYPE_U32] = sizeof(uint32_t), [MNL_TYPE_U64] = sizeof(uint64_t),
-	[MNL_TYPE_MSECS] = sizeof(uint64_t),
+    [MNL_TYPE_U8] = sizeof(uint8_t),	 [MNL_TYPE_U16] = sizeof(uint16_t),
+    [MNL_TYPE_U32] = sizeof(uint32_t),	 [MNL_TYPE_U64] = sizeof(uint64_t),
+    [MNL_TYPE_MSECS] = sizeof(uint64_t),
 };
 
 /* 0 when attr's payload fits type, else -1 with errno ERANGE (a size that
@@ -305,10 +306,8 @@ static int cb_control(const struct nlmsghdr *nlh)
 		}
 		errno = e->error < 0 ? -e->error : e->error;
 		return e->error == 0 ? MNL_CB_STOP : MNL_CB_ERROR;
-	case NLMSG_DONE:
-		return MNL_CB_STOP;
-	default: /* NLMSG_NOOP, NLMSG_OVERRUN */
-		return MNL_CB_OK;
+	case NLMSG_DONE: return MNL_CB_STOP;
+	default: /* NLMSG_NOOP, NLMSG_OVERRUN */ return MNL_CB_OK;
 	}
 }
 
@@ -316,8 +315,8 @@ static int cb_control(const struct nlmsghdr *nlh)
  * MNL_CB_STOP (0) at the ack or the end of a dump, MNL_CB_ERROR (-1) with
  * errno on an error reply, a message for another request (ESRCH: another
  * port, EPROTO: another sequence) or a dump the kernel interrupted (EINTR). */
-int mnl_cb_run(const void *buf, size_t numbytes, unsigned int seq, unsigned int portid, mnl_cb_t cb_data,
-	       void *data)
+int mnl_cb_run(const void *buf, size_t numbytes, unsigned int seq, unsigned int portid,
+	       mnl_cb_t cb_data, void *data)
 {
 	const struct nlmsghdr *nlh = buf;
 	int len = (int)numbytes, r = MNL_CB_OK;

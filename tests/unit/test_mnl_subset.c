@@ -168,10 +168,10 @@ static void test_walks_the_same_attributes(void **state)
 	}
 	assert_int_equal(n, 3);
 	assert_int_equal(sub_attr_get_u32(sub_attr_next(sub_attr_next(
-				 sub_nlmsg_get_payload_offset(nlh, sizeof(struct ifinfomsg))))),
+			     sub_nlmsg_get_payload_offset(nlh, sizeof(struct ifinfomsg))))),
 			 42);
-	assert_string_equal(sub_attr_get_str(sub_nlmsg_get_payload_offset(nlh, sizeof(struct ifinfomsg))),
-			    "eth0");
+	assert_string_equal(
+	    sub_attr_get_str(sub_nlmsg_get_payload_offset(nlh, sizeof(struct ifinfomsg))), "eth0");
 }
 
 /* Every type against payloads of every size 0-9, a string with and one
@@ -199,8 +199,9 @@ static void test_validates_the_same(void **state)
 				s = sub_attr_validate(attr, (enum mnl_attr_data_type)type);
 				se = errno;
 				if (r != s || (r < 0 && re != se))
-					fail_msg("type %d, %zu bytes, nul %d: libmnl %d (%s), subset %d (%s)", type,
-						 len, nul, r, strerror(re), s, strerror(se));
+					fail_msg("type %d, %zu bytes, nul %d: libmnl %d (%s), "
+						 "subset %d (%s)",
+						 type, len, nul, r, strerror(re), s, strerror(se));
 			}
 		}
 	}
@@ -243,9 +244,14 @@ static void test_runs_replies_the_same(void **state)
 		uint32_t seq, pid;
 		int error;
 	} cases[] = {
-		{RTM_NEWLINK, 0, 7, 99, 0},	    {NLMSG_ERROR, 0, 7, 99, 0},	 {NLMSG_ERROR, 0, 7, 99, -EPERM},
-		{NLMSG_DONE, 0, 7, 99, 0},	    {RTM_NEWLINK, 0, 8, 99, 0},	 {RTM_NEWLINK, 0, 7, 98, 0},
-		{RTM_NEWLINK, NLM_F_DUMP_INTR, 7, 99, 0}, {NLMSG_NOOP, 0, 0, 0, 0},
+	    {RTM_NEWLINK, 0, 7, 99, 0},
+	    {NLMSG_ERROR, 0, 7, 99, 0},
+	    {NLMSG_ERROR, 0, 7, 99, -EPERM},
+	    {NLMSG_DONE, 0, 7, 99, 0},
+	    {RTM_NEWLINK, 0, 8, 99, 0},
+	    {RTM_NEWLINK, 0, 7, 98, 0},
+	    {RTM_NEWLINK, NLM_F_DUMP_INTR, 7, 99, 0},
+	    {NLMSG_NOOP, 0, 0, 0, 0},
 	};
 	size_t n = sizeof(cases) / sizeof(cases[0]);
 
@@ -255,7 +261,8 @@ static void test_runs_replies_the_same(void **state)
 		int len = 0, rn = 0, sn = 0, r, s, re, se;
 
 		put_msg(buf, &len, RTM_NEWLINK, NLM_F_MULTI, 7, 99, 0);
-		put_msg(buf, &len, cases[i].type, cases[i].flags, cases[i].seq, cases[i].pid, cases[i].error);
+		put_msg(buf, &len, cases[i].type, cases[i].flags, cases[i].seq, cases[i].pid,
+			cases[i].error);
 		errno = 0;
 		r = mnl_cb_run(buf, (size_t)len, 7, 99, count_data, &rn);
 		re = errno;
@@ -263,8 +270,8 @@ static void test_runs_replies_the_same(void **state)
 		s = sub_cb_run(buf, (size_t)len, 7, 99, count_data, &sn);
 		se = errno;
 		if (r != s || rn != sn || (r < 0 && re != se))
-			fail_msg("case %zu: libmnl %d (%s, %d data), subset %d (%s, %d data)", i, r, strerror(re),
-				 rn, s, strerror(se), sn);
+			fail_msg("case %zu: libmnl %d (%s, %d data), subset %d (%s, %d data)", i, r,
+				 strerror(re), rn, s, strerror(se), sn);
 	}
 	{
 		char buf[256];
@@ -287,7 +294,8 @@ static int lo_name(const struct nlmsghdr *nlh, void *data)
 
 	mnl_attr_for_each(attr, nlh, sizeof(struct ifinfomsg))
 	{
-		if (sub_attr_get_type(attr) == IFLA_IFNAME && sub_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		if (sub_attr_get_type(attr) == IFLA_IFNAME &&
+		    sub_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
 			snprintf(data, IFNAMSIZ, "%s", sub_attr_get_str(attr));
 	}
 	return MNL_CB_OK;
@@ -327,12 +335,12 @@ static void test_socket_talks_to_the_kernel(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_builds_the_same_bytes),
-		cmocka_unit_test(test_zeroes_the_padding),
-		cmocka_unit_test(test_walks_the_same_attributes),
-		cmocka_unit_test(test_validates_the_same),
-		cmocka_unit_test(test_runs_replies_the_same),
-		cmocka_unit_test(test_socket_talks_to_the_kernel),
+	    cmocka_unit_test(test_builds_the_same_bytes),
+	    cmocka_unit_test(test_zeroes_the_padding),
+	    cmocka_unit_test(test_walks_the_same_attributes),
+	    cmocka_unit_test(test_validates_the_same),
+	    cmocka_unit_test(test_runs_replies_the_same),
+	    cmocka_unit_test(test_socket_talks_to_the_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
