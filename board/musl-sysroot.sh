@@ -26,8 +26,8 @@
 #
 # Done once per libcap version and compiler: DIR/stamp records both, and a
 # second run with the same ones only prints DIR.  The source comes from
-# deb.debian.org through a private source list (DIR/apt/; the system's
-# apt configuration is not touched).  Exit status 0: DIR is ready; 1: it
+# deb.debian.org (DEBIAN_MIRROR=URI: another mirror) through a private
+# source list (DIR/apt/; the system's apt configuration is not touched).  Exit status 0: DIR is ready; 1: it
 # is not (no network, no musl compiler), with one line on stderr saying
 # why; scripts/build.sh then builds the board's cellmgr against glibc.
 set -euo pipefail
@@ -79,12 +79,13 @@ fi
 
 # --- the source ------------------------------------------------------------
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
+mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 apt="$dir/apt"
 rm -rf "$apt" "$dir/src"
 mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$dir/src"
 cat >"$apt/cellar.sources" <<EOF
 Types: deb-src
-URIs: http://deb.debian.org/debian
+URIs: $mirror
 Suites: $codename $codename-updates
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
@@ -93,9 +94,13 @@ aptopts=(-o "Dir::Etc::sourcelist=$apt/cellar.sources" -o Dir::Etc::sourceparts=
 	-o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o Debug::NoLocking=1
 	-o Acquire::Retries=1 -o APT::Sandbox::User=root -qq)
 apt-get "${aptopts[@]}" update >"$apt/log" 2>&1 || fail "apt-get update failed (no network?), see $apt/log"
+# apt-get update succeeds without the index it could not fetch.
+compgen -G "$apt/lists/*Sources*" >/dev/null || fail "no source index from $mirror (no network?), see $apt/log"
 (cd "$dir/src" && apt-get "${aptopts[@]}" source --download-only "libcap2=$version") >>"$apt/log" 2>&1 ||
-	fail "no source of libcap2 $version from deb.debian.org, see $apt/log"
+	fail "no source of libcap2 $version from $mirror, see $apt/log"
 dsc=$(ls "$dir"/src/libcap2_*.dsc)
+# apt checked the files against the signed index: no second check of the
+# .dsc signature (dpkg-source would want the maintainers' keyring).
 dpkg-source --no-check -x "$dsc" "$dir/src/libcap2" >>"$apt/log" 2>&1 || fail "dpkg-source -x $dsc failed, see $apt/log"
 
 # --- libcap.a --------------------------------------------------------------
