@@ -12,7 +12,7 @@
 set -euo pipefail
 
 packages=(
-	build-essential pkg-config meson ninja-build musl-tools
+	build-essential pkg-config meson ninja-build musl-tools dpkg-dev
 	libmnl-dev libcap-dev libseccomp-dev libcmocka-dev
 	busybox-static erofs-utils cryptsetup-bin cpio e2fsprogs kmod file
 	qemu-system-x86 linux-image-amd64 python3 clang-format
