@@ -78,6 +78,7 @@ if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ]; then
 fi
 
 # --- the source ------------------------------------------------------------
+# shellcheck disable=SC1091 # the build machine's
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
 mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 apt="$dir/apt"
@@ -109,7 +110,7 @@ dpkg-source --no-check -x "$dsc" "$dir/src/libcap2" >>"$apt/log" 2>&1 || fail "d
 make -C "$dir/src/libcap2/libcap" CC="$cc" BUILD_CC=gcc AR="$ar" RANLIB="$ranlib" \
 	COPTS="-O2 -ffunction-sections -fdata-sections" libcap.a >"$dir/src/build.log" 2>&1 ||
 	fail "building libcap.a with $cc failed, see $dir/src/build.log"
-rm -rf "$dir/lib" "$dir/include"
+rm -rf "${dir:?}/lib" "${dir:?}/include"
 mkdir -p "$dir/lib/pkgconfig" "$dir/include/sys"
 install -m 0644 "$dir/src/libcap2/libcap/libcap.a" "$dir/lib/"
 install -m 0644 "$dir/src/libcap2/libcap/include/sys/capability.h" "$dir/include/sys/"
