@@ -442,17 +442,53 @@ static void seat_setup(struct mgr *m)
 	/* A compositor's seat is enabled once its screen is (the VT), and
 	 * let go before its keys are (reverse order on the way back). */
 	gpu_init(&m->gpu, &m->loop, &m->seat, m->input, m->state_dir, m->own_mntns);
+	m->seat.state_dir = m->state_dir; /* where it records the front */
 	seat_add_class(&m->seat, &gpu_class, &m->gpu);
 	if (m->input)
 		seat_add_class(&m->seat, &input_class, m->input);
 	seat_add_class(&m->seat, &console_class, &m->console);
 }
 
+/* Takes over the cells a cellmgr before left running, starts the others.
+ * The front is the list's `foreground`, or, when this cellmgr takes the
+ * cells over, the cell the one before had in front (<state>/front). */
+static void start_cells(struct mgr *m)
+{
+	const struct cell_config *front = config_foreground(&m->cfg);
+	char was[CELL_NAME_MAX + 1];
+	struct cell *kept = NULL;
+
+	record_front_read(m->state_dir, was, sizeof(was));
+	for (size_t i = 0; i < m->cells.n; i++) {
+		struct cell *c = m->cells.v[i];
+
+		if (front && strcmp(front->name, c->cfg.name) == 0)
+			seat_set_front(&m->seat, c);
+		if (cell_run_adopt(m, c)) {
+			/* killed while it stopped the cell: finish the stop */
+			if (record_stopped_by_user(m->state_dir, c))
+				cell_stop(c);
+			else if (strcmp(was, c->cfg.name) == 0)
+				kept = c;
+		} else if (record_stopped_by_user(m->state_dir, c)) {
+			c->stop_requested = true;
+			log_info("cell %s: stopped by request before this cellmgr: not started",
+				 c->cfg.name);
+			/* its cgroup, if a killed cellmgr left it behind */
+			cgroup_cell_remove(&m->cgroups, c->cfg.name);
+		} else {
+			cell_start(c);
+		}
+	}
+	if (kept && kept != seat_front(&m->seat)) {
+		log_info("front: cell %s, where the cellmgr before left it", kept->cfg.name);
+		seat_set_front(&m->seat, kept);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct mgr m;
-	const struct cell_config *front;
-	size_t i;
 	int status;
 
 	if (parse_args(&m, argc, argv) < 0)
@@ -474,26 +510,7 @@ int main(int argc, char **argv)
 	}
 	seat_setup(&m);
 	mgr_host_network(&m);
-	front = config_foreground(&m.cfg);
-	for (i = 0; i < m.cells.n; i++) {
-		struct cell *c = m.cells.v[i];
-
-		if (front && strcmp(front->name, c->cfg.name) == 0)
-			seat_set_front(&m.seat, c);
-		if (cell_run_adopt(&m, c)) {
-			/* killed while it stopped the cell: finish the stop */
-			if (record_stopped_by_user(m.state_dir, c))
-				cell_stop(c);
-		} else if (record_stopped_by_user(m.state_dir, c)) {
-			c->stop_requested = true;
-			log_info("cell %s: stopped by request before this cellmgr: not started",
-				 c->cfg.name);
-			/* its cgroup, if a killed cellmgr left it behind */
-			cgroup_cell_remove(&m.cgroups, c->cfg.name);
-		} else {
-			cell_start(c);
-		}
-	}
+	start_cells(&m);
 	/* After the adoptions: a c-NAME of a cell that runs now is its own. */
 	net_cleanup_stale(cell_running, &m);
 	if (seat_front(&m.seat)) {

@@ -172,3 +172,28 @@ bool record_stopped_by_user(const char *state_dir, const struct cell *c)
 	record_path(state_dir, c, "stopped", path, sizeof(path));
 	return access(path, F_OK) == 0;
 }
+
+void record_front(const char *state_dir, const char *name)
+{
+	char path[PATH_MAX], line[CELL_NAME_MAX + 2];
+	int n = snprintf(line, sizeof(line), "%s\n", name);
+
+	snprintf(path, sizeof(path), "%s/front", state_dir);
+	if (n > 0 && (size_t)n < sizeof(line))
+		replace_file_at(AT_FDCWD, path, line, (size_t)n, false);
+}
+
+bool record_front_read(const char *state_dir, char *name, size_t len)
+{
+	char path[PATH_MAX], buf[CELL_NAME_MAX + 2];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/front", state_dir);
+	name[0] = '\0';
+	n = read_text_file(path, buf, sizeof(buf));
+	if (n <= 0)
+		return false;
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(name, len, "%s", buf);
+	return name[0] != '\0';
+}

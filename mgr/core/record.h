@@ -35,4 +35,10 @@ bool record_adopt(const char *state_dir, struct cell *c);
 void record_mark_stopped(const char *state_dir, const struct cell *c, bool stopped);
 bool record_stopped_by_user(const char *state_dir, const struct cell *c);
 
+/* <state>/front: the cell in front, written after each switch, so that a
+ * cellmgr that takes the cells over keeps it there.  record_front_read
+ * fills name ("" when there is none) and returns whether there was. */
+void record_front(const char *state_dir, const char *name);
+bool record_front_read(const char *state_dir, char *name, size_t len);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "cell.h"
 #include "log.h"
+#include "record.h"
 
 static uint64_t now_us(void)
 {
@@ -151,6 +152,8 @@ static void walk_done(struct seat *s)
 			 s->to->cfg.name, (unsigned long long)(s->last_switch_us / 1000),
 			 (unsigned long long)(s->last_switch_us % 1000), o ? steps : "no device",
 			 key);
+	if (s->to && s->state_dir) /* for a cellmgr that takes over after a crash */
+		record_front(s->state_dir, s->to->cfg.name);
 	s->pending = false;
 	s->from = s->to = NULL;
 }

@@ -93,6 +93,7 @@ struct seat {
 	uint32_t step_us[2 * SEAT_CLASSES_MAX]; /* each step's time, for the log */
 	struct loop_timer t_grace;
 	uint64_t last_switch_us; /* asked to done, the last switch */
+	const char *state_dir;	 /* the front recorded there (record_front), or NULL */
 };
 
 void seat_init(struct seat *s, struct loop *loop, struct cells *cells);

@@ -48,13 +48,20 @@ void vt_init(struct vt *v, struct loop *loop, struct cells *cells, struct seat *
 	loop_fd_init(&v->w_active);
 }
 
-/* Reading the attribute re-arms its notification. */
-static void rearm_active(struct vt *v)
+/* Reading the attribute re-arms its notification; what it says ("tty2")
+ * is the active VT, or 0 when unreadable. */
+static unsigned rearm_active(struct vt *v)
 {
 	char buf[16];
+	unsigned n = 0;
+	ssize_t len = pread(v->active_fd, buf, sizeof(buf) - 1, 0);
 
-	if (pread(v->active_fd, buf, sizeof(buf), 0) < 0)
+	if (len < 0) {
 		log_errno(neg_errno(), "vt: read /sys/class/tty/tty0/active");
+		return 0;
+	}
+	buf[len] = '\0';
+	return sscanf(buf, "tty%u", &n) == 1 ? n : 0;
 }
 
 void vt_open(struct vt *v)
@@ -337,11 +344,12 @@ static int vt_front(void *priv, struct cell *c)
 static void on_active(struct loop_fd *w, uint32_t events, void *data)
 {
 	struct vt *v = data;
+	unsigned n;
 
 	(void)w;
 	(void)events;
-	rearm_active(v);
-	if (v->target && vt_active(v) == v->target) {
+	n = rearm_active(v);
+	if (v->target && (n ? n : vt_active(v)) == v->target) {
 		settled(v);
 		seat_step_done(v->seat, &vt_class);
 	}

@@ -68,7 +68,10 @@ static bool name_valid(const char *s, size_t n)
 
 int idmap_init(struct idmap_db *db, uint32_t base, uint32_t ranges)
 {
-	memset(db, 0, sizeof(*db));
+	/* The header only: an entry is written whole as it is added, and
+	 * zeroing all 1024 (24 KiB) would fault every page of them in. */
+	db->base = db->ranges = 0;
+	db->n = 0;
 	if (base < IDMAP_BASE_MIN || ranges == 0 || ranges > IDMAP_RANGES_MAX ||
 	    (uint64_t)base + (uint64_t)ranges * IDMAP_RANGE_SIZE > IDMAP_END_MAX)
 		return -EINVAL;
