@@ -7,6 +7,7 @@
 #include <linux/kd.h>
 #include <linux/vt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -52,8 +53,8 @@ void vt_init(struct vt *v, struct loop *loop, struct cells *cells, struct seat *
  * is the active VT, or 0 when unreadable. */
 static unsigned rearm_active(struct vt *v)
 {
-	char buf[16];
-	unsigned n = 0;
+	char buf[16], *end;
+	unsigned long n;
 	ssize_t len = pread(v->active_fd, buf, sizeof(buf) - 1, 0);
 
 	if (len < 0) {
@@ -61,7 +62,12 @@ static unsigned rearm_active(struct vt *v)
 		return 0;
 	}
 	buf[len] = '\0';
-	return sscanf(buf, "tty%u", &n) == 1 ? n : 0;
+	if (strncmp(buf, "tty", 3) != 0)
+		return 0;
+	n = strtoul(buf + 3, &end, 10);
+	if (end == buf + 3 || (*end != '\n' && *end != '\0') || n > CELL_VT_MAX)
+		return 0; /* then VT_GETSTATE says */
+	return (unsigned)n;
 }
 
 void vt_open(struct vt *v)
