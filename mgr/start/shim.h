@@ -5,9 +5,10 @@
  *
  *   cellmgr ── shim (cellar-shim) ── cell's init
  *
- * cellmgr forks a child that starts the cell (spawn_cell), hands cellmgr
- * the cell's fds (console pty, notify socket, setup-error pipe), and then
- * becomes the shim: it keeps the console pty and the notify socket open at
+ * cellmgr starts a child (in cellmgr's memory until its exec: see
+ * shim_spawn.c) that starts the cell (spawn_cell), hands cellmgr the
+ * cell's fds (console pty, notify socket, setup-error pipe), and then
+ * execs the shim: it keeps the console pty and the notify socket open at
  * fds 3, 4 and 5, waits for the cell's init, removes the cell's cgroup tree
  * (cgroup_tree.h: the kernel takes some 20 us per cgroup, which cellmgr's
  * loop must not wait for), records how the cell ended in
