@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -139,9 +140,34 @@ static int prepare_upper(const struct rootfs_plan *p, char *upper, char *work, s
 	return r;
 }
 
-/* Device nodes a cell gets: bind-mounted from the host's /dev, so they work
- * in a user namespace, where mknod does not. */
-static const char *const cell_devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
+/* The device nodes every cell gets, made by cellmgr (host root, which has
+ * CAP_MKNOD) on the cell's /dev tmpfs: that tmpfs belongs to the host's
+ * user namespace, so its nodes open in the cell, which can make none of
+ * its own (no CAP_MKNOD over the host).  Nodes rather than binds of the
+ * host's: no mount each to make, to copy into the cell's namespace and to
+ * tear down.  Owned by the host's root (nobody in the cell): the cell can
+ * neither chmod nor chown them. */
+static const struct {
+	const char *name;
+	unsigned major, minor;
+} cell_devices[] = {
+    {"null", 1, 3},   {"zero", 1, 5},	 {"full", 1, 7},
+    {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
+};
+
+static int make_nodes(int dev, struct child_error *e)
+{
+	for (size_t i = 0; i < sizeof(cell_devices) / sizeof(cell_devices[0]); i++) {
+		const char *name = cell_devices[i].name;
+
+		/* fchmodat: the mode whatever cellmgr's umask */
+		if (mknodat(dev, name, S_IFCHR | 0666,
+			    makedev(cell_devices[i].major, cell_devices[i].minor)) < 0 ||
+		    fchmodat(dev, name, 0666, 0) < 0)
+			return child_error_set(e, neg_errno(), "mknod /dev/%s", name);
+	}
+	return 0;
+}
 
 /* Binds the host node src on the new empty file dev/name. */
 static int bind_node(struct child_error *e, const char *src, int dev, const char *name)
@@ -199,12 +225,13 @@ static int fill_dev(const struct rootfs_plan *p, int dev, struct child_error *e)
 			return child_error_set(e, fd, "mkdir /dev/%s", sub);
 		close(fd);
 	}
-	return 0;
+	return make_nodes(dev, e);
 }
 
 /* The cell's /dev: a tmpfs of its own, filled, attached on root/dev (a
  * real directory of the cell's layer: a symlink there is refused), then
- * the device nodes bound in.  Returns the tmpfs's mount fd. */
+ * the console and the configured devices bound in.  Returns the tmpfs's
+ * mount fd. */
 static int populate_dev(const struct rootfs_plan *p, int root, struct child_error *e)
 {
 	char opts[80];
@@ -230,13 +257,8 @@ static int populate_dev(const struct rootfs_plan *p, int root, struct child_erro
 		child_error_set(e, r, "mount /dev");
 		goto fail;
 	}
-	for (i = 0; i < sizeof(cell_devices) / sizeof(cell_devices[0]); i++) {
-		char src[64];
-
-		snprintf(src, sizeof(src), "/dev/%s", cell_devices[i]);
-		if ((r = bind_node(e, src, dev, cell_devices[i])) < 0)
-			goto fail;
-	}
+	/* The console is a pty of the host's devpts: only a node of that
+	 * devpts opens it. */
 	if ((r = bind_node(e, p->console, dev, "console")) < 0)
 		goto fail;
 	for (i = 0; i < p->n_devs; i++)
