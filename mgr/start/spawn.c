@@ -65,9 +65,25 @@ static int wait_parent(int sock, char want, int *rootfd)
 	return 0;
 }
 
+/* The cell's hostname and its loopback interface up: settings of its UTS
+ * and network namespaces, made by the helper below (in them, as root of
+ * the cell's user namespace) while the host side builds the root. */
+static int set_names(const struct cell_config *cfg, struct child_error *e)
+{
+	char msg[200];
+	int r;
+
+	if (sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+		return child_error_set(e, neg_errno(), "sethostname %s", cfg->hostname);
+	if ((r = net_loopback_up(msg, sizeof(msg))) < 0)
+		return child_error_set(e, r, "bring lo up%s%s", *msg ? ": " : "", msg);
+	return 0;
+}
+
 /* In a child of the cell's init-to-be (it is in all of the cell's
- * namespaces but the mount namespace, which belongs to the host): makes
- * the API file systems and sends them to the host side. */
+ * namespaces but the mount namespace, which belongs to the host): sets
+ * the hostname and brings lo up, makes the API file systems and sends
+ * them to the host side. */
 static __attribute__((noreturn)) int apifs_child(void *arg)
 {
 	const struct child_args *a = arg;
@@ -75,7 +91,7 @@ static __attribute__((noreturn)) int apifs_child(void *arg)
 	int fds[APIFS_N], out[APIFS_N];
 	unsigned n = 0;
 
-	if (apifs_make(a->sp->cgroup_fd >= 0, fds, &m.e) == 0)
+	if (set_names(a->sp->cfg, &m.e) == 0 && apifs_make(a->sp->cgroup_fd >= 0, fds, &m.e) == 0)
 		for (int i = 0; i < APIFS_N; i++)
 			if (fds[i] >= 0) {
 				m.mask |= 1u << i;
@@ -124,7 +140,6 @@ static int reap_apifs(pid_t pid, struct child_error *e)
 static int child_setup(const struct child_args *a, struct child_error *e)
 {
 	const struct cell_config *cfg = a->sp->cfg;
-	char msg[200];
 	int rootfd = -1, r;
 	pid_t apifs;
 
@@ -160,10 +175,6 @@ static int child_setup(const struct child_args *a, struct child_error *e)
 	close(rootfd);
 	if (r < 0)
 		return r;
-	if (sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
-		return child_error_set(e, neg_errno(), "sethostname %s", cfg->hostname);
-	if ((r = net_loopback_up(msg, sizeof(msg))) < 0)
-		return child_error_set(e, r, "bring lo up%s%s", *msg ? ": " : "", msg);
 	return confine_process(cfg, a->sp->seccomp, e);
 }
 
