@@ -94,6 +94,24 @@ enum { APIFS_PROC, APIFS_SYS, APIFS_PTS, APIFS_MQUEUE, APIFS_SHM, APIFS_CGROUP, 
  * and closes what it made. */
 int apifs_make(bool with_cgroup, int fds[APIFS_N], struct child_error *e);
 
+/* The helper that makes them (apifs_helper.c): started by the cell's
+ * child once it is root of its user namespace, in all of the cell's
+ * namespaces but the mount namespace; it sets the cell's hostname, brings
+ * lo up, makes the API file systems and sends them on sync (to
+ * apifs_receive()).  It shares the child's memory until it exits; returns
+ * its pid, reaped with apifs_helper_reap().  On error fills e. */
+struct apifs_helper {
+	const char *hostname;
+	bool with_cgroup;
+	int sync;
+};
+pid_t apifs_helper_start(const struct apifs_helper *h, struct child_error *e);
+int apifs_helper_reap(pid_t pid, struct child_error *e);
+
+/* Host side: the helper's API file systems, in fds[APIFS_N] (-1 where
+ * none); its own error, if it had one, in e. */
+int apifs_receive(int sock, int fds[APIFS_N], struct child_error *e);
+
 /* Host side, after rootfs_build(): attaches them in the cell's root (proc,
  * sys, sys/fs/cgroup, dev/pts, dev/mqueue, dev/shm), masks the host's
  * sensitive files in proc and sys, and makes /proc/sys read-only but for

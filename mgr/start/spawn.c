@@ -40,12 +40,6 @@ struct child_args {
 	int sync;
 };
 
-/* The API file systems, from the cell's child to the host side. */
-struct apifs_msg {
-	struct child_error e;
-	unsigned mask; /* which of fds[APIFS_N] follow, in order */
-};
-
 /* One byte from the parent: 'm' (the id maps are written), then 'g' (the
  * root is built: go) with the root's directory fd (rootfd not NULL). */
 static int wait_parent(int sock, char want, int *rootfd)
@@ -65,81 +59,10 @@ static int wait_parent(int sock, char want, int *rootfd)
 	return 0;
 }
 
-/* The cell's hostname and its loopback interface up: settings of its UTS
- * and network namespaces, made by the helper below (in them, as root of
- * the cell's user namespace) while the host side builds the root. */
-static int set_names(const struct cell_config *cfg, struct child_error *e)
-{
-	char msg[200];
-	int r;
-
-	if (sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
-		return child_error_set(e, neg_errno(), "sethostname %s", cfg->hostname);
-	if ((r = net_loopback_up(msg, sizeof(msg))) < 0)
-		return child_error_set(e, r, "bring lo up%s%s", *msg ? ": " : "", msg);
-	return 0;
-}
-
-/* In a child of the cell's init-to-be (it is in all of the cell's
- * namespaces but the mount namespace, which belongs to the host): sets
- * the hostname and brings lo up, makes the API file systems and sends
- * them to the host side. */
-static __attribute__((noreturn)) int apifs_child(void *arg)
-{
-	const struct child_args *a = arg;
-	struct apifs_msg m = {.mask = 0};
-	int fds[APIFS_N], out[APIFS_N];
-	unsigned n = 0;
-
-	if (set_names(a->sp->cfg, &m.e) == 0 && apifs_make(a->sp->cgroup_fd >= 0, fds, &m.e) == 0)
-		for (int i = 0; i < APIFS_N; i++)
-			if (fds[i] >= 0) {
-				m.mask |= 1u << i;
-				out[n++] = fds[i];
-			}
-	_exit(fdpass_send(a->sync, &m, sizeof(m), out, n, 0) < 0 ? 1 : 0);
-}
-
-/* The child shares the init-to-be's memory and runs on a stack of its own
- * until it exits (CLONE_VM | CLONE_VFORK): no copy of the page tables, no
- * copy-on-write faults.  It has its own fd table and mount namespace.
- * Under AddressSanitizer, a copy as fork() makes (one shadow memory).
- * Returns its pid: it is reaped later (reap_apifs). */
-static pid_t make_apifs(const struct child_args *a, struct child_error *e)
-{
-#ifdef __SANITIZE_ADDRESS__
-	pid_t pid = fork();
-
-	if (pid == 0)
-		apifs_child((void *)a);
-#else
-	_Alignas(16) char stack[32768];
-	pid_t pid = clone(apifs_child, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD,
-			  (void *)a, NULL, NULL, NULL);
-#endif
-	if (pid < 0)
-		return child_error_set(e, neg_errno(), "clone for the API file systems");
-	return pid;
-}
-
-/* The API file systems' child has sent them before it exits; its exit
- * then tears its copy of the mount namespace down, which waits for an RCU
- * grace period (milliseconds on a virtual machine).  It is reaped after
- * the root has come (it has long gone by then) and before the exec: the
- * cell's init starts with no child. */
-static int reap_apifs(pid_t pid, struct child_error *e)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return child_error_set(e, neg_errno(), "wait for the API file systems");
-	return 0;
-}
-
 static int child_setup(const struct child_args *a, struct child_error *e)
 {
 	const struct cell_config *cfg = a->sp->cfg;
+	const struct apifs_helper h = {cfg->hostname, a->sp->cgroup_fd >= 0, a->sync};
 	int rootfd = -1, r;
 	pid_t apifs;
 
@@ -153,12 +76,12 @@ static int child_setup(const struct child_args *a, struct child_error *e)
 		return child_error_set(e, neg_errno(), "become root of the user namespace");
 	if (setgroups(0, NULL) < 0)
 		return child_error_set(e, neg_errno(), "setgroups");
-	if ((apifs = make_apifs(a, e)) < 0)
+	if ((apifs = apifs_helper_start(&h, e)) < 0)
 		return apifs;
 	r = wait_parent(a->sync, 'g', &rootfd);
 	if (r < 0)
 		return child_error_set(e, r, "wait for cellmgr");
-	if ((r = reap_apifs(apifs, e)) < 0) {
+	if ((r = apifs_helper_reap(apifs, e)) < 0) {
 		close(rootfd);
 		return r;
 	}
@@ -293,46 +216,6 @@ static int set_rlimits(const struct cell_config *cfg, pid_t pid, struct child_er
 	return 0;
 }
 
-/* The child's API file systems (apifs_child()), in fds[APIFS_N]. */
-static int receive_apifs(int sock, int fds[APIFS_N], struct child_error *e)
-{
-	struct apifs_msg m;
-	/* The child runs cellar's code only, but never wait for ever. */
-	struct timeval tv = {.tv_sec = 10};
-	int got[APIFS_N];
-	unsigned n, want = 0;
-	ssize_t r;
-
-	for (int i = 0; i < APIFS_N; i++)
-		fds[i] = -1;
-	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	r = fdpass_recv(sock, &m, sizeof(m), got, APIFS_N, &n, 0);
-	if (r != (ssize_t)sizeof(m)) {
-		if (r >= 0)
-			fdpass_close(got, n);
-		return child_error_set(e, r < 0 ? (int)r : -ECANCELED,
-				       "receive the API file systems");
-	}
-	for (int i = 0; i < APIFS_N; i++)
-		if (m.mask & (1u << i))
-			want++;
-	if (n != want) {
-		fdpass_close(got, n);
-		return child_error_set(e, -EPROTO, "receive the API file systems");
-	}
-	for (int i = 0, k = 0; i < APIFS_N; i++)
-		if (m.mask & (1u << i))
-			fds[i] = got[k++];
-	if (m.e.err < 0) {
-		*e = m.e;
-		return e->err;
-	}
-	if (fds[APIFS_PROC] < 0 || fds[APIFS_SYS] < 0 || fds[APIFS_PTS] < 0 ||
-	    fds[APIFS_MQUEUE] < 0 || fds[APIFS_SHM] < 0)
-		return child_error_set(e, -EPROTO, "receive the API file systems");
-	return 0;
-}
-
 /* The root: built in the mount namespace this process made for the cell
  * while the child makes the API file systems (on another CPU, where there
  * is one), then with them.  Returns the root's fd. */
@@ -345,7 +228,7 @@ static int build_root(const struct spawn_params *sp, int sync, struct rootfs_pla
 	for (int i = 0; i < APIFS_N; i++)
 		fds[i] = -1;
 	if ((r = rootfs_build(plan, &t, e)) == 0 && (r = rootfs_run_host(plan, t.root, e)) == 0 &&
-	    (r = receive_apifs(sync, fds, e)) == 0)
+	    (r = apifs_receive(sync, fds, e)) == 0)
 		r = apifs_attach(plan, &t, fds, e);
 	for (int i = 0; i < APIFS_N; i++)
 		if (fds[i] >= 0)
