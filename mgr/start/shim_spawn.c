@@ -83,8 +83,7 @@ static __attribute__((noreturn)) void become_shim(const struct spawned *s, int a
 		if (shared_vm) {
 			/* cellmgr is stopped until this exec (shim_spawn): the
 			 * shim cannot run here; the cell goes with it. */
-			dprintf(2, "cellmgr: exec %s: %s: the cell is killed\n", shim_exe,
-				strerror(errno));
+			log_errno(neg_errno(), "exec %s: the cell is killed", shim_exe);
 			kill(s->pid, SIGKILL);
 			_exit(127);
 		}
@@ -182,7 +181,6 @@ static pid_t start_shim_to_be(struct shim_to_be_args *ta, int *pidfd)
 	/* Without CLONE_VM, clone3 returns twice like fork(). */
 	pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
 
-	ta->shared_vm = false;
 	if (pid == 0)
 		shim_to_be(ta);
 	return pid;
