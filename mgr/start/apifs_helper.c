@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * The API file systems' helper (rootfs.h): a child of the cell's
- * init-to-be that sets the cell's hostname, brings its lo up and makes
- * its API file systems (apifs_make), then hands them to the host side.
+ * init-to-be that makes its API file systems (apifs_make) and hands them
+ * to the host side, then sets the cell's hostname and brings its lo up.
  */
 #include <errno.h>
 #include <sched.h>
@@ -40,9 +40,9 @@ static int set_names(const char *hostname, struct child_error *e)
 }
 
 /* In a child of the cell's init-to-be (it is in all of the cell's
- * namespaces but the mount namespace, which belongs to the host): sets
- * the hostname and brings lo up, makes the API file systems and sends
- * them to the host side. */
+ * namespaces but the mount namespace, which belongs to the host): makes
+ * the API file systems and sends them to the host side, then sets the
+ * hostname, brings lo up and sends how that went. */
 static __attribute__((noreturn)) int apifs_child(void *arg)
 {
 	const struct apifs_helper *h = arg;
@@ -50,13 +50,17 @@ static __attribute__((noreturn)) int apifs_child(void *arg)
 	int fds[APIFS_N], out[APIFS_N];
 	unsigned n = 0;
 
-	if (set_names(h->hostname, &m.e) == 0 && apifs_make(h->with_cgroup, fds, &m.e) == 0)
+	if (apifs_make(h->with_cgroup, fds, &m.e) == 0)
 		for (int i = 0; i < APIFS_N; i++)
 			if (fds[i] >= 0) {
 				m.mask |= 1u << i;
 				out[n++] = fds[i];
 			}
-	_exit(fdpass_send(h->sync, &m, sizeof(m), out, n, 0) < 0 ? 1 : 0);
+	if (fdpass_send(h->sync, &m, sizeof(m), out, n, 0) < 0 || m.e.err < 0)
+		_exit(1);
+	/* The names while the host side attaches the file systems. */
+	set_names(h->hostname, &m.e);
+	_exit(send(h->sync, &m.e, sizeof(m.e), MSG_NOSIGNAL) == sizeof(m.e) ? 0 : 1);
 }
 
 /* The child shares the init-to-be's memory and runs on a stack of its own
@@ -81,10 +85,10 @@ pid_t apifs_helper_start(const struct apifs_helper *h, struct child_error *e)
 	return pid;
 }
 
-/* The API file systems' child has sent them before it exits; its exit
+/* The API file systems' child has sent all before it exits; its exit
  * then tears its copy of the mount namespace down, which waits for an RCU
- * grace period (milliseconds on a virtual machine).  It is reaped after
- * the root has come (it has long gone by then) and before the exec: the
+ * grace period (milliseconds on a virtual machine).  It is reaped last,
+ * right before the exec (the root built and entered meanwhile): the
  * cell's init starts with no child. */
 int apifs_helper_reap(pid_t pid, struct child_error *e)
 {
@@ -132,5 +136,20 @@ int apifs_receive(int sock, int fds[APIFS_N], struct child_error *e)
 	if (fds[APIFS_PROC] < 0 || fds[APIFS_SYS] < 0 || fds[APIFS_PTS] < 0 ||
 	    fds[APIFS_MQUEUE] < 0 || fds[APIFS_SHM] < 0)
 		return child_error_set(e, -EPROTO, "receive the API file systems");
+	return 0;
+}
+
+int apifs_receive_names(int sock, struct child_error *e)
+{
+	struct child_error ce;
+	ssize_t r = recv(sock, &ce, sizeof(ce), 0);
+
+	if (r != (ssize_t)sizeof(ce))
+		return child_error_set(e, r < 0 ? neg_errno() : -ECANCELED,
+				       "receive the hostname and lo");
+	if (ce.err < 0) {
+		*e = ce;
+		return e->err;
+	}
 	return 0;
 }

@@ -96,10 +96,12 @@ int apifs_make(bool with_cgroup, int fds[APIFS_N], struct child_error *e);
 
 /* The helper that makes them (apifs_helper.c): started by the cell's
  * child once it is root of its user namespace, in all of the cell's
- * namespaces but the mount namespace; it sets the cell's hostname, brings
- * lo up, makes the API file systems and sends them on sync (to
- * apifs_receive()).  It shares the child's memory until it exits; returns
- * its pid, reaped with apifs_helper_reap().  On error fills e. */
+ * namespaces but the mount namespace; it makes the API file systems and
+ * sends them on sync (to apifs_receive()), then sets the cell's hostname,
+ * brings lo up and sends how that went (to apifs_receive_names()).  It
+ * shares the child's memory until it exits; returns its pid, reaped with
+ * apifs_helper_reap() (as late as the exec: its exit takes a while).  On
+ * error fills e. */
 struct apifs_helper {
 	const char *hostname;
 	bool with_cgroup;
@@ -111,6 +113,8 @@ int apifs_helper_reap(pid_t pid, struct child_error *e);
 /* Host side: the helper's API file systems, in fds[APIFS_N] (-1 where
  * none); its own error, if it had one, in e. */
 int apifs_receive(int sock, int fds[APIFS_N], struct child_error *e);
+/* Host side, then: the helper's hostname and lo, 0 or its error in e. */
+int apifs_receive_names(int sock, struct child_error *e);
 
 /* Host side, after rootfs_build(): attaches them in the cell's root (proc,
  * sys, sys/fs/cgroup, dev/pts, dev/mqueue, dev/shm), masks the host's

@@ -81,10 +81,6 @@ static int child_setup(const struct child_args *a, struct child_error *e)
 	r = wait_parent(a->sync, 'g', &rootfd);
 	if (r < 0)
 		return child_error_set(e, r, "wait for cellmgr");
-	if ((r = apifs_helper_reap(apifs, e)) < 0) {
-		close(rootfd);
-		return r;
-	}
 	close(a->sync);
 	/* The console pty becomes the stdin, stdout and stderr of the cell's
 	 * init, but not its controlling tty: like the kernel's /dev/console
@@ -98,7 +94,12 @@ static int child_setup(const struct child_args *a, struct child_error *e)
 	close(rootfd);
 	if (r < 0)
 		return r;
-	return confine_process(cfg, a->sp->seccomp, e);
+	if ((r = confine_process(cfg, a->sp->seccomp, e)) < 0)
+		return r;
+	/* The helper has long sent all, but its exit tears its copy of the
+	 * mount namespace down, which waits for an RCU grace period: reaped
+	 * last, the cell's init starts with no child. */
+	return apifs_helper_reap(apifs, e);
 }
 
 static __attribute__((noreturn)) void child_main(const struct child_args *a)
@@ -230,6 +231,8 @@ static int build_root(const struct spawn_params *sp, int sync, struct rootfs_pla
 	if ((r = rootfs_build(plan, &t, e)) == 0 && (r = rootfs_run_host(plan, t.root, e)) == 0 &&
 	    (r = apifs_receive(sync, fds, e)) == 0)
 		r = apifs_attach(plan, &t, fds, e);
+	if (r == 0)
+		r = apifs_receive_names(sync, e);
 	for (int i = 0; i < APIFS_N; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
