@@ -3,7 +3,7 @@
 #include "once.h"
 
 #include <errno.h>
-#include <ftw.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -37,16 +37,6 @@ static bool run_by_manager(const char *state_dir, const char *name)
 	return proc_start_time(shim_pid, &now) == 0 && now == recorded;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)type;
-	(void)ftw;
-	if (remove(path) < 0 && errno != ENOENT)
-		log_errno(neg_errno(), "remove %s", path);
-	return 0;
-}
-
 /* The cell's exit status as a shell reports it; ONCE_EXIT_ERROR when its
  * init never ran. */
 static int exit_status(const struct cell *c)
@@ -77,7 +67,7 @@ int once_run(struct mgr *m)
 {
 	static char dir[PATH_MAX];
 	struct cell *c;
-	int status;
+	int status, r;
 
 	if (m->cfg.n_errors) {
 		log_error("%s: %u error(s): --once runs no cell from it", m->config_path,
@@ -114,6 +104,7 @@ int once_run(struct mgr *m)
 		mgr_run(m);
 	status = exit_status(c);
 	/* Its mounts died with its mount namespace: only files remain. */
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	if ((r = remove_tree_at(AT_FDCWD, dir, 16)) < 0)
+		log_errno(r, "remove %s", dir);
 	return status;
 }

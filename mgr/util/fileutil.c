@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 #include "fileutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 ssize_t read_text_file_at(int dirfd, const char *name, char *buf, size_t len)
@@ -41,11 +44,18 @@ int read_whole_file(const char *path, size_t max, char **out, size_t *out_len)
 {
 	size_t len = 0, size = 0;
 	char *buf = NULL;
+	struct stat st;
 	int fd, r = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
+	/* A file's size, and one byte more to see its end: most of them are
+	 * a few lines, and a buffer of their size is a small block of the
+	 * allocator's, not pages mapped for it and unmapped again. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size <= max &&
+	    (buf = malloc((size_t)st.st_size + 1)))
+		size = (size_t)st.st_size + 1;
 	for (;;) {
 		ssize_t n;
 
@@ -151,4 +161,74 @@ int replace_file_at(int dirfd, const char *name, const void *data, size_t len, b
 		return r;
 	}
 	return durable && fsync(dirfd) < 0 ? -errno : 0;
+}
+
+/* What getdents64() returns (struct dirent64 wants _LARGEFILE64_SOURCE
+ * of some C libraries). */
+struct dent {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* dirfd/name and what is under it, on file system *dev (0: the one
+ * name is on). */
+static int remove_tree_dev(int dirfd, const char *name, dev_t *dev, unsigned depth)
+{
+	_Alignas(8) char buf[2048];
+	struct stat st;
+	long n;
+	int fd, r = 0;
+
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno != ENOTDIR && errno != ELOOP)
+			return -errno;
+		/* Not a directory, or a symbolic link: the name goes. */
+		return unlinkat(dirfd, name, 0) < 0 && errno != ENOENT ? -errno : 0;
+	}
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else if (*dev && st.st_dev != *dev)
+		r = -EXDEV; /* a mount point: not ours to empty */
+	else if (depth == 0)
+		r = -ELOOP;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	*dev = st.st_dev;
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n;) {
+			const struct dent *de = (const void *)(buf + off);
+			int e = 0;
+
+			off += de->d_reclen;
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+				continue;
+			if (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN)
+				e = remove_tree_dev(fd, de->d_name, dev, depth - 1);
+			else if (unlinkat(fd, de->d_name, 0) < 0 && errno != ENOENT)
+				e = -errno;
+			if (e < 0 && r == 0)
+				r = e;
+		}
+	}
+	if (n < 0 && r == 0)
+		r = -errno;
+	close(fd);
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT && r == 0)
+		r = -errno;
+	return r;
+}
+
+int remove_tree_at(int dirfd, const char *name, unsigned depth_max)
+{
+	dev_t dev = 0;
+
+	return remove_tree_dev(dirfd, name, &dev, depth_max);
 }

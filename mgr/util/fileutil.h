@@ -42,4 +42,11 @@ int write_file_at(int dirfd, const char *name, const char *text);
  * .tmp is then removed). */
 int replace_file_at(int dirfd, const char *name, const void *data, size_t len, bool durable);
 
+/* Removes dirfd/name and, when it is a directory, everything under it,
+ * deepest first: from directory fds, never following a symbolic link,
+ * never into another file system (a mount point below stays, and so does
+ * its parent), at most depth_max levels down.  A name already gone is
+ * success.  Returns 0 or the first negative errno (it goes on past it). */
+int remove_tree_at(int dirfd, const char *name, unsigned depth_max);
+
 #endif

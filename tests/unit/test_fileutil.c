@@ -120,6 +120,58 @@ static void test_write_all(void **state)
 	close(p[1]);
 }
 
+/* A small file, an empty one, and a file that is not regular (its size
+ * says nothing): each read whole. */
+static void test_read_whole_small(void **state)
+{
+	char path[128], *back;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(replace_file_at(dfd, "a", "three\n", 6, false), 0);
+	snprintf(path, sizeof(path), "%s/a", dir);
+	assert_int_equal(read_whole_file(path, 100, &back, &len), 0);
+	assert_int_equal(len, 6);
+	assert_memory_equal(back, "three\n", 6);
+	free(back);
+	assert_int_equal(read_whole_file(path, 5, &back, &len), -EFBIG);
+	assert_int_equal(replace_file_at(dfd, "empty", "", 0, false), 0);
+	snprintf(path, sizeof(path), "%s/empty", dir);
+	assert_int_equal(read_whole_file(path, 100, &back, &len), 0);
+	assert_int_equal(len, 0);
+	free(back);
+	assert_int_equal(read_whole_file("/proc/self/stat", 4096, &back, &len), 0);
+	assert_true(len > 10);
+	free(back);
+}
+
+/* A tree of directories, files and a symbolic link out of it: all of it
+ * goes, the link's target stays; a name already gone is no error; a
+ * tree deeper than the limit is refused. */
+static void test_remove_tree(void **state)
+{
+	static const char *const dirs[] = {"t", "t/d1", "t/d1/d2", "t/e"};
+	struct stat st;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		assert_int_equal(mkdirat(dfd, dirs[i], 0700), 0);
+	assert_int_equal(replace_file_at(dfd, "t/f", "x", 1, false), 0);
+	assert_int_equal(replace_file_at(dfd, "t/d1/d2/g", "y", 1, false), 0);
+	assert_int_equal(mkdirat(dfd, "sub", 0700), 0);
+	assert_int_equal(replace_file_at(dfd, "sub/x", "keep", 4, false), 0);
+	assert_int_equal(symlinkat(dir, dfd, "t/d1/out"), 0);
+	assert_int_equal(remove_tree_at(dfd, "t", 2), -ELOOP); /* t/d1/d2 is 3 deep */
+	assert_int_equal(remove_tree_at(dfd, "t", 8), 0);
+	assert_int_equal(fstatat(dfd, "t", &st, AT_SYMLINK_NOFOLLOW), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(fstatat(dfd, "sub/x", &st, 0), 0);
+	assert_int_equal(remove_tree_at(dfd, "t", 8), 0);
+	/* a file alone */
+	assert_int_equal(remove_tree_at(dfd, "sub/x", 8), 0);
+	assert_int_equal(fstatat(dfd, "sub/x", &st, 0), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +179,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_replace_fails_cleanly, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_write_file_at, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_write_all, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_read_whole_small, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_remove_tree, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
