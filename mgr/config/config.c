@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,11 +73,13 @@ struct parser {
 	char pair_text[ORDERED_PAIRS][2][INI_LINE_MAX + 1]; /* see check_order() */
 
 	unsigned n_cell_sections;
-	struct seen_cell seen[CONFIG_CELLS_MAX]; /* every well-named [cell] */
 	size_t n_seen;
 	struct seen_cell *cur; /* the current cell's entry in seen, or NULL */
 	unsigned fg_line;      /* first "foreground = yes" */
 	char fg_label[LABEL_MAX];
+	/* Last, and not cleared ahead: only its first n_seen entries are
+	 * ever read, each set as it is taken. */
+	struct seen_cell seen[CONFIG_CELLS_MAX]; /* every well-named [cell] */
 };
 
 /* ---- messages -------------------------------------------------------- */
@@ -263,6 +266,8 @@ static void cell_begin(struct parser *p, const struct ini_item *it)
 	p->cur = &p->seen[p->n_seen++];
 	strcpy(p->cur->name, name);
 	p->cur->line = it->line;
+	p->cur->persist = NULL;
+	p->cur->persist_line = 0;
 }
 
 static int on_section(struct parser *p, const struct ini_item *it)
@@ -524,14 +529,14 @@ void config_init(struct config *cfg)
 int config_parse(struct config *cfg, const char *file, const char *buf, size_t len,
 		 config_report_fn report, void *ctx)
 {
+	/* On the stack, not the heap: some 30 KiB that a first parse would
+	 * have the allocator map, fault in and unmap again. */
+	struct parser parser, *p = &parser;
 	struct ini_reader r;
-	struct parser *p;
 	int ret = 0;
 
 	config_init(cfg);
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return -ENOMEM;
+	memset(p, 0, offsetof(struct parser, seen));
 	p->cfg = cfg;
 	p->file = file;
 	p->report = report;
@@ -568,7 +573,6 @@ int config_parse(struct config *cfg, const char *file, const char *buf, size_t l
 	}
 	for (size_t i = 0; i < p->n_seen; i++)
 		free(p->seen[i].persist);
-	free(p);
 	return ret;
 }
 
