@@ -395,6 +395,10 @@ static bool cell_running(void *ctx, const char *name)
 	return false;
 }
 
+/* What the process holds is released: its devices, its cgroup, its
+ * sockets and files.  Its memory is not freed block by block: it goes
+ * with the process in one piece, where each free of a large block would
+ * be an munmap, a TLB flush on every CPU the shim-to-be ran on. */
 static void teardown(struct mgr *m)
 {
 	if (!m->once_name) { /* --once opens neither */
@@ -410,10 +414,8 @@ static void teardown(struct mgr *m)
 	seat_fini(&m->seat);
 	devprog_free(&m->devices);
 	cgroup_root_fini(&m->cgroups);
-	config_free(&m->cfg);
 	for (size_t i = 0; i < m->cells.n; i++)
-		cell_free(m->cells.v[i]);
-	free(m->cells.v);
+		consolelog_close(&m->cells.v[i]->console_file);
 	loop_fini(&m->loop);
 }
 
