@@ -413,7 +413,7 @@ static void gpu_running(void *priv, struct cell *c)
 {
 	struct gpu *g = priv;
 	struct gpu_cell *gc;
-	int fd;
+	int fd, run;
 
 	if (!(c->cfg.devices & CELL_DEV_GPU))
 		return;
@@ -428,9 +428,12 @@ static void gpu_running(void *priv, struct cell *c)
 		log_error("gpu: cell %s: no memory for its seat", c->cfg.name);
 		return;
 	}
-	fd = gpu_make_socket(g, c);
+	run = gpu_open_run(g, c);
+	fd = run < 0 ? run : gpu_make_socket(run, c);
 	if (fd < 0) {
 		log_errno(fd, "gpu: cell %s: /run/" SOCKET_NAME, c->cfg.name);
+		if (run >= 0)
+			close(run);
 		return;
 	}
 	gc->g = g;
@@ -452,14 +455,16 @@ static void gpu_running(void *priv, struct cell *c)
 	}
 	if (loop_add_fd(g->loop, &gc->w_listen, fd, EPOLLIN, on_connection, NULL) < 0) {
 		close(fd);
+		close(run);
 		gc->c = NULL;
 		return;
 	}
 	gc->listen_fd = fd;
 	log_info("gpu: cell %s: its seat on /run/" SOCKET_NAME, c->cfg.name);
-	if ((fd = gpu_udev_open(g, c)) < 0)
+	if ((fd = gpu_udev_open(g, c, run)) < 0)
 		log_errno(fd, "gpu: cell %s: its /run/udev (its compositor may find no devices)",
 			  c->cfg.name);
+	close(run);
 }
 
 static int gpu_front(void *priv, struct cell *c)

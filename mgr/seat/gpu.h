@@ -84,11 +84,15 @@ struct gpu {
 
 extern const struct seat_class gpu_class;
 
-/* gpusock.c: the listening socket /run/seatd.sock in cell c's /run, or a
+/* gpusock.c: cell c's /run (the tmpfs cellmgr mounted there), opened
+ * from its shim's mount namespace once, for the two below: an fd, or a
  * negative errno. */
-int gpu_make_socket(struct gpu *g, const struct cell *c);
-/* gpusock.c: cell c's udev view (input_udev_open()) with its card in it. */
-int gpu_udev_open(struct gpu *g, const struct cell *c);
+int gpu_open_run(struct gpu *g, const struct cell *c);
+/* gpusock.c: the listening socket /run/seatd.sock in it, or a negative
+ * errno. */
+int gpu_make_socket(int run, const struct cell *c);
+/* gpusock.c: cell c's udev view (input_udev_open()) in it, with its card. */
+int gpu_udev_open(struct gpu *g, const struct cell *c, int run);
 
 void gpu_init(struct gpu *g, struct loop *loop, struct seat *seat, struct input *input,
 	      const char *state_dir, int own_mntns);

@@ -66,36 +66,39 @@ static int bind_socket(int fd, int run, const struct cell *c)
 	return 0;
 }
 
-int gpu_make_socket(struct gpu *g, const struct cell *c)
+int gpu_open_run(struct gpu *g, const struct cell *c)
 {
-	int run, fd = -1, r, back;
+	int run;
 
 	if (c->shim_pidfd < 0)
 		return -ESRCH;
 	if (setns(c->shim_pidfd, CLONE_NEWNS) < 0)
 		return neg_errno();
 	run = open_run(g, c);
-	r = run;
-	if (run >= 0) {
-		/* A socket is bound by path: from inside the directory, by name. */
-		back = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		r = fd < 0 || back < 0 || fchdir(run) < 0 ? neg_errno() : 0;
-		if (r == 0) {
-			/* A leftover of an earlier cellmgr's (adoption), or the
-			 * cell's own squatter: the cell's /run is the cell's. */
-			unlinkat(run, SOCKET_NAME, 0);
-			r = bind_socket(fd, run, c);
-		}
-		if (back >= 0) {
-			if (fchdir(back) < 0)
-				r = r ? r : neg_errno();
-			close(back);
-		}
-		close(run);
-	}
 	if (setns(g->own_mntns, CLONE_NEWNS) < 0) /* cellmgr would act from the cell's tree */
 		log_fatal(neg_errno(), "gpu: back to cellmgr's mount namespace");
+	return run;
+}
+
+int gpu_make_socket(int run, const struct cell *c)
+{
+	int fd, back, r;
+
+	/* A socket is bound by path: from inside the directory, by name. */
+	back = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	r = fd < 0 || back < 0 || fchdir(run) < 0 ? neg_errno() : 0;
+	if (r == 0) {
+		/* A leftover of an earlier cellmgr's (adoption), or the cell's
+		 * own squatter: the cell's /run is the cell's. */
+		unlinkat(run, SOCKET_NAME, 0);
+		r = bind_socket(fd, run, c);
+	}
+	if (back >= 0) {
+		if (fchdir(back) < 0)
+			r = r ? r : neg_errno();
+		close(back);
+	}
 	if (r < 0) {
 		if (fd >= 0)
 			close(fd);
@@ -104,25 +107,16 @@ int gpu_make_socket(struct gpu *g, const struct cell *c)
 	return fd;
 }
 
-/* The cell's udev view (udev.h), made from the same /run: its input
- * copies and its card, so that libinput and wlroots find them. */
-int gpu_udev_open(struct gpu *g, const struct cell *c)
+/* The cell's udev view (udev.h), made in the same /run: its input copies
+ * and its card, so that libinput and wlroots find them. */
+int gpu_udev_open(struct gpu *g, const struct cell *c, int run)
 {
 	char syspath[64];
-	int run, r;
+	int r;
 
 	if (!g->input) /* not a board: no devices to name */
 		return 0;
-	if (c->shim_pidfd < 0)
-		return -ESRCH;
-	if (setns(c->shim_pidfd, CLONE_NEWNS) < 0)
-		return neg_errno();
-	run = open_run(g, c);
-	r = run < 0 ? run : input_udev_open(g->input, c, run);
-	if (run >= 0)
-		close(run);
-	if (setns(g->own_mntns, CLONE_NEWNS) < 0) /* cellmgr would act from the cell's tree */
-		log_fatal(neg_errno(), "gpu: back to cellmgr's mount namespace");
+	r = input_udev_open(g->input, c, run);
 	if (r < 0 || !g->card[0])
 		return r;
 	snprintf(syspath, sizeof(syspath), "/sys/class/drm/%s", strrchr(g->card, '/') + 1);
