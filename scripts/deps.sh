@@ -66,7 +66,18 @@ for a in "${missing_archs[@]}"; do
 	echo "deps: dpkg --add-architecture $a"
 	dpkg --add-architecture "$a"
 done
-apt-get update -qq
+# An index that fails to download (a mirror in the middle of a sync: "File
+# has unexpected size") fails apt-get update though the others came in; it
+# is tried again, then the install goes on with the indexes there are, and
+# fails by itself, naming the package, if one it needs is not among them.
+for try in 1 2 3; do
+	apt-get update -qq && break
+	if [ "$try" -eq 3 ]; then
+		echo "deps: apt-get update failed 3 times; going on with the package indexes it did get" >&2
+	else
+		sleep 10
+	fi
+done
 if [ "${#missing[@]}" -gt 0 ]; then
 	echo "deps: installing ${missing[*]}"
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
