@@ -85,7 +85,9 @@ void copy_release_held(struct copy *k)
  * copies do not offer) into the copy: the cell set its caps lock.  Only
  * the front cell's count: a background copy is inhibited, and what it
  * still reports is the kernel switching its LEDs off for that (its
- * dev->led, restored when it lives again, stays the cell's). */
+ * dev->led, restored when it lives again, stays the cell's).  Only a
+ * change goes to the keyboard: what the kernel replays when a copy comes
+ * alive again is already there (the switch put k->led on it). */
 static void on_copy(struct loop_fd *w, uint32_t events, void *data)
 {
 	struct input *in = data;
@@ -96,7 +98,8 @@ static void on_copy(struct loop_fd *w, uint32_t events, void *data)
 
 	while ((n = read(k->fd, ev, sizeof(ev))) > 0)
 		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++)
-			if (ev[i].type == EV_LED && ev[i].code < LED_CNT && k->cell == in->live) {
+			if (ev[i].type == EV_LED && ev[i].code < LED_CNT && k->cell == in->live &&
+			    bit_test(k->led, ev[i].code) != (ev[i].value != 0)) {
 				bit_set(k->led, ev[i].code, ev[i].value != 0);
 				leds = true;
 			}

@@ -287,6 +287,10 @@ static int hotkey(int kbd, int tty0, unsigned n, const struct copy *to, bool num
 	drain(kbd);
 	key(kbd, KEY_LEFTCTRL, 1);
 	key(kbd, KEY_LEFTALT, 1);
+	/* As a hand types it: Ctrl and Alt held some time before the F key
+	 * (cellmgr has sent them on to the front cell's copy by then); typed
+	 * back to back, their forwarding would be timed as part of the switch. */
+	usleep(20000);
 	t0 = now_ns();
 	key(kbd, KEY_F1 + n - 1, 1);
 	deadline = t0 + 5000000000ull;
