@@ -201,7 +201,8 @@ static int find_copies(struct copy *c, int max)
 						 e->d_name);
 			closedir(dd);
 		}
-		n++;
+		if (c[n].node[0])
+			n++; /* else its event node is not there yet: the next look */
 	}
 	closedir(d);
 	return n;
